@@ -1,0 +1,146 @@
+"""Settings: every ``BELTCAST_*`` environment variable, read once, typed, with its default.
+
+This is the only module that reads ``os.environ``. Each setting is documented in
+``docs/operations.md``; a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "BELTCAST_"
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value that cannot be used; start-up stops naming it."""
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true/false")
+
+
+def _parse_positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive whole number")
+    return value
+
+
+def _parse_bytes(raw: str) -> int:
+    """Parse a size such as ``500M``, ``4G`` or a plain number of bytes."""
+    units = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+    text = raw.strip().upper().removesuffix("B")
+    factor = units.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in units else text
+    return _parse_positive_int(str(int(float(number) * factor)))
+
+
+def _parse_locale(raw: str) -> str:
+    if raw not in {"zh_CN", "en"}:
+        raise ValueError("expected zh_CN or en")
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment setting: its Flask config key, parser and default."""
+
+    env: str
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SECRET_KEY", "SECRET_KEY", str, None,
+            "Signs sessions and tokens. Default: generated once into instance/secret_key."),
+    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", str, None,
+            "SQLAlchemy URL. Default: SQLite file instance/beltcast.db (WAL, foreign keys on)."),
+    Setting("REDIS_URL", "REDIS_URL", str, None,
+            "Redis URL for the job queue and rate limits. Default: none (embedded queue, memory)."),
+    Setting("MEDIA_ROOT", "MEDIA_ROOT", str, None,
+            "Folder for uploaded and generated media. Default: instance/media."),
+    Setting("BASE_URL", "BASE_URL", str, "",
+            "Public URL used in e-mailed links, e.g. https://beltcast.example. Default: request."),
+    Setting("SECURE_COOKIES", "SESSION_COOKIE_SECURE", _parse_bool, False,
+            "Send cookies only over HTTPS (set true behind TLS); also turns on HSTS."),
+    Setting("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _parse_locale, "zh_CN",
+            "Interface language for visitors without a choice: zh_CN or en."),
+    Setting("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", str, "10 per minute",
+            "Rate limit for login, registration and password-reset posts per client."),
+    Setting("RATELIMIT_ENABLED", "RATELIMIT_ENABLED", _parse_bool, True,
+            "Turn rate limiting on or off."),
+    Setting("SMTP_HOST", "SMTP_HOST", str, "",
+            "SMTP server for mail. Default: empty, mail is written to the log."),
+    Setting("SMTP_PORT", "SMTP_PORT", _parse_positive_int, 587, "SMTP port."),
+    Setting("SMTP_USER", "SMTP_USER", str, "", "SMTP user name (empty: no login)."),
+    Setting("SMTP_PASSWORD", "SMTP_PASSWORD", str, "", "SMTP password."),
+    Setting("SMTP_STARTTLS", "SMTP_STARTTLS", _parse_bool, True, "Use STARTTLS with SMTP."),
+    Setting("MAIL_FROM", "MAIL_FROM", str, "beltcast@localhost", "Sender address of mail."),
+    Setting("MAX_IMAGE_BYTES", "MAX_IMAGE_BYTES", _parse_bytes, 10 * 1024**2,
+            "Largest certificate image or document accepted (e.g. 10M)."),
+    Setting("LOG_LEVEL", "LOG_LEVEL", str, "INFO", "Python logging level."),
+)
+
+
+def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return Flask config values for the ``BELTCAST_*`` variables that are set."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(PREFIX + setting.env)
+        if raw is None:
+            continue
+        try:
+            values[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{PREFIX}{setting.env}={raw!r}: {exc}") from exc
+    return values
+
+
+def instance_path_from_environment() -> str | None:
+    """Return ``BELTCAST_INSTANCE_PATH`` if set (where the database, media and key live)."""
+    return os.environ.get(PREFIX + "INSTANCE_PATH")
+
+
+def build_config(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Combine defaults, the environment and ``overrides`` into a Flask config mapping."""
+    config: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    config.update(read_environment())
+    config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'beltcast.db'}"
+    if not config["MEDIA_ROOT"]:
+        config["MEDIA_ROOT"] = str(instance_path / "media")
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or (
+        config["REDIS_URL"] or "memory://"
+    )
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return config
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it on first start."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
