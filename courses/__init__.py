@@ -1,0 +1,1 @@
+"""Courses for new streamers: lessons, progress, quizzes, practice and certificates."""

@@ -1,0 +1,1 @@
+"""Media: uploads, probing, ffmpeg, transcription, mentions, suggestions and clip rendering."""

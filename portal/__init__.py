@@ -1,0 +1,101 @@
+"""Beltcast portal: the application factory.
+
+Only ``wsgi.py`` holds an application; everything else receives one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+from portal.auth.access import load_user
+from portal.auth.forms import LanguageForm
+from portal.config import build_config, instance_path_from_environment
+from portal.database import configure_sqlite
+from portal.errors import register_error_handlers
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.i18n import select_locale
+from portal.navigation import navigation_for
+from portal.templating import install_filters
+from portal.web import install_security_headers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Every feature's blueprint, as "module:attribute"; one list so nothing is forgotten.
+BLUEPRINTS = (
+    "portal.home.views:bp",
+    "portal.auth.views:bp",
+    "portal.admin.views:bp",
+    "portal.catalog.views:bp",
+    "courses.views:bp",
+    "media.views:bp",
+)
+
+CLI_GROUPS = ("portal.cli:beltcast_cli",)
+
+
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured Beltcast application."""
+    instance = (config_overrides or {}).get("INSTANCE_PATH") or instance_path_from_environment()
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance or PROJECT_ROOT / "instance").resolve()),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(build_config(Path(app.instance_path), config_overrides))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    install_security_headers(app)
+    _install_template_globals(app)
+    install_filters(app)
+    return app
+
+
+def _import_object(path: str) -> Any:
+    module_name, attribute = path.split(":")
+    return getattr(import_module(module_name), attribute)
+
+
+def _init_extensions(app: Flask) -> None:
+    configure_sqlite(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    import_module("portal.models")  # register every model with the metadata
+
+
+def _register_blueprints(app: Flask) -> None:
+    for path in BLUEPRINTS:
+        app.register_blueprint(_import_object(path))
+    for path in CLI_GROUPS:
+        app.cli.add_command(_import_object(path))
+
+
+def _install_template_globals(app: Flask) -> None:
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "language_form": LanguageForm(formdata=None, locale=select_locale()),
+            "navigation": navigation_for(current_user),
+            "current_locale": select_locale(),
+            "current_path": request.full_path.rstrip("?"),
+        }

@@ -1,0 +1,1 @@
+"""Administration: users (invite, roles, suspension), organisations and categories."""

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login, registration, password reset and invitations."""

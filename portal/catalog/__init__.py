@@ -1,0 +1,1 @@
+"""The merchant catalog: items with aliases, categories, certificates; CSV import/export."""

@@ -1,0 +1,244 @@
+"""Catalog CSV import (parse, preview, all-or-nothing commit) and export.
+
+Accepts UTF-8 (with or without BOM) and GBK/GB18030 files, as Chinese spreadsheets export
+them, with English or Chinese column headers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.catalog.models import CatalogImport, Category, Item
+from portal.catalog.services import ItemData, list_categories, split_aliases
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.organisations.scoping import scoped
+
+MAX_ROWS = 5000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+COLUMNS = (
+    "sku", "name", "aliases", "category", "price", "description",
+    "cert_lab", "cert_number", "cert_grade", "designer_new",
+)  # fmt: skip
+HEADER_ALIASES = {
+    "sku": "sku", "货号": "sku", "编号": "sku",
+    "name": "name", "名称": "name", "品名": "name", "商品名称": "name",
+    "aliases": "aliases", "别名": "aliases",
+    "category": "category", "类别": "category", "分类": "category",
+    "price": "price", "价格": "price", "售价": "price",
+    "description": "description", "描述": "description", "介绍": "description",
+    "cert_lab": "cert_lab", "证书机构": "cert_lab", "检测机构": "cert_lab",
+    "cert_number": "cert_number", "证书编号": "cert_number",
+    "cert_grade": "cert_grade", "等级": "cert_grade", "证书等级": "cert_grade",
+    "designer_new": "designer_new", "设计师新品": "designer_new",
+}  # fmt: skip
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "√"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
+
+
+@dataclass
+class ImportRow:
+    """One data row of the file: what it will write, or why it cannot."""
+
+    line: int
+    data: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    action: str = "create"
+
+
+def decode_csv(raw: bytes) -> str:
+    """Decode CSV bytes as UTF-8 (BOM optional) or, failing that, GB18030 (covers GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ServiceError(_("The file is neither UTF-8 nor GBK text."), field="file")
+
+
+def _header_map(header: list[str]) -> dict[int, str]:
+    mapping = {}
+    for index, title in enumerate(header):
+        key = HEADER_ALIASES.get(title.strip().lower()) or HEADER_ALIASES.get(title.strip())
+        if key:
+            mapping[index] = key
+    missing = {"sku", "name"} - set(mapping.values())
+    if missing:
+        raise ServiceError(
+            _("The header row needs the columns: %(columns)s", columns=", ".join(sorted(missing))),
+            field="file",
+        )
+    return mapping
+
+
+def _parse_price(text: str) -> int | None:
+    cleaned = text.replace("¥", "").replace("￥", "").replace(",", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(_("price %(value)s is not a number", value=text)) from exc
+    if value < 0 or value > Decimal("100000000"):
+        raise ValueError(_("price %(value)s is out of range", value=text))
+    return int((value * 100).to_integral_value())
+
+
+def _parse_flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(_("designer_new must be yes or no, not %(value)s", value=text))
+
+
+def _category_lookup() -> dict[str, int]:
+    lookup = {}
+    for category in list_categories():
+        lookup[category.name_zh] = category.id
+        lookup[category.name_en.lower()] = category.id
+    return lookup
+
+
+def _row_data(cells: dict[str, str], categories: dict[str, int]) -> tuple[ItemData, list[str]]:
+    errors: list[str] = []
+    sku, name = cells.get("sku", "").strip(), cells.get("name", "").strip()
+    if not sku:
+        errors.append(_("SKU is missing"))
+    elif len(sku) > 64:
+        errors.append(_("SKU is longer than 64 characters"))
+    if not name:
+        errors.append(_("name is missing"))
+    elif len(name) > 200:
+        errors.append(_("name is longer than 200 characters"))
+    category_text = cells.get("category", "").strip()
+    category_id = categories.get(category_text) or categories.get(category_text.lower())
+    if category_text and category_id is None:
+        errors.append(_("unknown category %(name)s", name=category_text))
+    data = ItemData(
+        sku=sku, name=name, aliases=split_aliases(cells.get("aliases", "")),
+        category_id=category_id, description=cells.get("description", "").strip(),
+        cert_lab=cells.get("cert_lab", "").strip()[:100],
+        cert_number=cells.get("cert_number", "").strip()[:100],
+        cert_grade=cells.get("cert_grade", "").strip()[:100],
+    )  # fmt: skip
+    for attribute, parser, text in (
+        ("price_cents", _parse_price, cells.get("price", "")),
+        ("is_designer_new", _parse_flag, cells.get("designer_new", "")),
+    ):
+        try:
+            setattr(data, attribute, parser(text))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return data, errors
+
+
+def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
+    """Parse and validate every row; nothing is written."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ServiceError(_("The file is larger than 5 MB."), field="file")
+    reader = csv.reader(io.StringIO(decode_csv(raw)))
+    header = next(reader, None)
+    if not header:
+        raise ServiceError(_("The file is empty."), field="file")
+    columns = _header_map(header)
+    categories = _category_lookup()
+    existing = {item.sku: item.id for item in db.session.scalars(scoped(Item, org_id))}
+    seen: dict[str, int] = {}
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {columns[i]: cell for i, cell in enumerate(cells) if i in columns}
+        data, errors = _row_data(values, categories)
+        if data.sku in seen:
+            errors.append(_("SKU %(sku)s repeats line %(line)s", sku=data.sku, line=seen[data.sku]))
+        seen.setdefault(data.sku, line)
+        action = "update" if data.sku in existing else "create"
+        rows.append(ImportRow(line=line, data=asdict(data), errors=errors, action=action))
+        if len(rows) > MAX_ROWS:
+            raise ServiceError(_("The file has more than 5000 rows."), field="file")
+    if not rows:
+        raise ServiceError(_("The file has no data rows."), field="file")
+    return rows
+
+
+def save_preview(org_id: int, actor: User, filename: str, rows: list[ImportRow]) -> CatalogImport:
+    """Keep a parsed file until the merchant confirms it."""
+    pending = CatalogImport(
+        org_id=org_id, created_by_id=actor.id, filename=filename[:255],
+        rows=[asdict(row) for row in rows],
+    )  # fmt: skip
+    db.session.add(pending)
+    db.session.commit()
+    return pending
+
+
+def preview_rows(pending: CatalogImport) -> list[ImportRow]:
+    """Return the stored rows of a pending import."""
+    return [ImportRow(**row) for row in pending.rows]
+
+
+def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> int:
+    """Write every row (create or update by SKU) in one transaction; any error writes none."""
+    if any(row.errors for row in rows):
+        raise ServiceError(_("Fix the errors in the file before importing."))
+    by_sku = {item.sku: item for item in db.session.scalars(scoped(Item, org.id))}
+    for row in rows:
+        data = ItemData(**row.data)
+        item = by_sku.get(data.sku) or Item(org_id=org.id)
+        for name, value in asdict(data).items():
+            setattr(item, name, value)
+        item.archived_at = None
+        db.session.add(item)
+    db.session.flush()
+    record_event(actor, "catalog.imported", org, org_id=org.id, rows=len(rows))
+    return len(rows)
+
+
+def commit_import(pending: CatalogImport, actor: User) -> int:
+    """Apply a confirmed preview and forget it; return the number of items written."""
+    org = db.get_or_404(Organisation, pending.org_id)
+    count = apply_rows(org, actor, preview_rows(pending))
+    db.session.delete(pending)
+    db.session.commit()
+    return count
+
+
+def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int, list[ImportRow]]:
+    """Parse and, when every row is valid, write a file at once (the CLI's path)."""
+    rows = parse_catalog_csv(raw, org.id)
+    if any(row.errors for row in rows):
+        return 0, rows
+    count = apply_rows(org, actor, rows)
+    db.session.commit()
+    return count, rows
+
+
+def export_csv(org_id: int) -> str:
+    """Return the organisation's active items as CSV text (UTF-8 with BOM for spreadsheets)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    names = {c.id: c.name_zh for c in db.session.scalars(select(Category))}
+    statement = scoped(Item, org_id).where(Item.archived_at.is_(None)).order_by(Item.sku)
+    for item in db.session.scalars(statement):
+        price = f"{item.price_cents / 100:.2f}" if item.price_cents is not None else ""
+        writer.writerow([
+            item.sku, item.name, "|".join(item.aliases), names.get(item.category_id or 0, ""),
+            price, item.description, item.cert_lab, item.cert_number, item.cert_grade,
+            "yes" if item.is_designer_new else "no",
+        ])  # fmt: skip
+    return "\ufeff" + buffer.getvalue()

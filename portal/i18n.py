@@ -1,0 +1,30 @@
+"""Interface language: a user's setting, a visitor's ``?lang=`` choice, else the default."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+def _normalise(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.replace("-", "_")
+    if value.lower().startswith("zh"):
+        return "zh_CN"
+    if value.lower().startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    """Pick the language for this request (remembering a visitor's ``?lang=``)."""
+    chosen = _normalise(request.args.get("lang"))
+    if chosen:
+        session["lang"] = chosen
+        return chosen
+    if current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return _normalise(session.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]

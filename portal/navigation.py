@@ -1,0 +1,38 @@
+"""The header menu for each kind of user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One header link."""
+
+    label: str
+    endpoint: str
+
+    @property
+    def url(self) -> str:
+        """The link's address."""
+        return url_for(self.endpoint)
+
+
+def navigation_for(user: Any) -> list[NavLink]:
+    """Return the header links ``user`` (maybe anonymous) may follow."""
+    links = [NavLink(_l("Home"), "home.index")]
+    if not user.is_authenticated:
+        return links
+    if user.is_merchant:
+        links.append(NavLink(_l("Catalog"), "catalog.index"))
+    if user.is_staff:
+        links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
+    if user.is_admin:
+        links.append(NavLink(_l("Users"), "admin.users"))
+        links.append(NavLink(_l("Organisations"), "admin.organisations"))
+        links.append(NavLink(_l("Categories"), "admin.categories"))
+    return links

@@ -1,0 +1,1 @@
+"""Organisations: merchant companies, their status, and tenant scoping."""

@@ -1,0 +1,37 @@
+"""Organisation workflows: create, list."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.organisations.models import Organisation, OrgStatus
+
+
+def list_organisations() -> list[Organisation]:
+    """Return every organisation by name."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def get_org_by_slug(slug: str) -> Organisation | None:
+    """Return the organisation with this slug, if any."""
+    return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+
+def create_organisation(
+    slug: str, name: str, *, approved: bool = False, actor: User | None = None
+) -> Organisation:
+    """Create an organisation (pending screening unless ``approved``)."""
+    if get_org_by_slug(slug) is not None:
+        raise ServiceError(_("The slug %(slug)s is already used.", slug=slug), field="slug")
+    org = Organisation(
+        slug=slug, name=name, status=OrgStatus.APPROVED if approved else OrgStatus.PENDING
+    )
+    db.session.add(org)
+    record_event(actor, "organisation.created", org, org_id=None, status=org.status)
+    db.session.commit()
+    return org

@@ -1,0 +1,48 @@
+"""Jinja filters shared by every template (display only, no decisions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def money(cents: int | None) -> str:
+    """Format a price in fen as yuan, e.g. ``¥1,280.00``; None shows a dash."""
+    if cents is None:
+        return "—"
+    return f"¥{cents / 100:,.2f}"
+
+
+def reject_key(values: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """Return ``values`` without ``key`` (to rebuild a query string with a new page)."""
+    return {k: v for k, v in values.items() if k != key}
+
+
+def duration(seconds: float | None) -> str:
+    """Format seconds as ``H:MM:SS`` or ``M:SS``."""
+    if seconds is None:
+        return "—"
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def org_status_label(status: str) -> str:
+    """Return the translated name of an organisation status."""
+    labels = {
+        "pending": _l("Pending screening"),
+        "approved": _l("Approved"),
+        "rejected": _l("Rejected"),
+        "suspended": _l("Suspended"),
+    }
+    return str(labels.get(status, status))
+
+
+def install_filters(app: Flask) -> None:
+    """Register the filters and display helpers on ``app``."""
+    app.jinja_env.filters.update(money=money, reject_key=reject_key, duration=duration)
+    app.jinja_env.globals.update(org_status_label=org_status_label)

@@ -1,0 +1,97 @@
+"""Web helpers shared by every feature: htmx page-or-partial, security headers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response, flash, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+if TYPE_CHECKING:
+    from portal.errors import ServiceError
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors {frame_ancestors}",
+    ]
+)
+
+FRAMEABLE_ENDPOINT_ATTR = "beltcast_frameable"
+
+
+def wants_partial() -> bool:
+    """Tell whether htmx swaps part of a page (not a boost or history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and "HX-Boosted" not in headers
+        and "HX-History-Restore-Request" not in headers
+    )
+
+
+def render_page_or_partial(page: str, partial: str, **context: Any) -> Response:
+    """Render ``partial`` for an htmx swap, else the full ``page``."""
+    response = make_response(render_template(partial if wants_partial() else page, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def htmx_redirect(location: str) -> Response:
+    """Tell htmx to navigate to ``location`` (a full page load)."""
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = location
+    return response
+
+
+def redirect_page_or_htmx(location: str) -> ResponseReturnValue:
+    """Redirect a normal request, or ask htmx to navigate for an htmx one."""
+    return htmx_redirect(location) if wants_partial() else redirect(location)
+
+
+def show_service_error(form: Any, exc: ServiceError) -> None:
+    """Show a service's error beside the field it names, else as a flash message."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors.append(exc.message)
+    else:
+        flash(exc.message, "error")
+
+
+def frameable(view: Any) -> Any:
+    """Mark a view as the only kind allowed inside frames (the embed player)."""
+    setattr(view, FRAMEABLE_ENDPOINT_ATTR, True)
+    return view
+
+
+def _is_frameable(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, FRAMEABLE_ENDPOINT_ATTR, False))
+
+
+def install_security_headers(app: Flask) -> None:
+    """Add CSP, nosniff, referrer policy, frame rules and (behind TLS) HSTS to responses."""
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        ancestors = "*" if _is_frameable(app) else "'none'"
+        headers = response.headers
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
+            frame_ancestors=ancestors
+        )
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        if ancestors == "'none'":
+            headers["X-Frame-Options"] = "DENY"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return response
