@@ -78,7 +78,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     import_module("portal.models")  # register every model with the metadata
 

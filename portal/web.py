@@ -39,7 +39,7 @@ def wants_partial() -> bool:
     )
 
 
-def render_page_or_partial(page: str, partial: str, **context: Any) -> Response:
+def render_page_or_partial(page: str, partial: str, /, **context: Any) -> Response:
     """Render ``partial`` for an htmx swap, else the full ``page``."""
     response = make_response(render_template(partial if wants_partial() else page, **context))
     response.vary.add("HX-Request")

@@ -1,0 +1,95 @@
+"""Fresh databases for tests: migrate once into a template, copy it for every test.
+
+SQLite copies the template file; PostgreSQL creates each test database from a template
+database (``CREATE DATABASE … TEMPLATE …``), so every test starts from the real migrated
+schema, isolated, on either engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+AppFactory = Callable[[str], object]
+
+
+class SqliteDatabases:
+    """Migrated SQLite template file, copied per test."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.template = workdir / "template.db"
+
+    def template_url(self) -> str:
+        """Return the URL the template is migrated at."""
+        return f"sqlite:///{self.template}"
+
+    @contextmanager
+    def fresh(self, folder: Path) -> Iterator[str]:
+        """Yield the URL of a new copy of the template."""
+        target = folder / "beltcast.db"
+        shutil.copyfile(self.template, target)
+        yield f"sqlite:///{target}"
+
+    def close(self) -> None:
+        """Nothing to drop: files go with the temporary folder."""
+
+
+class PostgresDatabases:
+    """A migrated template database on the server, cloned per test."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.prefix = f"bc_{uuid.uuid4().hex[:8]}"
+        self.template_name = f"{self.prefix}_tpl"
+        self.admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        self._execute(f'CREATE DATABASE "{self.template_name}"')
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(sql))
+
+    def _url(self, name: str) -> str:
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def template_url(self) -> str:
+        """Return the URL the template is migrated at."""
+        return self._url(self.template_name)
+
+    @contextmanager
+    def fresh(self, folder: Path) -> Iterator[str]:
+        """Yield the URL of a new database cloned from the template; drop it afterwards."""
+        name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
+        try:
+            yield self._url(name)
+        finally:
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the template database."""
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+def open_databases(server_url: str | None, workdir: Path) -> SqliteDatabases | PostgresDatabases:
+    """Choose PostgreSQL when a server URL is given, else SQLite files."""
+    if server_url and server_url.startswith("postgresql"):
+        return PostgresDatabases(server_url)
+    return SqliteDatabases(workdir)
+
+
+def migrate_template(databases: SqliteDatabases | PostgresDatabases, make_app: AppFactory) -> None:
+    """Build the template's schema with the real migrations."""
+    app = make_app(databases.template_url())
+    with app.app_context():  # type: ignore[attr-defined]
+        upgrade()
+        from portal.extensions import db
+
+        db.engine.dispose()
