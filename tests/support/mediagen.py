@@ -80,3 +80,80 @@ def make_test_video(
         str(out_path),
     )  # fmt: skip
     return out_path
+
+
+def make_test_webm(out_path: Path, *, seconds: float = 2.0, size: str = "320x240") -> Path:
+    """Write a short WebM (VP8 video, Opus audio) test clip."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+        "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8",
+        "-c:a", "libopus", "-shortest",
+        str(out_path),
+    )  # fmt: skip
+    return out_path
+
+
+def make_audio_only(out_path: Path, *, seconds: float = 2.0) -> Path:
+    """Write a sine tone with no video (container from the suffix, e.g. ``.m4a``)."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+        "-c:a", "aac", "-b:a", "64k", str(out_path),
+    )  # fmt: skip
+    return out_path
+
+
+def make_multi_audio_video(out_path: Path, *, audio_streams: int, seconds: float = 1.0) -> Path:
+    """Write a test video with one video stream and ``audio_streams`` audio streams."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    sources = ["-f", "lavfi", "-i", f"testsrc2=size=160x120:rate=25:duration={seconds}"]
+    maps = ["-map", "0:v"]
+    for number in range(1, audio_streams + 1):
+        sources += ["-f", "lavfi", "-i", f"sine=frequency={220 * number}:duration={seconds}"]
+        maps += ["-map", f"{number}:a"]
+    run_ffmpeg(
+        *sources, *maps,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "32k", "-shortest",
+        str(out_path),
+    )  # fmt: skip
+    return out_path
+
+
+def make_png_image(out_path: Path) -> Path:
+    """Write one PNG test-pattern frame to ``out_path`` (whatever its suffix)."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1",
+        "-c:v", "png", "-f", "image2", str(out_path),
+    )  # fmt: skip
+    return out_path
+
+
+def make_hls_playlist(folder: Path, *, seconds: float = 2.0) -> Path:
+    """Write an HLS playlist with one MPEG-TS segment next to it; return the playlist path."""
+    segment = make_test_video(folder / "segment0.ts", seconds=seconds)
+    playlist = folder / "playlist.m3u8"
+    playlist.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:"
+        f"{int(seconds) + 1}\n#EXTINF:{seconds:.1f},\n{segment.name}\n#EXT-X-ENDLIST\n",
+        encoding="utf-8",
+    )
+    return playlist
+
+
+def make_concat_list(folder: Path, out_name: str = "list.mp4") -> Path:
+    """Write an ffconcat list naming a real clip beside it; return the list path."""
+    clip = make_test_video(folder / "part.mp4", seconds=1.0)
+    listing = folder / out_name
+    listing.write_text(f"ffconcat version 1.0\nfile {clip.name}\n", encoding="utf-8")
+    return listing
+
+
+def make_truncated_copy(source: Path, out_path: Path, *, keep_fraction: float) -> Path:
+    """Copy the first ``keep_fraction`` of ``source`` to ``out_path``, like a cut-off upload."""
+    data = source.read_bytes()
+    out_path.write_bytes(data[: int(len(data) * keep_fraction)])
+    return out_path
