@@ -1,0 +1,1 @@
+"""Speech recognition: the packaged Whisper model and the recogniser engines."""

@@ -1,0 +1,176 @@
+"""media.transcription: the packaged model and the Whisper recogniser on real espeak-ng speech."""
+
+import re
+import wave
+from pathlib import Path
+
+import pytest
+
+from media.ffmpeg import extract_audio
+from media.probe import ProbeLimits, probe_media
+from media.transcription.engine import (
+    Transcript,
+    WhisperRecogniser,
+    build_domain_prompt,
+    build_hotwords,
+)
+from media.transcription.model import (
+    PACKAGED_MODEL_BYTES,
+    ModelSetupError,
+    prepare_packaged_model,
+    resolve_model,
+)
+from tests.support.mediagen import make_english_speech, make_video_with_audio, run_ffmpeg
+
+SENTENCE = "Welcome to the jade live stream. This green bangle is real jadeite."
+EXPECTED_IN_ORDER = ["welcome", "jade", "live", "stream", "bangle", "real"]
+
+
+@pytest.fixture(scope="module")
+def speech_wav(tmp_path_factory: pytest.TempPathFactory, ffmpeg_bin: str) -> Path:
+    folder = tmp_path_factory.mktemp("speech")
+    spoken = make_english_speech(SENTENCE, folder / "spoken.wav")
+    video = make_video_with_audio(spoken, folder / "stream.mp4")
+    duration_s = probe_media(video, ProbeLimits()).duration_s
+    return extract_audio(video, folder / "audio.wav", ffmpeg_bin=ffmpeg_bin, duration_s=duration_s)
+
+
+@pytest.fixture(scope="module")
+def recogniser(whisper_model_dir: Path) -> WhisperRecogniser:
+    return WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, batch_size=8)
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+def spoken_words(transcript: Transcript) -> list[str]:
+    return [
+        re.sub(r"[^\w']", "", word.text).lower()
+        for segment in transcript.segments
+        for word in segment.words
+    ]
+
+
+def assert_in_order(found: list[str], expected: list[str]) -> None:
+    position = 0
+    for word in expected:
+        assert word in found[position:], f"{word!r} missing or out of order in {found}"
+        position = found.index(word, position) + 1
+
+
+def test_prepared_model_is_complete_and_preparing_again_keeps_it(whisper_model_dir: Path):
+    model_bin = whisper_model_dir / "model.bin"
+    assert model_bin.stat().st_size == PACKAGED_MODEL_BYTES
+    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+        assert (whisper_model_dir / name).is_file()
+    modified = model_bin.stat().st_mtime_ns
+    assert prepare_packaged_model(whisper_model_dir.parent) == whisper_model_dir
+    assert model_bin.stat().st_mtime_ns == modified
+    assert not [p for p in whisper_model_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_resolve_model_understands_each_kind_of_setting(whisper_model_dir: Path, tmp_path: Path):
+    models_dir = whisper_model_dir.parent
+    assert resolve_model(None, models_dir) == str(whisper_model_dir)
+    assert resolve_model("", models_dir) == str(whisper_model_dir)
+    assert resolve_model("base-packaged", models_dir) == str(whisper_model_dir)
+    assert resolve_model(str(tmp_path), models_dir) == str(tmp_path.resolve())
+    assert resolve_model("large-v3", models_dir) == "large-v3"
+    with pytest.raises(ModelSetupError, match="unknown speech model"):
+        resolve_model("huge-v9", models_dir)
+
+
+def test_whisper_transcribes_english_speech_with_word_times(
+    recogniser: WhisperRecogniser, speech_wav: Path
+):
+    progress: list[float] = []
+    transcript = recogniser.transcribe(
+        speech_wav, language="en", hotwords=None, initial_prompt=None,
+        on_progress=progress.append,
+    )  # fmt: skip
+    duration_s = wav_seconds(speech_wav)
+    assert transcript.language == "en"
+    assert transcript.duration_s == pytest.approx(duration_s)
+    assert_in_order(spoken_words(transcript), EXPECTED_IN_ORDER)
+    words = [word for segment in transcript.segments for word in segment.words]
+    starts = [word.start for word in words]
+    assert starts == sorted(starts)
+    for word in words:
+        assert 0.0 <= word.start <= word.end <= duration_s + 0.05
+        assert 0.0 <= word.probability <= 1.0
+        assert type(word.start) is float
+    assert progress == sorted(progress)
+    assert progress[-1] == 1.0
+
+
+def test_whisper_accepts_hotwords_prompt_and_detects_language(
+    recogniser: WhisperRecogniser, speech_wav: Path
+):
+    names = ["jadeite bangle", "Hetian jade pendant"]
+    transcript = recogniser.transcribe(
+        speech_wav, language=None, hotwords=build_hotwords(names),
+        initial_prompt=build_domain_prompt(names, "en"), on_progress=None,
+    )  # fmt: skip
+    assert transcript.language == "en"
+    assert_in_order(spoken_words(transcript), EXPECTED_IN_ORDER)
+
+
+def test_whisper_refuses_audio_that_is_not_16k_mono(recogniser: WhisperRecogniser, tmp_path: Path):
+    spoken = make_english_speech("Hello.", tmp_path / "spoken.wav")  # espeak-ng writes 22 kHz
+    with pytest.raises(ValueError, match="16 kHz mono"):
+        recogniser.transcribe(
+            spoken, language="en", hotwords=None, initial_prompt=None, on_progress=None
+        )
+
+
+def test_build_hotwords_dedupes_and_bounds_length():
+    names = ["翡翠手镯", " 和田玉吊坠 ", "翡翠手镯", "", "Jadeite  Bangle", "jadeite bangle"]
+    assert build_hotwords(names) == "翡翠手镯, 和田玉吊坠, Jadeite Bangle"
+    bounded = build_hotwords([f"名称{i:03d}" for i in range(200)], max_chars=40)
+    assert bounded is not None
+    assert len(bounded) <= 40
+    assert bounded.startswith("名称000, 名称001")
+    assert build_hotwords(["", "  "]) is None
+
+
+def test_build_domain_prompt_in_simplified_chinese_and_english():
+    assert (
+        build_domain_prompt(["翡翠手鐲", "和田玉吊墜"], "zh")
+        == "以下是玉石直播间的讲解，商品有：翡翠手镯、和田玉吊坠。"
+    )
+    assert build_domain_prompt([], "zh") == "以下是玉石直播间的讲解。"
+    assert build_domain_prompt(["jadeite bangle"], "en") == (
+        "This is a jade live stream. Products: jadeite bangle."
+    )
+    long_prompt = build_domain_prompt([f"商品名称{i}" for i in range(100)], "zh", max_chars=120)
+    assert long_prompt is not None
+    assert long_prompt.endswith("、商品名称7。")
+    assert sum(2 if "\u4e00" <= char <= "\uffef" else 1 for char in long_prompt) <= 120
+    assert build_domain_prompt(["翡翠手镯"], None) is None
+
+
+def test_whisper_windows_long_audio_and_keeps_absolute_times(
+    whisper_model_dir: Path, speech_wav: Path, tmp_path: Path
+):
+    # The sentence, then again at 57 s: the 60 s window is cut in the silence before it.
+    spaced = tmp_path / "spaced.wav"
+    run_ffmpeg(
+        "-i", str(speech_wav),
+        "-filter_complex",
+        "[0:a]asplit[a][b];[b]adelay=57000:all=1[late];"
+        "[a][late]amix=inputs=2:normalize=0,apad=pad_dur=3[out]",
+        "-map", "[out]", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(spaced),
+    )  # fmt: skip
+    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60)
+    transcript = recogniser.transcribe(
+        spaced, language="en", hotwords=None, initial_prompt=None, on_progress=None
+    )
+    found = spoken_words(transcript)
+    # Whisper base hears espeak-ng differently after a pause, so check only robust words.
+    assert_in_order(found, ["welcome", "real", "welcome", "real"])
+    assert found.count("welcome") == 2
+    welcomes = [w.start for s in transcript.segments for w in s.words if "elcome" in w.text]
+    assert welcomes[0] < 1.0
+    assert 56.5 < welcomes[1] < 58.5
