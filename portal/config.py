@@ -142,6 +142,85 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest certificate image or document accepted (e.g. 10M).",
     ),
     Setting("LOG_LEVEL", "LOG_LEVEL", str, "INFO", "Python logging level."),
+    Setting(
+        "MAX_UPLOAD_BYTES",
+        "MAX_UPLOAD_BYTES",
+        _parse_bytes,
+        20 * 1024**3,
+        "Largest recording accepted by upload (e.g. 20G).",
+    ),
+    Setting(
+        "ORG_QUOTA_BYTES",
+        "ORG_QUOTA_BYTES",
+        _parse_bytes,
+        200 * 1024**3,
+        "Storage quota of one merchant organisation for recordings and uploads.",
+    ),
+    Setting(
+        "UPLOAD_EXPIRY_HOURS",
+        "UPLOAD_EXPIRY_HOURS",
+        _parse_positive_int,
+        24,
+        "Hours an unfinished upload is kept before the cleaner removes it.",
+    ),
+    Setting(
+        "FFMPEG",
+        "FFMPEG_BINARY",
+        str,
+        "",
+        "Path of ffmpeg. Default: ffmpeg on PATH, else the one in the imageio-ffmpeg wheel.",
+    ),
+    Setting(
+        "WHISPER_MODEL",
+        "WHISPER_MODEL",
+        str,
+        "",
+        "CTranslate2 Whisper model directory, or a size name (tiny, base, small, …) that "
+        "faster-whisper downloads where the host has internet. Default: the packaged base "
+        "model, prepared once into instance/models/whisper-base.",
+    ),
+    Setting(
+        "WHISPER_THREADS",
+        "WHISPER_THREADS",
+        _parse_positive_int,
+        2,
+        "CPU threads for speech recognition per worker.",
+    ),
+    Setting(
+        "MAX_DURATION_HOURS",
+        "MAX_DURATION_S",
+        lambda raw: _parse_positive_int(raw) * 3600,
+        6 * 3600,
+        "Longest recording accepted, in hours.",
+    ),
+    Setting(
+        "MAX_FRAME_PIXELS",
+        "MAX_FRAME_PIXELS",
+        _parse_positive_int,
+        3840 * 2160,
+        "Largest video frame accepted, in pixels (width × height).",
+    ),
+    Setting(
+        "JOB_LEASE_SECONDS",
+        "JOB_LEASE_S",
+        _parse_positive_int,
+        120,
+        "A running job's lease; a job whose worker stops renewing it is retried.",
+    ),
+    Setting(
+        "JOB_MAX_ATTEMPTS",
+        "JOB_MAX_ATTEMPTS",
+        _parse_positive_int,
+        3,
+        "Attempts before a job is marked failed.",
+    ),
+    Setting(
+        "WORKER_THREADS",
+        "WORKER_THREADS",
+        _parse_positive_int,
+        1,
+        "Jobs one `flask worker` process runs at once.",
+    ),
 )
 
 
