@@ -146,6 +146,12 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie of ``user`` (used at sign-out: cookies are stateless)."""
+    user.auth_version += 1
+    db.session.commit()
+
+
 def set_locale(user: User, locale: str) -> None:
     """Remember the user's interface language."""
     user.locale = locale

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import (
     Blueprint,
     current_app,
@@ -52,9 +54,10 @@ def _safe_next(default: str) -> str:
 
 def start_session(user: User) -> None:
     """Sign ``user`` in with a fresh session (the old session id is discarded)."""
+    visitor_lang = session.get("lang")
     session.clear()
     login_user(user)
-    session["lang"] = user.locale or session.get("lang")
+    session["lang"] = user.locale or visitor_lang
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -75,7 +78,9 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out and forget the session."""
+    """Sign out and forget the session (a copy of the old cookie stops working too)."""
+    if current_user.is_authenticated:
+        services.end_all_sessions(acting_user())
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -211,4 +216,11 @@ def language() -> ResponseReturnValue:
         session["lang"] = form.locale.data
         if current_user.is_authenticated:
             services.set_locale(acting_user(), form.locale.data)
-    return redirect(_safe_next(url_for("home.index")))
+    return redirect(_without_lang(_safe_next(url_for("home.index"))))
+
+
+def _without_lang(target: str) -> str:
+    """Drop ``?lang=`` from ``target``, or it would undo the choice just made."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
