@@ -11,6 +11,7 @@ from portal.admin.forms import CategoryForm, InviteForm, OrganisationForm, RoleF
 from portal.auth import services as accounts
 from portal.auth.access import acting_user, admin_required
 from portal.auth.models import Role, User
+from portal.auth.views import external_url
 from portal.catalog.models import Category
 from portal.catalog.services import list_categories
 from portal.errors import ServiceError
@@ -44,7 +45,7 @@ def users() -> ResponseReturnValue:
                 name=form.name.data,
                 role=Role(form.role.data),
                 org=_chosen_org(form),
-                link_for=lambda token: url_for("auth.accept_invite", token=token, _external=True),
+                link_for=lambda token: external_url("auth.accept_invite", token=token),
             )
         except ServiceError as exc:
             show_service_error(form, exc)

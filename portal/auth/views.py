@@ -134,14 +134,15 @@ def forgot() -> ResponseReturnValue:
     form = ForgotForm()
     if form.validate_on_submit():
         services.request_password_reset(
-            form.email.data, lambda token: _external_url("auth.reset", token=token)
+            form.email.data, lambda token: external_url("auth.reset", token=token)
         )
         flash(_("If that address has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
 
-def _external_url(endpoint: str, **values: str) -> str:
+def external_url(endpoint: str, **values: str) -> str:
+    """Return an absolute URL for mailed links, on ``BASE_URL`` when it is set."""
     base = current_app.config["BASE_URL"].rstrip("/")
     if base:
         return base + url_for(endpoint, **values)
