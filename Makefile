@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=wsgi $(BIN)/flask
 INSTALLED := $(VENV)/.installed
-MO := portal/translations/zh_CN/LC_MESSAGES/messages.mo
+MO := portal/translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 # Debian packages the tests need beyond PyPI (browser, speech synthesis, CJK font, ffmpeg).
 TEST_DEBS := chromium espeak-ng fonts-noto-cjk ffmpeg
 HTMX_VERSION := 2.0.11
@@ -48,7 +48,8 @@ translations: $(MO)
 extract-messages: $(INSTALLED)
 	mkdir -p instance
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o instance/messages.pot portal courses media
-	$(BIN)/pybabel update -i instance/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i instance/messages.pot -d portal/translations --no-fuzzy-matching \
+		--ignore-pot-creation-date
 
 migrate: install
 	$(FLASK) db upgrade
