@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext as _
@@ -64,12 +65,15 @@ def list_categories() -> list[Category]:
 
 def _filtered(statement: Select[tuple[Item]], item_filter: ItemFilter) -> Select[tuple[Item]]:
     if item_filter.query:
-        pattern = f"%{item_filter.query.strip().lower()}%"
+        text = item_filter.query.strip().lower()
+        aliases = func.lower(cast(Item.aliases, String))
         statement = statement.where(
             or_(
-                func.lower(Item.sku).like(pattern),
-                func.lower(Item.name).like(pattern),
-                func.lower(cast(Item.aliases, String)).like(pattern),
+                func.lower(Item.sku).contains(text, autoescape=True),
+                func.lower(Item.name).contains(text, autoescape=True),
+                aliases.contains(text, autoescape=True),
+                # JSON text stores non-ASCII characters as \uXXXX escapes.
+                aliases.contains(json.dumps(text)[1:-1], autoescape=True),
             )
         )
     if item_filter.category_id:

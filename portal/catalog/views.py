@@ -75,23 +75,23 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
     if not form.validate_on_submit():
         return None
     actor, org_id = acting_user(), current_org_id()
+    media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.cert_image.data, None
     try:
+        # The image first: an unreadable file must leave the item unsaved.
+        if upload:
+            stored = certificates.store_certificate_image(upload.stream, media_root, org_id)
         if item is None:
             item = services.create_item(org_id, actor, form.to_data())
         else:
             services.update_item(item, actor, form.to_data())
-        upload = form.cert_image.data
-        if upload:
-            stored = certificates.store_certificate_image(
-                upload.stream, current_app.config["MEDIA_ROOT"], org_id
-            )
-            certificates.delete_certificate_image(
-                current_app.config["MEDIA_ROOT"], org_id, item.cert_image
-            )
-            services.set_certificate_image(item, actor, stored)
     except ServiceError as exc:
+        certificates.delete_certificate_image(media_root, org_id, stored)
         show_service_error(form, exc)
         return None
+    if stored:
+        replaced = item.cert_image
+        services.set_certificate_image(item, actor, stored)
+        certificates.delete_certificate_image(media_root, org_id, replaced)
     return item
 
 
