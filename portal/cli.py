@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from portal import demo
 from portal.auth.models import Role
@@ -17,6 +21,19 @@ from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, get_org_by_slug
 
 beltcast_cli = AppGroup("beltcast", help="Beltcast operator commands.")
+
+OPERATOR_LOCALE = "en"
+
+
+def _operator_language(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``command`` with a fixed language: there is no request to choose one from."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with force_locale(OPERATOR_LOCALE):
+            return command(*args, **kwargs)
+
+    return run
 
 
 def _org_or_fail(slug: str) -> Organisation:
@@ -30,6 +47,7 @@ def _org_or_fail(slug: str) -> Organisation:
 @click.argument("slug")
 @click.argument("name")
 @click.option("--approved", is_flag=True, help="Skip screening: the organisation is approved.")
+@_operator_language
 def create_org_command(slug: str, name: str, approved: bool) -> None:
     """Create an organisation SLUG called NAME."""
     try:
@@ -45,6 +63,7 @@ def create_org_command(slug: str, name: str, approved: bool) -> None:
 @click.option("--org", "org_slug", help="Organisation slug (merchants).")
 @click.option("--name", help="Display name (default: the part of EMAIL before @).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_operator_language
 def create_user_command(
     email: str, role: str, org_slug: str | None, name: str | None, password_stdin: bool
 ) -> None:
@@ -67,6 +86,7 @@ def create_user_command(
 @beltcast_cli.command("import-catalog")
 @click.option("--org", "org_slug", required=True, help="Organisation slug.")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_operator_language
 def import_catalog_command(org_slug: str, csv_file: Path) -> None:
     """Import CSV_FILE into an organisation's catalog (all rows or none)."""
     org = _org_or_fail(org_slug)
@@ -83,6 +103,7 @@ def import_catalog_command(org_slug: str, csv_file: Path) -> None:
 
 
 @beltcast_cli.command("demo-data")
+@_operator_language
 def demo_data_command() -> None:
     """Load the demo base (idempotent): organisations, items, staff and a streamer."""
     for line in demo.load_demo_data():

@@ -19,11 +19,11 @@ DEMO_PASSWORD = "beltcast-demo"
 ORGANISATIONS = (("cuiyufang", "翠玉坊珠宝"), ("hetianyuan", "和田玉苑"))
 
 USERS = (
-    ("admin@beltcast.local", "管理员 王静", Role.ADMIN, None),
-    ("trainer@beltcast.local", "培训师 李老师", Role.TRAINER, None),
-    ("merchant@cuiyufang.local", "翠玉坊 陈老板", Role.MERCHANT, "cuiyufang"),
-    ("merchant@hetianyuan.local", "和田玉苑 马老板", Role.MERCHANT, "hetianyuan"),
-    ("streamer@beltcast.local", "新主播 小周", Role.STREAMER, None),
+    ("admin@beltcast.example", "管理员 王静", Role.ADMIN, None),
+    ("trainer@beltcast.example", "培训师 李老师", Role.TRAINER, None),
+    ("merchant@cuiyufang.example", "翠玉坊 陈老板", Role.MERCHANT, "cuiyufang"),
+    ("merchant@hetianyuan.example", "和田玉苑 马老板", Role.MERCHANT, "hetianyuan"),
+    ("streamer@beltcast.example", "新主播 小周", Role.STREAMER, None),
 )
 
 # sku, name, aliases, category, price (yuan), certificate lab, grade
