@@ -21,6 +21,7 @@ from portal.database import configure_sqlite
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.i18n import select_locale
+from portal.jobs.queue import init_queue
 from portal.navigation import navigation_for
 from portal.templating import install_filters
 from portal.web import install_security_headers
@@ -34,10 +35,15 @@ BLUEPRINTS = (
     "portal.admin.views:bp",
     "portal.catalog.views:bp",
     "courses.views:bp",
-    "media.views:bp",
+    "media.uploads.views:bp",
+    "media.recordings.views:bp",
 )
 
-CLI_GROUPS = ("portal.cli:beltcast_cli",)
+CLI_GROUPS = (
+    "portal.cli:beltcast_cli",
+    "portal.jobs.worker:worker_command",
+    "media.recordings.cli:media_cli",
+)
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -81,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     import_module("portal.models")  # register every model with the metadata
+    init_queue(app)
 
 
 def _register_blueprints(app: Flask) -> None:

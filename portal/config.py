@@ -45,6 +45,12 @@ def _parse_bytes(raw: str) -> int:
     return _parse_positive_int(str(int(float(number) * factor)))
 
 
+def _parse_frame_size(raw: str) -> tuple[int, int]:
+    width, _, height = raw.lower().partition("x")
+    sides = sorted((_parse_positive_int(width), _parse_positive_int(height)), reverse=True)
+    return sides[0], sides[1]
+
+
 def _parse_locale(raw: str) -> str:
     if raw not in {"zh_CN", "en"}:
         raise ValueError("expected zh_CN or en")
@@ -194,11 +200,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest recording accepted, in hours.",
     ),
     Setting(
-        "MAX_FRAME_PIXELS",
-        "MAX_FRAME_PIXELS",
-        _parse_positive_int,
-        3840 * 2160,
-        "Largest video frame accepted, in pixels (width × height).",
+        "MAX_FRAME_SIZE",
+        "MAX_FRAME_SIZE",
+        _parse_frame_size,
+        (3840, 2160),
+        "Largest video frame accepted, WIDTHxHEIGHT in either orientation (default 3840x2160).",
     ),
     Setting(
         "JOB_LEASE_SECONDS",
@@ -213,6 +219,20 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_positive_int,
         3,
         "Attempts before a job is marked failed.",
+    ),
+    Setting(
+        "JOB_SWEEP_SECONDS",
+        "JOB_SWEEP_S",
+        _parse_positive_int,
+        30,
+        "How often a worker looks for jobs whose worker died, and cleans expired uploads.",
+    ),
+    Setting(
+        "QUEUE_NAME",
+        "QUEUE_NAME",
+        str,
+        "beltcast",
+        "Name of the job queue (separates several installations on one Redis).",
     ),
     Setting(
         "WORKER_THREADS",

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from portal.jobs.presenters import job_view, step_label
+
 
 def money(cents: int | None) -> str:
     """Format a price in fen as yuan, e.g. ``¥1,280.00``; None shows a dash."""
@@ -45,4 +47,6 @@ def org_status_label(status: str) -> str:
 def install_filters(app: Flask) -> None:
     """Register the filters and display helpers on ``app``."""
     app.jinja_env.filters.update(money=money, reject_key=reject_key, duration=duration)
-    app.jinja_env.globals.update(org_status_label=org_status_label)
+    app.jinja_env.globals.update(
+        org_status_label=org_status_label, job_view=job_view, job_step_label=step_label
+    )

@@ -1,0 +1,1 @@
+"""Recordings: a merchant's long stream videos, their processing and transcript pages."""

@@ -1,0 +1,214 @@
+"""Recording workflows: accept a file (probe first), list, report status, serve."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, probe_media
+from media.recordings.models import Language, Recording
+from media.storage import upload_path
+from media.transcripts import exports
+from media.transcripts.services import get_transcript, list_sentences
+from media.uploads.models import Upload
+from media.uploads.services import claim_upload, discard_upload
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.jobs.models import Job, JobState
+from portal.jobs.services import enqueue_job, latest_job
+from portal.organisations.scoping import scoped
+
+TRANSCRIBE_JOB = "recording.transcribe"
+
+
+def probe_limits() -> ProbeLimits:
+    """Return the probe limits from the settings."""
+    config = current_app.config
+    long_side, short_side = config["MAX_FRAME_SIZE"]
+    return ProbeLimits(
+        max_duration_s=config["MAX_DURATION_S"],
+        max_frame_long_side=long_side,
+        max_frame_short_side=short_side,
+    )
+
+
+def rejection_message(exc: ProbeRejected) -> str:
+    """Explain a probe rejection to a merchant, in their language."""
+    messages = {
+        RejectReason.NOT_MEDIA: _("This file is not a video."),
+        RejectReason.UNSUPPORTED_CONTAINER: _(
+            "This kind of file is not supported. Upload MP4, MOV, MKV, WebM, FLV or MPEG-TS."
+        ),
+        RejectReason.NO_VIDEO: _("This file has no video track."),
+        RejectReason.NO_AUDIO: _("This file has no sound, so there is nothing to transcribe."),
+        RejectReason.TOO_LONG: _("The recording is longer than allowed."),
+        RejectReason.FRAME_TOO_LARGE: _("The video frame is larger than allowed (max 3840×2160)."),
+        RejectReason.FRAME_RATE_TOO_HIGH: _("The frame rate is higher than allowed."),
+        RejectReason.TOO_MANY_STREAMS: _("The file has more tracks than allowed."),
+        RejectReason.DAMAGED: _("The file is damaged or incomplete. Export or upload it again."),
+    }
+    return f"{messages.get(exc.reason, _('The file was rejected.'))} ({exc.message})"
+
+
+def recordings_dir(org_id: int) -> Path:
+    """Return the folder holding an organisation's recordings."""
+    return Path(current_app.config["MEDIA_ROOT"]) / "recordings" / str(org_id)
+
+
+def source_path(recording: Recording) -> Path:
+    """Return the path of a recording's source file."""
+    return recordings_dir(recording.org_id) / Path(recording.stored_name).name
+
+
+def probe_or_reject(path: Path) -> ProbeResult:
+    """Probe ``path``; a refused file raises a ``ServiceError`` with the reason."""
+    try:
+        return probe_media(path, probe_limits())
+    except ProbeRejected as exc:
+        raise ServiceError(rejection_message(exc), field="file") from exc
+
+
+def _apply_probe(recording: Recording, probe: ProbeResult) -> None:
+    recording.container = probe.container
+    recording.duration_s = probe.duration_s
+    recording.width, recording.height, recording.fps = probe.width, probe.height, probe.fps
+    recording.video_codec, recording.audio_codec = probe.video_codec, probe.audio_codec
+
+
+@dataclass(frozen=True)
+class NewRecording:
+    """What the merchant says about a file they add."""
+
+    title: str
+    language: Language
+    original_filename: str
+
+
+def _store(
+    org_id: int,
+    actor: User | None,
+    details: NewRecording,
+    probe: ProbeResult,
+    place: Callable[[Path], object],
+) -> Recording:
+    """Put the probed file in place (``place(target)``), add its row, queue transcription."""
+    folder = recordings_dir(org_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{uuid.uuid4().hex}{_suffix_for(probe.container)}"
+    target = folder / stored_name
+    try:
+        place(target)
+        recording = Recording(
+            org_id=org_id, title=details.title.strip(), stored_name=stored_name,
+            original_filename=details.original_filename[:255], language=details.language,
+            size_bytes=target.stat().st_size, created_by_id=actor.id if actor else None,
+        )  # fmt: skip
+        _apply_probe(recording, probe)
+        db.session.add(recording)
+        record_event(actor, "recording.added", recording, org_id=org_id, size=recording.size_bytes)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        raise
+    enqueue_job(TRANSCRIBE_JOB, recording, org_id=org_id, actor=actor)
+    return recording
+
+
+def add_recording_from_file(
+    org_id: int, actor: User | None, source: Path, details: NewRecording
+) -> Recording:
+    """Copy a file already on disk (operator ingest); a refused file copies nothing."""
+    probe = probe_or_reject(source)
+
+    def copy(target: Path) -> None:
+        temporary = target.with_name(f".{target.name}.part")
+        try:
+            shutil.copyfile(source, temporary)
+            temporary.replace(target)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    return _store(org_id, actor, details, probe, copy)
+
+
+def add_recording_from_upload(
+    org_id: int, actor: User, upload: Upload, details: NewRecording
+) -> Recording:
+    """Turn a finished upload into a recording; a refused file is deleted with its upload."""
+    try:
+        probe = probe_or_reject(upload_path(current_app.config["MEDIA_ROOT"], upload.id))
+    except ServiceError:
+        discard_upload(upload)
+        raise
+    return _store(org_id, actor, details, probe, lambda target: claim_upload(upload, target))
+
+
+def _suffix_for(container: str) -> str:
+    if container.startswith("mov"):
+        return ".mp4"
+    return {"matroska,webm": ".mkv", "flv": ".flv", "mpegts": ".ts"}.get(container, ".bin")
+
+
+def list_recordings(org_id: int) -> list[Recording]:
+    """Return the organisation's recordings, newest first."""
+    statement = scoped(Recording, org_id).order_by(Recording.id.desc())
+    return list(db.session.scalars(statement))
+
+
+def transcription_job(recording: Recording) -> Job | None:
+    """Return the newest transcription job of the recording."""
+    return latest_job(TRANSCRIBE_JOB, recording)
+
+
+def jobs_by_recording(recordings: list[Recording]) -> dict[int, Job]:
+    """Return the newest transcription job of each recording (one query)."""
+    ids = [r.id for r in recordings]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Job)
+        .where(Job.kind == TRANSCRIBE_JOB, Job.subject_type == "Recording", Job.subject_id.in_(ids))
+        .order_by(Job.id)
+    )
+    return {job.subject_id: job for job in rows}
+
+
+def is_processing(job: Job | None) -> bool:
+    """Tell whether a recording's job is still queued or running."""
+    return job is not None and job.state in (JobState.QUEUED, JobState.RUNNING)
+
+
+MIME_BY_CONTAINER = {
+    "matroska,webm": "video/x-matroska",
+    "flv": "video/x-flv",
+    "mpegts": "video/mp2t",
+}
+
+
+def mime_type(recording: Recording) -> str:
+    """Return the content type to serve the source file with."""
+    return MIME_BY_CONTAINER.get(recording.container, "video/mp4")
+
+
+def transcript_export(recording: Recording, fmt: str) -> str:
+    """Return the transcript in ``fmt`` (srt, vtt, txt or json); no transcript answers 404."""
+    transcript = get_transcript(recording)
+    if transcript is None:
+        abort(404)
+    sentences = list_sentences(transcript)
+    if fmt == "json":
+        return exports.to_json(
+            sentences, recording=recording.id, title=recording.title,
+            language=transcript.language, hotwords=transcript.hotwords,
+        )  # fmt: skip
+    return exports.EXPORTERS[fmt](sentences)

@@ -1,0 +1,78 @@
+"""The transcription job: probe, extract audio, recognise speech, store sentences."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+from media import ffmpeg
+from media.recordings import services
+from media.recordings.models import Language, Recording
+from media.transcription import engine, model
+from media.transcripts.services import save_transcript
+from portal.catalog.services import active_items
+from portal.errors import ServiceError
+from portal.jobs.runner import JobContext, PermanentJobError
+from portal.organisations.scoping import get_owned_or_404
+
+
+def recogniser_model_path() -> str:
+    """Resolve (and on first use prepare) the configured Whisper model."""
+    models_dir = Path(current_app.instance_path) / "models"
+    setting = current_app.config["WHISPER_MODEL"]
+    if not setting:
+        model.prepare_packaged_model(models_dir)
+    return model.resolve_model(setting, models_dir)
+
+
+def recognition_context(org_id: int, language: str | None) -> tuple[str, str]:
+    """Return the hotwords and domain prompt built from the organisation's catalog."""
+    names = [name for item in active_items(org_id) for name in item.spoken_names]
+    hotwords = engine.build_hotwords(names) or ""
+    prompt = engine.build_domain_prompt(names, language) or ""
+    return hotwords, prompt
+
+
+def _job_workdir(job_id: int) -> Path:
+    root = Path(current_app.instance_path) / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"job-{job_id}-", dir=root))
+
+
+def transcribe_recording(ctx: JobContext) -> None:
+    """Turn a recording into a stored transcript (safe to run again)."""
+    recording = get_owned_or_404(Recording, ctx.job.subject_id, ctx.job.org_id)
+    source = services.source_path(recording)
+    ctx.step("probing")
+    try:
+        services.probe_or_reject(source)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from exc
+    workdir = _job_workdir(ctx.job.id)
+    try:
+        ctx.step("extracting_audio")
+        audio = ffmpeg.extract_audio(
+            source, workdir / "audio.wav",
+            ffmpeg_bin=ffmpeg.find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None),
+            duration_s=recording.duration_s, on_progress=ctx.progress,
+        )  # fmt: skip
+        language = None if recording.language == Language.AUTO else str(recording.language)
+        hotwords, prompt = recognition_context(recording.org_id, language)
+        model_path = recogniser_model_path()
+        ctx.step("transcribing")
+        recogniser = engine.WhisperRecogniser(
+            model_path, cpu_threads=current_app.config["WHISPER_THREADS"]
+        )
+        result = recogniser.transcribe(
+            audio, language=language, hotwords=hotwords or None,
+            initial_prompt=prompt or None, on_progress=ctx.progress,
+        )  # fmt: skip
+        ctx.step("saving")
+        save_transcript(
+            recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Transcripts: sentences with word times, edits with history, and subtitle exports."""

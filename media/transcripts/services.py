@@ -1,0 +1,111 @@
+"""Transcript workflows: store a recognition result, edit sentences, export."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+
+from media.recordings.models import Recording
+from media.transcription import engine
+from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.sentences import split_sentences
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.organisations.scoping import scoped
+
+MAX_SENTENCE_CHARS = 1000
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def save_transcript(
+    recording: Recording,
+    result: engine.Transcript,
+    *,
+    model_name: str,
+    hotwords: str,
+    prompt: str,
+) -> Transcript:
+    """Replace the recording's transcript with ``result`` (one transaction, idempotent)."""
+    db.session.execute(delete(Transcript).where(Transcript.recording_id == recording.id))
+    transcript = Transcript(
+        org_id=recording.org_id, recording_id=recording.id, language=result.language,
+        model_name=model_name, duration_s=result.duration_s, hotwords=hotwords, prompt=prompt,
+    )  # fmt: skip
+    db.session.add(transcript)
+    db.session.flush()
+    drafts = split_sentences(result.segments)
+    sentence_rows = [
+        {"org_id": recording.org_id, "transcript_id": transcript.id, "position": n,
+         "start_ms": _ms(d.start), "end_ms": _ms(d.end), "text": d.text}
+        for n, d in enumerate(drafts)
+    ]  # fmt: skip
+    word_rows = [
+        {"transcript_id": transcript.id, "sentence_position": n, "start_ms": _ms(w.start),
+         "end_ms": _ms(w.end), "text": w.text.strip()[:100], "probability": w.probability}
+        for n, d in enumerate(drafts) for w in d.words
+    ]  # fmt: skip
+    if sentence_rows:
+        db.session.execute(insert(Sentence), sentence_rows)
+    if word_rows:
+        db.session.execute(insert(Word), word_rows)
+    db.session.commit()
+    return transcript
+
+
+def get_transcript(recording: Recording) -> Transcript | None:
+    """Return the recording's transcript, if transcribed."""
+    return db.session.scalar(
+        scoped(Transcript, recording.org_id).where(Transcript.recording_id == recording.id)
+    )
+
+
+def list_sentences(transcript: Transcript) -> list[Sentence]:
+    """Return the transcript's sentences in order."""
+    statement = (
+        scoped(Sentence, transcript.org_id)
+        .where(Sentence.transcript_id == transcript.id)
+        .order_by(Sentence.position)
+    )
+    return list(db.session.scalars(statement))
+
+
+def get_sentence_or_404(transcript: Transcript, sentence_id: int) -> Sentence:
+    """Load one sentence of ``transcript``; anything else is a 404."""
+    statement = scoped(Sentence, transcript.org_id).where(
+        Sentence.transcript_id == transcript.id, Sentence.id == sentence_id
+    )
+    return db.first_or_404(statement)
+
+
+def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
+    """Correct a sentence's text, keeping the history."""
+    text = " ".join(new_text.split())
+    if not text:
+        raise ServiceError(_("A sentence cannot be empty."), field="text")
+    if len(text) > MAX_SENTENCE_CHARS:
+        raise ServiceError(_("The sentence is too long."), field="text")
+    if text == sentence.shown_text:
+        return sentence
+    db.session.add(
+        SentenceEdit(sentence_id=sentence.id, user_id=actor.id, old_text=sentence.shown_text,
+                     new_text=text)
+    )  # fmt: skip
+    sentence.edited_text = None if text == sentence.text else text
+    record_event(actor, "sentence.edited", sentence, org_id=sentence.org_id)
+    db.session.commit()
+    return sentence
+
+
+def sentence_history(sentence: Sentence) -> list[SentenceEdit]:
+    """Return the sentence's edits, newest first."""
+    statement = (
+        select(SentenceEdit)
+        .where(SentenceEdit.sentence_id == sentence.id)
+        .order_by(SentenceEdit.id.desc())
+    )
+    return list(db.session.scalars(statement))

@@ -1,0 +1,56 @@
+"""The ``Job`` model: one unit of background work and its visible progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import TimestampMixin, UTCDateTime
+from portal.extensions import db
+
+
+class JobState(StrEnum):
+    """Where a job is in its life."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class Job(TimestampMixin, db.Model):
+    """A background job about one subject row (e.g. a recording to transcribe)."""
+
+    __table_args__ = (Index("ix_job_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(64))
+    subject_id: Mapped[int]
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[JobState] = mapped_column(String(20), default=JobState.QUEUED, index=True)
+    step: Mapped[str] = mapped_column(String(64), default="")
+    progress: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    error: Mapped[str] = mapped_column(Text, default="")
+    worker_id: Mapped[str] = mapped_column(String(100), default="")
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the job is still queued or running."""
+        return self.state in ACTIVE_STATES

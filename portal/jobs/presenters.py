@@ -1,0 +1,71 @@
+"""What the pages show of a job: its steps with labels, and an estimate of the time left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from portal.database import utcnow
+from portal.jobs.models import Job, JobState
+
+# The visible steps of each job kind, in order.
+STEPS: dict[str, tuple[str, ...]] = {
+    "recording.transcribe": ("probing", "extracting_audio", "transcribing", "saving"),
+}
+
+STEP_LABELS = {
+    "probing": _l("Checking the file"),
+    "extracting_audio": _l("Extracting audio"),
+    "transcribing": _l("Transcribing speech"),
+    "saving": _l("Saving the transcript"),
+}
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step with its label and whether it is done, current or to come."""
+
+    label: str
+    status: str
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job ready to display."""
+
+    steps: list[StepView]
+    current_label: str
+    eta_s: float | None
+
+
+def step_label(step: str) -> str:
+    """Return the translated label of a step."""
+    return str(STEP_LABELS.get(step, step))
+
+
+def _eta_s(job: Job) -> float | None:
+    if job.state != JobState.RUNNING or not job.step_started_at or job.progress <= 0:
+        return None
+    elapsed = (utcnow() - job.step_started_at).total_seconds()
+    return max(0.0, elapsed * (100 - job.progress) / job.progress)
+
+
+def job_view(job: Job) -> JobView:
+    """Describe ``job``'s steps (done, current, to come) and its time left."""
+    steps = STEPS.get(job.kind, (job.step,) if job.step else ())
+    current = steps.index(job.step) if job.step in steps else -1
+    finished = job.state == JobState.SUCCEEDED
+    views = []
+    for index, step in enumerate(steps):
+        if finished or index < current:
+            status = "done"
+        elif index == current and job.is_active:
+            status = "current"
+        elif index == current:
+            status = "stopped"
+        else:
+            status = "todo"
+        views.append(StepView(step_label(step), status))
+    label = step_label(job.step) if job.step else str(_l("Waiting for a worker"))
+    return JobView(steps=views, current_label=label, eta_s=_eta_s(job))
