@@ -1,0 +1,42 @@
+"""Where media files live under ``MEDIA_ROOT``, and how much space an organisation uses.
+
+Stored names are always generated ids; a user's file name never becomes part of a path.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from media.uploads.models import Upload
+from portal.extensions import db
+
+UPLOAD_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+# Every (model, size column) that counts against an organisation's quota. Each model has an
+# ``org_id`` column. Models that hold merchant media add their pair here.
+QUOTA_SOURCES: tuple[tuple[Any, Any], ...] = ((Upload, Upload.length),)
+
+
+def uploads_dir(media_root: str | Path) -> Path:
+    """Return the folder that holds unfinished and finished uploads."""
+    return Path(media_root) / "uploads"
+
+
+def upload_path(media_root: str | Path, upload_id: str) -> Path:
+    """Return the ``.part`` file of upload ``upload_id`` (a 32-digit hex id)."""
+    if not UPLOAD_ID_PATTERN.fullmatch(upload_id):
+        raise ValueError(f"not an upload id: {upload_id!r}")
+    return uploads_dir(media_root) / f"{upload_id}.part"
+
+
+def org_usage_bytes(org_id: int) -> int:
+    """Return the bytes organisation ``org_id`` holds or has reserved (quota usage)."""
+    total = 0
+    for model, size_column in QUOTA_SOURCES:
+        query = select(func.coalesce(func.sum(size_column), 0)).where(model.org_id == org_id)
+        total += int(db.session.scalar(query) or 0)
+    return total

@@ -1,0 +1,1 @@
+"""Uploads: the tus 1.0 resumable upload server and the browser upload widget."""

@@ -1,0 +1,338 @@
+"""Upload workflows: who may upload, creation within limits, appending, expiry and hand-over.
+
+The tus views call these; the recording form hands a finished upload over with
+``get_completed_upload_or_404`` and ``claim_upload``; the job worker calls
+``delete_expired_uploads``. Bytes go straight from the request stream to the ``.part`` file in
+small chunks, so an upload is never held in memory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import ClientDisconnected
+
+from media.storage import org_usage_bytes, upload_path
+from media.uploads.models import Upload
+from portal.auth.models import Role, User
+from portal.database import utcnow
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.organisations.models import Organisation
+
+CHUNK_BYTES = 1024 * 1024
+CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1}
+UPLOADER_ROLES = frozenset({Role.STREAMER, Role.TRAINER, Role.ADMIN})
+
+
+class UploadTooLargeError(ServiceError):
+    """The upload is larger than allowed or does not fit the quota (HTTP 413)."""
+
+    status_code = 413
+
+
+class UploadNotAllowedError(ServiceError):
+    """The user may not upload (HTTP 403)."""
+
+    status_code = 403
+
+
+class OffsetMismatchError(ServiceError):
+    """The client's offset is not where the upload stands (HTTP 409)."""
+
+    status_code = 409
+
+
+class UploadLockedError(ServiceError):
+    """Another request is writing to the upload right now (HTTP 409)."""
+
+    status_code = 409
+
+
+class ChecksumMismatchError(ServiceError):
+    """The chunk did not match its checksum and was dropped (tus: 460)."""
+
+    status_code = 460
+
+
+@dataclass(frozen=True)
+class Checksum:
+    """An ``Upload-Checksum``: algorithm name and expected digest."""
+
+    algorithm: str
+    digest: bytes
+
+
+def can_upload(user: User) -> bool:
+    """Tell whether ``user`` may start uploads (staff, streamers, approved merchants)."""
+    if user.role in UPLOADER_ROLES:
+        return True
+    return user.is_merchant and user.org is not None and user.org.is_approved
+
+
+def _media_root() -> Path:
+    return Path(current_app.config["MEDIA_ROOT"])
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(hours=current_app.config["UPLOAD_EXPIRY_HOURS"])
+
+
+def format_bytes(size: int) -> str:
+    """Format a byte count for people, e.g. ``1.5 GB``."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def _check_limits(length: int, org_id: int | None) -> None:
+    """Refuse an upload that is too large or would exceed the organisation's quota."""
+    max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
+    if length > max_bytes:
+        raise UploadTooLargeError(
+            _(
+                "The file is %(size)s; the largest upload allowed is %(limit)s.",
+                size=format_bytes(length),
+                limit=format_bytes(max_bytes),
+            )
+        )
+    if org_id is None:
+        return
+    # Lock the organisation row (PostgreSQL) so two uploads cannot both squeeze into the quota.
+    db.session.execute(select(Organisation.id).where(Organisation.id == org_id).with_for_update())
+    quota, used = current_app.config["ORG_QUOTA_BYTES"], org_usage_bytes(org_id)
+    if used + length > quota:
+        raise UploadTooLargeError(
+            _(
+                "This file (%(size)s) does not fit your organisation's storage quota: "
+                "%(used)s of %(quota)s used. Delete old recordings or ask the base for more.",
+                used=format_bytes(used),
+                quota=format_bytes(quota),
+                size=format_bytes(length),
+            )
+        )
+
+
+def create_upload(
+    owner: User, length: int, *, filename: str = "", filetype: str = "", now: datetime | None = None
+) -> Upload:
+    """Start an upload of ``length`` bytes: check rules and limits, create the empty file."""
+    if not can_upload(owner):
+        raise UploadNotAllowedError(_("Your account may not upload videos yet."))
+    if length < 1:
+        raise ServiceError(_("The file is empty."))
+    org_id = owner.org_id if owner.is_merchant else None
+    _check_limits(length, org_id)
+    now = now or utcnow()
+    upload = Upload(
+        owner_id=owner.id,
+        org_id=org_id,
+        length=length,
+        offset=0,
+        filename=filename[:255],
+        filetype=filetype[:255],
+        expires_at=_expiry(now),
+        created_at=now,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    path = upload_path(_media_root(), upload.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(exist_ok=False)
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        path.unlink(missing_ok=True)  # no row, so no file either
+        raise
+    return upload
+
+
+def _get_own_upload_or_404(upload_id: str, owner_id: int) -> Upload:
+    return db.first_or_404(
+        select(Upload).where(Upload.id == upload_id, Upload.owner_id == owner_id)
+    )
+
+
+def get_active_upload_or_404(upload_id: str, owner_id: int, now: datetime | None = None) -> Upload:
+    """Load an upload of ``owner_id``; missing or foreign is 404, expired is removed and 410."""
+    upload = _get_own_upload_or_404(upload_id, owner_id)
+    if upload.is_expired(now or utcnow()):
+        # If a request is still writing, the cleaner removes it later.
+        with suppress(UploadLockedError):
+            discard_upload(upload)
+        abort(410)
+    return upload
+
+
+def get_completed_upload_or_404(upload_id: str, owner_id: int) -> Upload:
+    """Load a finished upload of ``owner_id``; missing, foreign or unfinished is 404."""
+    upload = _get_own_upload_or_404(upload_id, owner_id)
+    if not upload.is_complete:
+        abort(404)
+    return upload
+
+
+@contextmanager
+def _locked_part(upload: Upload) -> Iterator[IO[bytes]]:
+    """Open the upload's file with an exclusive lock, or raise ``UploadLockedError``."""
+    path = upload_path(_media_root(), upload.id)
+    with path.open("r+b", buffering=0) as part:
+        try:
+            fcntl.flock(part.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UploadLockedError(_("upload locked: another request is writing to it")) from None
+        try:
+            yield part
+        finally:
+            fcntl.flock(part.fileno(), fcntl.LOCK_UN)
+
+
+def _sync_offset(upload: Upload, part: IO[bytes]) -> None:
+    """Make the file and the stored offset agree (the row is the truth for what was kept)."""
+    db.session.refresh(upload)
+    size = os.fstat(part.fileno()).st_size
+    if size > upload.offset:
+        part.truncate(upload.offset)  # bytes of a request that died before recording them
+    elif size < upload.offset:
+        upload.offset = size
+        db.session.commit()
+
+
+def _write_all(part: IO[bytes], data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[part.write(view) or 0 :]
+
+
+def _copy_stream(stream: BinaryIO, part: IO[bytes], limit: int, hasher: Any) -> int:
+    """Append ``stream`` to ``part``; return bytes written; refuse more than ``limit``."""
+    written = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        if written + len(chunk) > limit:
+            raise UploadTooLargeError(_("The data goes past the end of the upload."))
+        if hasher is not None:
+            hasher.update(chunk)
+        _write_all(part, chunk)
+        written += len(chunk)
+    return written
+
+
+def _record(upload: Upload, part: IO[bytes], new_offset: int, now: datetime | None) -> None:
+    """Keep the file up to ``new_offset`` and store that offset (finished when it is full)."""
+    part.truncate(new_offset)
+    now = now or utcnow()
+    upload.offset = new_offset
+    upload.expires_at = _expiry(now)  # an upload in progress stays alive
+    if new_offset == upload.length:
+        upload.completed_at = now
+    db.session.commit()
+
+
+def append_chunk(
+    upload: Upload,
+    stream: BinaryIO,
+    offset: int,
+    *,
+    body_length: int | None = None,
+    checksum: Checksum | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Append the bytes of ``stream`` at ``offset``; return the new offset.
+
+    Only one request writes at a time. A chunk failing its checksum, or going past the end,
+    is dropped whole. If the client goes away mid-body, the bytes that arrived are kept and
+    recorded (unless a checksum must vouch for them), so the client can resume.
+    """
+    with _locked_part(upload) as part:
+        _sync_offset(upload, part)
+        start = upload.offset
+        if offset != start:
+            raise OffsetMismatchError(
+                _("Upload-Offset does not match the upload's current offset.")
+            )
+        limit = upload.length - start
+        if body_length is not None and body_length > limit:
+            raise UploadTooLargeError(_("The data goes past the end of the upload."))
+        db.session.commit()  # hold no transaction open while the body streams in
+        part.seek(start)
+        hasher = CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
+        try:
+            written = _copy_stream(stream, part, limit, hasher)
+        except UploadTooLargeError:
+            part.truncate(start)
+            raise
+        except (ClientDisconnected, OSError):
+            # The client went away or the disk failed: keep the bytes that are safely written.
+            kept = 0 if checksum else os.fstat(part.fileno()).st_size - start
+            _record(upload, part, start + max(0, min(kept, limit)), now)
+            raise
+        if checksum is not None and hasher.digest() != checksum.digest:
+            part.truncate(start)
+            raise ChecksumMismatchError(
+                _("Checksum mismatch: the chunk was dropped, send it again.")
+            )
+        _record(upload, part, start + written, now)
+    return upload.offset
+
+
+def _remove_locked(upload: Upload) -> None:
+    """Delete the file (under its lock) and the row; the caller commits."""
+    try:
+        with _locked_part(upload):
+            upload_path(_media_root(), upload.id).unlink()
+    except FileNotFoundError:
+        pass  # the file is already gone; remove the row all the same
+    db.session.delete(upload)
+
+
+def discard_upload(upload: Upload) -> None:
+    """Remove an upload's file and row (termination, a cancelled form, expiry)."""
+    _remove_locked(upload)
+    db.session.commit()
+
+
+def claim_upload(upload: Upload, dest: Path) -> Path:
+    """Move a finished upload's file to ``dest`` atomically and delete the row.
+
+    ``dest`` must be under ``MEDIA_ROOT`` (same file system). The caller commits, together
+    with the row that now owns the file.
+    """
+    if not upload.is_complete:
+        raise ServiceError(_("The upload is not finished yet."))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _locked_part(upload):
+        os.replace(upload_path(_media_root(), upload.id), dest)
+    db.session.delete(upload)
+    return dest
+
+
+def delete_expired_uploads(now: datetime | None = None) -> int:
+    """Remove unfinished uploads past their expiry (rows and files); return how many."""
+    now = now or utcnow()
+    expired = db.session.scalars(
+        select(Upload).where(Upload.completed_at.is_(None), Upload.expires_at <= now)
+    ).all()
+    removed = 0
+    for upload in expired:
+        try:
+            _remove_locked(upload)
+        except UploadLockedError:
+            continue  # still being written to; next round
+        removed += 1
+    db.session.commit()
+    return removed

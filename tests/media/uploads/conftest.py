@@ -1,0 +1,113 @@
+"""Helpers for the upload tests: a tus client over the Flask test client, files and rows."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from media.storage import upload_path
+from media.uploads.models import Upload
+from portal.extensions import db
+
+TUS = {"Tus-Resumable": "1.0.0"}
+OCTETS = "application/offset+octet-stream"
+
+
+def encode_metadata(**values: str) -> str:
+    """Build an ``Upload-Metadata`` header."""
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+def sha1_header(data: bytes) -> str:
+    """Build an ``Upload-Checksum`` header for ``data``."""
+    return "sha1 " + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+def sha256_file(path: Path) -> str:
+    """Hash a file without loading it whole."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Tus:
+    """A tiny tus client over a Flask test client."""
+
+    app: Flask
+    client: FlaskClient
+
+    def create(self, length: int, filename: str = "直播 2024.mp4", **headers: str) -> Any:
+        """POST a creation request."""
+        return self.client.post(
+            "/uploads/",
+            headers={
+                **TUS,
+                "Upload-Length": str(length),
+                "Upload-Metadata": encode_metadata(filename=filename, filetype="video/mp4"),
+                **headers,
+            },
+        )
+
+    def start(self, length: int, **kwargs: Any) -> str:
+        """Create an upload and return its id."""
+        response = self.create(length, **kwargs)
+        assert response.status_code == 201, response.text
+        return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+    def patch(self, upload_id: str, data: bytes, offset: int, **headers: str) -> Any:
+        """Send one PATCH with ``data`` at ``offset``."""
+        return self.client.patch(
+            f"/uploads/{upload_id}",
+            data=data,
+            headers={**TUS, "Content-Type": OCTETS, "Upload-Offset": str(offset), **headers},
+        )
+
+    def head(self, upload_id: str) -> Any:
+        """Ask where the upload stands."""
+        return self.client.head(f"/uploads/{upload_id}", headers=TUS)
+
+    def delete(self, upload_id: str) -> Any:
+        """Terminate the upload."""
+        return self.client.delete(f"/uploads/{upload_id}", headers=TUS)
+
+    def path(self, upload_id: str) -> Path:
+        """Return the upload's ``.part`` file."""
+        return upload_path(self.app.config["MEDIA_ROOT"], upload_id)
+
+
+@pytest.fixture
+def tus_as(app: Flask, client_as: Any) -> Any:
+    """A tus client signed in as a given user."""
+    return lambda user: Tus(app, client_as(user))
+
+
+@pytest.fixture
+def tus(tus_as: Any, merchant: Any) -> Tus:
+    """A tus client signed in as the approved merchant."""
+    return tus_as(merchant)
+
+
+def load_upload(app: Flask, upload_id: str) -> Upload | None:
+    """Read an upload row afresh (detached)."""
+    with app.app_context():
+        upload = db.session.get(Upload, upload_id)
+        if upload is not None:
+            db.session.expunge(upload)
+        return upload
+
+
+def upload_ids(app: Flask) -> list[str]:
+    """Return the ids of every upload row."""
+    with app.app_context():
+        return list(db.session.scalars(select(Upload.id)))
