@@ -17,8 +17,8 @@ run: install migrate demo-data model
 	@echo
 	@echo "Beltcast is starting on http://127.0.0.1:8000  (Ctrl-C stops web and worker)"
 	@echo "Demo logins (local demo only), password: beltcast-demo"
-	@echo "  admin@beltcast.local  trainer@beltcast.local  streamer@beltcast.local"
-	@echo "  merchant@cuiyufang.local  merchant@hetianyuan.local"
+	@echo "  admin@beltcast.example  trainer@beltcast.example  streamer@beltcast.example"
+	@echo "  merchant@cuiyufang.example  merchant@hetianyuan.example"
 	@echo
 	$(BIN)/honcho start -f Procfile
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.access import load_user
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     "courses.views:bp",
     "media.uploads.views:bp",
     "media.recordings.views:bp",
+    "portal.jobs.views:bp",
 )
 
 CLI_GROUPS = (
@@ -84,6 +86,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     import_module("portal.models")  # register every model with the metadata

@@ -29,10 +29,12 @@ def navigation_for(user: Any) -> list[NavLink]:
         return links
     if user.is_merchant:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
+        links.append(NavLink(_l("Recordings"), "recordings.index"))
     if user.is_staff:
         links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
     if user.is_admin:
         links.append(NavLink(_l("Users"), "admin.users"))
         links.append(NavLink(_l("Organisations"), "admin.organisations"))
         links.append(NavLink(_l("Categories"), "admin.categories"))
+        links.append(NavLink(_l("Jobs"), "jobs.index"))
     return links

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.jobs.presenters import job_view, step_label
+from portal.jobs.presenters import job_view, state_label, step_label
 
 
 def money(cents: int | None) -> str:
@@ -48,5 +48,8 @@ def install_filters(app: Flask) -> None:
     """Register the filters and display helpers on ``app``."""
     app.jinja_env.filters.update(money=money, reject_key=reject_key, duration=duration)
     app.jinja_env.globals.update(
-        org_status_label=org_status_label, job_view=job_view, job_step_label=step_label
+        org_status_label=org_status_label,
+        job_view=job_view,
+        job_step_label=step_label,
+        job_state_label=state_label,
     )

@@ -40,9 +40,3 @@ class SentenceForm(FlaskForm):
 
     text = TextAreaField(_l("Sentence"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Save"))
-
-
-class JobActionForm(FlaskForm):
-    """Cancel or retry (a bare CSRF-protected post)."""
-
-    submit = SubmitField(_l("Confirm"))

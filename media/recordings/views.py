@@ -7,13 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from media.recordings import services
-from media.recordings.forms import JobActionForm, RecordingForm, SentenceForm, language_choices
+from media.recordings.forms import RecordingForm, SentenceForm, language_choices
 from media.recordings.models import Language, Recording
 from media.transcripts import exports
 from media.transcripts import services as transcripts
 from media.uploads.services import get_completed_upload_or_404
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.errors import ServiceError
+from portal.forms import ConfirmForm
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
 from portal.web import render_page_or_partial
@@ -68,7 +69,7 @@ def detail(recording_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording,
         job=services.transcription_job(recording), transcript=transcript, sentences=sentences,
-        action_form=JobActionForm(),
+        action_form=ConfirmForm(),
     )  # fmt: skip
 
 
@@ -80,7 +81,7 @@ def status(recording_id: int) -> ResponseReturnValue:
     job = services.transcription_job(recording)
     response = render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording, job=job,
-        action_form=JobActionForm(), transcript=None, sentences=[],
+        action_form=ConfirmForm(), transcript=None, sentences=[],
     )  # fmt: skip
     if request.args.get("polling") and not services.is_processing(job):
         response.headers["HX-Refresh"] = "true"
@@ -104,7 +105,7 @@ def retry(recording_id: int) -> ResponseReturnValue:
 def _job_action(recording_id: int, action: object, message: str) -> ResponseReturnValue:
     recording = _load(recording_id)
     job = services.transcription_job(recording)
-    if job is not None and JobActionForm().validate_on_submit():
+    if job is not None and ConfirmForm().validate_on_submit():
         action(job, acting_user())  # type: ignore[operator]
         flash(message, "info")
     return redirect(url_for(".detail", recording_id=recording.id))

@@ -44,12 +44,6 @@ class RoleForm(_RoleAndOrg, FlaskForm):
     submit = SubmitField(_l("Change role"))
 
 
-class SuspendForm(FlaskForm):
-    """Suspend or reinstate (a bare CSRF-protected post)."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class OrganisationForm(FlaskForm):
     """Create an organisation."""
 

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from portal.admin import services
-from portal.admin.forms import CategoryForm, InviteForm, OrganisationForm, RoleForm, SuspendForm
+from portal.admin.forms import CategoryForm, InviteForm, OrganisationForm, RoleForm
 from portal.auth import services as accounts
 from portal.auth.access import acting_user, admin_required
 from portal.auth.models import Role, User
@@ -16,6 +16,7 @@ from portal.catalog.models import Category
 from portal.catalog.services import list_categories
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, list_organisations
 from portal.web import show_service_error
@@ -73,7 +74,7 @@ def user_detail(user_id: int) -> ResponseReturnValue:
         else:
             flash(_("Role changed."), "success")
             return redirect(url_for(".user_detail", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form, suspend_form=SuspendForm())
+    return render_template("admin/user.html", user=user, form=form, suspend_form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/suspension")
@@ -81,7 +82,7 @@ def user_detail(user_id: int) -> ResponseReturnValue:
 def suspension(user_id: int) -> ResponseReturnValue:
     """Suspend or reinstate a user (``suspend=1`` or ``0``)."""
     user = db.get_or_404(User, user_id)
-    if SuspendForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         suspend = request.form.get("suspend") == "1"
         accounts.set_suspended(acting_user(), user, suspend)
         flash(_("User suspended.") if suspend else _("User reinstated."), "success")

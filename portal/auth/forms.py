@@ -17,10 +17,12 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
         _l("Password"),
         validators=[DataRequired(), Length(min=PASSWORD_MIN, max=128)],
         description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
 
@@ -28,8 +30,14 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email()], render_kw={"autocomplete": "email"}
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Sign in"))
 
 
@@ -81,7 +89,11 @@ class AccountForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     """Change the password while signed in."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     password, confirm = _new_password_fields()
     submit = SubmitField(_l("Change password"))
 

@@ -100,9 +100,3 @@ class ImportForm(FlaskForm):
         description=_l("UTF-8 or GBK. Columns: sku, name, aliases, category, price, ..."),
     )
     submit = SubmitField(_l("Preview"))
-
-
-class ConfirmForm(FlaskForm):
-    """Confirm a previewed import, or archive/restore (a bare CSRF-protected post)."""
-
-    submit = SubmitField(_l("Confirm"))

@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 
 from portal.auth.access import acting_user, current_org_id, merchant_required, staff_required
 from portal.catalog import certificates, csv_io, services
-from portal.catalog.forms import ConfirmForm, FilterForm, ImportForm, ItemForm
+from portal.catalog.forms import FilterForm, ImportForm, ItemForm
 from portal.catalog.models import CatalogImport, Item
 from portal.errors import ServiceError
+from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.organisations.services import list_organisations
 from portal.web import render_page_or_partial, show_service_error

@@ -39,6 +39,20 @@ class JobView:
     eta_s: float | None
 
 
+STATE_LABELS = {
+    JobState.QUEUED: _l("Queued"),
+    JobState.RUNNING: _l("Running"),
+    JobState.SUCCEEDED: _l("Succeeded"),
+    JobState.FAILED: _l("Failed"),
+    JobState.CANCELLED: _l("Cancelled"),
+}
+
+
+def state_label(state: str) -> str:
+    """Return the translated name of a job state."""
+    return str(STATE_LABELS.get(JobState(state), state))
+
+
 def step_label(step: str) -> str:
     """Return the translated label of a step."""
     return str(STEP_LABELS.get(step, step))
