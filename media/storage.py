@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from media.recordings.models import Recording
 from media.uploads.models import Upload
 from portal.extensions import db
 
@@ -18,7 +19,10 @@ UPLOAD_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 # Every (model, size column) that counts against an organisation's quota. Each model has an
 # ``org_id`` column. Models that hold merchant media add their pair here.
-QUOTA_SOURCES: tuple[tuple[Any, Any], ...] = ((Upload, Upload.length),)
+QUOTA_SOURCES: tuple[tuple[Any, Any], ...] = (
+    (Upload, Upload.length),
+    (Recording, Recording.size_bytes),
+)
 
 
 def uploads_dir(media_root: str | Path) -> Path:
