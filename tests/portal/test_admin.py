@@ -16,6 +16,7 @@ from tests.portal.helpers import (
     in_english,
     login,
     mailed_links,
+    url_for_rule,
 )
 
 NEW_PASSWORD = "invited-password-5"
@@ -176,17 +177,12 @@ def test_admin_filters_user_list_by_role(admin_browser, streamer, trainer):
     assert streamer.email not in page.text
 
 
-def _admin_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
-
-
-def _admin_requests(app, user_id):
-    for rule in _admin_rules(app):
-        values = dict.fromkeys(rule.arguments, user_id)
-        with app.test_request_context():
-            from flask import url_for
-
-            url = url_for(rule.endpoint, **values)
+def _admin_requests(app, object_id):
+    """Yield (endpoint, method, url) for every route under /admin."""
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin"):
+            continue
+        url = url_for_rule(app, rule, dict.fromkeys(rule.arguments, object_id))
         for method in sorted(rule.methods & {"GET", "POST"}):
             yield rule.endpoint, method, url
 

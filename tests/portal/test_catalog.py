@@ -336,7 +336,7 @@ def test_merchant_item_without_certificate_image_answers_404(browser, merchant_o
 def test_staff_sees_every_organisations_items_read_only(
     app, client_as, make_user, stocked, other_org, role
 ):
-    browser = client_as(make_user(role))
+    browser = in_english(client_as(make_user(role)))
 
     page = browser.get("/catalog/all")
     assert page.status_code == 200
