@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 from typing import IO
@@ -20,14 +21,22 @@ def certificate_dir(media_root: str, org_id: int) -> Path:
     return Path(media_root) / "certificates" / str(org_id)
 
 
-def store_certificate_image(stream: IO[bytes], media_root: str, org_id: int) -> str:
+def store_certificate_image(
+    stream: IO[bytes], media_root: str, org_id: int, max_bytes: int
+) -> str:
     """Decode an uploaded image, re-encode it as JPEG and return its stored name.
 
     Re-encoding drops anything that is not pixels (scripts, metadata, polyglots).
     """
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ServiceError(
+            _("The image is larger than %(size)s MB.", size=max_bytes // 1024**2),
+            field="cert_image",
+        )
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(stream) as image:
+        with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"JPEG", "PNG", "WEBP"}:
                 raise ServiceError(_("Upload a JPEG, PNG or WebP image."), field="cert_image")
             image.thumbnail((MAX_SIDE, MAX_SIDE))

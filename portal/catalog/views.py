@@ -80,7 +80,9 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
     try:
         # The image first: an unreadable file must leave the item unsaved.
         if upload:
-            stored = certificates.store_certificate_image(upload.stream, media_root, org_id)
+            stored = certificates.store_certificate_image(
+                upload.stream, media_root, org_id, current_app.config["MAX_IMAGE_BYTES"]
+            )
         if item is None:
             item = services.create_item(org_id, actor, form.to_data())
         else:
