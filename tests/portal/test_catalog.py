@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -293,6 +294,25 @@ def test_merchant_uploading_text_renamed_png_sees_error_and_nothing_is_stored(
 
     assert response.status_code == 200
     assert field_errors(response.text, "cert_image") == ["This file is not a readable image."]
+    assert count_rows(app, Item) == 0
+    assert _cert_files(app, merchant_org.id) == []
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_IMAGE_BYTES": 2000}])
+def test_merchant_uploading_image_over_size_limit_sees_error_and_nothing_is_stored(
+    app, browser, merchant_org
+):
+    noise = Image.frombytes("RGB", (100, 100), os.urandom(100 * 100 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    assert len(buffer.getvalue()) > 2000
+    data = _item_form() | {"cert_image": (io.BytesIO(buffer.getvalue()), "big.png")}
+
+    response = browser.post("/catalog/items/new", data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 200
+    [error] = field_errors(response.text, "cert_image")
+    assert error.startswith("The image is larger than")
     assert count_rows(app, Item) == 0
     assert _cert_files(app, merchant_org.id) == []
 
