@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from typing import Protocol
@@ -36,11 +37,16 @@ def to_srt(cues: Sequence[TimedText]) -> str:
     return "\n".join(blocks)
 
 
+def _vtt_cue_text(text: str) -> str:
+    # WebVTT cue text may not contain "-->", and "&" and "<" start entities and tags.
+    return html.escape(text.replace("-->", "→"), quote=False)
+
+
 def to_vtt(cues: Sequence[TimedText]) -> str:
     """Return WebVTT text."""
     blocks = [
         f"{_timestamp(c.start_ms, '.')} --> {_timestamp(c.end_ms, '.')}\n"
-        f"{c.shown_text.replace('-->', '→')}\n"
+        f"{_vtt_cue_text(c.shown_text)}\n"
         for c in cues
     ]
     return "WEBVTT\n\n" + "\n".join(blocks)

@@ -36,12 +36,18 @@ class SentenceDraft:
         return "".join(word.text for word in self.words).strip()
 
 
+def _seconds_between(start: float, end: float) -> float:
+    # Word times are whole milliseconds; compare durations at that precision, so an 800 ms
+    # pause such as 2.0 → 2.8 s is not 0.7999… s.
+    return round(end - start, 3)
+
+
 def _ends_sentence(current: SentenceDraft, word: Word, next_word: Word | None) -> bool:
     text = word.text.strip()
-    length = word.end - current.start
+    length = _seconds_between(current.start, word.end)
     if next_word is None or text.endswith(SENTENCE_END):
         return True
-    if next_word.start - word.end >= PAUSE_S:
+    if _seconds_between(word.end, next_word.start) >= PAUSE_S:
         return True
     if length >= SOFT_LIMIT_S and text.endswith(SOFT_BREAK):
         return True
