@@ -1,5 +1,14 @@
 """Import every model module so the metadata (and Alembic) sees all tables."""
 
+from media.clips.models import (
+    Clip,
+    ClipCue,
+    ClipItem,
+    ClipVersion,
+    Mention,
+    Suggestion,
+    SuggestionItem,
+)
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
 from media.uploads.models import Upload as Upload  # registers the upload table
@@ -8,17 +17,26 @@ from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
 from portal.jobs.models import Job
 from portal.organisations.models import Organisation
+from portal.tokens.models import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CatalogImport",
     "Category",
+    "Clip",
+    "ClipCue",
+    "ClipItem",
+    "ClipVersion",
     "Item",
     "Job",
+    "Mention",
     "Organisation",
     "Recording",
     "Sentence",
     "SentenceEdit",
+    "Suggestion",
+    "SuggestionItem",
     "Transcript",
     "User",
     "Word",

@@ -67,6 +67,14 @@ def show_service_error(form: Any, exc: ServiceError) -> None:
         flash(exc.message, "error")
 
 
+def safe_next(default: str) -> str:
+    """Return the request's ``next`` if it is a local path, else ``default``."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
 def frameable(view: Any) -> Any:
     """Mark a view as the only kind allowed inside frames (the embed player)."""
     setattr(view, FRAMEABLE_ENDPOINT_ATTR, True)

@@ -18,6 +18,8 @@ from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import worker_identity
 from portal.jobs.runner import execute_job
+from portal.jobs.services import background_locale
+from portal.organisations.scoping import find_any
 from portal.organisations.services import get_org_by_slug
 
 media_cli = AppGroup("media", help="Recordings and transcripts.")
@@ -78,7 +80,8 @@ def ingest_command(path: Path, org_slug: str, language: str, title: str | None, 
         title=title or path.stem, language=Language(language), original_filename=path.name
     )
     try:
-        recording = services.add_recording_from_file(org.id, None, path, details)
+        with background_locale():
+            recording = services.add_recording_from_file(org.id, None, path, details)
     except ServiceError as exc:
         raise click.ClickException(f"rejected: {exc.message}") from exc
     job = services.transcription_job(recording)
@@ -96,7 +99,7 @@ def ingest_command(path: Path, org_slug: str, language: str, title: str | None, 
 @click.option("--format", "fmt", type=click.Choice(["srt", "vtt", "txt", "json"]), default="txt")
 def transcript_command(recording_id: int, fmt: str) -> None:
     """Print a recording's transcript (edited text where edited)."""
-    recording = db.session.get(Recording, recording_id)
+    recording = find_any(Recording, recording_id)
     if recording is None:
         raise click.ClickException(f"no recording {recording_id}")
     try:

@@ -39,6 +39,9 @@ def recognition_context(org_id: int, language: str | None) -> tuple[str, str]:
 def _job_workdir(job_id: int) -> Path:
     root = Path(current_app.instance_path) / "tmp"
     root.mkdir(parents=True, exist_ok=True)
+    # An earlier attempt whose worker was killed could not clean up: its files go now.
+    for leftover in root.glob(f"job-{job_id}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"job-{job_id}-", dir=root))
 
 
@@ -74,5 +77,7 @@ def transcribe_recording(ctx: JobContext) -> None:
         save_transcript(
             recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
         )
+        # CLIPS-PENDING ctx.step("finding_items")
+        # CLIPS-PENDING refresh_mentions(recording)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

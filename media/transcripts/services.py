@@ -9,6 +9,7 @@ from media.recordings.models import Recording
 from media.transcription import engine
 from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
 from media.transcripts.sentences import split_sentences
+from media.transcripts.signals import transcript_edited
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -98,6 +99,9 @@ def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
     sentence.edited_text = None if text == sentence.text else text
     record_event(actor, "sentence.edited", sentence, org_id=sentence.org_id)
     db.session.commit()
+    transcript = db.session.get(Transcript, sentence.transcript_id)
+    if transcript is not None:
+        transcript_edited.send(recording_id=transcript.recording_id, org_id=sentence.org_id)
     return sentence
 
 

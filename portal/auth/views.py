@@ -10,7 +10,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -33,7 +32,7 @@ from portal.auth.forms import (
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import limiter
-from portal.web import show_service_error
+from portal.web import safe_next, show_service_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -43,13 +42,6 @@ def _login_limit() -> str:
 
 
 rate_limited = limiter.limit(_login_limit, methods=["POST"])
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 def start_session(user: User) -> None:
@@ -72,7 +64,7 @@ def login() -> ResponseReturnValue:
             flash(exc.message, "error")
         else:
             start_session(user)
-            return redirect(_safe_next(url_for("home.index")))
+            return redirect(safe_next(url_for("home.index")))
     return render_template("auth/login.html", form=form)
 
 
@@ -217,7 +209,7 @@ def language() -> ResponseReturnValue:
         session["lang"] = form.locale.data
         if current_user.is_authenticated:
             services.set_locale(acting_user(), form.locale.data)
-    return redirect(_without_lang(_safe_next(url_for("home.index"))))
+    return redirect(_without_lang(safe_next(url_for("home.index"))))
 
 
 def _without_lang(target: str) -> str:

@@ -19,6 +19,7 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
 from portal.catalog.services import ItemData, list_categories, split_aliases
+from portal.catalog.signals import catalog_changed
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.models import Organisation
@@ -214,6 +215,7 @@ def commit_import(pending: CatalogImport, actor: User) -> int:
     count = apply_rows(org, actor, preview_rows(pending))
     db.session.delete(pending)
     db.session.commit()
+    catalog_changed.send(org_id=org.id)
     return count
 
 
@@ -224,6 +226,7 @@ def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int,
         return 0, rows
     count = apply_rows(org, actor, rows)
     db.session.commit()
+    catalog_changed.send(org_id=org.id)
     return count, rows
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, String, cast, func, or_, select
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Category, Item
+from portal.catalog.signals import catalog_changed
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
@@ -130,6 +131,7 @@ def create_item(org_id: int, actor: User, data: ItemData) -> Item:
     db.session.add(item)
     record_event(actor, "item.created", item, org_id=org_id, sku=item.sku)
     db.session.commit()
+    catalog_changed.send(org_id=org_id)
     return item
 
 
@@ -139,6 +141,7 @@ def update_item(item: Item, actor: User, data: ItemData) -> Item:
     _apply(item, data)
     record_event(actor, "item.updated", item, org_id=item.org_id, sku=item.sku)
     db.session.commit()
+    catalog_changed.send(org_id=item.org_id)
     return item
 
 
@@ -148,6 +151,7 @@ def set_archived(item: Item, actor: User, archived: bool) -> None:
     action = "item.archived" if archived else "item.restored"
     record_event(actor, action, item, org_id=item.org_id)
     db.session.commit()
+    catalog_changed.send(org_id=item.org_id)
 
 
 def set_certificate_image(item: Item, actor: User, stored_name: str | None) -> None:

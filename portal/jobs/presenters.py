@@ -11,7 +11,15 @@ from portal.jobs.models import Job, JobState
 
 # The visible steps of each job kind, in order.
 STEPS: dict[str, tuple[str, ...]] = {
-    "recording.transcribe": ("probing", "extracting_audio", "transcribing", "saving"),
+    "recording.transcribe": (
+        "probing",
+        "extracting_audio",
+        "transcribing",
+        "saving",
+        "finding_items",
+    ),
+    "recording.mentions": ("finding_items",),
+    "clip.render": ("rendering",),
 }
 
 STEP_LABELS = {
@@ -19,6 +27,8 @@ STEP_LABELS = {
     "extracting_audio": _l("Extracting audio"),
     "transcribing": _l("Transcribing speech"),
     "saving": _l("Saving the transcript"),
+    "finding_items": _l("Finding items"),
+    "rendering": _l("Rendering the clip"),
 }
 
 

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 # Each job kind and the function that does it: "module:function", called with a JobContext.
 HANDLERS: dict[str, str] = {
     "recording.transcribe": "media.recordings.tasks:transcribe_recording",
+    "recording.mentions": "media.clips.discovery:refresh_mentions_job",
+    "clip.render": "media.clips.tasks:render_version",
 }
 
 
@@ -102,7 +104,7 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
     db.session.refresh(job)
     app: Any = current_app._get_current_object()
     try:
-        with Heartbeat(app, job_id, worker_id):
+        with Heartbeat(app, job_id, worker_id), services.background_locale():
             load_handler(job.kind)(JobContext(job))
     except JobCancelled:
         db.session.rollback()

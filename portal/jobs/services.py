@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
@@ -15,6 +18,19 @@ from portal.errors import ConflictError
 from portal.extensions import db
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.queue import deliver
+
+
+@contextmanager
+def background_locale() -> Iterator[None]:
+    """Translate in the default language where no request chose one (jobs, sweeper, CLI).
+
+    The locale selector reads the request, so without one every ``gettext`` would fail.
+    """
+    if has_request_context():
+        yield
+        return
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 def _lease_deadline() -> Any:
@@ -159,8 +175,9 @@ def sweep_expired_leases() -> list[int]:
         select(Job).where(Job.state == JobState.RUNNING, Job.lease_expires_at < utcnow())
     ).all()
     for job in expired:
-        lost = _("The worker stopped while running this job (attempt %(n)s of %(max)s).",
-                 n=job.attempts, max=job.max_attempts)  # fmt: skip
+        with background_locale():
+            lost = _("The worker stopped while running this job (attempt %(n)s of %(max)s).",
+                     n=job.attempts, max=job.max_attempts)  # fmt: skip
         if job.attempts >= job.max_attempts:
             finish_job(job, JobState.FAILED, lost)
         else:

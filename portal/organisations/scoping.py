@@ -35,3 +35,9 @@ def get_any_or_404(model: type[T], obj_id: int) -> T:
     """Load one owned row of any organisation, for staff; missing answers 404."""
     owner: Any = model
     return db.first_or_404(select(model).where(owner.id == obj_id))
+
+
+def find_any(model: type[T], obj_id: int) -> T | None:
+    """Load one owned row of any organisation, or None (operator commands)."""
+    owner: Any = model
+    return db.session.scalar(select(model).where(owner.id == obj_id))

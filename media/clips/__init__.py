@@ -1,0 +1,1 @@
+"""The clip workshop: mentions and suggestions per recording, the clip editor, renders."""

@@ -1,0 +1,91 @@
+"""Corrections teach the catalog: spot a misheard item name in a corrected text.
+
+When a merchant corrects "非翠手镯" to "翡翠手镯", the original words that now read as an
+item's name are a misheard form worth adding as an alias, so the next recording's hotwords
+and matching catch it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from flask_babel import gettext as _
+
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.catalog.models import Item
+from portal.catalog.services import active_items
+from portal.errors import ServiceError
+from portal.extensions import db
+
+MAX_ALIASES = 50
+
+
+@dataclass(frozen=True)
+class AliasOffer:
+    """Offer to add ``misheard`` as an alias of ``item``."""
+
+    item: Item
+    misheard: str
+
+
+def _original_per_character(original: str, corrected: str) -> list[str]:
+    """For each character of ``corrected``, the original text it replaced (or kept)."""
+    mapping = [""] * len(corrected)
+    matcher = SequenceMatcher(a=original, b=corrected, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(j2 - j1):
+                mapping[j1 + offset] = original[i1 + offset]
+        elif tag == "replace" and j2 > j1:
+            mapping[j1] = original[i1:i2]
+        # inserted characters map to nothing; deleted ones have no corrected position
+    return mapping
+
+
+def misheard_forms(original: str, corrected: str, names: Iterable[str]) -> list[tuple[str, str]]:
+    """Return (name, misheard) pairs: names the correction introduced, as they were heard."""
+    original = unicodedata.normalize("NFKC", original)
+    corrected = unicodedata.normalize("NFKC", corrected)
+    if original == corrected:
+        return []
+    mapping = _original_per_character(original, corrected)
+    found = []
+    for name in dict.fromkeys(n for n in names if len(n) >= 2):
+        start = corrected.find(name)
+        while start != -1:
+            heard = "".join(mapping[start : start + len(name)]).strip()
+            if heard and heard != name and name not in original and len(heard) <= 2 * len(name):
+                found.append((name, heard))
+                break
+            start = corrected.find(name, start + 1)
+    return found
+
+
+def alias_offers_for(org_id: int, original: str, corrected: str) -> list[AliasOffer]:
+    """Offers for one corrected text, against the organisation's active items."""
+    items = active_items(org_id)
+    by_name = {name: item for item in items for name in item.spoken_names}
+    offers = []
+    for name, heard in misheard_forms(original, corrected, by_name):
+        item = by_name[name]
+        if heard not in item.spoken_names:
+            offers.append(AliasOffer(item=item, misheard=heard))
+    return offers
+
+
+def add_alias(item: Item, actor: User, alias: str) -> None:
+    """Add a misheard form as an alias of ``item``."""
+    alias = " ".join(alias.split())
+    if not alias or len(alias) > 100:
+        raise ServiceError(_("An alias needs 1 to 100 characters."))
+    if alias in item.spoken_names:
+        return
+    if len(item.aliases) >= MAX_ALIASES:
+        raise ServiceError(_("This item has too many aliases already."))
+    item.aliases = [*item.aliases, alias]
+    record_event(actor, "item.alias_learned", item, org_id=item.org_id, alias=alias)
+    db.session.commit()

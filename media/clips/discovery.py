@@ -1,0 +1,189 @@
+"""Find where catalog items are discussed in a recording, and propose clips.
+
+Reads the transcript (edited text where edited) and the organisation's catalog, and replaces
+the recording's ``Mention`` and ``Suggestion`` rows, so it can run again whenever either changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from media.clips.models import Mention, Suggestion, SuggestionItem
+from media.mentions.matching import CatalogTerm, TimedSentence, TimedWord, find_mentions, terms_for
+from media.mentions.suggestions import suggest_clips
+from media.recordings.models import Recording
+from media.transcripts.models import Sentence, Transcript, Word
+from media.transcripts.services import get_transcript, list_sentences
+from portal.catalog.models import Item
+from portal.catalog.services import active_items
+from portal.extensions import db
+from portal.jobs.models import JobState
+from portal.jobs.runner import JobContext
+from portal.jobs.services import enqueue_job, latest_job
+from portal.organisations.scoping import get_owned_or_404, scoped
+
+
+def _spread_words(sentence: Sentence) -> tuple[TimedWord, ...]:
+    """Time an edited sentence's characters evenly across the sentence (no word times exist)."""
+    text = sentence.shown_text
+    if not text:
+        return ()
+    step = (sentence.end_s - sentence.start_s) / len(text)
+    return tuple(
+        TimedWord(sentence.start_s + i * step, sentence.start_s + (i + 1) * step, char)
+        for i, char in enumerate(text)
+    )
+
+
+def timed_sentences(recording: Recording) -> list[TimedSentence]:
+    """Return the transcript as timed sentences for matching (empty if not transcribed)."""
+    transcript = get_transcript(recording)
+    if transcript is None:
+        return []
+    words: dict[int, list[TimedWord]] = {}
+    rows = db.session.execute(
+        select(Word.sentence_position, Word.start_ms, Word.end_ms, Word.text)
+        .where(Word.transcript_id == transcript.id)
+        .order_by(Word.sentence_position, Word.start_ms, Word.id)
+    )
+    for position, start_ms, end_ms, text in rows:
+        word_text = text if _is_cjk(text) else f" {text}"
+        words.setdefault(position, []).append(TimedWord(start_ms / 1000, end_ms / 1000, word_text))
+    timed = []
+    for sentence in list_sentences(transcript):
+        own = tuple(words.get(sentence.position, ()))
+        if sentence.edited_text is not None or not own:
+            own = _spread_words(sentence)
+        timed.append(TimedSentence(sentence.position, sentence.start_s, sentence.end_s, own))
+    return timed
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= char <= "\u9fff" for char in text)
+
+
+def catalog_terms(org_id: int) -> list[CatalogTerm]:
+    """Return every name and alias of the organisation's active items."""
+    return [term for item in active_items(org_id) for term in terms_for(item.id, item.spoken_names)]
+
+
+def refresh_mentions(recording: Recording) -> tuple[int, int]:
+    """Recompute the recording's mentions and suggestions; return how many of each."""
+    sentences = timed_sentences(recording)
+    mentions = find_mentions(sentences, catalog_terms(recording.org_id)) if sentences else []
+    suggestions = suggest_clips(sentences, mentions) if mentions else []
+    db.session.execute(delete(Mention).where(Mention.recording_id == recording.id))
+    db.session.execute(delete(Suggestion).where(Suggestion.recording_id == recording.id))
+    db.session.add_all(
+        Mention(
+            org_id=recording.org_id,
+            recording_id=recording.id,
+            item_id=m.item_id,
+            sentence_position=m.sentence_index,
+            start_ms=round(m.start * 1000),
+            end_ms=round(m.end * 1000),
+            matched_text=m.matched_text[:200],
+            term=m.term[:200],
+            kind=m.kind,
+        )
+        for m in mentions
+    )
+    for s in suggestions:
+        suggestion = Suggestion(
+            org_id=recording.org_id, recording_id=recording.id, main_item_id=s.item_ids[0],
+            first_sentence=s.first_sentence, last_sentence=s.last_sentence,
+            start_ms=round(s.start * 1000), end_ms=round(s.end * 1000), score=s.score,
+            mention_count=s.mention_count,
+            links=[SuggestionItem(item_id=i, position=n) for n, i in enumerate(s.item_ids)],
+        )  # fmt: skip
+        db.session.add(suggestion)
+    db.session.commit()
+    return len(mentions), len(suggestions)
+
+
+@dataclass(frozen=True)
+class ItemMentions:
+    """One item's mentions in a recording: a lane of the timeline."""
+
+    item: Item
+    count: int
+    times_s: list[float]
+    kinds: Counter[str]
+
+
+def mentions_by_item(recording: Recording) -> list[ItemMentions]:
+    """Return each mentioned item with its mention times, most mentioned first."""
+    rows = db.session.scalars(
+        scoped(Mention, recording.org_id)
+        .where(Mention.recording_id == recording.id)
+        .order_by(Mention.start_ms)
+    ).all()
+    by_item: dict[int, list[Mention]] = {}
+    for mention in rows:
+        by_item.setdefault(mention.item_id, []).append(mention)
+    items = {i.id: i for i in db.session.scalars(scoped(Item, recording.org_id).where(
+        Item.id.in_(by_item)))}  # fmt: skip
+    lanes = [
+        ItemMentions(items[item_id], len(found), [m.start_ms / 1000 for m in found],
+                     Counter(m.kind for m in found))
+        for item_id, found in by_item.items() if item_id in items
+    ]  # fmt: skip
+    return sorted(lanes, key=lambda lane: (-lane.count, lane.item.sku))
+
+
+def list_suggestions(recording: Recording) -> list[Suggestion]:
+    """Return the recording's suggestions, best first."""
+    return list(
+        db.session.scalars(
+            scoped(Suggestion, recording.org_id)
+            .where(Suggestion.recording_id == recording.id)
+            .order_by(Suggestion.score.desc(), Suggestion.start_ms)
+        )
+    )
+
+
+def suggestions_for_item(item: Item) -> list[Suggestion]:
+    """Every suggestion about ``item`` (as main or linked item), best first."""
+    return list(
+        db.session.scalars(
+            scoped(Suggestion, item.org_id)
+            .join(SuggestionItem, SuggestionItem.suggestion_id == Suggestion.id)
+            .where(SuggestionItem.item_id == item.id)
+            .order_by(Suggestion.score.desc())
+        )
+    )
+
+
+MENTIONS_JOB = "recording.mentions"
+
+
+def queue_refresh(recording: Recording, actor: object = None) -> None:
+    """Queue a mentions refresh of the recording, unless one is already waiting."""
+    waiting = latest_job(MENTIONS_JOB, recording)
+    if waiting is not None and waiting.state == JobState.QUEUED:
+        return
+    enqueue_job(MENTIONS_JOB, recording, org_id=recording.org_id, actor=actor)
+
+
+def queue_refresh_for_org(sender: object = None, *, org_id: int) -> None:
+    """The catalog changed: refresh every transcribed recording of the organisation."""
+    transcribed = db.session.scalars(
+        scoped(Recording, org_id).join(Transcript, Transcript.recording_id == Recording.id)
+    ).all()
+    for recording in transcribed:
+        queue_refresh(recording)
+
+
+def queue_refresh_for_recording(sender: object = None, *, recording_id: int, org_id: int) -> None:
+    """A transcript was corrected: refresh that recording's mentions."""
+    queue_refresh(get_owned_or_404(Recording, recording_id, org_id))
+
+
+def refresh_mentions_job(ctx: JobContext) -> None:
+    """Job handler: recompute a recording's mentions and suggestions."""
+    recording = get_owned_or_404(Recording, ctx.job.subject_id, ctx.job.org_id)
+    ctx.step("finding_items")
+    refresh_mentions(recording)

@@ -1,0 +1,64 @@
+"""Machine-readable documents of suggestions and clips (the JSON API and the CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from media.clips.models import Clip, Suggestion
+from media.clips.rendering import latest_ready_version
+
+
+def _seconds(ms: int) -> float:
+    return round(ms / 1000, 3)
+
+
+def suggestions_document(recording_id: int, suggestions: list[Suggestion]) -> dict[str, Any]:
+    """The suggestions of one recording: main SKU, all SKUs, times, score, mentions."""
+    return {
+        "recording": recording_id,
+        "suggestions": [
+            {
+                "sku": s.main_item.sku,
+                "skus": [link.item.sku for link in s.links],
+                "item": s.main_item.name,
+                "start": _seconds(s.start_ms),
+                "end": _seconds(s.end_ms),
+                "score": round(s.score, 4),
+                "mentions": s.mention_count,
+            }
+            for s in suggestions
+        ],
+    }
+
+
+def clip_document(clip: Clip) -> dict[str, Any]:
+    """One clip: items with SKUs, in/out seconds, subtitles, and its newest rendered version."""
+    version = latest_ready_version(clip)
+    return {
+        "clip": clip.id,
+        "recording": clip.recording_id,
+        "title": clip.title,
+        "description": clip.description,
+        "state": str(clip.state),
+        "items": [{"sku": item.sku, "name": item.name} for item in clip.items],
+        "start": _seconds(clip.start_ms),
+        "end": _seconds(clip.end_ms),
+        "subtitles": [
+            {
+                "start": _seconds(cue.start_ms - clip.start_ms),
+                "end": _seconds(cue.end_ms - clip.start_ms),
+                "text": cue.text,
+                "hidden": cue.is_hidden,
+            }
+            for cue in clip.cues
+        ],
+        "version": None
+        if version is None
+        else {
+            "number": version.number,
+            "profile": str(version.profile),
+            "width": version.width,
+            "height": version.height,
+            "duration": version.duration_s,
+        },
+    }

@@ -1,0 +1,94 @@
+"""Forms of the clip workshop."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (linked items)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NewClipForm(FlaskForm):
+    """Start a clip from a selection of sentences."""
+
+    first_sentence = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    last_sentence = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    item_ids = MultiCheckboxField(_l("Items"), coerce=int)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Create clip"))
+
+
+class ClipDetailsForm(FlaskForm):
+    """Title, description and linked items of a clip."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    item_ids = MultiCheckboxField(_l("Linked items"), coerce=int)
+    submit = SubmitField(_l("Save details"))
+
+
+class RangeForm(FlaskForm):
+    """Set in and out, in seconds (from a sentence selection or nudges)."""
+
+    start_s = DecimalField(_l("In (s)"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    end_s = DecimalField(_l("Out (s)"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    submit = SubmitField(_l("Set in and out"))
+
+
+class CueForm(FlaskForm):
+    """Correct or hide one subtitle line."""
+
+    text = TextAreaField(_l("Subtitle"), validators=[DataRequired(), Length(max=500)])
+    is_hidden = BooleanField(_l("Hide this line"))
+    submit = SubmitField(_l("Save"))
+
+
+class RenderForm(FlaskForm):
+    """Render the clip as a new version."""
+
+    profile = RadioField(
+        _l("Shape"),
+        choices=[
+            ("vertical", _l("Vertical 9:16 (short-video apps)")),
+            ("original", _l("Original shape")),
+            ("square", _l("Square 1:1")),
+        ],
+        default="vertical",
+    )
+    fill = RadioField(
+        _l("Fill a vertical or square frame with"),
+        choices=[("blur", _l("A blurred copy behind the picture")), ("crop", _l("A centre crop"))],
+        default="blur",
+    )
+    burn_subtitles = BooleanField(_l("Burn in subtitles"), default=True)
+    poster_at_s = DecimalField(
+        _l("Poster frame at (s into the clip)"),
+        places=1,
+        default=1,
+        validators=[Optional(), NumberRange(min=0, max=600)],
+    )
+    submit = SubmitField(_l("Render"))
+
+
+class AliasForm(FlaskForm):
+    """Add a misheard form as an item alias."""
+
+    alias = StringField(_l("Alias"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Add alias"))

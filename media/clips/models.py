@@ -1,0 +1,172 @@
+"""Clip workshop models: mentions, suggestions, clips, their subtitles and rendered versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.catalog.models import Item
+from portal.database import OrgOwned, TimestampMixin, UTCDateTime
+from portal.extensions import db
+
+
+class Mention(OrgOwned, db.Model):
+    """A place in a recording's transcript where a catalog item is named."""
+
+    __table_args__ = (Index("ix_mention_recording_item", "recording_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recording.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    sentence_position: Mapped[int]
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
+    matched_text: Mapped[str] = mapped_column(String(200))
+    term: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+
+
+class Suggestion(OrgOwned, db.Model):
+    """A proposed clip: a sentence-aligned stretch where items are discussed densely."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recording.id", ondelete="CASCADE"), index=True
+    )
+    main_item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    first_sentence: Mapped[int]
+    last_sentence: Mapped[int]
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
+    score: Mapped[float] = mapped_column(Float)
+    mention_count: Mapped[int]
+
+    links: Mapped[list[SuggestionItem]] = relationship(
+        order_by="SuggestionItem.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    main_item: Mapped[Item] = relationship()
+
+
+class SuggestionItem(db.Model):
+    """An item a suggestion is about (the main one first)."""
+
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestion.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("item.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[Item] = relationship()
+
+
+class ClipState(StrEnum):
+    """Where a clip is in its life (review and publishing come later in the pipeline)."""
+
+    DRAFT = "draft"
+    RENDERING = "rendering"
+    READY = "ready"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+
+
+class Clip(OrgOwned, TimestampMixin, db.Model):
+    """A short video cut from a recording, about one or more catalog items."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recording.id", ondelete="CASCADE"), index=True
+    )
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suggestion.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
+    state: Mapped[ClipState] = mapped_column(String(20), default=ClipState.DRAFT, index=True)
+
+    links: Mapped[list[ClipItem]] = relationship(
+        order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    cues: Mapped[list[ClipCue]] = relationship(
+        order_by="ClipCue.start_ms", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def duration_s(self) -> float:
+        """Length between in and out, in seconds."""
+        return (self.end_ms - self.start_ms) / 1000
+
+    @property
+    def items(self) -> list[Item]:
+        """The linked catalog items, the main one first."""
+        return [link.item for link in self.links]
+
+
+class ClipItem(db.Model):
+    """A catalog item a clip is about."""
+
+    clip_id: Mapped[int] = mapped_column(
+        ForeignKey("clip.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("item.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[Item] = relationship()
+
+
+class ClipCue(db.Model):
+    """One subtitle line of a clip: a transcript sentence, its edited text, maybe hidden."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clip.id", ondelete="CASCADE"), index=True)
+    sentence_position: Mapped[int]
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+
+
+class RenderProfile(StrEnum):
+    """The shapes a clip can be rendered in."""
+
+    VERTICAL = "vertical"
+    ORIGINAL = "original"
+    SQUARE = "square"
+
+
+class ClipVersion(OrgOwned, db.Model):
+    """One render of a clip; a re-render after edits is a new version, older ones stay."""
+
+    __table_args__ = (Index("ix_clip_version_clip_number", "clip_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clip.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    profile: Mapped[RenderProfile] = mapped_column(String(16))
+    fill: Mapped[str] = mapped_column(String(8), default="blur")
+    burn_subtitles: Mapped[bool] = mapped_column(default=True)
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
+    poster_at_s: Mapped[float] = mapped_column(Float, default=0.0)
+    cues: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
+    stored_stem: Mapped[str] = mapped_column(String(64))
+    is_ready: Mapped[bool] = mapped_column(default=False)
+    duration_s: Mapped[float] = mapped_column(Float, default=0.0)
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    loudness_lufs: Mapped[float | None] = mapped_column(Float)

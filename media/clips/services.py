@@ -1,0 +1,211 @@
+"""Clip workflows: create from sentences or a suggestion, edit range, items and subtitles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from media.clips.aliases import AliasOffer, alias_offers_for
+from media.clips.models import Clip, ClipCue, ClipItem, ClipState, Suggestion
+from media.recordings.models import Recording
+from media.transcripts.models import Sentence
+from media.transcripts.services import get_transcript, list_sentences
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.catalog.models import Item
+from portal.errors import ConflictError, ServiceError
+from portal.extensions import db
+from portal.organisations.scoping import scoped
+
+MIN_CLIP_S = 3.0
+MAX_CLIP_S = 180.0
+EDITABLE_STATES = frozenset(
+    {ClipState.DRAFT, ClipState.READY, ClipState.CHANGES_REQUESTED, ClipState.REJECTED}
+)
+
+
+def recording_sentences(recording: Recording) -> list[Sentence]:
+    """Return the recording's transcript sentences (none if not transcribed)."""
+    transcript = get_transcript(recording)
+    return list_sentences(transcript) if transcript else []
+
+
+def _owned_items(org_id: int, item_ids: Sequence[int]) -> list[Item]:
+    """Load the organisation's items in the given order; a foreign id is an error."""
+    found = {i.id: i for i in db.session.scalars(scoped(Item, org_id).where(Item.id.in_(item_ids)))}
+    if set(item_ids) - set(found):
+        raise ServiceError(_("Choose items from your own catalog."), field="items")
+    return [found[i] for i in dict.fromkeys(item_ids)]
+
+
+def _check_range(start_ms: int, end_ms: int, recording: Recording) -> None:
+    if start_ms < 0 or end_ms > round(recording.duration_s * 1000) + 1000:
+        raise ServiceError(_("In and out must lie inside the recording."), field="range")
+    length = (end_ms - start_ms) / 1000
+    if length < MIN_CLIP_S:
+        raise ServiceError(_("A clip must last at least 3 seconds."), field="range")
+    if length > MAX_CLIP_S:
+        raise ServiceError(_("A clip may last at most 3 minutes."), field="range")
+
+
+def _cues_for(clip: Clip, sentences: Sequence[Sentence]) -> list[ClipCue]:
+    """Subtitle lines for the sentences inside the clip, keeping earlier edits by sentence."""
+    previous = {cue.sentence_position: cue for cue in clip.cues}
+    cues = []
+    for sentence in sentences:
+        if sentence.end_ms <= clip.start_ms or sentence.start_ms >= clip.end_ms:
+            continue
+        old = previous.get(sentence.position)
+        cues.append(
+            ClipCue(
+                sentence_position=sentence.position,
+                start_ms=max(sentence.start_ms, clip.start_ms),
+                end_ms=min(sentence.end_ms, clip.end_ms),
+                text=old.text if old else sentence.shown_text,
+                is_hidden=old.is_hidden if old else False,
+            )
+        )
+    return cues
+
+
+def sentence_range_ms(sentences: Sequence[Sentence], first: int, last: int) -> tuple[int, int]:
+    """Return the in and out times of a selection of sentences (by position)."""
+    chosen = [s for s in sentences if min(first, last) <= s.position <= max(first, last)]
+    if not chosen:
+        raise ServiceError(_("Select at least one sentence."), field="range")
+    return chosen[0].start_ms, chosen[-1].end_ms
+
+
+def create_clip(
+    recording: Recording,
+    actor: User,
+    *,
+    first_sentence: int,
+    last_sentence: int,
+    item_ids: Sequence[int],
+    title: str,
+    suggestion: Suggestion | None = None,
+) -> Clip:
+    """Start a clip from a selection of sentences (or a suggestion)."""
+    sentences = recording_sentences(recording)
+    start_ms, end_ms = sentence_range_ms(sentences, first_sentence, last_sentence)
+    _check_range(start_ms, end_ms, recording)
+    items = _owned_items(recording.org_id, item_ids)
+    clip = Clip(
+        org_id=recording.org_id, recording_id=recording.id, created_by_id=actor.id,
+        suggestion_id=suggestion.id if suggestion else None, title=title.strip()[:200],
+        start_ms=start_ms, end_ms=end_ms,
+        links=[ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)],
+    )  # fmt: skip
+    clip.cues = _cues_for(clip, sentences)
+    db.session.add(clip)
+    record_event(actor, "clip.created", clip, org_id=clip.org_id, recording=recording.id)
+    db.session.commit()
+    return clip
+
+
+def create_clip_from_suggestion(suggestion: Suggestion, recording: Recording, actor: User) -> Clip:
+    """Start a clip exactly as suggested, linked to the suggested items."""
+    main = suggestion.main_item
+    return create_clip(
+        recording, actor, first_sentence=suggestion.first_sentence,
+        last_sentence=suggestion.last_sentence,
+        item_ids=[link.item_id for link in suggestion.links], title=main.name,
+        suggestion=suggestion,
+    )  # fmt: skip
+
+
+def require_editable(clip: Clip) -> None:
+    """Refuse edits while a clip is rendering, in review, approved or published."""
+    if clip.state not in EDITABLE_STATES:
+        raise ConflictError(_("This clip cannot be edited in its current state."))
+
+
+def update_details(
+    clip: Clip, actor: User, *, title: str, description: str, item_ids: Sequence[int]
+) -> None:
+    """Save the clip's title, description and linked items."""
+    require_editable(clip)
+    if not item_ids:
+        raise ServiceError(_("Link the clip to at least one item."), field="items")
+    items = _owned_items(clip.org_id, item_ids)
+    clip.title, clip.description = title.strip()[:200], description.strip()
+    clip.links = [ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)]
+    record_event(actor, "clip.updated", clip, org_id=clip.org_id)
+    db.session.commit()
+
+
+def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_ms: int) -> None:
+    """Move the clip's in and out; subtitle lines follow, keeping their edits."""
+    require_editable(clip)
+    _check_range(start_ms, end_ms, recording)
+    clip.start_ms, clip.end_ms = start_ms, end_ms
+    clip.cues = _cues_for(clip, recording_sentences(recording))
+    record_event(actor, "clip.range_set", clip, org_id=clip.org_id, start=start_ms, end=end_ms)
+    db.session.commit()
+
+
+def get_cue_or_404(clip: Clip, cue_id: int) -> ClipCue:
+    """Load one subtitle line of ``clip``."""
+    return db.first_or_404(select(ClipCue).where(ClipCue.clip_id == clip.id, ClipCue.id == cue_id))
+
+
+def edit_cue(clip: Clip, cue: ClipCue, actor: User, *, text: str, is_hidden: bool) -> ClipCue:
+    """Correct a subtitle line's text or hide it."""
+    require_editable(clip)
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ServiceError(_("A subtitle line cannot be empty; hide it instead."), field="text")
+    if len(cleaned) > 500:
+        raise ServiceError(_("The subtitle line is too long."), field="text")
+    cue.text, cue.is_hidden = cleaned, is_hidden
+    record_event(actor, "clip.cue_edited", clip, org_id=clip.org_id, cue=cue.id)
+    db.session.commit()
+    return cue
+
+
+def list_clips(recording: Recording) -> list[Clip]:
+    """Return the recording's clips, newest first."""
+    return list(
+        db.session.scalars(
+            scoped(Clip, recording.org_id)
+            .where(Clip.recording_id == recording.id)
+            .order_by(Clip.id.desc())
+        )
+    )
+
+
+NEARBY_S = 60
+
+
+def nearby_sentences(clip: Clip, recording: Recording) -> list[Sentence]:
+    """Sentences around the clip (a minute either side), for re-selecting in and out."""
+    low, high = clip.start_ms - NEARBY_S * 1000, clip.end_ms + NEARBY_S * 1000
+    return [s for s in recording_sentences(recording) if s.end_ms > low and s.start_ms < high]
+
+
+def alias_offers(clip: Clip) -> list[AliasOffer]:
+    """Misheard item names the clip's subtitle corrections reveal (not yet aliases)."""
+    recording = db.session.get(Recording, clip.recording_id)
+    heard = {s.position: s.text for s in recording_sentences(recording)} if recording else {}
+    offers: dict[tuple[int, str], AliasOffer] = {}
+    for cue in clip.cues:
+        original = heard.get(cue.sentence_position)
+        if original is not None and original != cue.text:
+            for offer in alias_offers_for(clip.org_id, original, cue.text):
+                offers.setdefault((offer.item.id, offer.misheard), offer)
+    return list(offers.values())
+
+
+def clips_for_item(item: Item) -> list[Clip]:
+    """Every clip linked to ``item``, newest first."""
+    return list(
+        db.session.scalars(
+            scoped(Clip, item.org_id)
+            .join(ClipItem, ClipItem.clip_id == Clip.id)
+            .where(ClipItem.item_id == item.id)
+            .order_by(Clip.id.desc())
+        )
+    )

@@ -1,0 +1,291 @@
+"""Clip workshop pages: a recording's items and suggestions, the clip editor, renders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from media.clips import discovery, rendering, services
+from media.clips.aliases import add_alias
+from media.clips.forms import (
+    AliasForm,
+    ClipDetailsForm,
+    CueForm,
+    NewClipForm,
+    RangeForm,
+    RenderForm,
+)
+from media.clips.models import Clip, ClipVersion, RenderProfile, Suggestion
+from media.clips.presenters import build_timeline, profile_label, state_label
+from media.recordings.models import Recording
+from media.transcripts.signals import transcript_edited
+from portal.auth.access import acting_user, current_org_id, merchant_required
+from portal.catalog.models import Item
+from portal.catalog.services import active_items
+from portal.catalog.signals import catalog_changed
+from portal.errors import ServiceError
+from portal.forms import ConfirmForm
+from portal.organisations.scoping import get_owned_or_404
+from portal.web import render_page_or_partial, safe_next, show_service_error
+
+bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="templates")
+
+
+@bp.record_once
+def _listen(_state: object) -> None:
+    """Refresh mentions when the catalog or a transcript changes."""
+    catalog_changed.connect(discovery.queue_refresh_for_org)
+    transcript_edited.connect(discovery.queue_refresh_for_recording)
+
+
+@bp.app_context_processor
+def _clip_labels() -> dict[str, object]:
+    return {"clip_state_label": state_label, "profile_label": profile_label}
+
+
+def _recording(recording_id: int) -> Recording:
+    return get_owned_or_404(Recording, recording_id, current_org_id())
+
+
+def _clip(clip_id: int) -> Clip:
+    return get_owned_or_404(Clip, clip_id, current_org_id())
+
+
+def _item_choices() -> list[tuple[int, str]]:
+    return [(item.id, f"{item.name} ({item.sku})") for item in active_items(current_org_id())]
+
+
+@bp.get("/recordings/<int:recording_id>/workshop")
+@merchant_required
+def workshop(recording_id: int) -> ResponseReturnValue:
+    """Which items were discussed where, suggested clips, and the recording's clips."""
+    recording = _recording(recording_id)
+    form = NewClipForm()
+    form.item_ids.choices = _item_choices()
+    lanes = discovery.mentions_by_item(recording)
+    return render_page_or_partial(
+        "clips/workshop.html", "clips/_suggestions.html", recording=recording, form=form,
+        lanes=lanes, timeline=build_timeline(lanes, recording.duration_s),
+        suggestions=discovery.list_suggestions(recording), clips=services.list_clips(recording),
+        sentences=services.recording_sentences(recording), confirm_form=ConfirmForm(),
+    )  # fmt: skip
+
+
+@bp.post("/recordings/<int:recording_id>/clips")
+@merchant_required
+def create(recording_id: int) -> ResponseReturnValue:
+    """Start a clip from the selected sentences."""
+    recording = _recording(recording_id)
+    form = NewClipForm()
+    form.item_ids.choices = _item_choices()
+    if form.validate_on_submit():
+        try:
+            clip = services.create_clip(
+                recording, acting_user(), first_sentence=form.first_sentence.data,
+                last_sentence=form.last_sentence.data, item_ids=form.item_ids.data,
+                title=form.title.data,
+            )  # fmt: skip
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            return redirect(url_for(".editor", clip_id=clip.id))
+    else:
+        flash(_("Select sentences and give the clip a title."), "error")
+    return redirect(url_for(".workshop", recording_id=recording.id))
+
+
+@bp.post("/recordings/<int:recording_id>/suggestions/<int:suggestion_id>/clip")
+@merchant_required
+def from_suggestion(recording_id: int, suggestion_id: int) -> ResponseReturnValue:
+    """Start a clip exactly as suggested."""
+    recording = _recording(recording_id)
+    suggestion = get_owned_or_404(Suggestion, suggestion_id, current_org_id())
+    if suggestion.recording_id != recording.id or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".workshop", recording_id=recording.id))
+    clip = services.create_clip_from_suggestion(suggestion, recording, acting_user())
+    return redirect(url_for(".editor", clip_id=clip.id))
+
+
+@bp.post("/recordings/<int:recording_id>/mentions")
+@merchant_required
+def refresh(recording_id: int) -> ResponseReturnValue:
+    """Find items again (after catalog or transcript changes)."""
+    recording = _recording(recording_id)
+    if ConfirmForm().validate_on_submit():
+        mentions, suggestions = discovery.refresh_mentions(recording)
+        flash(_("%(m)s mentions, %(s)s suggestions.", m=mentions, s=suggestions), "success")
+    return redirect(url_for(".workshop", recording_id=recording.id))
+
+
+def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
+    recording = _recording(clip.recording_id)
+    details = forms.get("details_form") or ClipDetailsForm(obj=clip)
+    details.item_ids.choices = _item_choices()  # type: ignore[attr-defined]
+    if "details_form" not in forms:
+        details.item_ids.data = [item.id for item in clip.items]  # type: ignore[attr-defined]
+    range_form = forms.get("range_form") or RangeForm(
+        start_s=clip.start_ms / 1000, end_s=clip.end_ms / 1000
+    )
+    return {
+        "clip": clip, "recording": recording, "details_form": details, "range_form": range_form,
+        "render_form": forms.get("render_form") or RenderForm(),
+        "sentences": services.nearby_sentences(clip, recording),
+        "versions": rendering.list_versions(clip), "job": rendering.active_render_job(clip),
+        "is_editable": clip.state in services.EDITABLE_STATES,
+        "alias_offers": services.alias_offers(clip),
+    }  # fmt: skip
+
+
+@bp.get("/clips/<int:clip_id>")
+@merchant_required
+def editor(clip_id: int) -> ResponseReturnValue:
+    """The clip editor: player, transcript selection, subtitles, details, renders."""
+    clip = _clip(clip_id)
+    return render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip)
+    )
+
+
+@bp.post("/clips/<int:clip_id>/details")
+@merchant_required
+def details(clip_id: int) -> ResponseReturnValue:
+    """Save title, description and linked items."""
+    clip = _clip(clip_id)
+    form = ClipDetailsForm()
+    form.item_ids.choices = _item_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_details(
+                clip, acting_user(), title=form.title.data, description=form.description.data,
+                item_ids=form.item_ids.data,
+            )  # fmt: skip
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Clip saved."), "success")
+            return redirect(url_for(".editor", clip_id=clip.id))
+    return render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip, details_form=form)
+    )
+
+
+@bp.post("/clips/<int:clip_id>/range")
+@merchant_required
+def set_range(clip_id: int) -> ResponseReturnValue:
+    """Set in and out."""
+    clip = _clip(clip_id)
+    form = RangeForm()
+    if form.validate_on_submit():
+        try:
+            services.set_range(
+                clip, _recording(clip.recording_id), acting_user(),
+                round(float(form.start_s.data) * 1000), round(float(form.end_s.data) * 1000),
+            )  # fmt: skip
+        except ServiceError as exc:
+            form.start_s.errors.append(exc.message)
+        else:
+            flash(_("In and out set."), "success")
+            return redirect(url_for(".editor", clip_id=clip.id))
+    return render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip, range_form=form)
+    )
+
+
+@bp.route("/clips/<int:clip_id>/cues/<int:cue_id>", methods=["GET", "POST"])
+@merchant_required
+def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
+    """Show one subtitle line (``?edit=1``: its form) or save it."""
+    clip = _clip(clip_id)
+    line = services.get_cue_or_404(clip, cue_id)
+    form = CueForm(obj=line)
+    editing = request.args.get("edit") == "1" or form.is_submitted()
+    if form.validate_on_submit():
+        try:
+            services.edit_cue(
+                clip, line, acting_user(), text=form.text.data, is_hidden=form.is_hidden.data
+            )
+        except ServiceError as exc:
+            form.text.errors.append(exc.message)
+        else:
+            editing = False
+    return render_page_or_partial(
+        "clips/cue.html", "clips/_cue.html", clip=clip, cue=line, form=form, editing=editing,
+        is_editable=clip.state in services.EDITABLE_STATES,
+        alias_offers=services.alias_offers(clip),
+    )  # fmt: skip
+
+
+@bp.get("/items/<int:item_id>")
+@merchant_required
+def item_clips(item_id: int) -> ResponseReturnValue:
+    """Every clip and suggestion of one item, across recordings."""
+    item = get_owned_or_404(Item, item_id, current_org_id())
+    return render_page_or_partial(
+        "clips/item.html", "clips/_item_clips.html", item=item,
+        clips=services.clips_for_item(item), suggestions=discovery.suggestions_for_item(item),
+    )  # fmt: skip
+
+
+@bp.post("/clips/<int:clip_id>/render")
+@merchant_required
+def render(clip_id: int) -> ResponseReturnValue:
+    """Render the clip as a new version."""
+    clip = _clip(clip_id)
+    form = RenderForm()
+    if form.validate_on_submit():
+        rendering.request_render(
+            clip, acting_user(), profile=RenderProfile(form.profile.data), fill=form.fill.data,
+            burn_subtitles=form.burn_subtitles.data, poster_at_s=float(form.poster_at_s.data or 0),
+        )  # fmt: skip
+        flash(_("Rendering started."), "success")
+        return redirect(url_for(".editor", clip_id=clip.id) + "#render-heading")
+    return render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip, render_form=form)
+    )
+
+
+@bp.get("/clips/<int:clip_id>/render-status")
+@merchant_required
+def render_status(clip_id: int) -> ResponseReturnValue:
+    """The polled versions partial; asks the page to reload when a render ends."""
+    clip = _clip(clip_id)
+    job = rendering.active_render_job(clip)
+    response = render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip)
+    )
+    if request.args.get("polling") and not (job and job.is_active):
+        response.headers["HX-Refresh"] = "true"
+    return response
+
+
+@bp.get("/clips/<int:clip_id>/versions/<int:version_id>/<any(video, poster, vtt):kind>")
+@merchant_required
+def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValue:
+    """Serve a rendered version's file (Range supported); ``download=1`` saves it."""
+    clip = _clip(clip_id)
+    version = get_owned_or_404(ClipVersion, version_id, current_org_id())
+    if version.clip_id != clip.id or not version.is_ready:
+        abort(404)
+    name = f"clip-{clip.id}-v{version.number}{rendering.FILE_SUFFIXES[kind]}"
+    return send_file(
+        rendering.version_file(version, kind), mimetype=rendering.MIME_TYPES[kind],
+        conditional=True, as_attachment=request.args.get("download") == "1", download_name=name,
+    )  # fmt: skip
+
+
+@bp.post("/items/<int:item_id>/aliases")
+@merchant_required
+def learn_alias(item_id: int) -> ResponseReturnValue:
+    """Add a misheard form as an alias of the item."""
+    item = get_owned_or_404(Item, item_id, current_org_id())
+    form = AliasForm()
+    if form.validate_on_submit():
+        try:
+            add_alias(item, acting_user(), form.alias.data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("“%(alias)s” is now an alias of %(name)s.", alias=form.alias.data,
+                    name=item.name), "success")  # fmt: skip
+    return redirect(safe_next(url_for("catalog.detail", item_id=item.id)))

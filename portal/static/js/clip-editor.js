@@ -1,0 +1,127 @@
+// Sentence selection, in/out nudges and in→out preview for the clip workshop and editor.
+// Markup opts in (strict CSP, no inline scripts):
+//   <ol data-sentence-select [data-range-target="#range-form"]> with
+//     <li data-position data-start data-end><button data-pick="N">…</button></li>
+//   click picks the first sentence; Shift-click (or a second tap) picks the last.
+//   With data-range-target, the selection fills that form's [data-range-start]/[data-range-end];
+//   otherwise the page's [data-selection-first]/[data-selection-last] inputs.
+//   <button data-nudge="start|end" data-delta="-0.1"> moves an edge; <button data-preview>
+//   plays from in to out.
+(function () {
+  "use strict";
+
+  function round1(value) {
+    return Math.max(0, Math.round(value * 10) / 10);
+  }
+
+  function selectionState(list) {
+    if (!list._selection) {
+      list._selection = { first: null, last: null };
+    }
+    return list._selection;
+  }
+
+  function paint(list) {
+    var state = selectionState(list);
+    var low = Math.min(state.first, state.last);
+    var high = Math.max(state.first, state.last);
+    list.querySelectorAll("li[data-position]").forEach(function (li) {
+      var position = parseInt(li.dataset.position, 10);
+      var chosen = state.first !== null && position >= low && position <= high;
+      li.classList.toggle("selected", chosen);
+      var button = li.querySelector("[data-pick]");
+      if (button) {
+        button.setAttribute("aria-pressed", chosen ? "true" : "false");
+      }
+    });
+  }
+
+  function selectedTimes(list) {
+    var items = list.querySelectorAll("li.selected");
+    if (!items.length) {
+      return null;
+    }
+    return {
+      start: parseFloat(items[0].dataset.start),
+      end: parseFloat(items[items.length - 1].dataset.end),
+      count: items.length
+    };
+  }
+
+  function publish(list) {
+    var state = selectionState(list);
+    var times = selectedTimes(list);
+    var target = list.getAttribute("data-range-target");
+    if (target && times) {
+      var form = document.querySelector(target);
+      form.querySelector("[data-range-start]").value = round1(times.start).toFixed(1);
+      form.querySelector("[data-range-end]").value = round1(times.end).toFixed(1);
+      return;
+    }
+    var first = document.querySelector("[data-selection-first]");
+    var last = document.querySelector("[data-selection-last]");
+    if (first && last) {
+      first.value = state.first === null ? "" : Math.min(state.first, state.last);
+      last.value = state.last === null ? "" : Math.max(state.first, state.last);
+    }
+    var summary = document.querySelector("[data-selection-summary]");
+    if (summary) {
+      summary.textContent = times
+        ? summary.dataset.msgSome.replace("{count}", times.count)
+            .replace("{seconds}", Math.round(times.end - times.start))
+        : summary.dataset.msgNone;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest && event.target.closest("[data-pick]");
+    if (pick) {
+      var list = pick.closest("[data-sentence-select]");
+      var state = selectionState(list);
+      var position = parseInt(pick.getAttribute("data-pick"), 10);
+      var extending = event.shiftKey || (state.first !== null && state.first === state.last &&
+        list._awaitingLast);
+      if (extending && state.first !== null) {
+        state.last = position;
+        list._awaitingLast = false;
+      } else {
+        state.first = position;
+        state.last = position;
+        list._awaitingLast = !event.shiftKey;
+      }
+      paint(list);
+      publish(list);
+      return;
+    }
+    var nudge = event.target.closest && event.target.closest("[data-nudge]");
+    if (nudge) {
+      var form = nudge.closest("form");
+      var input = form.querySelector(nudge.dataset.nudge === "start" ? "[data-range-start]" : "[data-range-end]");
+      input.value = round1((parseFloat(input.value) || 0) + parseFloat(nudge.dataset.delta)).toFixed(1);
+      var player = document.querySelector("video[data-player]");
+      if (player) {
+        player.currentTime = parseFloat(input.value);
+      }
+      return;
+    }
+    var preview = event.target.closest && event.target.closest("[data-preview]");
+    if (preview) {
+      var rangeForm = preview.closest("form");
+      var video = document.querySelector("video[data-player]");
+      var start = parseFloat(rangeForm.querySelector("[data-range-start]").value);
+      var end = parseFloat(rangeForm.querySelector("[data-range-end]").value);
+      if (!video || !(end > start)) {
+        return;
+      }
+      var stopAtOut = function () {
+        if (video.currentTime >= end) {
+          video.pause();
+          video.removeEventListener("timeupdate", stopAtOut);
+        }
+      };
+      video.addEventListener("timeupdate", stopAtOut);
+      video.currentTime = start;
+      video.play().catch(function () { /* autoplay refused */ });
+    }
+  });
+})();
