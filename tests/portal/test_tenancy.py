@@ -56,6 +56,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.video": Route(Access.MERCHANT, owner_get=None),
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),
+    "tokens.revoke": Route(Access.MERCHANT),
 }
 
 # id argument name -> which of organisation A's objects it names
@@ -66,6 +67,7 @@ ID_KINDS = {
     "job_id": "user",  # admin-only: any id
     "recording_id": "recording",
     "sentence_id": "recording",  # the recording is checked first
+    "token_id": "token",
 }
 
 
@@ -77,9 +79,24 @@ def _object_rules(app):
     ]
 
 
+def _recording(app, org_a, browser_a):
+    with app.app_context():
+        recording = Recording(org_id=org_a.id, title="A 的直播", stored_name="a.mp4")
+        db.session.add(recording)
+        db.session.commit()
+        return recording.id
+
+
+def _token(app, org_a, browser_a):
+    from portal.tokens.models import ApiToken
+
+    assert browser_a.post("/account/tokens/", data={"name": "A 的上传器"}).status_code == 200
+    return fetch(app, ApiToken, ApiToken.org_id == org_a.id).id
+
+
 @pytest.fixture
 def world(app, make_org, make_user, client_as):
-    """Organisation A with an item (with certificate), a pending import and a recording."""
+    """Organisation A with an item (with certificate), a pending import, a recording..."""
     org_a, org_b = make_org("org-a"), make_org("org-b")
     merchant_a = make_user(Role.MERCHANT, org_a)
     browser_a = client_as(merchant_a)
@@ -95,17 +112,14 @@ def world(app, make_org, make_user, client_as):
         content_type="multipart/form-data",
     )
     assert uploaded.status_code == 302
-    with app.app_context():
-        recording = Recording(org_id=org_a.id, title="A 的直播", stored_name="a.mp4")
-        db.session.add(recording)
-        db.session.commit()
-        recording_id = recording.id
     ids = {
         "item": fetch(app, Item, Item.sku == "A-1").id,
         "import": fetch(app, CatalogImport, CatalogImport.org_id == org_a.id).id,
         "user": merchant_a.id,
-        "recording": recording_id,
+        "recording": _recording(app, org_a, browser_a),
     }
+    if "tokens.revoke" in app.view_functions:
+        ids["token"] = _token(app, org_a, browser_a)
     return {
         "ids": ids,
         "merchant_a": browser_a,
@@ -152,6 +166,10 @@ def test_merchant_of_other_org_gets_404_on_every_object_route(app, world):
     assert (item.sku, item.name, item.archived_at) == ("A-1", "A 的手镯", None)
     assert count_rows(app, CatalogImport) == 1
     assert count_rows(app, Item) == 1
+    if "token" in world["ids"]:
+        from portal.tokens.models import ApiToken
+
+        assert fetch(app, ApiToken, ApiToken.id == world["ids"]["token"]).revoked_at is None
 
 
 def test_merchant_of_owning_org_reaches_every_merchant_object_route(app, world):
@@ -182,7 +200,7 @@ def test_staff_reach_every_staff_object_route_of_any_org(app, world, make_user, 
 
 def test_merchant_gets_404_for_object_ids_that_do_not_exist(app, world):
     browser_a = world["merchant_a"]
-    missing = dict.fromkeys(["item", "import", "user", "recording"], 999_999)
+    missing = dict.fromkeys([*world["ids"]], 999_999)
 
     for endpoint, route, method, url in _requests(app, missing):
         if route.access is Access.MERCHANT:
