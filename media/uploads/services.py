@@ -20,6 +20,7 @@ from typing import IO, Any, BinaryIO
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ClientDisconnected
@@ -169,9 +170,14 @@ def _get_own_upload_or_404(upload_id: str, owner_id: int) -> Upload:
 
 
 def get_active_upload_or_404(upload_id: str, owner_id: int, now: datetime | None = None) -> Upload:
-    """Load an upload of ``owner_id``; missing or foreign is 404, expired is removed and 410."""
+    """Load an upload of ``owner_id``; missing or foreign is 404.
+
+    An expired upload, or one whose file has gone (removed by an operator), is deleted and
+    answers 410, so the client starts afresh.
+    """
     upload = _get_own_upload_or_404(upload_id, owner_id)
-    if upload.is_expired(now or utcnow()):
+    file_gone = not upload_path(_media_root(), upload.id).exists()
+    if file_gone or upload.is_expired(now or utcnow()):
         # If a request is still writing, the cleaner removes it later.
         with suppress(UploadLockedError):
             discard_upload(upload)
@@ -195,7 +201,8 @@ def _locked_part(upload: Upload) -> Iterator[IO[bytes]]:
         try:
             fcntl.flock(part.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UploadLockedError(_("upload locked: another request is writing to it")) from None
+            # Lazy: the cleaner runs in the worker, outside any request (and its locale).
+            raise UploadLockedError(_l("upload locked: another request is writing to it")) from None
         try:
             yield part
         finally:
@@ -313,7 +320,7 @@ def claim_upload(upload: Upload, dest: Path) -> Path:
     with the row that now owns the file.
     """
     if not upload.is_complete:
-        raise ServiceError(_("The upload is not finished yet."))
+        raise ServiceError(_l("The upload is not finished yet."))
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _locked_part(upload):
         os.replace(upload_path(_media_root(), upload.id), dest)

@@ -33,7 +33,7 @@ REASONS = {460: "Checksum Mismatch"}
 def _text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """Answer with a plain-text message (tus clients show it as the error)."""
     reason = REASONS.get(status)
-    response = Response(message + "\n", mimetype="text/plain", headers=dict(headers or {}))
+    response = Response(f"{message}\n", mimetype="text/plain", headers=dict(headers or {}))
     response.status = f"{status} {reason}" if reason else status
     return response
 

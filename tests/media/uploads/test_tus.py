@@ -201,6 +201,13 @@ def test_expired_upload_answers_410_and_cleaner_removes_files(app, tus):
     assert tus.path(finished_id).read_bytes() == b"abc"
 
 
+def test_upload_whose_file_vanished_answers_410_and_is_forgotten(app, tus):
+    upload_id = tus.start(10)
+    tus.path(upload_id).unlink()
+    assert tus.patch(upload_id, b"x" * 10, 0).status_code == 410
+    assert upload_ids(app) == []
+
+
 def test_cleaner_keeps_uploads_before_expiry(app, tus):
     upload_id = tus.start(10)
     with app.app_context():
