@@ -87,7 +87,7 @@ def _require_tus_and_user() -> ResponseReturnValue | None:
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _text(412, _("Tus-Resumable 1.0.0 is required."), {"Tus-Version": TUS_VERSION})
     if not current_user.is_authenticated:
-        abort(401)
+        return _text(401, _("Your session has ended. Sign in again, then choose the file again."))
     if request.method in WRITING_METHODS and not services.can_upload(acting_user()):
         return _text(403, _("Your account may not upload videos yet."))
     return None

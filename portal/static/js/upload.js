@@ -59,7 +59,7 @@
       return "";
     }
     var status = response.getStatus();
-    if (status === 403 || status === 413) {
+    if (status === 401 || status === 403 || status === 413) {
       return (response.getBody() || "").trim();
     }
     return "";

@@ -247,6 +247,7 @@ def test_merchant_terminates_upload(app, tus):
 def test_visitor_cannot_create_upload(app, client):
     response = client.post("/uploads/", headers={**TUS, "Upload-Length": "10"})
     assert response.status_code == 401
+    assert "Sign in" in response.text
     assert response.headers["Tus-Resumable"] == "1.0.0"
     assert upload_ids(app) == []
 
