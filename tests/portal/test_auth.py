@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from argon2 import Type
 from itsdangerous import TimestampSigner
 
 from portal.auth.models import Role, User
 from portal.organisations.models import Organisation, OrgStatus
 from tests.conftest import TEST_PASSWORD
+from tests.portal.conftest import PRODUCTION_HASHER
 from tests.portal.helpers import (
     capture_mail,
     count_rows,
@@ -118,6 +120,15 @@ def test_registered_password_is_stored_as_argon2id(app, client):
     user = fetch(app, User, User.email == "zhou@example.com")
     assert user.password_hash.startswith("$argon2id$")
     assert TEST_PASSWORD not in user.password_hash
+
+
+def test_production_password_hasher_uses_strong_argon2id_parameters():
+    # Tests hash with cheap parameters (tests/portal/conftest.py); production must not.
+    hasher = PRODUCTION_HASHER
+    assert hasher.type is Type.ID
+    assert hasher.time_cost >= 2
+    assert hasher.memory_cost >= 19 * 1024  # KiB, the OWASP minimum for argon2id
+    assert PRODUCTION_HASHER.hash("x").startswith("$argon2id$v=19$")
 
 
 @pytest.mark.parametrize(
