@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -20,7 +20,12 @@ def _normalise(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Pick the language for this request (remembering a visitor's ``?lang=``)."""
+    """Pick the language for this request (remembering a visitor's ``?lang=``).
+
+    Outside a request (CLI, workers) the default language applies.
+    """
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = _normalise(request.args.get("lang"))
     if chosen:
         session["lang"] = chosen

@@ -17,7 +17,7 @@ from portal import create_app
 from portal.auth.models import Role, User
 from portal.auth.passwords import hash_password
 from portal.catalog.models import Item
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, OrgStatus
 from tests.support.databases import migrate_template, open_databases
 
@@ -65,6 +65,9 @@ def app(databases: Any, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[
     with databases.fresh(tmp_path) as url:
         application = create_app(test_config(tmp_path / "instance", url, **app_config))
         application.test_client_class = FlaskLoginClient
+        # Flask-Limiter keeps the first app's key prefix on the shared extension; give each
+        # test its own counters (they would meet on Redis otherwise).
+        limiter._key_prefix = application.config["RATELIMIT_KEY_PREFIX"]
         yield application
         with application.app_context():
             db.session.remove()

@@ -15,8 +15,6 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from portal.extensions import limiter
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,7 +32,6 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test ``app`` on a free 127.0.0.1 port; yield its base URL."""
-    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]  # see tests/portal/conftest.py
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -1,29 +1,15 @@
-"""Portal test fixtures: per-test rate-limit keys, cheap argon2id parameters."""
+"""Portal test fixtures: cheap argon2id parameters."""
 
 from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
-from flask import Flask
 
 from portal.auth import passwords
-from portal.extensions import limiter
 from tests.conftest import TEST_PASSWORD
 
 PRODUCTION_HASHER = passwords._hasher
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-
-
-@pytest.fixture(autouse=True)
-def isolated_rate_limits(request: pytest.FixtureRequest) -> None:
-    """Count each test's requests under its own key prefix.
-
-    Flask-Limiter keeps the first app's ``RATELIMIT_KEY_PREFIX`` on the shared ``limiter``
-    for good, so with Redis every test would add to the same counters (and meet a 429).
-    """
-    if "app" in request.fixturenames:
-        app: Flask = request.getfixturevalue("app")
-        limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
 
 
 @pytest.fixture(scope="session")
