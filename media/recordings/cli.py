@@ -18,7 +18,6 @@ from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import worker_identity
 from portal.jobs.runner import execute_job
-from portal.jobs.services import background_locale
 from portal.organisations.scoping import find_any
 from portal.organisations.services import get_org_by_slug
 
@@ -80,15 +79,17 @@ def ingest_command(path: Path, org_slug: str, language: str, title: str | None, 
         title=title or path.stem, language=Language(language), original_filename=path.name
     )
     try:
-        with background_locale():
-            recording = services.add_recording_from_file(org.id, None, path, details)
+        recording = services.add_recording_from_file(org.id, None, path, details)
     except ServiceError as exc:
         raise click.ClickException(f"rejected: {exc.message}") from exc
     job = services.transcription_job(recording)
     assert job is not None
     if wait:
-        _run_with_progress(job.id)
-        db.session.refresh(job)
+        for _attempt in range(job.max_attempts):  # a failed attempt is queued again
+            _run_with_progress(job.id)
+            db.session.refresh(job)
+            if job.state != JobState.QUEUED:
+                break
     click.echo(f"recording {recording.id}: {job.state}")
     if job.state == JobState.FAILED:
         raise click.ClickException(job.error)

@@ -104,7 +104,7 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
     db.session.refresh(job)
     app: Any = current_app._get_current_object()
     try:
-        with Heartbeat(app, job_id, worker_id), services.background_locale():
+        with Heartbeat(app, job_id, worker_id):
             load_handler(job.kind)(JobContext(job))
     except JobCancelled:
         db.session.rollback()

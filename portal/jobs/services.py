@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
@@ -18,19 +15,6 @@ from portal.errors import ConflictError
 from portal.extensions import db
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.queue import deliver
-
-
-@contextmanager
-def background_locale() -> Iterator[None]:
-    """Translate in the default language where no request chose one (jobs, sweeper, CLI).
-
-    The locale selector reads the request, so without one every ``gettext`` would fail.
-    """
-    if has_request_context():
-        yield
-        return
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        yield
 
 
 def _lease_deadline() -> Any:
@@ -133,7 +117,11 @@ def finish_job(job: Job, state: JobState, error: str = "") -> None:
 
 
 def requeue_job(job: Job, error: str) -> None:
-    """Put a failed attempt back in the queue."""
+    """Put a failed attempt back in the queue; a job asked to stop ends cancelled instead."""
+    if job.cancel_requested:
+        # Queued with the flag set, no worker could ever claim it again.
+        finish_job(job, JobState.CANCELLED, error)
+        return
     job.state = JobState.QUEUED
     job.error = error
     job.lease_expires_at = None
@@ -175,9 +163,8 @@ def sweep_expired_leases() -> list[int]:
         select(Job).where(Job.state == JobState.RUNNING, Job.lease_expires_at < utcnow())
     ).all()
     for job in expired:
-        with background_locale():
-            lost = _("The worker stopped while running this job (attempt %(n)s of %(max)s).",
-                     n=job.attempts, max=job.max_attempts)  # fmt: skip
+        lost = _("The worker stopped while running this job (attempt %(n)s of %(max)s).",
+                 n=job.attempts, max=job.max_attempts)  # fmt: skip
         if job.attempts >= job.max_attempts:
             finish_job(job, JobState.FAILED, lost)
         else:
@@ -191,6 +178,15 @@ def redeliver_stale_queued(older_than_s: int = 600) -> list[int]:
     stale = db.session.scalars(
         select(Job.id).where(Job.state == JobState.QUEUED, Job.updated_at < cutoff)
     ).all()
+    if stale:
+        # Restart each job's wait, so the next sweeps do not pile up more copies.
+        db.session.execute(
+            update(Job)
+            .where(Job.id.in_(stale), Job.state == JobState.QUEUED)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
     for job_id in stale:
         deliver(job_id)
     return list(stale)

@@ -218,6 +218,22 @@ def test_operator_ingest_without_wait_queues_and_transcript_is_not_ready(
     assert count(app, Recording) == 1
 
 
+@pytest.mark.parametrize("extra_config", [{"WHISPER_MODEL": "huge-v9", "JOB_MAX_ATTEMPTS": 2}])
+def test_operator_ingest_with_wait_reports_a_failure_after_all_attempts(
+    app, runner, merchant_org, speech_video
+):
+    result = runner.invoke(
+        args=["media", "ingest", str(speech_video), "--org", merchant_org.slug, "--wait"]
+    )
+    assert result.exit_code == 1, result.output
+    recording_id = int(re.search(r"recording (\d+): failed", result.output).group(1))
+    assert "Error: ModelSetupError: unknown speech model 'huge-v9'" in result.output
+    job = load_job(app, recording_id)
+    assert (job.state, job.attempts) == (JobState.FAILED, 2)
+    assert count(app, Transcript) == 0
+    assert job_temp_leftovers(app) == []  # each attempt had extracted audio, then cleaned up
+
+
 def _text_as_mp4(folder: Path) -> Path:
     path = folder / "stream.mp4"
     path.write_text("These are my notes about the stream, not a video.\n" * 40)

@@ -80,6 +80,14 @@ def waits_for_cancel(ctx: JobContext) -> None:
     seen["finished"] = True
 
 
+def cancelled_while_failing(ctx: JobContext) -> None:
+    """A user cancels while this attempt is failing: the cancel must win over a retry."""
+    _count_call(ctx)
+    ctx.step("working")
+    services.cancel_job(ctx.job, None)
+    raise OSError("disk full")
+
+
 def quiet_and_long(ctx: JobContext) -> None:
     """Run longer than the lease without reporting progress: only the heartbeat keeps it."""
     _count_call(ctx)
@@ -94,6 +102,7 @@ TEST_KINDS = {
     "test.permanent": "permanent",
     "test.waits_for_cancel": "waits_for_cancel",
     "test.quiet_and_long": "quiet_and_long",
+    "test.cancelled_while_failing": "cancelled_while_failing",
 }
 
 
@@ -311,6 +320,48 @@ def test_sweeper_requeues_expired_leases_then_fails_when_attempts_run_out(app, e
         assert services.sweep_expired_leases() == []
     assert load(app, alive).state == JobState.RUNNING  # its lease is current
     assert calls == {}
+
+
+def test_failing_attempt_of_a_cancelled_job_ends_cancelled_not_requeued(app, enqueue):
+    job_id = enqueue("test.cancelled_while_failing")
+    later = enqueue("test.succeeds")
+    with app.app_context():
+        assert run_queued_jobs() == [job_id, later]
+    job = load(app, job_id)
+    assert (job.state, job.attempts) == (JobState.CANCELLED, 1)
+    assert job.finished_at is not None
+    assert calls == {job_id: 1, later: 1}
+
+
+def test_sweeper_ends_a_cancelled_job_of_a_dead_worker(app, enqueue):
+    job_id = enqueue("test.succeeds")
+    with app.app_context():
+        services.claim_job(job_id, "dead-worker")
+        services.cancel_job(db.session.get(Job, job_id), None)
+    expire_lease(app, job_id)
+    with app.app_context():
+        assert services.sweep_expired_leases() == [job_id]
+        assert run_queued_jobs() == []
+    job = load(app, job_id)
+    assert (job.state, job.attempts) == (JobState.CANCELLED, 1)
+    assert job.finished_at is not None
+
+
+def test_lost_deliveries_are_redelivered_once_per_wait(app, enqueue):
+    job_id = enqueue("test.succeeds")
+    fresh = enqueue("test.succeeds")
+    with app.app_context():
+        db.session.execute(
+            update(Job).where(Job.id == job_id).values(updated_at=utcnow() - timedelta(minutes=11))
+        )
+        db.session.commit()
+        before = pending(app)
+        assert services.redeliver_stale_queued() == [job_id]
+        assert pending(app) == before + 1
+        # The next sweep, seconds later, does not pile up another copy.
+        assert services.redeliver_stale_queued() == []
+        assert pending(app) == before + 1
+        assert run_queued_jobs() == [job_id, fresh]
 
 
 @pytest.mark.parametrize("extra_config", [{"BABEL_DEFAULT_LOCALE": "zh_CN"}])
