@@ -40,15 +40,15 @@ BLUEPRINTS = (
     "media.recordings.views:bp",
     "portal.jobs.views:bp",
     "portal.tokens.views:bp",
-    # CLIPS-PENDING "media.clips.views:bp",
-    # CLIPS-PENDING "media.clips.api:bp",
+    "media.clips.views:bp",
+    "media.clips.api:bp",
 )
 
 CLI_GROUPS = (
     "portal.cli:beltcast_cli",
     "portal.jobs.worker:worker_command",
     "media.recordings.cli:media_cli",
-    # CLIPS-PENDING "media.clips.cli:clips_cli",
+    "media.clips.cli:clips_cli",
 )
 
 

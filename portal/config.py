@@ -207,6 +207,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest video frame accepted, WIDTHxHEIGHT in either orientation (default 3840x2160).",
     ),
     Setting(
+        "SUBTITLE_FONT",
+        "SUBTITLE_FONT",
+        str,
+        "",
+        "Font file for burned-in subtitles. Default: fontconfig's Noto Sans CJK SC, else the "
+        "Noto Sans CJK font from the cvttf-notosanscjk-bold wheel.",
+    ),
+    Setting(
         "JOB_LEASE_SECONDS",
         "JOB_LEASE_S",
         _parse_positive_int,

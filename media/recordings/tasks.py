@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 
 from media import ffmpeg
+from media.clips.discovery import refresh_mentions
 from media.recordings import services
 from media.recordings.models import Language, Recording
 from media.transcription import engine, model
@@ -77,7 +78,7 @@ def transcribe_recording(ctx: JobContext) -> None:
         save_transcript(
             recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
         )
-        # CLIPS-PENDING ctx.step("finding_items")
-        # CLIPS-PENDING refresh_mentions(recording)
+        ctx.step("finding_items")
+        refresh_mentions(recording)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -6,9 +6,8 @@ Create Date: 2026-11-26 15:22:23.520843
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"
