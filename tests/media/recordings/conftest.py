@@ -13,7 +13,7 @@ from flask import Flask
 from portal.catalog.models import Item
 from portal.jobs.queue import queue_of
 from portal.organisations.models import Organisation
-from tests.media.recordings.helpers import ingest, run_jobs
+from tests.media.recordings.helpers import ingest, load_job, run_jobs
 from tests.support.mediagen import make_english_speech, make_video_with_audio
 
 SPEECH = (
@@ -99,4 +99,6 @@ def transcribed(app: Flask, merchant_org: Organisation, speech_video: Path) -> i
     """The id of a recording of ``merchant_org`` that went through the whole pipeline."""
     recording_id = ingest(app, merchant_org, speech_video)
     assert run_jobs(app)
+    job = load_job(app, recording_id)
+    assert job.state == "succeeded", job.error
     return recording_id
