@@ -1,0 +1,518 @@
+"""Find where catalog items are mentioned in a timed transcript (pure, deterministic).
+
+Every sentence is normalised once (NFKC, case-fold, Traditional → Simplified, letters and digits
+only) and the sentences are searched as one joined string, so the cost grows with the transcript
+plus the catalog, not with their product. Three passes:
+
+* exact: the normalised term in the normalised text, never starting or ending inside a Latin word;
+* pinyin: Chinese terms of two or more characters, as toneless syllables. Each character is
+  written as one code point standing for its syllable, so a match covers whole characters
+  (非翠 matches 翡翠) and never straddles syllables; the term's heteronym readings are tried too;
+* fuzzy: Latin-script terms of three or more letters: rapidfuzz ``ratio`` of the space-free term
+  against windows of whole transcript words (so "he tian" can match "hetian"), keeping at least
+  half the letters of every term word, tried only around words resembling one of the term's two
+  rarest words or a piece of it.
+
+Overlaps are resolved per sentence, longest match first (then exact before pinyin before fuzzy,
+then score): an item counts once per stretch of text, and a longer match of one item beats a
+shorter one of another. Items tie only on the very same span, kind and score (a shared alias).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice, product
+from typing import Literal
+
+from opencc import OpenCC
+from pypinyin import Style, pinyin
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
+
+MatchKind = Literal["exact", "pinyin", "fuzzy"]
+
+_KIND_RANK: dict[str, int] = {"exact": 0, "pinyin": 1, "fuzzy": 2}
+_SEPARATOR = "\x00"  # joins sentences; normalisation never keeps it, so no match crosses it
+_SYLLABLE_BASE = 0xF0000  # Private Use Area-A: normalisation never keeps these either
+_RAW = "="  # marks a term character that has no pinyin reading
+_MIN_PINYIN_CHARS = 2
+_MIN_FUZZY_LETTERS = 3
+_MAX_READINGS = 3
+_MAX_VARIANTS = 16
+_ANCHOR_SCORE = 70.0
+_ANCHOR_WORDS = 2
+_to_simplified = OpenCC("t2s")
+# Scripts written without spaces (CJK, kana, Hangul, Yi): each character is a word of its own.
+_WIDE_CHARS = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd"
+)
+_WIDE = re.compile(f"[{_WIDE_CHARS}]")
+_NARROW_RUN = re.compile(f"[^{_SEPARATOR}{_WIDE_CHARS}]+")
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """One recognised word in seconds; Latin words keep the leading space Whisper writes."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TimedSentence:
+    """One transcript sentence and its words."""
+
+    index: int
+    start: float
+    end: float
+    words: tuple[TimedWord, ...]
+
+    @property
+    def text(self) -> str:
+        """The words joined as the recogniser wrote them."""
+        return "".join(word.text for word in self.words)
+
+
+@dataclass(frozen=True)
+class CatalogTerm:
+    """One name or alias of a catalog item."""
+
+    item_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A catalog term heard in a sentence, timed by the words that cover it."""
+
+    item_id: int
+    sentence_index: int
+    start: float
+    end: float
+    matched_text: str
+    term: str
+    kind: MatchKind
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """Normalised characters of a text, each with the offset of the character it came from.
+
+    ``breaks[i]`` tells whether a dropped separator (space, punctuation) stood before ``text[i]``.
+    """
+
+    text: str
+    offsets: tuple[int, ...]
+    breaks: tuple[bool, ...]
+
+
+def terms_for(item_id: int, names: Iterable[str]) -> tuple[CatalogTerm, ...]:
+    """Build one term per distinct name or alias of an item, skipping empty and repeated ones."""
+    seen: set[str] = set()
+    terms: list[CatalogTerm] = []
+    for name in names:
+        key = normalise(name)
+        if key and key not in seen:
+            seen.add(key)
+            terms.append(CatalogTerm(item_id, name.strip()))
+    return tuple(terms)
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` as it is matched: NFKC, case-folded, Simplified, letters and digits only."""
+    return normalise_with_offsets(text).text
+
+
+def normalise_with_offsets(text: str) -> NormalisedText:
+    """Normalise ``text`` like ``normalise`` and map every kept character back to its offset."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    breaks: list[bool] = []
+    pending = False
+    for offset, char in enumerate(text):
+        folded = _fold(char)
+        if folded is None:
+            pending = True
+            continue
+        for out in folded:
+            chars.append(out)
+            offsets.append(offset)
+            breaks.append(pending)
+            pending = False
+    return NormalisedText("".join(chars), tuple(offsets), tuple(breaks))
+
+
+def find_mentions(
+    sentences: Sequence[TimedSentence],
+    terms: Iterable[CatalogTerm],
+    *,
+    fuzzy_threshold: float = 85,
+) -> list[Mention]:
+    """Find every mention of the terms' items, ordered by sentence, position and item.
+
+    ``fuzzy_threshold`` is the rapidfuzz ``ratio`` (0–100) of the space-free texts that a
+    window of Latin words needs to match a Latin term.
+    """
+    transcript = _Transcript.build(sentences)
+    prepared = [_PreparedTerm.build(term) for term in _unique_terms(terms)]
+    candidates = [
+        *_exact_candidates(transcript, prepared),
+        *_pinyin_candidates(transcript, prepared),
+        *_fuzzy_candidates(transcript, prepared, fuzzy_threshold),
+    ]
+    return [transcript.mention(c) for c in _resolve(transcript, candidates)]
+
+
+@lru_cache(maxsize=65536)
+def _fold(char: str) -> str | None:
+    """Normalise one character: the kept text, "" for a combining mark, None for a separator."""
+    kept: list[str] = []
+    for out in unicodedata.normalize("NFKC", char).casefold():
+        if unicodedata.category(out)[0] in "LN":
+            simplified = _to_simplified.convert(out) if ord(out) >= 0x2E80 else out
+            kept.append(simplified if len(simplified) == 1 else out)
+    if kept or unicodedata.category(char)[0] == "M":
+        return "".join(kept)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> tuple[str, ...]:
+    """Toneless pinyin readings of a Chinese character, most common first; () for others."""
+    if ord(char) < 0x2E80:
+        return ()
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda _: [[]])[0]
+    return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))
+
+
+def _is_wordlike(char: str) -> bool:
+    """Tell whether a character belongs to a spaced (non-CJK) word."""
+    return char.isalnum() and not _WIDE.match(char)
+
+
+def _unique_terms(terms: Iterable[CatalogTerm]) -> list[CatalogTerm]:
+    """Drop repeated terms, keeping a deterministic order."""
+    return sorted(set(terms), key=lambda term: (term.item_id, term.text))
+
+
+@dataclass(frozen=True)
+class _PreparedTerm:
+    """A term's normalised text, its pinyin variants and its Latin words."""
+
+    term: CatalogTerm
+    norm: str
+    syllable_variants: tuple[tuple[str, ...], ...]
+    latin_words: tuple[str, ...]
+
+    @classmethod
+    def build(cls, term: CatalogTerm) -> _PreparedTerm:
+        """Prepare ``term`` once for every pass."""
+        normalised = normalise_with_offsets(term.text)
+        norm = normalised.text
+        # A character without a reading stands for itself, marked so it is never coded.
+        readings = [_readings(char)[:_MAX_READINGS] or (_RAW + char,) for char in norm]
+        chinese = sum(1 for char in norm if _readings(char))
+        variants = tuple(islice(product(*readings), _MAX_VARIANTS))
+        letters = sum(1 for char in norm if char.isalpha())
+        is_latin = bool(norm) and all(_is_wordlike(c) for c in norm)
+        words = _split_words(norm, normalised.breaks) if is_latin else ()
+        return cls(
+            term=term,
+            norm=norm,
+            syllable_variants=variants if chinese >= _MIN_PINYIN_CHARS else (),
+            latin_words=words if letters >= _MIN_FUZZY_LETTERS else (),
+        )
+
+
+def _split_words(norm: str, breaks: Sequence[bool]) -> tuple[str, ...]:
+    """Split a normalised Latin text into its words."""
+    words: list[str] = []
+    for index, char in enumerate(norm):
+        if index == 0 or breaks[index]:
+            words.append("")
+        words[-1] += char
+    return tuple(words)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A possible mention: a span of the joined text, the term and how it matched."""
+
+    start: int
+    end: int
+    term: CatalogTerm
+    kind: MatchKind
+    score: float
+
+
+@dataclass
+class _Words:
+    """The spaced words of the joined text, for fuzzy matching."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    sentence_of: list[int] = field(default_factory=list)
+    where: dict[str, list[int]] = field(default_factory=dict)
+    similar_cache: dict[str, list[int]] = field(default_factory=dict)
+
+    def similar(self, word: str) -> list[int]:
+        """Return the positions of transcript words resembling ``word`` or a piece of it.
+
+        Pieces (a prefix or suffix of at least three letters and 40 %) catch a word the
+        recogniser split in two: "fresh water" for "freshwater".
+        """
+        if word not in self.similar_cache:
+            found = process.extract(
+                word, list(self.where), scorer=fuzz.ratio, score_cutoff=_ANCHOR_SCORE, limit=None
+            )
+            texts = {text for text, _, _ in found}
+            shortest = max(3, math.ceil(0.4 * len(word)))
+            for size in range(shortest, len(word)):
+                texts.update(piece for piece in (word[:size], word[-size:]) if piece in self.where)
+            self.similar_cache[word] = sorted(pos for text in texts for pos in self.where[text])
+        return self.similar_cache[word]
+
+
+@dataclass
+class _Transcript:
+    """All sentences normalised and joined once, with the maps back to words and times."""
+
+    sentences: tuple[TimedSentence, ...]
+    texts: list[str]
+    joined: str
+    offsets: list[int]  # per joined character: offset in its sentence's text
+    breaks: list[bool]
+    starts: list[int]  # joined offset of each sentence's first character
+    words: _Words | None = None
+    char_words: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, sentences: Sequence[TimedSentence]) -> _Transcript:
+        """Normalise and join ``sentences``."""
+        texts, parts, offsets, breaks, starts = [], [], [], [], []
+        position = 0
+        for sentence in sentences:
+            text = sentence.text
+            normalised = normalise_with_offsets(text)
+            texts.append(text)
+            starts.append(position)
+            parts.append(normalised.text + _SEPARATOR)
+            offsets.extend((*normalised.offsets, -1))
+            breaks.extend((True, *normalised.breaks[1:], True) if normalised.text else (True,))
+            position += len(normalised.text) + 1
+        return cls(tuple(sentences), texts, "".join(parts), offsets, breaks, starts)
+
+    def at_boundary(self, pos: int) -> bool:
+        """Tell whether a match may begin or end at ``pos`` (never inside a spaced word)."""
+        if pos <= 0 or pos >= len(self.joined) or self.breaks[pos]:
+            return True
+        return not (_is_wordlike(self.joined[pos - 1]) and _is_wordlike(self.joined[pos]))
+
+    def sentence_at(self, pos: int) -> int:
+        """Return the position in ``sentences`` of the sentence holding joined offset ``pos``."""
+        return bisect_right(self.starts, pos) - 1
+
+    def spaced_words(self) -> _Words:
+        """Split the joined text into spaced words once."""
+        if self.words is None:
+            self.words = _collect_words(self)
+        return self.words
+
+    def mention(self, candidate: _Candidate) -> Mention:
+        """Turn a candidate into a mention timed by the words covering it."""
+        number = self.sentence_at(candidate.start)
+        sentence, text = self.sentences[number], self.texts[number]
+        first, last = self.offsets[candidate.start], self.offsets[candidate.end - 1]
+        if number not in self.char_words:
+            self.char_words[number] = [i for i, w in enumerate(sentence.words) for _ in w.text]
+        owners = self.char_words[number]
+        return Mention(
+            item_id=candidate.term.item_id,
+            sentence_index=sentence.index,
+            start=sentence.words[owners[first]].start,
+            end=sentence.words[owners[last]].end,
+            matched_text=text[first : last + 1].strip(),
+            term=candidate.term.text,
+            kind=candidate.kind,
+        )
+
+
+def _collect_words(transcript: _Transcript) -> _Words:
+    """Find the spaced words of the joined text: narrow runs, split where a separator was."""
+    words = _Words()
+    joined = transcript.joined
+    cuts = [pos for pos, is_break in enumerate(transcript.breaks) if is_break]
+    for run in _NARROW_RUN.finditer(joined):
+        begin, end = run.span()
+        inner = cuts[bisect_right(cuts, begin) : bisect_left(cuts, end)]
+        sentence = transcript.sentence_at(begin)
+        for start, stop in zip((begin, *inner), (*inner, end), strict=True):
+            words.where.setdefault(joined[start:stop], []).append(len(words.spans))
+            words.spans.append((start, stop))
+            words.sentence_of.append(sentence)
+    return words
+
+
+def _find_all(haystack: str, needle: str) -> Iterator[int]:
+    """Yield every offset of ``needle`` in ``haystack``, overlapping ones included."""
+    pos = haystack.find(needle)
+    while pos >= 0:
+        yield pos
+        pos = haystack.find(needle, pos + 1)
+
+
+def _exact_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> Iterator[_Candidate]:
+    """Yield the normalised terms found as they are, at word boundaries."""
+    for prepared in terms:
+        size = len(prepared.norm)
+        for pos in _find_all(transcript.joined, prepared.norm) if size else ():
+            if transcript.at_boundary(pos) and transcript.at_boundary(pos + size):
+                yield _Candidate(pos, pos + size, prepared.term, "exact", 100.0)
+
+
+def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> Iterator[_Candidate]:
+    """Yield spans whose characters sound like a Chinese term (toneless, heteronyms tried)."""
+    codes: dict[str, str] = {}
+
+    def code(syllable: str) -> str:
+        if syllable not in codes:
+            codes[syllable] = chr(_SYLLABLE_BASE + len(codes))
+        return codes[syllable]
+
+    table = {ord(c): code(_readings(c)[0]) for c in set(transcript.joined) if _readings(c)}
+    syllables = transcript.joined.translate(table)
+    for prepared in terms:
+        found: set[int] = set()
+        size = len(prepared.norm)
+        for variant in prepared.syllable_variants:
+            needle = "".join(s[1:] if s[0] == _RAW else code(s) for s in variant)
+            found.update(_find_all(syllables, needle))
+        for pos in sorted(found):
+            end = pos + size
+            if transcript.joined[pos:end] == prepared.norm:
+                continue  # the exact pass has it
+            if transcript.at_boundary(pos) and transcript.at_boundary(end):
+                yield _Candidate(pos, end, prepared.term, "pinyin", 100.0)
+
+
+def _fuzzy_candidates(
+    transcript: _Transcript, terms: list[_PreparedTerm], threshold: float
+) -> Iterator[_Candidate]:
+    """Yield the best windows of whole spaced words resembling each Latin term."""
+    latin = [prepared for prepared in terms if prepared.latin_words]
+    if not latin:
+        return
+    words = transcript.spaced_words()
+    for prepared in latin:
+        scored = sorted(
+            _scored_windows(transcript, words, prepared, threshold),
+            key=lambda c: (-c.score, abs(c.end - c.start - len(prepared.norm)), c.start),
+        )
+        kept: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in scored:  # the best window of each stretch, not its wider variants
+            same_sentence = kept[transcript.sentence_at(candidate.start)]
+            if not any(_overlaps(candidate, other) for other in same_sentence):
+                same_sentence.append(candidate)
+                yield candidate
+
+
+def _scored_windows(
+    transcript: _Transcript, words: _Words, prepared: _PreparedTerm, threshold: float
+) -> Iterator[_Candidate]:
+    """Yield every window around the term's anchors whose similarity reaches ``threshold``.
+
+    A window is a run of whole words of one sentence holding an anchor and starting at most
+    ``len(term words)`` + 1 words before it (the anchor may be half of a split word). Similarity
+    is rapidfuzz's ``ratio`` (0–100, normalised Indel distance) of the space-free texts, and every
+    term word must keep half its letters. A window holding the exact term after other letters
+    (bring, earring for ring) is a different word, not a misrecognition; letters after it (rings)
+    are an inflection.
+    """
+    target, joined = prepared.norm, transcript.joined
+    spans, sentence_of = words.spans, words.sentence_of
+    # ratio ≥ t needs the shorter text to be at least t / (200 - t) of the longer one.
+    share = threshold / (200.0 - threshold)
+    shortest, longest = share * len(target), len(target) / share if share else float("inf")
+    reach = len(prepared.latin_words) + 1
+    previous = -1
+    for anchor in sorted(_anchors(words, prepared.latin_words)):
+        sentence = sentence_of[anchor]
+        # Windows holding an earlier anchor were tried with it.
+        for first in range(max(previous + 1, anchor - reach), anchor + 1):
+            if sentence_of[first] != sentence:
+                continue
+            begin = spans[first][0]
+            for last in range(anchor, len(spans)):
+                end = spans[last][1]
+                if end - begin > longest or sentence_of[last] != sentence:
+                    break
+                if end - begin < shortest:
+                    continue
+                window = joined[begin:end]
+                score = fuzz.ratio(window, target, score_cutoff=threshold)
+                if score and window.find(target) in (-1, 0) and _covers(prepared, window):
+                    kind: MatchKind = "exact" if window == target else "fuzzy"
+                    yield _Candidate(begin, end, prepared.term, kind, round(score, 2))
+        previous = anchor
+
+
+def _covers(prepared: _PreparedTerm, window: str) -> bool:
+    """Tell whether the window keeps at least half the letters of every term word, in order.
+
+    The whole-text ratio alone lets a long generic tail carry a missing name: "a jade pendant"
+    scores 86 against "hotan jade pendant".
+    """
+    kept = bytearray(len(prepared.norm))
+    for tag, first, last, _, _ in Indel.opcodes(prepared.norm, window):
+        if tag == "equal":
+            kept[first:last] = b"\1" * (last - first)
+    start = 0
+    for word in prepared.latin_words:
+        if 2 * sum(kept[start : start + len(word)]) < len(word):
+            return False
+        start += len(word)
+    return True
+
+
+def _anchors(words: _Words, term_words: tuple[str, ...]) -> set[int]:
+    """Return positions of transcript words resembling the term's two rarest words.
+
+    Two, because the rarest word is often a proper noun, the word the recogniser garbles most.
+    """
+    groups = sorted((words.similar(word) for word in sorted(set(term_words))), key=len)
+    return {pos for group in groups[:_ANCHOR_WORDS] for pos in group}
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    """Tell whether two candidates share a character."""
+    return a.start < b.end and b.start < a.end
+
+
+def _resolve(transcript: _Transcript, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep the longest candidates; an item counts once per stretch; shared aliases tie."""
+    longest_first = sorted(
+        candidates,
+        key=lambda c: (c.start - c.end, _KIND_RANK[c.kind], -c.score, c.start, c.term.item_id),
+    )
+    accepted: dict[int, list[_Candidate]] = defaultdict(list)
+    for candidate in longest_first:
+        kept = accepted[transcript.sentence_at(candidate.start)]
+        if all(_ties(candidate, other) for other in kept if _overlaps(candidate, other)):
+            kept.append(candidate)
+    chosen = [c for kept in accepted.values() for c in kept]
+    return sorted(chosen, key=lambda c: (c.start, c.end, c.term.item_id, c.term.text))
+
+
+def _ties(a: _Candidate, b: _Candidate) -> bool:
+    """Tell whether two items matched the very same span equally well (a shared alias)."""
+    same = (a.start, a.end, a.kind, a.score) == (b.start, b.end, b.kind, b.score)
+    return same and a.term.item_id != b.term.item_id

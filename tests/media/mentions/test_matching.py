@@ -1,0 +1,182 @@
+"""Matching catalog terms in timed transcripts: exact, pinyin, fuzzy, overlaps, times."""
+
+from __future__ import annotations
+
+import pytest
+
+from media.mentions.matching import (
+    CatalogTerm,
+    TimedSentence,
+    TimedWord,
+    find_mentions,
+    normalise,
+    normalise_with_offsets,
+    terms_for,
+)
+
+
+def sentence(index: int, start: float, words: list[str], step: float = 0.5) -> TimedSentence:
+    """Build a sentence whose words each last ``step`` seconds, back to back."""
+    timed = tuple(
+        TimedWord(start + n * step, start + (n + 1) * step, text) for n, text in enumerate(words)
+    )
+    return TimedSentence(index, start, start + len(words) * step, timed)
+
+
+def test_normalise_folds_width_case_script_and_punctuation():
+    assert normalise("Ｊａｄｅｉｔｅ, 翡翠手鐲！") == "jadeite翡翠手镯"
+
+
+def test_normalise_with_offsets_maps_back_to_original_characters():
+    found = normalise_with_offsets("a, 翡翠")
+    assert found.text == "a翡翠"
+    assert found.offsets == (0, 3, 4)
+    assert found.breaks == (False, True, False)
+
+
+def test_terms_for_skips_empty_and_repeated_names():
+    terms = terms_for(7, ["翡翠手镯", " 翡翠手鐲 ", "", "Jadeite Bangle", "jadeite  bangle"])
+    assert terms == (CatalogTerm(7, "翡翠手镯"), CatalogTerm(7, "Jadeite Bangle"))
+
+
+def test_exact_chinese_match_takes_times_from_covering_words():
+    transcript = [sentence(0, 10.0, ["大家", "看", "这个", "翡翠", "手", "镯", "很", "漂亮"])]
+    [mention] = find_mentions(transcript, terms_for(1, ["翡翠手镯"]))
+    assert mention.kind == "exact"
+    assert mention.matched_text == "翡翠手镯"
+    assert (mention.start, mention.end) == (11.5, 13.0)
+    assert (mention.item_id, mention.sentence_index, mention.term) == (1, 0, "翡翠手镯")
+
+
+@pytest.mark.parametrize(
+    ("heard", "term", "matched"),
+    [
+        (["这个", "非", "翠", "手", "镯"], "翡翠手镯", "非翠手镯"),
+        (["和", "田", "预", "的", "吊坠"], "和田玉", "和田预"),
+        (["冰", "中", "很", "好"], "冰种", "冰中"),
+    ],
+)
+def test_homophone_errors_match_by_pinyin(heard, term, matched):
+    [mention] = find_mentions([sentence(3, 0.0, heard)], terms_for(1, [term]))
+    assert (mention.kind, mention.matched_text, mention.term) == ("pinyin", matched, term)
+
+
+def test_pinyin_match_tries_the_terms_other_readings():
+    # 和 also reads huo, so 活田玉 (huo tian yu) is heard as 和田玉.
+    [mention] = find_mentions([sentence(0, 0.0, ["活", "田", "玉"])], terms_for(1, ["和田玉"]))
+    assert (mention.kind, mention.matched_text) == ("pinyin", "活田玉")
+
+
+def test_pinyin_match_does_not_straddle_syllables():
+    # "xi an" must not match 先 (xian): syllables are compared whole, per character.
+    transcript = [sentence(0, 0.0, ["我们", "先", "看"]), sentence(1, 5.0, ["西", "安", "的"])]
+    mentions = find_mentions(transcript, terms_for(1, ["西安"]))
+    assert [(m.sentence_index, m.kind) for m in mentions] == [(1, "exact")]
+
+
+def test_traditional_transcript_matches_simplified_term():
+    [mention] = find_mentions([sentence(0, 0.0, ["翡翠", "手鐲"])], terms_for(1, ["翡翠手镯"]))
+    assert (mention.kind, mention.matched_text) == ("exact", "翡翠手鐲")
+
+
+def test_fuzzy_latin_match_with_word_times():
+    words = [" This", " jadite", " bangle", " is", " lovely", "."]
+    [mention] = find_mentions([sentence(0, 2.0, words)], terms_for(4, ["jadeite bangle"]))
+    assert (mention.kind, mention.matched_text) == ("fuzzy", "jadite bangle")
+    assert (mention.start, mention.end) == (2.5, 3.5)
+
+
+def test_latin_match_ignores_spacing_and_case():
+    words = [" The", " He", " Tian", " jade", " pendant", "."]
+    [mention] = find_mentions([sentence(0, 0.0, words)], terms_for(2, ["hetian jade pendant"]))
+    assert mention.matched_text == "He Tian jade pendant"
+
+
+def test_latin_match_survives_a_split_word():
+    words = [" our", " fresh", " water", " pearl", " necklace", "."]
+    terms = terms_for(3, ["freshwater pearl necklace"])
+    [mention] = find_mentions([sentence(0, 0.0, words)], terms)
+    assert mention.matched_text == "fresh water pearl necklace"
+
+
+def test_latin_term_inside_chinese_speech():
+    words = ["这个", " jadeite", " bangle", "很", "好"]
+    [mention] = find_mentions([sentence(0, 0.0, words)], terms_for(4, ["Jadeite Bangle"]))
+    assert (mention.kind, mention.matched_text) == ("exact", "jadeite bangle")
+    assert (mention.start, mention.end) == (0.5, 1.5)
+
+
+def test_empty_inputs_give_no_mentions():
+    assert find_mentions([], terms_for(1, ["翡翠手镯"])) == []
+    assert find_mentions([sentence(0, 0.0, ["翡翠"])], []) == []
+
+
+def test_latin_text_below_threshold_does_not_match():
+    words = [" a", " jade", " pendant", " and", " a", " bangle"]
+    assert find_mentions([sentence(0, 0.0, words)], terms_for(4, ["jadeite bangle"])) == []
+
+
+def test_generic_phrase_does_not_stand_for_a_name():
+    # "a jade pendant" scores 86 against "hotan jade pendant" but keeps one letter of hotan.
+    words = [" a", " jade", " pendant", " and", " a", " hotan", " jade", " pendant"]
+    mentions = find_mentions([sentence(0, 0.0, words)], terms_for(2, ["hotan jade pendant"]))
+    assert [m.matched_text for m in mentions] == ["hotan jade pendant"]
+
+
+def test_fuzzy_threshold_is_configurable():
+    transcript = [sentence(0, 0.0, [" jadite", " bangle"])]
+    assert find_mentions(transcript, terms_for(4, ["jadeite bangle"]), fuzzy_threshold=99) == []
+
+
+def test_latin_terms_match_whole_words_only():
+    words = [" bring", " the", " earring", " and", " the", " ring", " or", " rings"]
+    mentions = find_mentions([sentence(0, 0.0, words)], terms_for(5, ["ring"]))
+    assert [(m.matched_text, m.kind) for m in mentions] == [("ring", "exact"), ("rings", "fuzzy")]
+
+
+def test_short_terms_match_only_exactly():
+    transcript = [sentence(0, 0.0, ["这", "是", "预", "料", " jd", " jade"])]
+    terms = terms_for(1, ["玉"]) + terms_for(2, ["jd"]) + terms_for(3, ["jt"])
+    mentions = find_mentions(transcript, terms)
+    assert [(m.item_id, m.matched_text) for m in mentions] == [(2, "jd")]
+
+
+def test_longest_match_wins_across_items():
+    transcript = [sentence(0, 0.0, ["这个", "翡翠", "手镯", "和", "那个", "手镯"])]
+    terms = terms_for(1, ["翡翠手镯", "手镯"]) + terms_for(2, ["手镯"])
+    mentions = find_mentions(transcript, terms)
+    assert [(m.item_id, m.matched_text) for m in mentions] == [
+        (1, "翡翠手镯"),
+        (1, "手镯"),
+        (2, "手镯"),
+    ]
+
+
+def test_longer_homophone_beats_shorter_exact_of_another_item():
+    transcript = [sentence(0, 0.0, ["非", "翠", "手", "镯"])]
+    terms = terms_for(1, ["翡翠手镯"]) + terms_for(2, ["手镯"])
+    [mention] = find_mentions(transcript, terms)
+    assert (mention.item_id, mention.kind) == (1, "pinyin")
+
+
+def test_overlapping_terms_of_one_item_count_once():
+    transcript = [sentence(0, 0.0, [" the", " jadeite", " bangle", " here"])]
+    terms = terms_for(1, ["jadeite bangle", "jadeite", "bangle"])
+    [mention] = find_mentions(transcript, terms)
+    assert (mention.matched_text, mention.kind) == ("jadeite bangle", "exact")
+
+
+def test_matches_never_cross_sentences():
+    transcript = [sentence(0, 0.0, ["这个", "翡翠"]), sentence(1, 2.0, ["手镯", "好"])]
+    assert find_mentions(transcript, terms_for(1, ["翡翠手镯"])) == []
+
+
+def test_same_input_gives_same_mentions():
+    transcript = [
+        sentence(n, n * 5.0, ["非", "翠", "手", "镯", " jadite", " bangle", "和田", "玉"])
+        for n in range(20)
+    ]
+    terms = terms_for(1, ["翡翠手镯", "jadeite bangle"]) + terms_for(2, ["和田玉", "手镯"])
+    first = find_mentions(transcript, terms)
+    assert first == find_mentions(list(transcript), list(reversed(terms)))
+    assert len(first) == 60
