@@ -195,8 +195,13 @@ MIME_BY_CONTAINER = {
 }
 
 
+WEBM_VIDEO_CODECS = frozenset({"vp8", "vp9", "av1"})
+
+
 def mime_type(recording: Recording) -> str:
-    """Return the content type to serve the source file with."""
+    """Return the content type to serve the source file with (WebM where the codecs fit)."""
+    if recording.container == "matroska,webm" and recording.video_codec in WEBM_VIDEO_CODECS:
+        return "video/webm"
     return MIME_BY_CONTAINER.get(recording.container, "video/mp4")
 
 

@@ -43,6 +43,7 @@ class Job(TimestampMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=3)
     error: Mapped[str] = mapped_column(Text, default="")
+    error_is_internal: Mapped[bool] = mapped_column(default=False)
     worker_id: Mapped[str] = mapped_column(String(100), default="")
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -47,6 +47,7 @@ class JobView:
     steps: list[StepView]
     current_label: str
     eta_s: float | None
+    error: str
 
 
 STATE_LABELS = {
@@ -92,4 +93,11 @@ def job_view(job: Job) -> JobView:
             status = "todo"
         views.append(StepView(step_label(step), status))
     label = step_label(job.step) if job.step else str(_l("Waiting for a worker"))
-    return JobView(steps=views, current_label=label, eta_s=_eta_s(job))
+    return JobView(steps=views, current_label=label, eta_s=_eta_s(job), error=public_error(job))
+
+
+def public_error(job: Job) -> str:
+    """The job's error as a merchant may read it (internal details stay on the admin page)."""
+    if job.error and job.error_is_internal:
+        return str(_l("An unexpected error happened. The base staff can see the details."))
+    return job.error

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
 from portal.jobs import services
@@ -82,7 +83,12 @@ class Heartbeat:
     def _beat(self) -> None:
         with self.app.app_context():
             while not self._stop.wait(self.interval_s):
-                services.renew_lease(self.job_id, self.worker_id)
+                try:
+                    services.renew_lease(self.job_id, self.worker_id)
+                except SQLAlchemyError:
+                    # Keep beating: one failed renewal must not let the lease lapse for good.
+                    log.exception("job %s: lease renewal failed; retrying", self.job_id)
+                    db.session.rollback()
             db.session.remove()
 
     def __enter__(self) -> Heartbeat:
@@ -117,9 +123,9 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
         db.session.rollback()
         message = f"{type(exc).__name__}: {exc}"
         if job.attempts < job.max_attempts:
-            services.requeue_job(job, message)
+            services.requeue_job(job, message, internal=True)
         else:
-            services.finish_job(job, JobState.FAILED, message)
+            services.finish_job(job, JobState.FAILED, message, internal=True)
     else:
         services.finish_job(job, JobState.SUCCEEDED)
     return job.state
@@ -130,7 +136,10 @@ def run_queued_jobs(limit: int = 100) -> list[int]:
     done = []
     for _ in range(limit):
         job_id = db.session.scalar(
-            select(Job.id).where(Job.state == JobState.QUEUED).order_by(Job.id).limit(1)
+            select(Job.id)
+            .where(Job.state == JobState.QUEUED, Job.cancel_requested.is_(False))
+            .order_by(Job.id)
+            .limit(1)
         )
         if job_id is None:
             break

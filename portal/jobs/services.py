@@ -105,10 +105,11 @@ def cancel_requested(job_id: int) -> bool:
     return bool(db.session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
 
 
-def finish_job(job: Job, state: JobState, error: str = "") -> None:
-    """Record the job's end."""
+def finish_job(job: Job, state: JobState, error: str = "", *, internal: bool = False) -> None:
+    """Record the job's end; an ``internal`` error is shown in full to administrators only."""
     job.state = state
     job.error = error
+    job.error_is_internal = internal
     job.finished_at = utcnow()
     job.lease_expires_at = None
     if state == JobState.SUCCEEDED:
@@ -116,14 +117,15 @@ def finish_job(job: Job, state: JobState, error: str = "") -> None:
     db.session.commit()
 
 
-def requeue_job(job: Job, error: str) -> None:
+def requeue_job(job: Job, error: str, *, internal: bool = False) -> None:
     """Put a failed attempt back in the queue; a job asked to stop ends cancelled instead."""
     if job.cancel_requested:
         # Queued with the flag set, no worker could ever claim it again.
-        finish_job(job, JobState.CANCELLED, error)
+        finish_job(job, JobState.CANCELLED, error, internal=internal)
         return
     job.state = JobState.QUEUED
     job.error = error
+    job.error_is_internal = internal
     job.lease_expires_at = None
     db.session.commit()
     deliver(job.id)
