@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.jobs.presenters import job_view, state_label, step_label
@@ -44,9 +45,18 @@ def org_status_label(status: str) -> str:
     return str(labels.get(status, status))
 
 
+def seconds(value: float | None) -> str:
+    """Format a length in seconds with one decimal, e.g. ``12.3 s`` (``12.3 秒``)."""
+    if value is None:
+        return "—"
+    return gettext("%(seconds)s s", seconds=f"{value:.1f}")
+
+
 def install_filters(app: Flask) -> None:
     """Register the filters and display helpers on ``app``."""
-    app.jinja_env.filters.update(money=money, reject_key=reject_key, duration=duration)
+    app.jinja_env.filters.update(
+        money=money, reject_key=reject_key, duration=duration, seconds=seconds
+    )
     app.jinja_env.globals.update(
         org_status_label=org_status_label,
         job_view=job_view,

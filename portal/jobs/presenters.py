@@ -48,6 +48,7 @@ class JobView:
     current_label: str
     eta_s: float | None
     error: str
+    done_message: str
 
 
 STATE_LABELS = {
@@ -56,6 +57,13 @@ STATE_LABELS = {
     JobState.SUCCEEDED: _l("Succeeded"),
     JobState.FAILED: _l("Failed"),
     JobState.CANCELLED: _l("Cancelled"),
+}
+
+
+DONE_MESSAGES = {
+    "recording.transcribe": _l("Transcribed."),
+    "recording.mentions": _l("Items found."),
+    "clip.render": _l("Rendered."),
 }
 
 
@@ -93,7 +101,13 @@ def job_view(job: Job) -> JobView:
             status = "todo"
         views.append(StepView(step_label(step), status))
     label = step_label(job.step) if job.step else str(_l("Waiting for a worker"))
-    return JobView(steps=views, current_label=label, eta_s=_eta_s(job), error=public_error(job))
+    return JobView(
+        steps=views,
+        current_label=label,
+        eta_s=_eta_s(job),
+        error=public_error(job),
+        done_message=str(DONE_MESSAGES.get(job.kind, _l("Done."))),
+    )
 
 
 def public_error(job: Job) -> str:
