@@ -21,9 +21,7 @@ def certificate_dir(media_root: str, org_id: int) -> Path:
     return Path(media_root) / "certificates" / str(org_id)
 
 
-def store_certificate_image(
-    stream: IO[bytes], media_root: str, org_id: int, max_bytes: int
-) -> str:
+def store_certificate_image(stream: IO[bytes], media_root: str, org_id: int, max_bytes: int) -> str:
     """Decode an uploaded image, re-encode it as JPEG and return its stored name.
 
     Re-encoding drops anything that is not pixels (scripts, metadata, polyglots).
