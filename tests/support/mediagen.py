@@ -157,3 +157,43 @@ def make_truncated_copy(source: Path, out_path: Path, *, keep_fraction: float) -
     data = source.read_bytes()
     out_path.write_bytes(data[: int(len(data) * keep_fraction)])
     return out_path
+
+
+SHOP_TALK = (
+    "Welcome back to the jade live stream, everyone. This ice jadeite bangle has a very clear "
+    "texture and a soft green glow. Look at the light passing through the bangle, that is what "
+    "we call good water. The inner diameter is fifty six millimetres, which fits most wrists. "
+    "Every piece comes with a certificate from the national gemstone testing centre."
+)
+
+
+def make_speech_video(
+    out_path: Path,
+    *,
+    seconds: float = 30.0,
+    size: str = "640x360",
+    rate: int = 30,
+    text: str = SHOP_TALK,
+    volume_db: float = 0.0,
+    keyframe_every_s: float = 2.0,
+    preset: str = "ultrafast",
+) -> Path:
+    """Write a test-pattern video with espeak-ng speech (looped to fill ``seconds``).
+
+    ``volume_db`` shifts the speech level (espeak speaks at about -21 LUFS); keyframes come
+    every ``keyframe_every_s`` seconds, so stream-copy cuts have known keyframes.
+    """
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    speech = make_english_speech(text, out_path.with_name(f"{out_path.stem}.speech.wav"))
+    gop = str(max(1, round(keyframe_every_s * rate)))
+    run_ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}",
+        "-stream_loop", "-1", "-i", str(speech),
+        "-map", "0:v", "-map", "1:a", "-t", f"{seconds}",
+        "-af", f"volume={volume_db}dB",
+        "-c:v", "libx264", "-preset", preset, "-g", gop, "-keyint_min", gop,
+        "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
+        str(out_path),
+    )  # fmt: skip
+    return out_path

@@ -1,0 +1,190 @@
+"""Find the CJK font subtitles are drawn with.
+
+In order: a configured font file; fontconfig's "Noto Sans CJK SC" (Debian's ``fonts-noto-cjk``);
+the Noto Sans CJK TC Bold OTF shipped by the PyPI package ``cvttf-notosanscjk-bold``, so a plain
+``pip install`` still draws Chinese. libass is given the font's directory (``fontsdir``) and the
+ASS style names the font's family.
+
+The family is read from the file the way libass reads a font it loads from ``fontsdir``: the
+Windows-platform family name (name ID 1), not the typographic family (ID 16) that fontconfig and
+FreeType report. They differ for the packaged font ("Noto Sans CJK TC Bold" against "Noto Sans
+CJK TC"), and libass finds no font by the latter when fontconfig does not know the file. The
+file's ascent and descent are read too, because libass sizes text by them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import struct
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+PREFERRED_FAMILY = "Noto Sans CJK SC"
+PACKAGED_FONT_MODULE = "cvttf_NotoSansCJK_Bold"
+_FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".otc")
+_MAX_FACES = 32
+_FC_MATCH_TIMEOUT_S = 20.0
+_WINDOWS_PLATFORM = 3
+_FAMILY_NAME_ID = 1
+_US_ENGLISH = 0x409
+
+
+class FontNotFoundError(Exception):
+    """No usable CJK subtitle font was found; the message says how to provide one."""
+
+
+@dataclass(frozen=True)
+class SubtitleFont:
+    """A font for libass: the family name the ASS style uses and the file that holds it."""
+
+    font_name: str
+    font_file: Path
+    fontsize_per_em: float = 1.448  # libass's size unit over the em (Noto Sans CJK SC)
+
+    @property
+    def fonts_dir(self) -> Path:
+        """Return the directory holding the font (libass's ``fontsdir``)."""
+        return self.font_file.parent
+
+
+def find_subtitle_font(configured: Path | str | None = None) -> SubtitleFont:
+    """Return the CJK subtitle font: ``configured`` file, else fontconfig's, else the packaged one.
+
+    A configured file that is missing or unreadable raises ``FontNotFoundError`` instead of
+    falling back, so an operator's mistake is noticed.
+    """
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise FontNotFoundError(f"The configured subtitle font file does not exist: {path}")
+        return font_from_file(path)
+    found = _from_fontconfig() or _from_package()
+    if found is None:
+        raise FontNotFoundError(
+            "No CJK font for subtitles was found. Install Debian's fonts-noto-cjk, or the PyPI "
+            "package cvttf-notosanscjk-bold, or configure a font file (.otf/.ttf/.ttc)."
+        )
+    return found
+
+
+def font_from_file(path: Path, index: int | None = None) -> SubtitleFont:
+    """Describe face ``index`` of the font file ``path``; by default its Simplified Chinese face."""
+    try:
+        faces = read_faces(path)
+    except (OSError, ValueError, struct.error) as exc:
+        raise FontNotFoundError(f"The subtitle font file cannot be read as a font: {path}") from exc
+    if index is not None and 0 <= index < len(faces):
+        chosen = faces[index]
+    else:
+        preferred = [face for face in faces if face.family.startswith(PREFERRED_FAMILY)]
+        simplified = [face for face in faces if " SC" in face.family and "Mono" not in face.family]
+        chosen = (preferred or simplified or faces)[0]
+    return SubtitleFont(
+        font_name=chosen.family, font_file=Path(path), fontsize_per_em=chosen.fontsize_per_em
+    )
+
+
+@dataclass(frozen=True)
+class FaceInfo:
+    """What libass reads from one face of a font file."""
+
+    family: str
+    fontsize_per_em: float
+
+
+def read_faces(path: Path) -> list[FaceInfo]:
+    """Read each face's Windows family name and (win ascent + win descent) / units per em."""
+    with Path(path).open("rb") as handle:
+        head = handle.read(12)
+        if head[:4] == b"ttcf":
+            (count,) = struct.unpack(">I", head[8:12])
+            count = min(count, _MAX_FACES)
+            offsets = struct.unpack(f">{count}I", handle.read(4 * count))
+        else:
+            offsets = (0,)
+        faces = [_read_face(handle, offset) for offset in offsets]
+    found = [face for face in faces if face is not None]
+    if not found:
+        raise ValueError("no face with a family name")
+    return found
+
+
+def _read_face(handle: BinaryIO, offset: int) -> FaceInfo | None:
+    """Read one sfnt face starting at ``offset``."""
+    handle.seek(offset)
+    (tables,) = struct.unpack(">4xH6x", handle.read(12))
+    directory = {}
+    for _ in range(min(tables, 256)):
+        tag, _checksum, start, length = struct.unpack(">4sIII", handle.read(16))
+        directory[tag] = (start, length)
+    if not {b"name", b"head"} <= directory.keys():
+        return None
+    family = _family_name(handle, *directory[b"name"])
+    handle.seek(directory[b"head"][0] + 18)
+    (units_per_em,) = struct.unpack(">H", handle.read(2))
+    height = 0
+    if b"OS/2" in directory:
+        handle.seek(directory[b"OS/2"][0] + 74)
+        ascent, descent = struct.unpack(">hh", handle.read(4))
+        height = ascent + descent
+    if not family or units_per_em <= 0:
+        return None
+    return FaceInfo(family=family, fontsize_per_em=(height or units_per_em) / units_per_em)
+
+
+def _family_name(handle: BinaryIO, start: int, length: int) -> str:
+    """Return the Windows-platform family name (ID 1), US English first, from a name table."""
+    handle.seek(start)
+    table = handle.read(min(length, 1 << 20))
+    _format, count, strings = struct.unpack(">HHH", table[:6])
+    names: list[tuple[bool, str]] = []
+    for number in range(count):
+        record = table[6 + 12 * number : 18 + 12 * number]
+        if len(record) < 12:
+            break
+        platform, _encoding, language, name_id, size, at = struct.unpack(">6H", record)
+        if platform == _WINDOWS_PLATFORM and name_id == _FAMILY_NAME_ID:
+            raw = table[strings + at : strings + at + size]
+            names.append((language != _US_ENGLISH, raw.decode("utf-16-be", "replace")))
+    return min(names)[1].strip() if names else ""
+
+
+def _from_fontconfig() -> SubtitleFont | None:
+    """Ask fontconfig for the bold "Noto Sans CJK SC"; ``None`` if it has no such family."""
+    try:
+        result = subprocess.run(
+            [
+                "fc-match",
+                "--format=%{family}\n%{file}\n%{index}\n",
+                f"{PREFERRED_FAMILY}:weight=bold",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=_FC_MATCH_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None  # no fontconfig on this host: fall back to the packaged font
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) < 3 or not lines[2].isdigit():
+        return None
+    families = [name.strip() for name in lines[0].split(",")]
+    path = Path(lines[1])
+    # fc-match always answers with its closest font; only the family asked for will do.
+    if PREFERRED_FAMILY not in families or not path.is_file():
+        return None
+    return font_from_file(path, int(lines[2]))
+
+
+def _from_package() -> SubtitleFont | None:
+    """Return the font shipped by the PyPI package, if it is installed."""
+    try:
+        folder = importlib.resources.files(PACKAGED_FONT_MODULE)
+    except ModuleNotFoundError:
+        return None
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.lower().endswith(_FONT_SUFFIXES):
+            return font_from_file(Path(str(entry)))
+    return None

@@ -1,0 +1,517 @@
+"""Render a clip: cut, reframe, burn subtitles, normalise loudness, encode; poster and WebVTT.
+
+One ffmpeg run encodes the clip (H.264 + AAC, ``+faststart``) from an input-side ``-ss``/``-t``
+cut, which is frame accurate when re-encoding: ffmpeg decodes from the keyframe before the cut
+and drops frames until it. Loudness is normalised to the target with ``loudnorm`` in two passes:
+a fast audio-only pass measures the cut, then the encode applies the measured values, linearly
+where the true-peak ceiling allows (loudnorm falls back to its dynamic mode where it does not,
+or when the measured range is zero, as for a pure tone). Subtitles are burned by libass from an
+ASS file written in a private temporary directory, with the CJK font linked beside it.
+
+When nothing but a cut is asked (profile ``original`` at a size and codecs the profile keeps, no
+burned subtitles, no loudness target) the streams are copied instead: the cut then starts at the
+keyframe at or before ``in_s`` (stream copy cannot start between keyframes), and the subtitle
+times are shifted by that difference so the WebVTT file still matches the picture.
+
+Every output is written to a temporary name and renamed; a failed render removes what it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+import ffmpeg
+
+from media.ffmpeg import (
+    DEFAULT_TIMEOUT_S,
+    FfmpegError,
+    ProgressCallback,
+    input_file,
+    run,
+    run_to_file,
+)
+from media.probe import ALLOWED_FORMATS, ProbeLimits, ProbeRejected, ProbeResult, probe_media
+from media.render.fonts import FontNotFoundError, SubtitleFont, find_subtitle_font
+from media.render.profiles import (
+    Profile,
+    RenderSpec,
+    apply_profile,
+    frame_size,
+    original_needs_scaling,
+)
+from media.render.subtitles import SubtitleLayout, clip_cues, write_ass, write_vtt
+
+X264_PRESET = "ultrafast"
+# ultrafast with CABAC, the deblocking filter, adaptive quantisation and the 8×8 transform back
+# on: measured on 720×1280, about 15 % more encode time than plain ultrafast for 40 % smaller
+# files and no blocking; superfast cost 60 % more again (see bench/render_bench.py).
+X264_PARAMS = "cabac=1:deblock=0,0:aq-mode=1:8x8dct=1"
+X264_CRF = 23
+AUDIO_BITRATE = "128k"
+AUDIO_RATE_HZ = 48000
+TRUE_PEAK_DBTP = -1.5
+LOUDNESS_RANGE_LU = 11.0
+_SILENT_LUFS = -70.0  # below the EBU R128 absolute gate: nothing to normalise
+_COPY_CODECS = ("h264", "aac")
+_PAST_KEYFRAME_S = 0.0005  # shorter than any frame
+# Shares of the progress bar: loudness measurement, encode, poster and loudness check.
+_MEASURE_SHARE, _ENCODE_SHARE = 0.04, 0.92
+_LUFS_LINE = re.compile(r"\bI:\s+(-?(?:\d+(?:\.\d+)?|inf))\s+LUFS")
+_SOURCE_OPTIONS = {"format_whitelist": ",".join(ALLOWED_FORMATS), "protocol_whitelist": "file"}
+_ENCODE_OPTIONS = {
+    "vcodec": "libx264",
+    "preset": X264_PRESET,
+    "x264-params": X264_PARAMS,
+    "crf": X264_CRF,
+    "profile:v": "high",
+    "pix_fmt": "yuv420p",
+    "acodec": "aac",
+    "aac_coder": "fast",  # a third of the default coder's time; transparent enough for speech
+    "b:a": AUDIO_BITRATE,
+    "ar": AUDIO_RATE_HZ,
+    "map_metadata": -1,
+    "movflags": "+faststart",
+    "f": "mp4",
+}
+
+
+class RenderError(Exception):
+    """The clip could not be rendered; ``stderr_tail`` holds ffmpeg's last words, if any."""
+
+    def __init__(self, message: str, stderr_tail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.stderr_tail = stderr_tail
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The files a render wrote and what the video turned out to be.
+
+    ``measured_lufs`` is the integrated loudness (EBU R128) of the written audio, measured after
+    encoding; ``None`` when no loudness target was asked. ``warnings`` are ffmpeg's warning
+    lines from the encode (for example libass missing a glyph).
+    """
+
+    video_path: Path
+    poster_path: Path
+    vtt_path: Path
+    duration_s: float
+    width: int
+    height: int
+    measured_lufs: float | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoudnessMeasurement:
+    """What loudnorm's measuring pass found, fed to its second pass."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+
+
+def render_clip(
+    spec: RenderSpec,
+    *,
+    ffmpeg_bin: str,
+    on_progress: ProgressCallback | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    font: SubtitleFont | None = None,
+    preset: str = X264_PRESET,
+) -> RenderResult:
+    """Render ``spec`` to its video, poster and WebVTT paths; raise ``RenderError`` on failure.
+
+    ``on_progress`` receives the done fraction, never decreasing, ending at 1.0. ``timeout_s``
+    bounds the whole render. ``font`` defaults to ``find_subtitle_font()`` when subtitles are
+    burned. ``preset`` is the x264 preset (hosts with more cores can afford a slower one for
+    smaller files). A failed render leaves none of the three outputs behind.
+    """
+    deadline = time.monotonic() + timeout_s
+    source = _probe_source(spec)
+    written: list[Path] = []
+    try:
+        result = _write_outputs(
+            spec, source, written, ffmpeg_bin, deadline, on_progress, font, preset
+        )
+    except FfmpegError as exc:
+        message = f"ffmpeg could not render the clip: {exc.message}"
+        raise RenderError(message, exc.stderr_tail) from exc
+    finally:
+        if len(written) < 3:  # failed part-way: remove what this render wrote
+            for path in written:
+                path.unlink(missing_ok=True)
+    if on_progress is not None:
+        on_progress(1.0)
+    return result
+
+
+def _write_outputs(
+    spec: RenderSpec,
+    source: ProbeResult,
+    written: list[Path],
+    ffmpeg_bin: str,
+    deadline: float,
+    on_progress: ProgressCallback | None,
+    font: SubtitleFont | None,
+    preset: str,
+) -> RenderResult:
+    """Write the video, then the poster and the WebVTT file, appending each path to ``written``."""
+    if _can_copy(spec, source):
+        encoded = _copy_cut(spec, ffmpeg_bin, deadline, on_progress)
+    else:
+        encoded = _encode(spec, ffmpeg_bin, deadline, on_progress, font, source, preset)
+    written.append(spec.video_path)
+    width, height, duration_s = _video_facts(spec.video_path)
+    offset_s = encoded.cue_offset_s
+    poster_at_s = min(max(0.0, spec.poster_at_s + offset_s), max(0.0, duration_s - 0.1))
+    _write_poster(spec, poster_at_s, ffmpeg_bin, deadline)
+    written.append(spec.poster_path)
+    write_vtt(spec.vtt_path, clip_cues(spec.cues, duration_s, offset_s=offset_s))
+    written.append(spec.vtt_path)
+    return RenderResult(
+        video_path=spec.video_path,
+        poster_path=spec.poster_path,
+        vtt_path=spec.vtt_path,
+        duration_s=duration_s,
+        width=width,
+        height=height,
+        measured_lufs=encoded.measured_lufs,
+        warnings=encoded.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """What writing the video produced, beyond the file."""
+
+    cue_offset_s: float = 0.0
+    measured_lufs: float | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def measure_loudness(
+    source: Path,
+    in_s: float,
+    duration_s: float,
+    target_lufs: float,
+    *,
+    ffmpeg_bin: str,
+    on_progress: ProgressCallback | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> LoudnessMeasurement:
+    """Measure the cut's audio with loudnorm's first pass (audio only, nothing decoded else)."""
+    audio = _loudnorm(_cut_audio(source, in_s, duration_s), target_lufs, print_format="json")
+    result = run(
+        _null_output(audio),
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=duration_s,
+        on_progress=on_progress,
+        timeout_s=timeout_s,
+    )
+    found = _last_json_object(result.stderr_tail)
+    try:
+        return LoudnessMeasurement(
+            input_i=float(found["input_i"]),
+            input_tp=float(found["input_tp"]),
+            input_lra=float(found["input_lra"]),
+            input_thresh=float(found["input_thresh"]),
+            target_offset=float(found["target_offset"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FfmpegError("loudnorm did not report its measurement", result.stderr_tail) from exc
+
+
+def measure_integrated_lufs(
+    path: Path, *, ffmpeg_bin: str, timeout_s: float = DEFAULT_TIMEOUT_S
+) -> float:
+    """Return the integrated loudness of ``path``'s audio, measured by ffmpeg's ebur128."""
+    result = run(
+        _null_output(input_file(path).audio.filter("ebur128")),
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=None,
+        timeout_s=timeout_s,
+    )
+    found = _LUFS_LINE.findall(result.stderr_tail)
+    if not found:
+        raise FfmpegError("ebur128 did not report the integrated loudness", result.stderr_tail)
+    return float(found[-1])
+
+
+def _probe_source(spec: RenderSpec) -> ProbeResult:
+    """Probe the source and check the cut lies inside it."""
+    try:
+        source = probe_media(spec.source, ProbeLimits())
+    except ProbeRejected as exc:
+        raise RenderError(f"The source cannot be rendered: {exc.message}") from exc
+    except FileNotFoundError as exc:
+        raise RenderError(f"The source file does not exist: {spec.source}") from exc
+    if spec.out_s > source.duration_s + 0.05:
+        raise RenderError(
+            f"The clip ends at {spec.out_s:.2f} s but the source lasts {source.duration_s:.2f} s."
+        )
+    return source
+
+
+def _can_copy(spec: RenderSpec, source: ProbeResult) -> bool:
+    """Tell whether stream copy gives what the spec asks (only a cut, nothing to re-encode)."""
+    return (
+        not spec.asks_processing
+        and not original_needs_scaling(source.width, source.height)
+        and (source.video_codec, source.audio_codec) == _COPY_CODECS
+    )
+
+
+def _copy_cut(
+    spec: RenderSpec, ffmpeg_bin: str, deadline: float, on_progress: ProgressCallback | None
+) -> _Encoded:
+    """Copy the streams from the keyframe at or before ``in_s`` to ``out_s``."""
+    start_s = _keyframe_at_or_before(spec.source, spec.in_s)
+    # -ss is read in microseconds and rescaled to the stream's time base: aim just past the
+    # keyframe so no rounding can land the seek on the keyframe before it. Copied packets start
+    # at the keyframe all the same.
+    seek_s = start_s + _PAST_KEYFRAME_S
+    source = input_file(spec.source, ss=seek_s, t=spec.out_s - seek_s)
+    run_to_file(
+        [source["v:0"], source["a:0"]],
+        spec.video_path,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=spec.out_s - start_s,
+        output_options={
+            "c": "copy",
+            "avoid_negative_ts": "make_zero",
+            "map_metadata": -1,
+            "movflags": "+faststart",
+            "f": "mp4",
+        },
+        on_progress=_scaled(on_progress, 0.0, _MEASURE_SHARE + _ENCODE_SHARE),
+        timeout_s=_remaining(deadline),
+    )
+    return _Encoded(cue_offset_s=spec.in_s - start_s)
+
+
+def _keyframe_at_or_before(path: Path, at_s: float) -> float:
+    """Return the time (from the file's start) of the last video keyframe at or before ``at_s``."""
+    try:
+        with av.open(
+            f"file:{Path(path).resolve()}", container_options=_SOURCE_OPTIONS
+        ) as container:
+            stream = container.streams.video[0]
+            origin_s = (container.start_time or 0) / av.time_base
+            container.seek(int((at_s + origin_s) * av.time_base), backward=True, any_frame=False)
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.is_keyframe:
+                    return min(at_s, max(0.0, float(packet.pts * stream.time_base) - origin_s))
+    except av.error.FFmpegError as exc:
+        raise RenderError("The source cannot be read to find a keyframe.") from exc
+    return 0.0
+
+
+def _encode(
+    spec: RenderSpec,
+    ffmpeg_bin: str,
+    deadline: float,
+    on_progress: ProgressCallback | None,
+    font: SubtitleFont | None,
+    source: ProbeResult,
+    preset: str,
+) -> _Encoded:
+    """Re-encode the cut with the profile, subtitles and loudness asked by ``spec``."""
+    audio_share = _MEASURE_SHARE if spec.loudness_lufs is not None else 0.0
+    measurement = None
+    if spec.loudness_lufs is not None:
+        measurement = measure_loudness(
+            spec.source, spec.in_s, spec.duration_s, spec.loudness_lufs,
+            ffmpeg_bin=ffmpeg_bin,
+            on_progress=_scaled(on_progress, 0.0, audio_share),
+            timeout_s=_remaining(deadline),
+        )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="beltcast-render-") as work:
+        inp = input_file(spec.source, ss=spec.in_s, t=spec.duration_s)
+        video = _video_graph(inp.video, spec, source, Path(work), font)
+        result = run_to_file(
+            [video, _normalised_audio(inp.audio, spec.loudness_lufs, measurement)],
+            spec.video_path,
+            ffmpeg_bin=ffmpeg_bin,
+            duration_s=spec.duration_s,
+            output_options={**_ENCODE_OPTIONS, "preset": preset},
+            on_progress=_scaled(on_progress, audio_share, _MEASURE_SHARE + _ENCODE_SHARE),
+            timeout_s=_remaining(deadline),
+        )
+    measured = None
+    if spec.loudness_lufs is not None:
+        measured = measure_integrated_lufs(
+            spec.video_path, ffmpeg_bin=ffmpeg_bin, timeout_s=_remaining(deadline)
+        )
+    warnings = tuple(line for line in result.stderr_tail.splitlines() if line.strip())
+    return _Encoded(measured_lufs=measured, warnings=warnings)
+
+
+def _video_graph(
+    video: ffmpeg.nodes.FilterableStream,
+    spec: RenderSpec,
+    source: ProbeResult,
+    work: Path,
+    font: SubtitleFont | None,
+) -> ffmpeg.nodes.FilterableStream:
+    """Return the profile's frames, with the subtitles drawn on, as 4:2:0 for H.264."""
+    scale_original = original_needs_scaling(source.width, source.height)
+    video = apply_profile(video, spec.profile, spec.fill, scale_original=scale_original)
+    if spec.has_burned_subtitles:
+        video = _burn_subtitles(video, spec, work, font, source)
+    return video.filter("format", "yuv420p")
+
+
+def _burn_subtitles(
+    video: ffmpeg.nodes.FilterableStream,
+    spec: RenderSpec,
+    work: Path,
+    font: SubtitleFont | None,
+    source: ProbeResult,
+) -> ffmpeg.nodes.FilterableStream:
+    """Write the ASS file into ``work`` and draw it onto ``video`` with libass."""
+    try:
+        font = font or find_subtitle_font()
+    except FontNotFoundError as exc:
+        raise RenderError(str(exc)) from exc
+    width, height = _planned_size(spec, source)
+    cues = clip_cues(spec.cues, spec.duration_s)
+    ass_path = work / "subtitles.ass"
+    layout = SubtitleLayout.for_frame(width, height, fontsize_per_em=font.fontsize_per_em)
+    write_ass(ass_path, cues, font_name=font.font_name, layout=layout)
+    # libass loads every font in fontsdir; a directory holding only this font keeps that cheap
+    # (a system font directory holds several 20 MB collections).
+    fonts_dir = work / "fonts"
+    fonts_dir.mkdir()
+    try:
+        os.symlink(font.font_file.resolve(), fonts_dir / font.font_file.name)
+    except OSError:
+        fonts_dir = font.fonts_dir
+    # ffmpeg-python escapes ':', '\\', "'" and '=' in option values, and the filtergraph
+    # characters of the whole filter, so any directory name is passed intact.
+    return video.filter("ass", filename=str(ass_path), fontsdir=str(fonts_dir))
+
+
+def _planned_size(spec: RenderSpec, source: ProbeResult) -> tuple[int, int]:
+    """Return the frame size the profile will produce (subtitles are laid out for it)."""
+    width, height = source.width, source.height
+    if spec.profile is Profile.ORIGINAL and _is_quarter_turned(spec.source):
+        width, height = height, width  # ffmpeg turns the picture upright before filtering
+    return frame_size(spec.profile, width, height)
+
+
+def _is_quarter_turned(path: Path) -> bool:
+    """Tell whether the source's first frame carries a ±90° display rotation (phone video)."""
+    try:
+        with av.open(
+            f"file:{Path(path).resolve()}", container_options=_SOURCE_OPTIONS
+        ) as container:
+            for frame in container.decode(video=0):
+                return round(frame.rotation) % 180 == 90
+    except av.error.FFmpegError as exc:
+        raise RenderError("The source cannot be decoded.") from exc
+    return False
+
+
+def _cut_audio(source: Path, in_s: float, duration_s: float) -> ffmpeg.nodes.FilterableStream:
+    """Return the cut's audio as stereo (the layout every render writes)."""
+    audio = input_file(source, ss=in_s, t=duration_s).audio
+    return audio.filter("aformat", channel_layouts="stereo")
+
+
+def _loudnorm(
+    audio: ffmpeg.nodes.FilterableStream, target_lufs: float, **options: str | float
+) -> ffmpeg.nodes.FilterableStream:
+    """Add loudnorm with the house targets (true peak, loudness range) and ``options``."""
+    return audio.filter(
+        "loudnorm", I=target_lufs, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU, **options
+    )
+
+
+def _normalised_audio(
+    audio: ffmpeg.nodes.FilterableStream,
+    target_lufs: float | None,
+    measurement: LoudnessMeasurement | None,
+) -> ffmpeg.nodes.FilterableStream:
+    """Return the stereo audio, normalised with the measured values when a target is set."""
+    audio = audio.filter("aformat", channel_layouts="stereo")
+    if target_lufs is None or measurement is None or measurement.input_i <= _SILENT_LUFS:
+        return audio
+    normalised = _loudnorm(
+        audio,
+        target_lufs,
+        measured_I=measurement.input_i,
+        measured_TP=measurement.input_tp,
+        measured_LRA=measurement.input_lra,
+        measured_thresh=measurement.input_thresh,
+        offset=measurement.target_offset,
+        linear="true",
+    )
+    return normalised.filter("aresample", AUDIO_RATE_HZ)  # loudnorm works (and outputs) at 192 kHz
+
+
+def _null_output(stream: ffmpeg.nodes.FilterableStream) -> ffmpeg.nodes.OutputStream:
+    """Return an output that discards ``stream`` and logs filter reports (info level)."""
+    # The runner logs warnings only; a later -loglevel wins, and filters report at info level.
+    return ffmpeg.output(stream, "-", f="null").global_args("-loglevel", "info")
+
+
+def _last_json_object(text: str) -> dict[str, str]:
+    """Return the last ``{...}`` block in ``text`` parsed as JSON (loudnorm's report)."""
+    start, end = text.rfind("{"), text.rfind("}")
+    if start < 0 or end < start:
+        return {}
+    try:
+        found = json.loads(text[start : end + 1])
+    except json.JSONDecodeError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_poster(spec: RenderSpec, at_s: float, ffmpeg_bin: str, deadline: float) -> None:
+    """Write the frame of the rendered video at ``at_s`` as a JPEG the size of the video."""
+    frame = input_file(spec.video_path, ss=at_s).video
+    run_to_file(
+        [frame],
+        spec.poster_path,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=None,
+        output_options={"frames:v": 1, "vcodec": "mjpeg", "q:v": 3, "f": "image2", "update": 1},
+        timeout_s=_remaining(deadline),
+    )
+
+
+def _video_facts(path: Path) -> tuple[int, int, float]:
+    """Return the written video's displayed width, height and duration in seconds."""
+    with av.open(f"file:{Path(path).resolve()}") as container:
+        stream = container.streams.video[0]
+        duration_s = (container.duration or 0) / av.time_base
+        return stream.codec_context.width, stream.codec_context.height, duration_s
+
+
+def _scaled(callback: ProgressCallback | None, start: float, end: float) -> ProgressCallback | None:
+    """Map a step's 0..1 progress onto ``start``..``end`` of the whole render."""
+    if callback is None:
+        return None
+    report: Callable[[float], None] = callback
+    return lambda fraction: report(start + (end - start) * fraction)
+
+
+def _remaining(deadline: float) -> float:
+    """Return the seconds left before ``deadline``; raise ``RenderError`` once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise RenderError("The render ran out of time.")
+    return left

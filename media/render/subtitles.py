@@ -1,0 +1,376 @@
+"""Subtitle files for a clip: the ASS script libass burns into the picture, and a WebVTT file.
+
+The style is fixed here, never taken from user input: the CJK font, a size relative to the frame
+height, white text with a 3 px black outline and no shadow, bottom-centre. libass's own wrapping
+is off (``WrapStyle: 2``): lines are broken here for the frame width, Chinese by characters and
+Latin by words, with widths estimated as 1 em for a CJK character and about 0.55 em for Latin
+(0.65 for capitals and digits, 0.3 for a space; measured on Noto Sans CJK Bold). A cue
+needing more than two lines becomes consecutive cues sharing its time in proportion to their
+text. User text is escaped so it cannot carry ASS override tags or line-break escapes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from media.render.profiles import Cue
+
+MAX_LINES = 2
+EM_HEIGHT_RATIO = 0.042  # a CJK character is 4.2 % of the frame height (54 px at 1280)
+NARROW_EM = 0.55  # Latin lower case and punctuation (Noto Sans CJK Bold averages 0.57)
+WIDE_LATIN_EM = 0.65  # capitals and digits (0.67 and 0.59)
+SPACE_EM = 0.3  # 0.23 in the font
+OUTLINE_PX = 3
+# libass sizes a font by its ascent + descent (OS/2 win metrics); for Noto Sans CJK SC that is
+# (1160 + 288) / 1000 em, so ``Fontsize`` = em × 1.448 (checked by rendering: 5 CJK characters
+# at Fontsize 100 are 341 px wide). media.render.fonts reads the real figure from the font.
+FONTSIZE_PER_EM = 1.448
+_CLOSING = set("，。、；：！？）」』》〉】〕…—,.;:!?)]}%")
+_OPENING = set("（「『《〈【〔“‘([{")
+_BREAK_AFTER = set("，。、；：！？,.;:!?")
+_SPACES = re.compile(r"\s+")
+# Control characters, and bidi overrides that would let text display in another order.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_ASS_ESCAPED_LETTERS = ("N", "n", "h")
+_PUNCTUATION_BONUS_EM = 3.0  # how much further a cue may be cut to end at punctuation
+
+
+@dataclass(frozen=True)
+class SubtitleLayout:
+    """Where and how large subtitles are drawn on a ``width``×``height`` frame (pixels)."""
+
+    width: int
+    height: int
+    em_px: int
+    margin_h_px: int
+    margin_v_px: int
+    outline_px: int = OUTLINE_PX
+    fontsize_per_em: float = FONTSIZE_PER_EM
+
+    @classmethod
+    def for_frame(
+        cls, width: int, height: int, *, fontsize_per_em: float = FONTSIZE_PER_EM
+    ) -> SubtitleLayout:
+        """Return the house layout: portrait frames keep clear of the feed's bottom controls.
+
+        ``fontsize_per_em`` is the font's (win ascent + win descent) / em, libass's size unit.
+        """
+        bottom = 0.14 if height > width else 0.06
+        return cls(
+            width=width,
+            height=height,
+            em_px=max(12, round(height * EM_HEIGHT_RATIO)),
+            margin_h_px=round(width * 0.05),
+            margin_v_px=round(height * bottom),
+            fontsize_per_em=fontsize_per_em,
+        )
+
+    @property
+    def max_line_em(self) -> float:
+        """Return how many ems fit on one line between the side margins."""
+        usable = self.width - 2 * self.margin_h_px - 2 * self.outline_px
+        return usable / self.em_px
+
+    @property
+    def ass_font_size(self) -> int:
+        """Return the ASS ``Fontsize`` that draws CJK characters ``em_px`` wide."""
+        return round(self.em_px * self.fontsize_per_em)
+
+
+@dataclass(frozen=True)
+class _Token:
+    """An unbreakable piece of a line: a CJK character or a Latin word, with its punctuation."""
+
+    text: str
+    space_before: bool
+
+
+def char_width_em(char: str) -> float:
+    """Return the estimated advance of ``char`` in ems."""
+    if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        return 0.0
+    if unicodedata.east_asian_width(char) in {"W", "F", "A"}:
+        return 1.0
+    if char == " ":
+        return SPACE_EM
+    return WIDE_LATIN_EM if char.isupper() or char.isdigit() else NARROW_EM
+
+
+def text_width_em(text: str) -> float:
+    """Return the estimated width of ``text`` in ems."""
+    return sum(char_width_em(char) for char in text)
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (line breaks included) and drop control characters."""
+    return _SPACES.sub(" ", _CONTROLS.sub("", text)).strip()
+
+
+def break_lines(text: str, max_em: float) -> list[str]:
+    """Break ``text`` greedily into lines no wider than ``max_em``."""
+    return [_join(line) for line in _greedy_lines(_fit_tokens(_tokens(text), max_em), max_em)]
+
+
+def layout_cues(cues: Iterable[Cue], max_em: float, *, max_lines: int = MAX_LINES) -> list[Cue]:
+    """Break each cue into at most ``max_lines`` lines (joined by ``\\n``) that fit ``max_em``.
+
+    A cue that needs more lines is split into consecutive cues, each taking a share of the
+    cue's time in proportion to the width of its text.
+    """
+    laid_out: list[Cue] = []
+    for cue in cues:
+        tokens = _fit_tokens(_tokens(cue.text), max_em)
+        if not tokens:
+            continue
+        groups = _groups(tokens, max_em, max_lines)
+        widths = [max(_width(group), 1e-6) for group in groups]
+        total, done = sum(widths), 0.0
+        for group, width in zip(groups, widths, strict=True):
+            start = cue.start_s + (cue.end_s - cue.start_s) * done / total
+            done += width
+            end = cue.start_s + (cue.end_s - cue.start_s) * done / total
+            lines = _balanced_lines(group, max_em, max_lines)
+            laid_out.append(Cue(start, end, "\n".join(_join(line) for line in lines)))
+    return laid_out
+
+
+def clip_cues(cues: Iterable[Cue], duration_s: float, *, offset_s: float = 0.0) -> list[Cue]:
+    """Shift cues by ``offset_s``, keep the parts inside ``[0, duration_s]``, drop empty text."""
+    kept = []
+    for cue in cues:
+        start = max(0.0, cue.start_s + offset_s)
+        end = min(duration_s, cue.end_s + offset_s)
+        text = clean_text(cue.text)
+        if end > start and text:
+            kept.append(Cue(start, end, text))
+    return kept
+
+
+def escape_ass_text(text: str) -> str:
+    """Escape user text for an ASS ``Dialogue`` line: it renders literally, never as tags.
+
+    Braces become libass's ``\\{`` and ``\\}``. libass has no escape for a backslash, and a
+    backslash followed by ``N``, ``n`` or ``h`` would be read as a line break or a hard space, so
+    such a backslash is drawn as the full-width reverse solidus (U+FF3C); any other backslash
+    is already literal.
+    """
+    text = clean_text(text)
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char in "{}":
+            out.append("\\" + char)
+        elif char == "\\" and text[index + 1 : index + 2] in _ASS_ESCAPED_LETTERS:
+            out.append("＼")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def write_ass(
+    path: Path, cues: Sequence[Cue], *, font_name: str, layout: SubtitleLayout
+) -> list[Cue]:
+    """Write the ASS script for ``cues`` (clip-relative) to ``path``; return the cues drawn."""
+    if not font_name or any(char in font_name for char in ",\r\n"):
+        raise ValueError(f"unusable font family name for ASS: {font_name!r}")
+    drawn = layout_cues(cues, layout.max_line_em)
+    style = ",".join(
+        str(value)
+        for value in (
+            "Default", font_name, layout.ass_font_size, "&H00FFFFFF", "&H00FFFFFF",
+            "&H00000000", "&H00000000", -1, 0, 0, 0, 100, 100, 0, 0, 1,
+            layout.outline_px, 0, 2, layout.margin_h_px, layout.margin_h_px,
+            layout.margin_v_px, 1,
+        )
+    )  # fmt: skip
+    lines = [
+        "[Script Info]",
+        "; Written by Beltcast; the style is fixed in code.",
+        "ScriptType: v4.00+",
+        f"PlayResX: {layout.width}",
+        f"PlayResY: {layout.height}",
+        "WrapStyle: 2",
+        "ScaledBorderAndShadow: yes",
+        "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        f"Style: {style}",
+        "",
+        "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ]
+    for cue in drawn:
+        start, end = _ass_time(cue.start_s), _ass_time(cue.end_s)
+        if start == end:
+            continue
+        text = "\\N".join(escape_ass_text(line) for line in cue.text.split("\n"))
+        lines.append(f"Dialogue: 0,{start},{end},Default,,0,0,0,,{text}")
+    _write_atomically(path, "\n".join(lines) + "\n")
+    return drawn
+
+
+def escape_vtt_text(text: str) -> str:
+    """Escape user text for a WebVTT cue payload (one line, no markup)."""
+    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_vtt(path: Path, cues: Sequence[Cue]) -> Path:
+    """Write ``cues`` (clip-relative, already clipped) to ``path`` as WebVTT, atomically."""
+    blocks = ["WEBVTT", ""]
+    for number, cue in enumerate(cues, start=1):
+        blocks += [
+            str(number),
+            f"{_vtt_time(cue.start_s)} --> {_vtt_time(cue.end_s)}",
+            escape_vtt_text(cue.text),
+            "",
+        ]
+    _write_atomically(path, "\n".join(blocks))
+    return Path(path)
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Split ``text`` into tokens: one per CJK character, one per Latin word, punctuation glued."""
+    tokens: list[_Token] = []
+    space, glue_next = False, False
+    for char in clean_text(text):
+        if char == " ":
+            space, glue_next = True, False
+            continue
+        wide = char_width_em(char) == 1.0
+        previous = tokens[-1].text if tokens else ""
+        joins_word = bool(previous) and not wide and char_width_em(previous[-1]) != 1.0
+        if tokens and not space and (glue_next or char in _CLOSING or joins_word):
+            tokens[-1] = _Token(previous + char, tokens[-1].space_before)
+        else:
+            tokens.append(_Token(char, space))
+        space, glue_next = False, char in _OPENING
+    return tokens
+
+
+def _fit_tokens(tokens: list[_Token], max_em: float) -> list[_Token]:
+    """Cut any token wider than a line (a very long word) into pieces that fit."""
+    fitted: list[_Token] = []
+    for token in tokens:
+        if text_width_em(token.text) <= max_em:
+            fitted.append(token)
+            continue
+        piece, space_before = "", token.space_before
+        for char in token.text:
+            if piece and text_width_em(piece + char) > max_em:
+                fitted.append(_Token(piece, space_before))
+                piece, space_before = "", False
+            piece += char
+        fitted.append(_Token(piece, space_before))
+    return fitted
+
+
+def _width(tokens: Sequence[_Token]) -> float:
+    """Return the width of ``tokens`` set on one line."""
+    spaces = sum(1 for token in tokens[1:] if token.space_before)
+    return sum(text_width_em(token.text) for token in tokens) + spaces * SPACE_EM
+
+
+def _join(tokens: Sequence[_Token]) -> str:
+    """Set ``tokens`` on one line."""
+    return "".join(
+        (" " if token.space_before and index else "") + token.text
+        for index, token in enumerate(tokens)
+    )
+
+
+def _greedy_lines(tokens: Sequence[_Token], max_em: float) -> list[list[_Token]]:
+    """Fill lines one token at a time."""
+    lines: list[list[_Token]] = []
+    current: list[_Token] = []
+    for token in tokens:
+        if current and _width([*current, token]) > max_em:
+            lines.append(current)
+            current = []
+        current.append(token)
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _groups(tokens: list[_Token], max_em: float, max_lines: int) -> list[list[_Token]]:
+    """Split ``tokens`` into as few cues as fit ``max_lines`` lines each, of similar length."""
+    lines = _greedy_lines(tokens, max_em)
+    count = math.ceil(len(lines) / max_lines)
+    if count == 1:
+        return [tokens]
+    cuts = [0, *_cut_points(tokens, count), len(tokens)]
+    groups = [tokens[start:end] for start, end in itertools.pairwise(cuts)]
+    if all(group and len(_greedy_lines(group, max_em)) <= max_lines for group in groups):
+        return groups
+    pairs = [lines[i : i + max_lines] for i in range(0, len(lines), max_lines)]
+    return [[token for line in pair for token in line] for pair in pairs]
+
+
+def _cut_points(tokens: list[_Token], count: int) -> list[int]:
+    """Return where to cut ``tokens`` into ``count`` similar widths, preferring punctuation."""
+    ends = list(itertools.accumulate(text_width_em(token.text) for token in tokens))
+    cuts: list[int] = []
+    for part in range(1, count):
+        target = ends[-1] * part / count
+        bonus = min(_PUNCTUATION_BONUS_EM, target / 4)
+
+        def cost(cut: int, target: float = target, bonus: float = bonus) -> float:
+            at_punctuation = tokens[cut - 1].text[-1] in _BREAK_AFTER
+            return abs(ends[cut - 1] - target) - (bonus if at_punctuation else 0.0)
+
+        first = cuts[-1] + 1 if cuts else 1
+        cuts.append(min(range(first, len(tokens)), key=cost, default=len(tokens)))
+    return cuts
+
+
+def _balanced_lines(tokens: list[_Token], max_em: float, max_lines: int) -> list[list[_Token]]:
+    """Set a group on as few lines as fit; two lines are balanced, preferring punctuation."""
+    lines = _greedy_lines(tokens, max_em)
+    if len(lines) != 2 or max_lines < 2:
+        return lines
+    best, best_score = lines, math.inf
+    for cut in range(1, len(tokens)):
+        first, second = tokens[:cut], tokens[cut:]
+        widest = max(_width(first), _width(second))
+        if widest > max_em:
+            continue
+        score = widest - (1.0 if first[-1].text[-1] in _BREAK_AFTER else 0.0)
+        if score < best_score:
+            best, best_score = [first, second], score
+    return best
+
+
+def _ass_time(seconds: float) -> str:
+    """Format ``seconds`` as an ASS time, H:MM:SS.cc."""
+    centis = max(0, round(seconds * 100))
+    hours, rest = divmod(centis, 360_000)
+    minutes, rest = divmod(rest, 6000)
+    return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
+
+
+def _vtt_time(seconds: float) -> str:
+    """Format ``seconds`` as a WebVTT time, HH:MM:SS.mmm."""
+    millis = max(0, round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to a temporary name beside ``path``, then rename it."""
+    path = Path(path)
+    temp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.part{path.suffix}")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
