@@ -18,6 +18,7 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
 from portal.catalog.services import active_items
+from portal.catalog.signals import catalog_changed
 from portal.errors import ServiceError
 from portal.extensions import db
 
@@ -32,18 +33,22 @@ class AliasOffer:
     misheard: str
 
 
-def _original_per_character(original: str, corrected: str) -> list[str]:
-    """For each character of ``corrected``, the original text it replaced (or kept)."""
-    mapping = [""] * len(corrected)
+def _original_spans(original: str, corrected: str) -> list[tuple[int, int] | None]:
+    """For each character of ``corrected``, the stretch of ``original`` it kept or replaced.
+
+    Inserted characters map to None. Original characters deleted between two mapped ones are
+    not lost: a name's heard form is the whole original stretch its characters cover.
+    """
+    spans: list[tuple[int, int] | None] = [None] * len(corrected)
     matcher = SequenceMatcher(a=original, b=corrected, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for offset in range(j2 - j1):
-                mapping[j1 + offset] = original[i1 + offset]
-        elif tag == "replace" and j2 > j1:
-            mapping[j1] = original[i1:i2]
-        # inserted characters map to nothing; deleted ones have no corrected position
-    return mapping
+                spans[j1 + offset] = (i1 + offset, i1 + offset + 1)
+        elif tag == "replace":
+            for j in range(j1, j2):
+                spans[j] = (i1, i2)
+    return spans
 
 
 def misheard_forms(original: str, corrected: str, names: Iterable[str]) -> list[tuple[str, str]]:
@@ -52,12 +57,13 @@ def misheard_forms(original: str, corrected: str, names: Iterable[str]) -> list[
     corrected = unicodedata.normalize("NFKC", corrected)
     if original == corrected:
         return []
-    mapping = _original_per_character(original, corrected)
+    spans = _original_spans(original, corrected)
     found = []
     for name in dict.fromkeys(n for n in names if len(n) >= 2):
         start = corrected.find(name)
         while start != -1:
-            heard = "".join(mapping[start : start + len(name)]).strip()
+            covered = [span for span in spans[start : start + len(name)] if span is not None]
+            heard = original[covered[0][0] : covered[-1][1]].strip() if covered else ""
             if heard and heard != name and name not in original and len(heard) <= 2 * len(name):
                 found.append((name, heard))
                 break
@@ -89,3 +95,4 @@ def add_alias(item: Item, actor: User, alias: str) -> None:
     item.aliases = [*item.aliases, alias]
     record_event(actor, "item.alias_learned", item, org_id=item.org_id, alias=alias)
     db.session.commit()
+    catalog_changed.send(org_id=item.org_id)

@@ -24,10 +24,10 @@ from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
 from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
-from portal.errors import ServiceError
+from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_owned_or_404
-from portal.web import render_page_or_partial, safe_next, show_service_error
+from portal.web import render_page_or_partial, safe_next, show_service_error, wants_partial
 
 bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="templates")
 
@@ -160,6 +160,8 @@ def details(clip_id: int) -> ResponseReturnValue:
                 clip, acting_user(), title=form.title.data, description=form.description.data,
                 item_ids=form.item_ids.data,
             )  # fmt: skip
+        except ConflictError:
+            raise  # not editable now: the 409 page
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
@@ -182,6 +184,8 @@ def set_range(clip_id: int) -> ResponseReturnValue:
                 clip, _recording(clip.recording_id), acting_user(),
                 round(float(form.start_s.data) * 1000), round(float(form.end_s.data) * 1000),
             )  # fmt: skip
+        except ConflictError:
+            raise  # not editable now: the 409 page
         except ServiceError as exc:
             form.start_s.errors.append(exc.message)
         else:
@@ -205,6 +209,8 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
             services.edit_cue(
                 clip, line, acting_user(), text=form.text.data, is_hidden=form.is_hidden.data
             )
+        except ConflictError:
+            raise  # not editable now: the 409 page
         except ServiceError as exc:
             form.text.errors.append(exc.message)
         else:
@@ -212,7 +218,7 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "clips/cue.html", "clips/_cue.html", clip=clip, cue=line, form=form, editing=editing,
         is_editable=clip.state in services.EDITABLE_STATES,
-        alias_offers=services.alias_offers(clip),
+        alias_offers=services.alias_offers(clip), swap_offers=wants_partial(),
     )  # fmt: skip
 
 

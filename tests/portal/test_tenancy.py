@@ -7,15 +7,26 @@ is added to ``OBJECT_ROUTES`` with who may use it (and its id argument to ``ID_K
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from enum import Enum
+from html import unescape
 
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from media.clips.models import (
+    Clip,
+    ClipCue,
+    ClipItem,
+    ClipVersion,
+    Suggestion,
+    SuggestionItem,
+)
 from media.recordings.models import Recording
 from portal.auth.models import Role
 from portal.catalog.models import CatalogImport, Item
+from portal.database import utcnow
 from portal.extensions import db
 from tests.portal.helpers import count_rows, fetch, png_bytes, url_for_rule
 
@@ -26,6 +37,10 @@ class Access(Enum):
     MERCHANT = "members of the owning organisation"
     STAFF = "trainers and administrators, any organisation, read-only"
     ADMIN = "administrators"
+    API = "members of the owning organisation, by session or API token; no one else (401)"
+
+
+OWNED = (Access.MERCHANT, Access.API)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,23 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),
     "tokens.revoke": Route(Access.MERCHANT),
+    # Clip workshop: the recording has no transcript and the version is not rendered, so the
+    # pages show their empty states and the version's files answer 404 even to the owner.
+    "clips.workshop": Route(Access.MERCHANT),
+    "clips.create": Route(Access.MERCHANT),
+    "clips.from_suggestion": Route(Access.MERCHANT),
+    "clips.refresh": Route(Access.MERCHANT),
+    "clips.editor": Route(Access.MERCHANT),
+    "clips.details": Route(Access.MERCHANT),
+    "clips.set_range": Route(Access.MERCHANT),
+    "clips.cue": Route(Access.MERCHANT),
+    "clips.render": Route(Access.MERCHANT),
+    "clips.render_status": Route(Access.MERCHANT),
+    "clips.version_file": Route(Access.MERCHANT, owner_get=None),
+    "clips.item_clips": Route(Access.MERCHANT),
+    "clips.learn_alias": Route(Access.MERCHANT),
+    "api.suggestions": Route(Access.API),
+    "api.clip": Route(Access.API),
 }
 
 # id argument name -> which of organisation A's objects it names
@@ -68,6 +100,10 @@ ID_KINDS = {
     "recording_id": "recording",
     "sentence_id": "recording",  # the recording is checked first
     "token_id": "token",
+    "clip_id": "clip",
+    "suggestion_id": "suggestion",
+    "cue_id": "cue",
+    "version_id": "version",
 }
 
 
@@ -85,6 +121,41 @@ def _recording(app, org_a, browser_a):
         db.session.add(recording)
         db.session.commit()
         return recording.id
+
+
+def _clip_objects(app, org_a, recording_id, item_id):
+    """A suggestion, a clip with one subtitle line, and a (not yet rendered) version of A's."""
+    with app.app_context():
+        suggestion = Suggestion(
+            org_id=org_a.id, recording_id=recording_id, main_item_id=item_id, first_sentence=0,
+            last_sentence=0, start_ms=0, end_ms=5000, score=1.0, mention_count=1,
+            links=[SuggestionItem(item_id=item_id)],
+        )  # fmt: skip
+        clip = Clip(
+            org_id=org_a.id, recording_id=recording_id, title="A 的片段", start_ms=0, end_ms=5000,
+            links=[ClipItem(item_id=item_id)],
+            cues=[ClipCue(sentence_position=0, start_ms=0, end_ms=5000, text="A 的字幕")],
+        )  # fmt: skip
+        db.session.add_all([suggestion, clip])
+        db.session.flush()
+        version = ClipVersion(
+            org_id=org_a.id, clip_id=clip.id, number=1, created_at=utcnow(), profile="vertical",
+            start_ms=0, end_ms=5000, stored_stem="a-version",
+        )  # fmt: skip
+        db.session.add(version)
+        db.session.commit()
+        return {
+            "suggestion": suggestion.id,
+            "clip": clip.id,
+            "cue": clip.cues[0].id,
+            "version": version.id,
+        }
+
+
+def _token_secret(browser, name):
+    """Create an API token on the tokens page; return its secret (shown once)."""
+    page = browser.post("/account/tokens/", data={"name": name}).text
+    return unescape(re.search(r'<code class="token-secret">(.*?)</code>', page).group(1))
 
 
 def _token(app, org_a, browser_a):
@@ -120,6 +191,7 @@ def world(app, make_org, make_user, client_as):
     }
     if "tokens.revoke" in app.view_functions:
         ids["token"] = _token(app, org_a, browser_a)
+    ids |= _clip_objects(app, org_a, ids["recording"], ids["item"])
     return {
         "ids": ids,
         "merchant_a": browser_a,
@@ -158,7 +230,7 @@ def test_merchant_of_other_org_gets_404_on_every_object_route(app, world):
     for endpoint, route, method, url in _requests(app, world["ids"]):
         data = {"sku": "B-1", "name": "改了", "restore": "1"} if method == "POST" else None
         answers[endpoint, method] = browser_b.open(url, method=method, data=data).status_code
-        expected = 404 if route.access is Access.MERCHANT else 403
+        expected = 404 if route.access in OWNED else 403
         assert answers[endpoint, method] == expected, (endpoint, method, url)
 
     assert list(answers.values()).count(404) >= 10
@@ -170,6 +242,11 @@ def test_merchant_of_other_org_gets_404_on_every_object_route(app, world):
         from portal.tokens.models import ApiToken
 
         assert fetch(app, ApiToken, ApiToken.id == world["ids"]["token"]).revoked_at is None
+    clip = fetch(app, Clip, Clip.id == world["ids"]["clip"])
+    assert (clip.title, clip.start_ms, clip.end_ms) == ("A 的片段", 0, 5000)
+    assert fetch(app, ClipCue, ClipCue.id == world["ids"]["cue"]).text == "A 的字幕"
+    assert (count_rows(app, Clip), count_rows(app, ClipVersion)) == (1, 1)
+    assert fetch(app, Item, Item.id == world["ids"]["item"]).aliases == []
 
 
 def test_merchant_of_owning_org_reaches_every_merchant_object_route(app, world):
@@ -178,9 +255,9 @@ def test_merchant_of_owning_org_reaches_every_merchant_object_route(app, world):
     for endpoint, route, method, url in _requests(app, world["ids"]):
         if method != "GET":
             continue
-        if route.access is Access.MERCHANT and route.owner_get is not None:
+        if route.access in OWNED and route.owner_get is not None:
             assert browser_a.get(url).status_code == route.owner_get, (endpoint, url)
-        elif route.access is not Access.MERCHANT:
+        elif route.access not in OWNED:
             assert browser_a.get(url).status_code == 403, (endpoint, url)
 
 
@@ -193,6 +270,8 @@ def test_staff_reach_every_staff_object_route_of_any_org(app, world, make_user, 
             continue
         if route.access is Access.STAFF or (route.access is Access.ADMIN and role is Role.ADMIN):
             expected = 200
+        elif route.access is Access.API:
+            expected = 401  # a staff session is no API credential
         else:
             expected = 403
         assert browser.get(url).status_code == expected, (endpoint, url)
@@ -203,5 +282,21 @@ def test_merchant_gets_404_for_object_ids_that_do_not_exist(app, world):
     missing = dict.fromkeys([*world["ids"]], 999_999)
 
     for endpoint, route, method, url in _requests(app, missing):
-        if route.access is Access.MERCHANT:
+        if route.access in OWNED:
             assert browser_a.open(url, method=method).status_code == 404, (endpoint, method)
+
+
+def test_api_token_of_other_org_gets_404_on_every_api_route(app, client, world):
+    their_header = {"Authorization": f"Bearer {_token_secret(world['merchant_b'], 'B 的脚本')}"}
+    ours = _token_secret(world["merchant_a"], "A 的脚本")
+    api_routes = [r for r in _requests(app, world["ids"]) if r[1].access is Access.API]
+    assert api_routes
+
+    for endpoint, _route, method, url in api_routes:
+        answer = client.open(url, method=method, headers=their_header)
+        assert answer.status_code == 404, (endpoint, url)
+        # the token, not A's session beside it, names the organisation
+        answer = world["merchant_a"].open(url, method=method, headers=their_header)
+        assert answer.status_code == 404, (endpoint, url)
+        answer = client.open(url, method=method, headers={"Authorization": f"Bearer {ours}"})
+        assert answer.status_code == 200, (endpoint, url)

@@ -1,0 +1,161 @@
+"""A merchant at a desktop makes a clip in the workshop, corrects a subtitle and renders it.
+
+The stream is really transcribed (Whisper) and rendered (ffmpeg) by ``run_queued_jobs`` in the
+test thread, while the page in Chromium polls the live server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from media.transcription.model import prepare_packaged_model
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.jobs.queue import queue_of
+from tests.conftest import TEST_PASSWORD
+from tests.media.clips.helpers import (
+    add_catalog,
+    make_workshop_video,
+    misheard_sentence,
+    sentences,
+)
+from tests.media.recordings.helpers import ingest, load_job, run_jobs
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture(scope="module")
+def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def workshop_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_workshop_video(tmp_path_factory.mktemp("workshop-video"))
+
+
+@pytest.fixture
+def app_config(whisper_model: Path) -> dict[str, str]:
+    return {"WHISPER_MODEL": str(whisper_model), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
+
+
+@pytest.fixture
+def desktop(browser):
+    """A desktop-sized page that records console errors."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def _shoot(page, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copy(path, SHOTS / path.name)
+    return path
+
+
+def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
+    app, live_server, desktop, make_user, merchant_org, workshop_video, tmp_path
+):
+    page = desktop
+    merchant = make_user(Role.MERCHANT, merchant_org, name="陈老板")
+    with app.app_context():
+        item_ids = add_catalog(merchant_org.id)
+    recording_id = ingest(app, merchant_org, workshop_video)
+    assert run_jobs(app)
+    assert load_job(app, recording_id).state == "succeeded"
+    found = sentences(app, recording_id)
+    first, heard = misheard_sentence(found)
+    second = found[first.position + 1]
+
+    page.goto(f"{live_server}/auth/login")
+    page.fill("#email", merchant.email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
+    assert page.locator(".timeline .lane").count() == 2
+    assert page.locator("#suggestions li.suggestion").count() == 2
+    play, make = page.locator("#suggestions li.suggestion").first.locator("button").all()
+    assert play.bounding_box()["y"] == make.bounding_box()["y"]  # one row of actions
+    mark = page.locator(".timeline .lane").nth(1).locator("rect.mark").first
+    mark.click()  # an SVG mark of the necklace's lane: play from that mention
+    seconds = float(mark.get_attribute("data-seek"))
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('#player').currentTime - {seconds}) < 1.5"
+    )
+    page.evaluate("document.querySelector('#player').pause()")
+    page.click(f"[data-pick='{first.position}']")
+    page.click(f"[data-pick='{second.position}']", modifiers=["Shift"])
+    assert page.locator("ol.selectable li.selected").count() == 2
+    assert page.input_value("#first_sentence") == str(first.position)
+    assert page.input_value("#last_sentence") == str(second.position)
+    assert "2" in page.inner_text("[data-selection-summary]")
+    page.fill("#title", "手镯透光")
+    page.check(f"input[name=item_ids][value='{item_ids['bangle']}']")
+    page.evaluate("window.scrollTo(0, 0)")
+    _shoot(page, tmp_path, "workshop-selection")
+    page.click("#new-clip-form button[type=submit]")
+    page.wait_for_url(f"{live_server}/media/clips/*")
+    assert "手镯透光" in page.inner_text("main h1")
+
+    cue = page.locator("ol.cues > li").first
+    cue_id = cue.get_attribute("id")
+    cue.locator("a.edit-link").click()  # htmx swaps the line for its form
+    textarea = page.locator(f"#{cue_id} textarea")
+    textarea.fill(first.text.replace(heard, "jadeite bangle"))
+    page.click(f"#{cue_id} button[type=submit]")
+    page.wait_for_selector(f"#{cue_id} .cue-text")
+    assert "jadeite bangle" in page.inner_text(f"#{cue_id} .cue-text")
+    assert page.locator("#alias-offers form.alias-offer").count() == 1
+    assert f"“{heard}”" in page.inner_text("#alias-offers")
+    _shoot(page, tmp_path, "editor-corrected")
+    clip_url = page.url
+    page.click("#alias-offers button[type=submit]")
+    page.wait_for_url(clip_url)  # back in the editor, the offer taken
+    assert page.locator(".flash-success").count() == 1
+    assert page.locator("#alias-offers form.alias-offer").count() == 0
+
+    page.check("input[name=profile][value=vertical]")
+    page.click("form.render-form button[type=submit]")
+    page.wait_for_selector("#clip-versions[hx-trigger]")  # the page polls the render
+    assert run_jobs(app)  # the render job, here, while the page keeps polling
+    page.wait_for_selector("video.clip-video", timeout=30_000)  # HX-Refresh reloaded it
+
+    playing = page.evaluate(
+        """async () => {
+            const video = document.querySelector("video.clip-video");
+            video.muted = true;
+            await video.play();
+            await new Promise((done) => setTimeout(done, 1500));
+            return {time: video.currentTime, ready: video.readyState,
+                    width: video.videoWidth, height: video.videoHeight};
+        }"""
+    )
+    assert playing["time"] > 0.5
+    assert playing["ready"] >= 2
+    assert (playing["width"], playing["height"]) == (720, 1280)
+    page.evaluate("document.querySelector('video.clip-video').pause()")
+    shot = _shoot(page, tmp_path, "editor-rendered")
+    assert shot.stat().st_size > 20_000
+
+    csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
+    assert csp_errors == []
+    assert page.console_errors == []
+    with app.app_context():
+        queue_of(app).huey.flush()
+        db.session.remove()
