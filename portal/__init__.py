@@ -42,6 +42,7 @@ BLUEPRINTS = (
     "portal.tokens.views:bp",
     "media.clips.views:bp",
     "media.clips.api:bp",
+    "portal.compliance.views:bp",
 )
 
 CLI_GROUPS = (

@@ -15,6 +15,7 @@ from media.uploads.models import Upload as Upload  # registers the upload table
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
+from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
 from portal.organisations.models import Organisation
 from portal.tokens.models import ApiToken
@@ -28,6 +29,7 @@ __all__ = [
     "ClipCue",
     "ClipItem",
     "ClipVersion",
+    "ComplianceTerm",
     "Item",
     "Job",
     "Mention",

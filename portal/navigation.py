@@ -36,5 +36,6 @@ def navigation_for(user: Any) -> list[NavLink]:
         links.append(NavLink(_l("Users"), "admin.users"))
         links.append(NavLink(_l("Organisations"), "admin.organisations"))
         links.append(NavLink(_l("Categories"), "admin.categories"))
+        links.append(NavLink(_l("Compliance terms"), "compliance.index"))
         links.append(NavLink(_l("Jobs"), "jobs.index"))
     return links

@@ -1,0 +1,1 @@
+"""Compliance: the base-wide list of banned advertising claims and its check on clip subtitles."""

@@ -1,0 +1,26 @@
+"""The ``ComplianceTerm`` model: one banned advertising claim, editable by administrators."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.compliance.matching import TermCategory
+from portal.database import TimestampMixin
+from portal.extensions import db
+
+__all__ = ["ComplianceTerm", "TermCategory"]
+
+
+class ComplianceTerm(TimestampMixin, db.Model):
+    """A term that must not be said in a clip (base-wide), with why and what to say instead."""
+
+    __table_args__ = (
+        UniqueConstraint("category", "term", name="uq_compliance_term_category_term"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[TermCategory] = mapped_column(String(20), index=True)
+    term: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,133 @@
+"""Compliance services: the banned-term list (edited by administrators) and the clip check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.audit.services import record_event
+from portal.compliance.matching import Hit, Term, TermCategory, TimedCue, find_hits, fold_term
+from portal.compliance.models import ComplianceTerm
+from portal.errors import ServiceError
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from media.clips.models import Clip
+    from portal.auth.models import User
+
+
+def list_terms() -> list[ComplianceTerm]:
+    """Return every term, active or not, by category and term."""
+    statement = select(ComplianceTerm).order_by(ComplianceTerm.category, ComplianceTerm.term)
+    return list(db.session.scalars(statement))
+
+
+def get_term_or_404(term_id: int) -> ComplianceTerm:
+    """Load one term (the list is base-wide); a missing one answers 404."""
+    return db.get_or_404(ComplianceTerm, term_id)
+
+
+def active_terms() -> list[Term]:
+    """Return the terms the check looks for."""
+    statement = select(ComplianceTerm).where(ComplianceTerm.is_active).order_by(ComplianceTerm.id)
+    return [Term(row.id, row.category, row.term) for row in db.session.scalars(statement)]
+
+
+def items_certified(clip: Clip) -> bool:
+    """Tell whether the clip has items and every one of them carries a certificate."""
+    items = clip.items
+    return bool(items) and all(item.has_certificate for item in items)
+
+
+def check_clip(clip: Clip) -> list[Hit]:
+    """Find the active terms in the clip's visible subtitles, timed from the clip's start.
+
+    Each hit's ``cue_index`` is the ``ClipCue`` id.
+    """
+    duration_s = clip.duration_s
+    cues = [
+        TimedCue(
+            start_s=_within(cue.start_ms - clip.start_ms, duration_s),
+            end_s=_within(cue.end_ms - clip.start_ms, duration_s),
+            text=cue.text,
+            index=cue.id,
+        )
+        for cue in clip.cues
+        if not cue.is_hidden
+    ]
+    return find_hits(cues, active_terms(), items_certified=items_certified(clip))
+
+
+def _within(offset_ms: int, duration_s: float) -> float:
+    return min(max(offset_ms / 1000, 0.0), duration_s)
+
+
+def add_term(actor: User, *, category: str, term: str, note: str) -> ComplianceTerm:
+    """Put a new term on the list."""
+    chosen, text = _checked(None, category, term)
+    row = ComplianceTerm(category=chosen, term=text, note=note.strip(), is_active=True)
+    db.session.add(row)
+    _flush_unique()
+    record_event(actor, "compliance_term.added", row, category=chosen, term=text)
+    db.session.commit()
+    return row
+
+
+def edit_term(
+    actor: User, row: ComplianceTerm, *, category: str, term: str, note: str
+) -> ComplianceTerm:
+    """Change a term's category, text or note."""
+    chosen, text = _checked(row, category, term)
+    before = {"category": str(row.category), "term": row.term}
+    row.category, row.term, row.note = chosen, text, note.strip()
+    _flush_unique()
+    record_event(actor, "compliance_term.changed", row, before=before, category=chosen, term=text)
+    db.session.commit()
+    return row
+
+
+def set_term_active(actor: User, row: ComplianceTerm, is_active: bool) -> ComplianceTerm:
+    """Switch a term off (no longer matched) or on again."""
+    if row.is_active != is_active:
+        row.is_active = is_active
+        action = "compliance_term.reactivated" if is_active else "compliance_term.deactivated"
+        record_event(actor, action, row, term=row.term)
+        db.session.commit()
+    return row
+
+
+def _checked(row: ComplianceTerm | None, category: str, term: str) -> tuple[TermCategory, str]:
+    """Return the category and trimmed term, or raise if they are unusable or taken."""
+    if category not in set(TermCategory):
+        raise ServiceError(_("Choose a category."), field="category")
+    text, folded = term.strip(), fold_term(term)
+    if not folded:
+        raise ServiceError(_("Enter at least one letter, digit or symbol."), field="term")
+    same_category = select(ComplianceTerm).where(ComplianceTerm.category == category)
+    for other in db.session.scalars(same_category):
+        if other is not row and fold_term(other.term) == folded:
+            raise _duplicate(other)
+    return TermCategory(category), text
+
+
+def _duplicate(other: ComplianceTerm) -> ServiceError:
+    if other.is_active:
+        message = _("This term is already on the list as “%(term)s”.", term=other.term)
+    else:
+        message = _(
+            "This term is on the list as “%(term)s” but switched off; switch it on instead.",
+            term=other.term,
+        )
+    return ServiceError(message, field="term")
+
+
+def _flush_unique() -> None:
+    """Write the change; a duplicate saved meanwhile by someone else is a ServiceError."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_("This term is already on the list."), field="term") from None

@@ -1,0 +1,97 @@
+"""Compliance pages: administrators edit the list of banned terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from portal.auth.access import acting_user, admin_required
+from portal.compliance import services
+from portal.compliance.forms import EditTermForm, TermForm
+from portal.compliance.models import ComplianceTerm
+from portal.compliance.presenters import CATEGORY_LABELS, category_label
+from portal.errors import ServiceError
+from portal.forms import ConfirmForm
+from portal.web import show_service_error
+
+bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_folder="templates")
+
+
+@bp.app_context_processor
+def _compliance_labels() -> dict[str, object]:
+    return {"compliance_category_label": category_label}
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """The terms of one category, for the list page."""
+
+    label: str
+    terms: list[ComplianceTerm]
+
+
+def _groups() -> list[TermGroup]:
+    rows = services.list_terms()
+    return [
+        TermGroup(str(label), [row for row in rows if row.category == category])
+        for category, label in CATEGORY_LABELS.items()
+    ]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@admin_required
+def index() -> ResponseReturnValue:
+    """List the banned terms by category and add one."""
+    form = TermForm()
+    if form.validate_on_submit():
+        try:
+            row = services.add_term(
+                acting_user(), category=form.category.data, term=form.term.data, note=form.note.data
+            )
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Term “%(term)s” added.", term=row.term), "success")
+            return redirect(url_for(".index"))
+    return render_template("compliance/terms.html", form=form, groups=_groups())
+
+
+@bp.route("/<int:term_id>", methods=["GET", "POST"])
+@admin_required
+def edit(term_id: int) -> ResponseReturnValue:
+    """Change one term."""
+    row = services.get_term_or_404(term_id)
+    form = EditTermForm(obj=row)
+    if form.validate_on_submit():
+        try:
+            services.edit_term(
+                acting_user(),
+                row,
+                category=form.category.data,
+                term=form.term.data,
+                note=form.note.data,
+            )
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Term “%(term)s” saved.", term=row.term), "success")
+            return redirect(url_for(".index"))
+    return render_template("compliance/edit.html", form=form, term=row)
+
+
+@bp.post("/<int:term_id>/active")
+@admin_required
+def activation(term_id: int) -> ResponseReturnValue:
+    """Switch a term off or on again (``active=0`` or ``1``)."""
+    row = services.get_term_or_404(term_id)
+    if ConfirmForm().validate_on_submit():
+        is_active = request.form.get("active") == "1"
+        services.set_term_active(acting_user(), row, is_active)
+        if is_active:
+            flash(_("Term “%(term)s” switched on.", term=row.term), "success")
+        else:
+            flash(_("Term “%(term)s” switched off.", term=row.term), "success")
+    return redirect(url_for(".index"))
