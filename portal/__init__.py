@@ -43,6 +43,7 @@ BLUEPRINTS = (
     "media.clips.views:bp",
     "media.clips.api:bp",
     "portal.compliance.views:bp",
+    "portal.review.views:bp",
 )
 
 CLI_GROUPS = (

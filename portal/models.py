@@ -15,6 +15,7 @@ from media.uploads.models import Upload as Upload  # registers the upload table
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
+from portal.comments.models import Comment
 from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
 from portal.organisations.models import Organisation
@@ -29,6 +30,7 @@ __all__ = [
     "ClipCue",
     "ClipItem",
     "ClipVersion",
+    "Comment",
     "ComplianceTerm",
     "Item",
     "Job",

@@ -31,6 +31,7 @@ def navigation_for(user: Any) -> list[NavLink]:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
         links.append(NavLink(_l("Recordings"), "recordings.index"))
     if user.is_staff:
+        links.append(NavLink(_l("Review"), "review.queue"))
         links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
     if user.is_admin:
         links.append(NavLink(_l("Users"), "admin.users"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from media.clips import discovery
 from media.clips.export import clip_document, suggestions_document
@@ -31,3 +32,19 @@ def suggestions(recording_id: int) -> ResponseReturnValue:
 def clip(clip_id: int) -> ResponseReturnValue:
     """One clip with its items and subtitles."""
     return jsonify(clip_document(get_owned_or_404(Clip, clip_id, api_org_id())))
+
+
+API_ERRORS = {401: "authentication required", 403: "not allowed", 404: "not found"}
+
+
+@bp.errorhandler(401)
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def json_error(exc: HTTPException) -> ResponseReturnValue:
+    """Answer API errors as JSON (with a Bearer challenge on 401)."""
+    code = exc.code or 500
+    response = jsonify({"error": API_ERRORS.get(code, exc.name)})
+    response.status_code = code
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="beltcast"'
+    return response

@@ -55,7 +55,7 @@ class RangeForm(FlaskForm):
 class CueForm(FlaskForm):
     """Correct or hide one subtitle line."""
 
-    text = TextAreaField(_l("Subtitle"), validators=[DataRequired(), Length(max=500)])
+    text = TextAreaField(_l("Subtitle"), validators=[Length(max=500)])
     is_hidden = BooleanField(_l("Hide this line"))
     submit = SubmitField(_l("Save"))
 

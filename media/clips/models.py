@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.catalog.models import Item
 from portal.database import OrgOwned, TimestampMixin, UTCDateTime
 from portal.extensions import db
+from portal.organisations.models import Organisation
 
 
 class Mention(OrgOwned, db.Model):
@@ -65,10 +66,12 @@ class SuggestionItem(db.Model):
 
 
 class ClipState(StrEnum):
-    """Where a clip is in its life (review and publishing come later in the pipeline)."""
+    """Where a clip is in its life.
+
+    "Rendering" is not a stored state: a clip is rendering while its newest render job runs.
+    """
 
     DRAFT = "draft"
-    RENDERING = "rendering"
     READY = "ready"
     IN_REVIEW = "in_review"
     CHANGES_REQUESTED = "changes_requested"
@@ -98,6 +101,7 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
     )
+    org: Mapped[Organisation] = relationship()
     cues: Mapped[list[ClipCue]] = relationship(
         order_by="ClipCue.start_ms", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -57,7 +57,6 @@ def build_timeline(lanes: list[ItemMentions], duration_s: float) -> Timeline:
 
 STATE_LABELS = {
     ClipState.DRAFT: _l("Draft"),
-    ClipState.RENDERING: _l("Rendering"),
     ClipState.READY: _l("Ready"),
     ClipState.IN_REVIEW: _l("In review"),
     ClipState.CHANGES_REQUESTED: _l("Changes requested"),

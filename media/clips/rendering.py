@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job, latest_job
 from portal.organisations.scoping import scoped
+from portal.review.states import transition
 
 RENDER_JOB = "clip.render"
 FILE_SUFFIXES = {"video": ".mp4", "poster": ".jpg", "vtt": ".vtt"}
@@ -105,6 +106,6 @@ def active_render_job(clip: Clip) -> Job | None:
 def mark_rendered(version: ClipVersion, clip: Clip) -> None:
     """A version finished: a draft clip becomes ready for review."""
     version.is_ready = True
-    if clip.state == ClipState.DRAFT:
-        clip.state = ClipState.READY
     db.session.commit()
+    if clip.state == ClipState.DRAFT:
+        transition(clip, ClipState.READY, None)

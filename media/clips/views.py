@@ -16,7 +16,7 @@ from media.clips.forms import (
     RangeForm,
     RenderForm,
 )
-from media.clips.models import Clip, ClipVersion, RenderProfile, Suggestion
+from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import build_timeline, profile_label, state_label
 from media.recordings.models import Recording
 from media.transcripts.signals import transcript_edited
@@ -24,9 +24,14 @@ from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
 from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
+from portal.comments import services as comments
+from portal.comments.forms import CommentForm
+from portal.compliance.services import check_clip
 from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_owned_or_404
+from portal.review import services as review
+from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial, safe_next, show_service_error, wants_partial
 
 bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="templates")
@@ -90,6 +95,8 @@ def create(recording_id: int) -> ResponseReturnValue:
             flash(exc.message, "error")
         else:
             return redirect(url_for(".editor", clip_id=clip.id))
+    elif form.item_ids.errors:
+        flash(_("Choose items from your own catalog."), "error")
     else:
         flash(_("Select sentences and give the clip a title."), "error")
     return redirect(url_for(".workshop", recording_id=recording.id))
@@ -114,7 +121,10 @@ def refresh(recording_id: int) -> ResponseReturnValue:
     recording = _recording(recording_id)
     if ConfirmForm().validate_on_submit():
         mentions, suggestions = discovery.refresh_mentions(recording)
-        flash(_("%(m)s mentions, %(s)s suggestions.", m=mentions, s=suggestions), "success")
+        flash(
+            _("Items found again: %(m)s mentions, %(s)s suggestions.", m=mentions, s=suggestions),
+            "success",
+        )
     return redirect(url_for(".workshop", recording_id=recording.id))
 
 
@@ -134,6 +144,10 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
         "versions": rendering.list_versions(clip), "job": rendering.active_render_job(clip),
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip),
+        "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
+        "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
+        "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
+        "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
     }  # fmt: skip
 
 
@@ -203,7 +217,8 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
     clip = _clip(clip_id)
     line = services.get_cue_or_404(clip, cue_id)
     form = CueForm(obj=line)
-    editing = request.args.get("edit") == "1" or form.is_submitted()
+    is_editable = clip.state in services.EDITABLE_STATES
+    editing = (request.args.get("edit") == "1" and is_editable) or form.is_submitted()
     if form.validate_on_submit():
         try:
             services.edit_cue(

@@ -61,13 +61,18 @@ def org_for_secret(secret: str) -> int | None:
 
 
 def api_org_id() -> int:
-    """The organisation of an API request: a Bearer token, else a signed-in merchant."""
+    """The organisation of an API request: a Bearer token, else a signed-in merchant.
+
+    No credentials answer 401; a signed-in user who is not a merchant answers 403.
+    """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         org_id = org_for_secret(header.removeprefix("Bearer ").strip())
         if org_id is None:
             abort(401)
         return org_id
-    if current_user.is_authenticated and current_user.is_merchant:
-        return current_user.org_id
+    if current_user.is_authenticated:
+        if current_user.is_merchant:
+            return current_user.org_id
+        abort(403)
     abort(401)

@@ -26,6 +26,7 @@ from media.clips.models import (
 from media.recordings.models import Recording
 from portal.auth.models import Role
 from portal.catalog.models import CatalogImport, Item
+from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
 from tests.portal.helpers import count_rows, fetch, png_bytes, url_for_rule
@@ -49,6 +50,7 @@ class Route:
 
     access: Access
     owner_get: int | None = 200
+    staff_get: int | None = 200
 
 
 OBJECT_ROUTES: dict[str, Route] = {
@@ -62,6 +64,8 @@ OBJECT_ROUTES: dict[str, Route] = {
     "admin.user_detail": Route(Access.ADMIN),
     "admin.suspension": Route(Access.ADMIN),
     "jobs.act": Route(Access.ADMIN),
+    "compliance.edit": Route(Access.ADMIN),
+    "compliance.activation": Route(Access.ADMIN),
     # Recordings: the fixture row has no file, job or transcript, so only the pages are
     # checked for the owner; every route must still answer 404 to another organisation.
     "recordings.detail": Route(Access.MERCHANT),
@@ -87,6 +91,13 @@ OBJECT_ROUTES: dict[str, Route] = {
     "clips.version_file": Route(Access.MERCHANT, owner_get=None),
     "clips.item_clips": Route(Access.MERCHANT),
     "clips.learn_alias": Route(Access.MERCHANT),
+    # Review: staff pages; merchants submit and comment on their own clips only.
+    "review.clip_page": Route(Access.STAFF),
+    "review.decide": Route(Access.STAFF),
+    "review.version_file": Route(Access.STAFF, staff_get=None),  # fixture version not rendered
+    "review.submit": Route(Access.MERCHANT, owner_get=None),
+    "review.add_comment": Route(Access.MERCHANT, owner_get=None),
+    "review.resolve_comment": Route(Access.MERCHANT, owner_get=None),
     "api.suggestions": Route(Access.API),
     "api.clip": Route(Access.API),
 }
@@ -97,6 +108,7 @@ ID_KINDS = {
     "import_id": "import",
     "user_id": "user",
     "job_id": "user",  # admin-only: any id
+    "term_id": "user",  # admin-only: any id
     "recording_id": "recording",
     "sentence_id": "recording",  # the recording is checked first
     "token_id": "token",
@@ -104,6 +116,7 @@ ID_KINDS = {
     "suggestion_id": "suggestion",
     "cue_id": "cue",
     "version_id": "version",
+    "comment_id": "comment",
 }
 
 
@@ -142,13 +155,17 @@ def _clip_objects(app, org_a, recording_id, item_id):
             org_id=org_a.id, clip_id=clip.id, number=1, created_at=utcnow(), profile="vertical",
             start_ms=0, end_ms=5000, stored_stem="a-version",
         )  # fmt: skip
-        db.session.add(version)
+        comment = Comment(
+            subject_type="Clip", subject_id=clip.id, org_id=org_a.id, at_s=1.0, body="A 的评论"
+        )
+        db.session.add_all([version, comment])
         db.session.commit()
         return {
             "suggestion": suggestion.id,
             "clip": clip.id,
             "cue": clip.cues[0].id,
             "version": version.id,
+            "comment": comment.id,
         }
 
 
@@ -247,6 +264,8 @@ def test_merchant_of_other_org_gets_404_on_every_object_route(app, world):
     assert fetch(app, ClipCue, ClipCue.id == world["ids"]["cue"]).text == "A 的字幕"
     assert (count_rows(app, Clip), count_rows(app, ClipVersion)) == (1, 1)
     assert fetch(app, Item, Item.id == world["ids"]["item"]).aliases == []
+    assert fetch(app, Clip, Clip.id == world["ids"]["clip"]).state == "draft"
+    assert count_rows(app, Comment) == 1
 
 
 def test_merchant_of_owning_org_reaches_every_merchant_object_route(app, world):
@@ -268,10 +287,12 @@ def test_staff_reach_every_staff_object_route_of_any_org(app, world, make_user, 
     for endpoint, route, method, url in _requests(app, world["ids"]):
         if method != "GET":
             continue
+        if route.access is Access.STAFF and route.staff_get is None:
+            continue
         if route.access is Access.STAFF or (route.access is Access.ADMIN and role is Role.ADMIN):
             expected = 200
         elif route.access is Access.API:
-            expected = 401  # a staff session is no API credential
+            expected = 403  # a staff session is no API credential
         else:
             expected = 403
         assert browser.get(url).status_code == expected, (endpoint, url)

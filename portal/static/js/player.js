@@ -27,6 +27,23 @@
     player.play().catch(function () { /* autoplay refused: the position is still set */ });
   });
 
+  // <form data-pin-time="#player"> gets the player's current time in its [data-pin-input]
+  // when submitted, so a comment is pinned to the moment the reviewer paused on.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var selector = form.getAttribute && form.getAttribute("data-pin-time");
+    var input = selector && form.querySelector("[data-pin-input]");
+    var player = selector && document.querySelector(selector);
+    if (input && player && !input.dataset.touched) {
+      input.value = (Math.round(player.currentTime * 10) / 10).toFixed(1);
+    }
+  }, true);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-pin-input]")) {
+      event.target.dataset.touched = "1";
+    }
+  });
+
   function follow(list, player) {
     var current = null;
     player.addEventListener("timeupdate", function () {

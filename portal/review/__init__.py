@@ -1,0 +1,1 @@
+"""Review: the clip state machine, submitting for review, trainers' decisions and comments."""

@@ -1,0 +1,64 @@
+"""The clip state machine: one transition table, one function that checks, applies and audits.
+
+Views and services never set ``Clip.state`` directly; they call ``transition``. "Rendering" is
+not stored: a clip is rendering while its newest version's render job runs.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from media.clips.models import Clip, ClipState
+from portal.audit.services import record_event
+from portal.auth.models import Role, User
+from portal.errors import ConflictError
+from portal.extensions import db
+
+S = ClipState
+MERCHANT, STAFF, SYSTEM = frozenset({Role.MERCHANT}), frozenset({Role.TRAINER, Role.ADMIN}), None
+
+# (from, to) → who may make the move (None: the system, e.g. a finished render).
+TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
+    (S.DRAFT, S.READY): SYSTEM,
+    (S.READY, S.IN_REVIEW): MERCHANT,
+    (S.CHANGES_REQUESTED, S.IN_REVIEW): MERCHANT,
+    (S.REJECTED, S.IN_REVIEW): MERCHANT,
+    (S.IN_REVIEW, S.CHANGES_REQUESTED): STAFF,
+    (S.IN_REVIEW, S.APPROVED): STAFF,
+    (S.IN_REVIEW, S.REJECTED): STAFF,
+    (S.APPROVED, S.PUBLISHED): STAFF,
+    (S.PUBLISHED, S.APPROVED): STAFF,
+    (S.APPROVED, S.IN_REVIEW): SYSTEM,
+    (S.PUBLISHED, S.IN_REVIEW): SYSTEM,
+    **{(state, S.ARCHIVED): MERCHANT | STAFF for state in S if state != S.ARCHIVED},
+    (S.ARCHIVED, S.DRAFT): MERCHANT | STAFF,
+}
+
+
+def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
+    """The states ``actor`` may move ``clip`` to now (what the page offers)."""
+    return [
+        target
+        for (source, target), roles in TRANSITIONS.items()
+        if source == clip.state and roles is not None and actor.role in roles
+    ]
+
+
+def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = "") -> None:
+    """Move ``clip`` to ``target`` if the table allows it for ``actor``, audit it, commit.
+
+    ``actor`` None is the system. Anything the table does not allow is a 409.
+    """
+    source = ClipState(clip.state)
+    if (source, target) not in TRANSITIONS:
+        raise ConflictError(_("A clip cannot go from this state to that one."))
+    roles = TRANSITIONS[(source, target)]
+    is_system = actor is None
+    if (roles is None) != is_system or (roles is not None and actor.role not in roles):
+        raise ConflictError(_("You cannot make this change to the clip."))
+    clip.state = target
+    record_event(
+        actor, "clip.transition", clip, org_id=clip.org_id, source=str(source),
+        target=str(target), reason=reason,
+    )  # fmt: skip
+    db.session.commit()

@@ -1,0 +1,153 @@
+"""Review pages: the trainers' queue and review page, submitting, comments on versions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from media.clips.models import Clip, ClipVersion
+from media.clips.rendering import MIME_TYPES, list_versions
+from media.clips.rendering import version_file as version_file_path
+from portal.auth.access import acting_user, merchant_required, staff_required
+from portal.comments import services as comments
+from portal.comments.forms import CommentForm
+from portal.compliance.services import check_clip
+from portal.errors import ConflictError, ServiceError
+from portal.forms import ConfirmForm
+from portal.organisations.scoping import get_any_or_404, get_owned_or_404
+from portal.review import services
+from portal.review.forms import DecisionForm
+from portal.web import render_page_or_partial, show_service_error
+
+bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
+
+
+def clip_for_viewer(clip_id: int) -> Clip:
+    """Staff may open any clip; a merchant only its own (others answer 404)."""
+    user = acting_user()
+    if user.is_staff:
+        return get_any_or_404(Clip, clip_id)
+    return get_owned_or_404(Clip, clip_id, user.org_id)
+
+
+@bp.get("/")
+@staff_required
+def queue() -> ResponseReturnValue:
+    """Clips waiting for review, oldest first."""
+    return render_page_or_partial(
+        "review/queue.html", "review/_queue.html", clips=services.review_queue()
+    )
+
+
+def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
+    shown, older = services.version_pair(clip, request.args.get("version", type=int))
+    context = {
+        "clip": clip, "shown": shown, "older": older, "versions": list_versions(clip),
+        "diff": services.subtitle_diff(older, shown) if shown and older else [],
+        "decisions": services.decisions(clip), "comments": comments.list_comments(clip),
+        "comment_form": CommentForm(version_id=shown.id if shown else ""),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "cues": [cue for cue in clip.cues if not cue.is_hidden],
+        "hits": check_clip(clip),
+        "version_labels": {v.id: _("Version %(n)s", n=v.number) for v in list_versions(clip)},
+    }  # fmt: skip
+    return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
+
+
+@bp.get("/clips/<int:clip_id>")
+@staff_required
+def clip_page(clip_id: int) -> ResponseReturnValue:
+    """The review page: player with versions, items and certificates, subtitles, comments."""
+    return _page(get_any_or_404(Clip, clip_id))
+
+
+@bp.post("/clips/<int:clip_id>/decision")
+@staff_required
+def decide(clip_id: int) -> ResponseReturnValue:
+    """Approve, request changes, or reject."""
+    clip = get_any_or_404(Clip, clip_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        actor, message = acting_user(), form.message.data or ""
+        try:
+            if form.decision.data == "approve":
+                services.approve(clip, actor)
+            elif form.decision.data == "changes":
+                services.request_changes(clip, actor, message)
+            else:
+                services.reject(clip, actor, message)
+        except ConflictError:
+            raise  # not in review: the 409 page
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Decision sent to the merchant."), "success")
+            return redirect(url_for(".queue"))
+    return _page(clip, decision_form=form)
+
+
+@bp.post("/clips/<int:clip_id>/submit")
+@merchant_required
+def submit(clip_id: int) -> ResponseReturnValue:
+    """A merchant sends its clip to review."""
+    clip = clip_for_viewer(clip_id)
+    if ConfirmForm().validate_on_submit():
+        services.submit_for_review(clip, acting_user())
+        flash(_("Submitted for review. A trainer will look at it soon."), "success")
+    return redirect(url_for("clips.editor", clip_id=clip.id))
+
+
+def _back_to(clip: Clip) -> str:
+    if acting_user().is_staff:
+        return url_for(".clip_page", clip_id=clip.id) + "#comments"
+    return url_for("clips.editor", clip_id=clip.id) + "#comments"
+
+
+@bp.post("/clips/<int:clip_id>/comments")
+@login_required
+def add_comment(clip_id: int) -> ResponseReturnValue:
+    """Pin a comment (or a reply) to the current time of a version."""
+    clip = clip_for_viewer(clip_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = (
+            comments.get_comment_or_404(clip, int(form.parent_id.data))
+            if (form.parent_id.data or "").isdigit()
+            else None
+        )
+        version_ids = {v.id for v in list_versions(clip)}
+        version_id = int(form.version_id.data) if (form.version_id.data or "").isdigit() else None
+        try:
+            comments.add_comment(
+                clip, acting_user(), body=form.body.data, at_s=float(form.at_s.data or 0),
+                version_id=version_id if version_id in version_ids else None, parent=parent,
+            )  # fmt: skip
+        except ServiceError as exc:
+            flash(exc.message, "error")
+    else:
+        flash(_("Write a comment first."), "error")
+    return redirect(_back_to(clip))
+
+
+@bp.post("/clips/<int:clip_id>/comments/<int:comment_id>/resolve")
+@login_required
+def resolve_comment(clip_id: int, comment_id: int) -> ResponseReturnValue:
+    """Mark a comment dealt with (or open it again)."""
+    clip = clip_for_viewer(clip_id)
+    comment = comments.get_comment_or_404(clip, comment_id)
+    if ConfirmForm().validate_on_submit():
+        comments.set_resolved(comment, acting_user(), request.form.get("resolved") == "1")
+    return redirect(_back_to(clip))
+
+
+@bp.get("/clips/<int:clip_id>/versions/<int:version_id>/<any(video, poster, vtt):kind>")
+@staff_required
+def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValue:
+    """Serve any clip version's file to staff (Range supported)."""
+    clip = get_any_or_404(Clip, clip_id)
+    version = get_any_or_404(ClipVersion, version_id)
+    if version.clip_id != clip.id or not version.is_ready:
+        abort(404)
+    return send_file(version_file_path(version, kind), mimetype=MIME_TYPES[kind], conditional=True)
