@@ -19,10 +19,12 @@ from portal.comments.models import Comment
 from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
 from portal.organisations.models import Organisation
+from portal.screening.models import Application
 from portal.tokens.models import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Application",
     "AuditEvent",
     "CatalogImport",
     "Category",

@@ -33,6 +33,7 @@ def navigation_for(user: Any) -> list[NavLink]:
     if user.is_staff:
         links.append(NavLink(_l("Review"), "review.queue"))
         links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
+        links.append(NavLink(_l("Screening"), "screening.queue"))
     if user.is_admin:
         links.append(NavLink(_l("Users"), "admin.users"))
         links.append(NavLink(_l("Organisations"), "admin.organisations"))

@@ -98,6 +98,12 @@ OBJECT_ROUTES: dict[str, Route] = {
     "review.submit": Route(Access.MERCHANT, owner_get=None),
     "review.add_comment": Route(Access.MERCHANT, owner_get=None),
     "review.resolve_comment": Route(Access.MERCHANT, owner_get=None),
+    "screening.licence": Route(Access.MERCHANT, owner_get=None),  # A sent no application
+    "screening.review": Route(Access.STAFF),
+    "screening.decide": Route(Access.STAFF),
+    "screening.suspend": Route(Access.STAFF),
+    "screening.reinstate": Route(Access.STAFF),
+    "screening.staff_licence": Route(Access.STAFF, staff_get=None),  # A sent no application
     "api.suggestions": Route(Access.API),
     "api.clip": Route(Access.API),
 }
@@ -117,6 +123,7 @@ ID_KINDS = {
     "cue_id": "cue",
     "version_id": "version",
     "comment_id": "comment",
+    "org_id": "org",
 }
 
 
@@ -205,6 +212,7 @@ def world(app, make_org, make_user, client_as):
         "import": fetch(app, CatalogImport, CatalogImport.org_id == org_a.id).id,
         "user": merchant_a.id,
         "recording": _recording(app, org_a, browser_a),
+        "org": org_a.id,
     }
     if "tokens.revoke" in app.view_functions:
         ids["token"] = _token(app, org_a, browser_a)

@@ -1,0 +1,1 @@
+"""Merchant screening (品控): applications, licences, and trainers' decisions on organisations."""
