@@ -21,6 +21,8 @@ from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, OrgStatus
 from tests.support.databases import migrate_template, open_databases
 
+pytest_plugins = ["tests.support.browser"]
+
 TEST_PASSWORD = "correct-horse-42"
 
 

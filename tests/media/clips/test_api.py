@@ -203,10 +203,12 @@ def test_script_with_revoked_token_gets_401(app, client, browser, recording_id):
     assert client.get(url, headers=bearer(secret)).status_code == 401
 
 
-def test_staff_session_gets_401_from_the_api(client_as, make_user, recording_id):
+def test_staff_session_gets_403_from_the_api(client_as, make_user, recording_id):
     trainer = client_as(make_user(Role.TRAINER))
 
-    assert trainer.get(f"/api/recordings/{recording_id}/suggestions.json").status_code == 401
+    answer = trainer.get(f"/api/recordings/{recording_id}/suggestions.json")
+    assert answer.status_code == 403
+    assert answer.json == {"error": "not allowed"}
 
 
 def test_other_org_gets_404_by_session_and_by_token(

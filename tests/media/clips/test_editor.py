@@ -187,9 +187,7 @@ def test_merchant_cannot_link_another_organisations_item_to_a_new_clip(
         data={"first_sentence": 1, "last_sentence": 2, "title": "Clip", "item_ids": [foreign.id]},
     )
 
-    assert flashes(browser.get(response.location).text) == [
-        "Select sentences and give the clip a title."
-    ]
+    assert flashes(browser.get(response.location).text) == ["Choose items from your own catalog."]
     assert rows(app, Clip) == []
 
 
@@ -316,7 +314,7 @@ def test_merchant_edits_and_hides_subtitle_lines_in_place(app, browser, bangle_c
 
     empty = browser.post(url, data={"text": "   "}, headers=HTMX)
     assert empty.status_code == 200
-    assert errors_of(empty.text) == ["This field is required."]
+    assert errors_of(empty.text) == ["A subtitle line cannot be empty; hide it instead."]
     assert "<textarea" in empty.text
 
     first_after, second_after = rows(app, ClipCue, order_by=ClipCue.start_ms)

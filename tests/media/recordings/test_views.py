@@ -186,7 +186,7 @@ def test_detail_polls_while_queued_then_shows_player_and_transcript(
     queued = browser.get(f"/media/recordings/{recording_id}")
     assert queued.status_code == 200
     assert polls_status(queued.text, recording_id)
-    assert "waiting for a worker" in queued.text
+    assert "Waiting for a worker" in queued.text
     assert "<video" not in queued.text
     partial = browser.get(f"/media/recordings/{recording_id}/status?polling=1", headers=HTMX)
     assert partial.status_code == 200

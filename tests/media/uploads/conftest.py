@@ -88,8 +88,14 @@ class Tus:
 
 @pytest.fixture
 def tus_as(app: Flask, client_as: Any) -> Any:
-    """A tus client signed in as a given user."""
-    return lambda user: Tus(app, client_as(user))
+    """A tus client signed in as a given user (messages in English, for the assertions)."""
+
+    def build(user: Any) -> Tus:
+        browser = client_as(user)
+        browser.get("/?lang=en")
+        return Tus(app, browser)
+
+    return build
 
 
 @pytest.fixture

@@ -245,6 +245,7 @@ def test_merchant_terminates_upload(app, tus):
 
 
 def test_visitor_cannot_create_upload(app, client):
+    client.get("/?lang=en")
     response = client.post("/uploads/", headers={**TUS, "Upload-Length": "10"})
     assert response.status_code == 401
     assert "Sign in" in response.text

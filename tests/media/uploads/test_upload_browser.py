@@ -25,15 +25,6 @@ from tests.media.uploads.conftest import load_upload, sha256_file, upload_ids
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_DIR = Path(os.environ.get("BELTCAST_SCREENSHOTS", "/tmp/beltcast-screenshots"))
 FILE_BYTES = 3 * 1024 * 1024 + 4321
 UPLOAD_BYTES_PER_S = 300_000
@@ -76,23 +67,9 @@ def live_url(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def launch() -> Iterator[Any]:
+def launch(launch_chromium: Any) -> Any:
     """Start Debian's chromium through Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        started: list[Any] = []
-
-        def start() -> Any:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            started.append(browser)
-            return browser
-
-        yield start
-        for browser in started:
-            if browser.is_connected():
-                browser.close()
+    return launch_chromium
 
 
 @pytest.fixture
