@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, request, send_file, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from media.clips.aliases import alias_offers_for
 from media.recordings import services
 from media.recordings.forms import RecordingForm, SentenceForm, language_choices
 from media.recordings.models import Language, Recording
@@ -155,7 +156,8 @@ def sentence(recording_id: int, sentence_id: int) -> ResponseReturnValue:
             editing = False
     elif form.is_submitted():
         editing = True
+    offers = [] if editing else alias_offers_for(recording.org_id, item.text, item.shown_text)
     return render_page_or_partial(
         "recordings/sentence.html", "recordings/_sentence.html", recording=recording,
-        sentence=item, form=form, editing=editing,
+        sentence=item, form=form, editing=editing, alias_offers=offers,
     )  # fmt: skip
