@@ -44,6 +44,7 @@ BLUEPRINTS = (
     "media.clips.api:bp",
     "portal.compliance.views:bp",
     "portal.review.views:bp",
+    "portal.library.views:bp",
     "portal.screening.views:bp",
 )
 

@@ -243,6 +243,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Name of the job queue (separates several installations on one Redis).",
     ),
     Setting(
+        "MERCHANT_CAN_PUBLISH",
+        "MERCHANT_CAN_PUBLISH",
+        _parse_bool,
+        False,
+        "Let merchants publish and unpublish their approved clips (else trainers only).",
+    ),
+    Setting(
         "WORKER_THREADS",
         "WORKER_THREADS",
         _parse_positive_int,

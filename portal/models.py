@@ -18,6 +18,7 @@ from portal.catalog.models import CatalogImport, Category, Item
 from portal.comments.models import Comment
 from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
+from portal.library.models import ComplianceOverride
 from portal.organisations.models import Organisation
 from portal.screening.models import Application
 from portal.tokens.models import ApiToken
@@ -33,6 +34,7 @@ __all__ = [
     "ClipItem",
     "ClipVersion",
     "Comment",
+    "ComplianceOverride",
     "ComplianceTerm",
     "Item",
     "Job",

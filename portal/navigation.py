@@ -24,7 +24,7 @@ class NavLink:
 
 def navigation_for(user: Any) -> list[NavLink]:
     """Return the header links ``user`` (maybe anonymous) may follow."""
-    links = [NavLink(_l("Home"), "home.index")]
+    links = [NavLink(_l("Home"), "home.index"), NavLink(_l("Library"), "library.index")]
     if not user.is_authenticated:
         return links
     if user.is_merchant:

@@ -16,6 +16,7 @@ from portal.catalog.signals import catalog_changed
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.library import publishing
 from portal.organisations.scoping import all_orgs, scoped
 
 PAGE_SIZE = 50
@@ -138,9 +139,12 @@ def create_item(org_id: int, actor: User, data: ItemData) -> Item:
 def update_item(item: Item, actor: User, data: ItemData) -> Item:
     """Save edits to an item."""
     _require_free_sku(item.org_id, data.sku.strip(), except_id=item.id)
+    certificate = publishing.certificate_of(item)
     _apply(item, data)
     record_event(actor, "item.updated", item, org_id=item.org_id, sku=item.sku)
     db.session.commit()
+    if publishing.certificate_of(item) != certificate:
+        publishing.item_certificate_changed(item)
     catalog_changed.send(org_id=item.org_id)
     return item
 
@@ -151,6 +155,8 @@ def set_archived(item: Item, actor: User, archived: bool) -> None:
     action = "item.archived" if archived else "item.restored"
     record_event(actor, action, item, org_id=item.org_id)
     db.session.commit()
+    if archived:
+        publishing.item_archived(item)
     catalog_changed.send(org_id=item.org_id)
 
 

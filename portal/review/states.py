@@ -6,6 +6,7 @@ not stored: a clip is rendering while its newest version's render job runs.
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from media.clips.models import Clip, ClipState
@@ -16,6 +17,8 @@ from portal.extensions import db
 
 S = ClipState
 MERCHANT, STAFF, SYSTEM = frozenset({Role.MERCHANT}), frozenset({Role.TRAINER, Role.ADMIN}), None
+# Merchants publish and unpublish only when BELTCAST_MERCHANT_CAN_PUBLISH is on (see _roles).
+PUBLISHERS = MERCHANT | STAFF
 
 # (from, to) → who may make the move (None: the system, e.g. a finished render).
 TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
@@ -26,8 +29,8 @@ TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
     (S.IN_REVIEW, S.CHANGES_REQUESTED): STAFF,
     (S.IN_REVIEW, S.APPROVED): STAFF,
     (S.IN_REVIEW, S.REJECTED): STAFF,
-    (S.APPROVED, S.PUBLISHED): STAFF,
-    (S.PUBLISHED, S.APPROVED): STAFF,
+    (S.APPROVED, S.PUBLISHED): PUBLISHERS,
+    (S.PUBLISHED, S.APPROVED): PUBLISHERS,
     (S.APPROVED, S.IN_REVIEW): SYSTEM,
     (S.PUBLISHED, S.IN_REVIEW): SYSTEM,
     **{(state, S.ARCHIVED): MERCHANT | STAFF for state in S if state != S.ARCHIVED},
@@ -35,12 +38,20 @@ TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
 }
 
 
+def _roles(move: tuple[ClipState, ClipState]) -> frozenset[Role] | None:
+    """Who may make ``move`` under the current settings (merchants publish if allowed)."""
+    roles = TRANSITIONS[move]
+    if roles is PUBLISHERS and not current_app.config["MERCHANT_CAN_PUBLISH"]:
+        return STAFF
+    return roles
+
+
 def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
     """The states ``actor`` may move ``clip`` to now (what the page offers)."""
     return [
         target
-        for (source, target), roles in TRANSITIONS.items()
-        if source == clip.state and roles is not None and actor.role in roles
+        for (source, target) in TRANSITIONS
+        if source == clip.state and (roles := _roles((source, target))) and actor.role in roles
     ]
 
 
@@ -52,7 +63,7 @@ def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = 
     source = ClipState(clip.state)
     if (source, target) not in TRANSITIONS:
         raise ConflictError(_("A clip cannot go from this state to that one."))
-    roles = TRANSITIONS[(source, target)]
+    roles = _roles((source, target))
     is_system = actor is None
     if (roles is None) != is_system or (roles is not None and actor.role not in roles):
         raise ConflictError(_("You cannot make this change to the clip."))

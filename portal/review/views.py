@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from media.clips.models import Clip, ClipVersion
+from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions
 from media.clips.rendering import version_file as version_file_path
 from portal.auth.access import acting_user, merchant_required, staff_required
@@ -16,9 +16,12 @@ from portal.comments.forms import CommentForm
 from portal.compliance.services import check_clip
 from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm
+from portal.library import publishing
+from portal.library.forms import OverrideForm, override_prefix
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.review import services
 from portal.review.forms import DecisionForm
+from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial, show_service_error
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
@@ -51,9 +54,35 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "cues": [cue for cue in clip.cues if not cue.is_hidden],
         "hits": check_clip(clip),
+        "flagged": _override_forms(clip, forms.get("override_form")),
+        "confirm_form": ConfirmForm(),
+        "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
+        "can_unpublish": ClipState.APPROVED in allowed_targets(clip, acting_user()),
         "version_labels": {v.id: _("Version %(n)s", n=v.number) for v in list_versions(clip)},
     }  # fmt: skip
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
+
+
+def _override_forms(
+    clip: Clip, posted: object
+) -> list[tuple[publishing.FlaggedHit, OverrideForm | None]]:
+    """Each compliance flag with its override form (the posted one keeps its errors)."""
+    pairs: list[tuple[publishing.FlaggedHit, OverrideForm | None]] = []
+    for position, flagged in enumerate(publishing.flagged_hits(clip)):
+        key = (flagged.hit.term, flagged.hit.cue_index)
+        form = None
+        if (
+            flagged.is_open
+            and isinstance(posted, OverrideForm)
+            and (posted.term.data, posted.cue_index.data) == key
+        ):
+            form = posted
+        elif flagged.is_open:
+            form = OverrideForm(
+                formdata=None, prefix=override_prefix(position), term=key[0], cue_index=key[1]
+            )
+        pairs.append((flagged, form))
+    return pairs
 
 
 @bp.get("/clips/<int:clip_id>")
@@ -96,6 +125,51 @@ def submit(clip_id: int) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         services.submit_for_review(clip, acting_user())
         flash(_("Submitted for review. A trainer will look at it soon."), "success")
+    return redirect(url_for("clips.editor", clip_id=clip.id))
+
+
+@bp.post("/clips/<int:clip_id>/overrides")
+@staff_required
+def override(clip_id: int) -> ResponseReturnValue:
+    """A trainer lets one compliance flag stand, with a written reason."""
+    clip = get_any_or_404(Clip, clip_id)
+    form = OverrideForm(prefix=override_prefix(request.form.get("position", 0, type=int)))
+    if form.validate_on_submit():
+        try:
+            publishing.override_hit(
+                clip, acting_user(), term=form.term.data, cue_index=form.cue_index.data,
+                reason=form.reason.data or "",
+            )  # fmt: skip
+        except ConflictError:
+            raise
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Override saved."), "success")
+            return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")
+    return _page(clip, override_form=form)
+
+
+def _may_publish() -> None:
+    if acting_user().is_merchant and not current_app.config["MERCHANT_CAN_PUBLISH"]:
+        abort(403)
+
+
+@bp.post("/clips/<int:clip_id>/<any(publish, unpublish):action>")
+@login_required
+def publication(clip_id: int, action: str) -> ResponseReturnValue:
+    """Publish an approved clip to the library, or take it out again."""
+    clip = clip_for_viewer(clip_id)
+    _may_publish()
+    if ConfirmForm().validate_on_submit():
+        if action == "publish":
+            publishing.publish(clip, acting_user())
+            flash(_("Published to the library."), "success")
+        else:
+            publishing.unpublish(clip, acting_user())
+            flash(_("Taken out of the library."), "success")
+    if acting_user().is_staff:
+        return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")
     return redirect(url_for("clips.editor", clip_id=clip.id))
 
 

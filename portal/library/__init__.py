@@ -1,0 +1,1 @@
+"""The public product-knowledge library: publishing, public pages and feeds."""

@@ -1,0 +1,172 @@
+"""What the public library shows: published clips of approved organisations, never anything else.
+
+Every public page and feed loads through ``published_clips()``; a clip that is unpublished,
+rejected or archived, or whose organisation is not approved, is a 404 everywhere at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, exists, select
+
+from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
+from media.clips.rendering import latest_ready_version
+from portal.catalog.models import Category, Item
+from portal.extensions import db
+from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.scoping import all_orgs
+
+PAGE_SIZE = 24
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    """What the library grid or a feed shows."""
+
+    category_id: int | None = None
+    merchant: str = ""  # organisation slug
+    item_id: int | None = None
+
+
+def published_clips() -> Select[tuple[Clip]]:
+    """Select the clips the public may see, across organisations."""
+    has_ready_version = exists(
+        select(ClipVersion.id).where(ClipVersion.clip_id == Clip.id, ClipVersion.is_ready)
+    )
+    return (
+        all_orgs(Clip)
+        .join(Organisation, Organisation.id == Clip.org_id)
+        .where(
+            Clip.state == ClipState.PUBLISHED,
+            Organisation.status == OrgStatus.APPROVED,
+            has_ready_version,
+        )
+    )
+
+
+def _public_items() -> Select[tuple[Item]]:
+    return (
+        all_orgs(Item)
+        .join(Organisation, Organisation.id == Item.org_id)
+        .where(Item.archived_at.is_(None), Organisation.status == OrgStatus.APPROVED)
+    )
+
+
+def _filtered(statement: Select[tuple[Clip]], chosen: LibraryFilter) -> Select[tuple[Clip]]:
+    if chosen.merchant:
+        statement = statement.where(Organisation.slug == chosen.merchant)
+    if chosen.item_id is not None:
+        statement = statement.where(
+            Clip.id.in_(select(ClipItem.clip_id).where(ClipItem.item_id == chosen.item_id))
+        )
+    if chosen.category_id is not None:
+        statement = statement.where(
+            Clip.id.in_(
+                select(ClipItem.clip_id)
+                .join(Item, Item.id == ClipItem.item_id)
+                .where(Item.category_id == chosen.category_id)
+            )
+        )
+    return statement.order_by(Clip.updated_at.desc(), Clip.id.desc())
+
+
+def list_library(chosen: LibraryFilter, page: int) -> Pagination:
+    """Return one page of published clips matching ``chosen``, newest first."""
+    return db.paginate(
+        _filtered(published_clips(), chosen), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+
+
+def feed_clips(chosen: LibraryFilter) -> list[Clip]:
+    """Return the newest published clips for a feed."""
+    return list(db.session.scalars(_filtered(published_clips(), chosen).limit(FEED_SIZE)))
+
+
+def get_published_clip_or_404(clip_id: int) -> Clip:
+    """Load a clip the public may see; anything else answers 404."""
+    return db.first_or_404(published_clips().where(Clip.id == clip_id))
+
+
+def get_public_version_or_404(clip: Clip) -> ClipVersion:
+    """The version the library plays: the clip's newest rendered one."""
+    version = latest_ready_version(clip)
+    if version is None:
+        abort(404)
+    return version
+
+
+def get_public_item_or_404(item_id: int) -> Item:
+    """Load a live item of an approved organisation that has a published clip."""
+    item = db.first_or_404(_public_items().where(Item.id == item_id))
+    if not clips_of_item(item):
+        abort(404)
+    return item
+
+
+def clips_of_item(item: Item, *, exclude_id: int | None = None) -> list[Clip]:
+    """Return the item's published clips, newest first."""
+    statement = _filtered(published_clips(), LibraryFilter(item_id=item.id))
+    if exclude_id is not None:
+        statement = statement.where(Clip.id != exclude_id)
+    return list(db.session.scalars(statement))
+
+
+def public_items_of(clip: Clip) -> list[Item]:
+    """The clip's linked items that are not archived, the main one first."""
+    return [item for item in clip.items if not item.is_archived]
+
+
+def related_clips(clip: Clip) -> list[Clip]:
+    """Other published clips of the clip's items, newest first."""
+    seen: dict[int, Clip] = {}
+    for item in public_items_of(clip):
+        for other in clips_of_item(item, exclude_id=clip.id):
+            seen.setdefault(other.id, other)
+    return sorted(seen.values(), key=lambda c: (c.updated_at, c.id), reverse=True)[:12]
+
+
+def filter_choices() -> tuple[list[Category], list[Organisation], list[Item]]:
+    """The categories, merchants and items that have published clips (for the filters)."""
+    visible = published_clips().with_only_columns(Clip.id).subquery()
+    linked = select(ClipItem.item_id).where(ClipItem.clip_id.in_(select(visible.c.id)))
+    items = list(db.session.scalars(_public_items().where(Item.id.in_(linked)).order_by(Item.name)))
+    category_ids = {item.category_id for item in items if item.category_id}
+    categories = list(
+        db.session.scalars(
+            select(Category).where(Category.id.in_(category_ids)).order_by(Category.position)
+        )
+    )
+    merchants = list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(select(Clip.org_id).where(Clip.id.in_(select(visible.c.id))))
+            )
+            .order_by(Organisation.name)
+        )
+    )
+    return categories, merchants, items
+
+
+def fingerprint(clips: Iterable[Clip], *extra: object) -> tuple[str, datetime | None]:
+    """Return an ETag and the newest change of what a public page shows.
+
+    Covers each clip, its organisation and its items, so any edit, publish, unpublish,
+    suspension or archive changes the tag.
+    """
+    parts: list[str] = [repr(extra)]
+    stamps: list[datetime] = []
+    for clip in clips:
+        rows: list[Clip | Organisation | Item] = [clip, clip.org, *clip.items]
+        for row in rows:
+            parts.append(f"{type(row).__name__}:{row.id}:{row.updated_at.isoformat()}")
+            stamps.append(row.updated_at)
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return digest, max(stamps, default=None)
