@@ -145,6 +145,8 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip),
         "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
+        "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
+        "is_published": clip.state == ClipState.PUBLISHED,
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
