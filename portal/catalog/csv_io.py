@@ -20,8 +20,10 @@ from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
 from portal.catalog.services import ItemData, list_categories, split_aliases
 from portal.catalog.signals import catalog_changed
+from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.library import publishing
 from portal.organisations.models import Organisation
 from portal.organisations.scoping import scoped
 
@@ -43,6 +45,7 @@ HEADER_ALIASES = {
     "cert_number": "cert_number", "证书编号": "cert_number",
     "cert_grade": "cert_grade", "等级": "cert_grade", "证书等级": "cert_grade",
     "designer_new": "designer_new", "设计师新品": "designer_new",
+    "archived": "archived", "归档": "archived", "已归档": "archived",
 }  # fmt: skip
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "√"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
@@ -56,6 +59,7 @@ class ImportRow:
     data: dict[str, Any]
     errors: list[str] = field(default_factory=list)
     action: str = "create"
+    archive: bool = False  # an optional "archived" column; without it a row restores the item
 
 
 def decode_csv(raw: bytes) -> str:
@@ -96,13 +100,16 @@ def _parse_price(text: str) -> int | None:
     return int((value * 100).to_integral_value())
 
 
-def _parse_flag(text: str) -> bool:
+def _parse_word(text: str) -> bool | None:
     word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(_("designer_new must be yes or no, not %(value)s", value=text))
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def _parse_flag(text: str) -> bool:
+    flag = _parse_word(text)
+    if flag is None:
+        raise ValueError(_("designer_new must be yes or no, not %(value)s", value=text))
+    return flag
 
 
 def _category_lookup() -> dict[str, int]:
@@ -164,11 +171,14 @@ def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
             continue
         values = {columns[i]: cell for i, cell in enumerate(cells) if i in columns}
         data, errors = _row_data(values, categories)
+        archive = _parse_word(values.get("archived", ""))
+        if archive is None:
+            errors.append(_("archived must be yes or no, not %(value)s", value=values["archived"]))
         if data.sku in seen:
             errors.append(_("SKU %(sku)s repeats line %(line)s", sku=data.sku, line=seen[data.sku]))
         seen.setdefault(data.sku, line)
         action = "update" if data.sku in existing else "create"
-        rows.append(ImportRow(line=line, data=asdict(data), errors=errors, action=action))
+        rows.append(ImportRow(line, asdict(data), errors, action=action, archive=bool(archive)))
         if len(rows) > MAX_ROWS:
             raise ServiceError(_("The file has more than 5000 rows."), field="file")
     if not rows:
@@ -192,31 +202,56 @@ def preview_rows(pending: CatalogImport) -> list[ImportRow]:
     return [ImportRow(**row) for row in pending.rows]
 
 
-def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> int:
+@dataclass
+class Applied:
+    """What an import wrote: the row count and the existing items whose clips need review."""
+
+    count: int
+    certificate_changed: list[Item] = field(default_factory=list)
+    archived: list[Item] = field(default_factory=list)
+
+
+def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> Applied:
     """Write every row (create or update by SKU) in one transaction; any error writes none."""
     if any(row.errors for row in rows):
         raise ServiceError(_("Fix the errors in the file before importing."))
     by_sku = {item.sku: item for item in db.session.scalars(scoped(Item, org.id))}
+    applied = Applied(len(rows))
     for row in rows:
         data = ItemData(**row.data)
         item = by_sku.get(data.sku) or Item(org_id=org.id)
+        certificate, was_archived = publishing.certificate_of(item), item.is_archived
         for name, value in asdict(data).items():
             setattr(item, name, value)
-        item.archived_at = None
+        item.archived_at = (item.archived_at or utcnow()) if row.archive else None
+        if item.id is not None and publishing.certificate_of(item) != certificate:
+            applied.certificate_changed.append(item)
+        if item.id is not None and item.is_archived and not was_archived:
+            applied.archived.append(item)
         db.session.add(item)
     db.session.flush()
     record_event(actor, "catalog.imported", org, org_id=org.id, rows=len(rows))
-    return len(rows)
+    return applied
+
+
+def _after_commit(org: Organisation, applied: Applied) -> None:
+    """Send clips of changed or archived items back to review, as the edit form does."""
+    for item in applied.archived:
+        publishing.item_archived(item)
+    for item in applied.certificate_changed:
+        if not item.is_archived:
+            publishing.item_certificate_changed(item)
+    catalog_changed.send(org_id=org.id)
 
 
 def commit_import(pending: CatalogImport, actor: User) -> int:
     """Apply a confirmed preview and forget it; return the number of items written."""
     org = db.get_or_404(Organisation, pending.org_id)
-    count = apply_rows(org, actor, preview_rows(pending))
+    applied = apply_rows(org, actor, preview_rows(pending))
     db.session.delete(pending)
     db.session.commit()
-    catalog_changed.send(org_id=org.id)
-    return count
+    _after_commit(org, applied)
+    return applied.count
 
 
 def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int, list[ImportRow]]:
@@ -224,10 +259,10 @@ def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int,
     rows = parse_catalog_csv(raw, org.id)
     if any(row.errors for row in rows):
         return 0, rows
-    count = apply_rows(org, actor, rows)
+    applied = apply_rows(org, actor, rows)
     db.session.commit()
-    catalog_changed.send(org_id=org.id)
-    return count, rows
+    _after_commit(org, applied)
+    return applied.count, rows
 
 
 def export_csv(org_id: int) -> str:
