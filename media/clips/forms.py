@@ -87,6 +87,17 @@ class RenderForm(FlaskForm):
     submit = SubmitField(_l("Render"))
 
 
+class KeyFactsForm(FlaskForm):
+    """Pick the subtitle lines the publish kit's knowledge card lists."""
+
+    cue_ids = MultiCheckboxField(
+        _l("Key facts"),
+        coerce=int,
+        description=_l("Tick up to six subtitle lines for the knowledge card."),
+    )
+    submit = SubmitField(_l("Save key facts"))
+
+
 class AliasForm(FlaskForm):
     """Add a misheard form as an item alias."""
 

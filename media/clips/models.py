@@ -97,6 +97,7 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     start_ms: Mapped[int]
     end_ms: Mapped[int]
     state: Mapped[ClipState] = mapped_column(String(20), default=ClipState.DRAFT, index=True)
+    key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # subtitle lines
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True

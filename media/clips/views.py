@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from media.clips import discovery, rendering, services
+from media.clips import discovery, kit, rendering, services
 from media.clips.aliases import add_alias
 from media.clips.forms import (
     AliasForm,
     ClipDetailsForm,
     CueForm,
+    KeyFactsForm,
     NewClipForm,
     RangeForm,
     RenderForm,
@@ -147,10 +148,19 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
         "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
+        "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip),
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
     }  # fmt: skip
+
+
+def _key_facts_form(clip: Clip, *, posted: bool = False) -> KeyFactsForm:
+    form = KeyFactsForm() if posted else KeyFactsForm(formdata=None)
+    form.cue_ids.choices = kit.key_fact_choices(clip)
+    if not posted:
+        form.cue_ids.data = kit.chosen_cue_ids(clip)
+    return form
 
 
 @bp.get("/clips/<int:clip_id>")
@@ -294,6 +304,37 @@ def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValu
     return send_file(
         rendering.version_file(version, kind), mimetype=rendering.MIME_TYPES[kind],
         conditional=True, as_attachment=request.args.get("download") == "1", download_name=name,
+    )  # fmt: skip
+
+
+@bp.post("/clips/<int:clip_id>/key-facts")
+@merchant_required
+def key_facts(clip_id: int) -> ResponseReturnValue:
+    """Save the subtitle lines the knowledge card lists."""
+    clip = _clip(clip_id)
+    form = _key_facts_form(clip, posted=True)
+    if form.validate_on_submit():
+        try:
+            kit.set_key_facts(clip, acting_user(), form.cue_ids.data or [])
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(_("Key facts saved."), "success")
+            return redirect(url_for(".editor", clip_id=clip.id) + "#kit-heading")
+    return render_page_or_partial(
+        "clips/editor.html", "clips/_versions.html", **_editor_context(clip, key_facts_form=form)
+    )
+
+
+@bp.get("/clips/<int:clip_id>/kit.zip")
+@merchant_required
+def publish_kit(clip_id: int) -> ResponseReturnValue:
+    """Download a published clip's publish kit (video, subtitles, card, post text)."""
+    clip = _clip(clip_id)
+    archive = kit.build_kit(clip, kit.kit_version_or_404(clip))
+    return send_file(
+        archive, mimetype="application/zip", as_attachment=True,
+        download_name=f"clip-{clip.id}-kit.zip",
     )  # fmt: skip
 
 

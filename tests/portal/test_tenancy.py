@@ -93,6 +93,8 @@ OBJECT_ROUTES: dict[str, Route] = {
     "clips.version_file": Route(Access.MERCHANT, owner_get=None),
     "clips.item_clips": Route(Access.MERCHANT),
     "clips.learn_alias": Route(Access.MERCHANT),
+    "clips.key_facts": Route(Access.MERCHANT),
+    "clips.publish_kit": Route(Access.MERCHANT, owner_get=404),  # fixture clip not published
     # Review: staff pages; merchants submit and comment on their own clips only.
     "review.clip_page": Route(Access.STAFF),
     "review.decide": Route(Access.STAFF),

@@ -1,0 +1,145 @@
+"""The publish kit of a published clip: one zip a merchant posts to short-video apps with.
+
+It holds the rendered MP4, poster, WebVTT and SRT subtitles, ``card.json`` and ``card.png``
+(the main item's knowledge card with the merchant's key facts) and ``post.txt`` (title,
+description, hashtags). Key facts are subtitle lines the merchant picks in the editor.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from typing import IO, Any
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+
+from media.clips.card import CardText, draw_card
+from media.clips.models import Clip, ClipState, ClipVersion
+from media.clips.rendering import latest_ready_version, version_file
+from media.render.fonts import FontNotFoundError, find_subtitle_font
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.catalog.models import Item
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.library.feeds import absolute_url
+from portal.templating import money
+
+MAX_KEY_FACTS = 6
+MEDIA_FILES = (("video", "clip.mp4"), ("poster", "poster.jpg"), ("vtt", "subtitles.vtt"))
+
+
+def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
+    """The clip's shown subtitle lines a merchant may pick, as (cue id, text)."""
+    return [(cue.id, cue.text) for cue in clip.cues if not cue.is_hidden]
+
+
+def chosen_cue_ids(clip: Clip) -> list[int]:
+    """The ids of the shown lines whose text is one of the clip's key facts."""
+    return [cue_id for cue_id, text in key_fact_choices(clip) if text in clip.key_facts]
+
+
+def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:
+    """Keep the texts of the picked subtitle lines (in subtitle order) as the key facts."""
+    picked = set(cue_ids)
+    texts = list(dict.fromkeys(t for cue_id, t in key_fact_choices(clip) if cue_id in picked))
+    if len(texts) > MAX_KEY_FACTS:
+        raise ServiceError(
+            _("Pick at most %(count)s key facts.", count=MAX_KEY_FACTS), field="cue_ids"
+        )
+    clip.key_facts = texts
+    record_event(actor, "clip.key_facts", clip, org_id=clip.org_id, count=len(texts))
+    db.session.commit()
+
+
+def kit_version_or_404(clip: Clip) -> ClipVersion:
+    """The version a kit packs: the newest rendered one of a published clip; else 404."""
+    version = latest_ready_version(clip) if clip.state == ClipState.PUBLISHED else None
+    if version is None:
+        abort(404)
+    return version
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d},{rest % 1000:03d}"
+
+
+def srt_from_cues(cues: Sequence[dict[str, Any]]) -> str:
+    """Convert a version's cues (seconds into the clip) to SubRip text."""
+    blocks = [
+        f"{n}\n{_timestamp(float(cue['start']))} --> {_timestamp(float(cue['end']))}\n"
+        f"{str(cue['text']).strip()}\n"
+        for n, cue in enumerate(cues, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def _item_fields(item: Item) -> dict[str, Any]:
+    return {
+        "name": item.name, "sku": item.sku, "cert_lab": item.cert_lab,
+        "cert_number": item.cert_number, "cert_grade": item.cert_grade,
+        "price": money(item.price_cents) if item.price_cents is not None else "",
+        "price_cents": item.price_cents,
+    }  # fmt: skip
+
+
+def card_data(clip: Clip) -> dict[str, Any]:
+    """The card's facts: the main item's fields, the key facts, every linked item."""
+    items = [_item_fields(item) for item in clip.items]
+    return {
+        **(items[0] if items else {}), "key_facts": list(clip.key_facts),
+        "clip_id": clip.id, "title": clip.title, "merchant": clip.org.name,
+        "library_url": absolute_url("library.clip", clip_id=clip.id), "items": items,
+    }  # fmt: skip
+
+
+def card_text(data: dict[str, Any]) -> CardText:
+    """Label the card's facts in the current language."""
+    certificate = " · ".join(v for v in (data.get("cert_lab"), data.get("cert_number")) if v)
+    rows = [(_("Certificate"), certificate), (_("Grade"), data.get("cert_grade") or "")]
+    return CardText(
+        name=data.get("name") or data["title"], price=data.get("price") or "",
+        facts_heading=_("Key facts"), rows=[(label, value) for label, value in rows if value],
+        key_facts=data["key_facts"], footer=f"{data['merchant']} · {data['title']}",
+    )  # fmt: skip
+
+
+def hashtags(clip: Clip) -> list[str]:
+    """Hashtags from the linked items' categories, then their names."""
+    words = [item.category.name_zh for item in clip.items if item.category]
+    words += [item.name for item in clip.items]
+    tags = ("#" + "".join(word.replace("#", "").split()) for word in words)
+    return [tag for tag in dict.fromkeys(tags) if len(tag) > 1]
+
+
+def post_text(clip: Clip) -> str:
+    """The post: title, description, library link and hashtags."""
+    parts = [clip.title, clip.description.strip(), absolute_url("library.clip", clip_id=clip.id)]
+    return "\n\n".join([part for part in parts if part] + [" ".join(hashtags(clip))]) + "\n"
+
+
+def build_kit(clip: Clip, version: ClipVersion) -> IO[bytes]:
+    """Write the kit to an anonymous temporary file; return it rewound (the caller closes it)."""
+    try:
+        font = find_subtitle_font(current_app.config["SUBTITLE_FONT"] or None)
+    except FontNotFoundError as exc:
+        raise ServiceError(_("No Chinese font is installed to draw the knowledge card.")) from exc
+    data = card_data(clip)
+    handle = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 (send_file closes it)
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind, name in MEDIA_FILES:
+            # MP4 and JPEG are compressed already; storing them is faster and no bigger.
+            method = zipfile.ZIP_DEFLATED if kind == "vtt" else zipfile.ZIP_STORED
+            archive.write(version_file(version, kind), name, compress_type=method)
+        archive.writestr("subtitles.srt", srt_from_cues(version.cues))
+        archive.writestr("card.json", json.dumps(data, ensure_ascii=False, indent=2))
+        archive.writestr("card.png", draw_card(card_text(data), font), zipfile.ZIP_STORED)
+        archive.writestr("post.txt", post_text(clip))
+    handle.seek(0)
+    return handle
