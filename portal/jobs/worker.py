@@ -20,7 +20,7 @@ from portal.jobs.queue import queue_of
 log = logging.getLogger(__name__)
 
 # Housekeeping the sweeper runs every round, as "module:function" taking the current time.
-PERIODIC: tuple[str, ...] = ()
+PERIODIC: tuple[str, ...] = ("media.uploads.services:delete_expired_uploads",)
 
 
 def _periodic_functions() -> list[Callable[..., object]]:
