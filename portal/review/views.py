@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -19,6 +29,7 @@ from portal.forms import ConfirmForm
 from portal.library import publishing
 from portal.library.forms import OverrideForm, override_prefix
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
+from portal.review import dashboard as board
 from portal.review import services
 from portal.review.forms import DecisionForm
 from portal.review.states import allowed_targets
@@ -42,6 +53,17 @@ def queue() -> ResponseReturnValue:
     return render_page_or_partial(
         "review/queue.html", "review/_queue.html", clips=services.review_queue()
     )
+
+
+@bp.get("/dashboard")
+@staff_required
+def dashboard() -> ResponseReturnValue:
+    """Merchants by state, waiting clips, recent overrides, clips published per week."""
+    return render_template(
+        "review/dashboard.html", merchants=board.merchants_by_state(),
+        waiting=board.waiting_clips(), overrides=board.recent_overrides(),
+        publishing=board.published_per_week(),
+    )  # fmt: skip
 
 
 def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
