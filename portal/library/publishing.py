@@ -97,6 +97,8 @@ def publish(clip: Clip, actor: User) -> None:
 
 def unpublish(clip: Clip, actor: User) -> None:
     """Take a published clip out of the library (it stays approved; nothing is deleted)."""
+    if clip.state != ClipState.PUBLISHED:  # in review → approved is a decision, not this
+        raise ConflictError(_("Only a published clip can be taken out of the library."))
     transition(clip, ClipState.APPROVED, actor)
 
 

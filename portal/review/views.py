@@ -79,7 +79,8 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "flagged": _override_forms(clip, forms.get("override_form")),
         "confirm_form": ConfirmForm(),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
-        "can_unpublish": ClipState.APPROVED in allowed_targets(clip, acting_user()),
+        "can_unpublish": clip.state == ClipState.PUBLISHED
+        and ClipState.APPROVED in allowed_targets(clip, acting_user()),
         "version_labels": {v.id: _("Version %(n)s", n=v.number) for v in list_versions(clip)},
     }  # fmt: skip
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)

@@ -1,4 +1,5 @@
-"""The clip editor's publish button: shown when the merchant may publish, then a library link."""
+"""Publish buttons: the editor's (when the merchant may publish, then a library link) and the
+review page's unpublish (only for published clips)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,17 @@ def test_published_clip_links_to_the_library_even_when_merchants_cannot_publish(
     page = in_english(client_as(merchant)).get(f"/media/clips/{clip_id}")
     assert "view in the library" in page.text
     assert f'href="/library/clips/{clip_id}"' in page.text
+
+
+def test_trainer_sees_no_unpublish_button_on_a_clip_in_review_and_cannot_unpublish_it(
+    app, client_as, trainer, merchant_org, make_library_clip
+):
+    clip_id = make_library_clip(merchant_org, state=ClipState.IN_REVIEW)
+    browser = in_english(client_as(trainer))
+    page = browser.get(f"/review/clips/{clip_id}")
+    assert f"/review/clips/{clip_id}/unpublish" not in page.text
+    assert "Take out of the library" not in page.text
+
+    assert browser.post(f"/review/clips/{clip_id}/unpublish").status_code == 409
+    with app.app_context():
+        assert db.session.get(Clip, clip_id).state == ClipState.IN_REVIEW
