@@ -5,10 +5,10 @@ Builds a 1280×720 30 fps test recording with espeak-ng speech (x264 veryfast, a
 profile, with an edited transcript of Chinese and English cues burned in and loudness normalised
 to -16 LUFS, and finally as a plain cut (stream copy).
 
-For each it prints the wall time ÷ clip length (best and median of ``--repeat`` runs) and the CPU
-seconds ffmpeg used per clip second, because other work on the machine inflates wall times but
-not CPU time. Target on the 2-core reference machine: vertical blur with subtitles and loudnorm
-≤ 0.20.
+For each it prints the wall time ÷ clip length (best and median of ``--repeat`` runs), the CPU
+seconds ffmpeg used per clip second, and how many cores other processes kept busy meanwhile:
+other work on a shared machine inflates wall times, so only runs on a quiet host count.
+Target on the 2-core reference machine: vertical blur with subtitles and loudnorm ≤ 0.20.
 
     .venv/bin/python -m bench.render_bench [--repeat 3] [--seconds 60] [--ffmpeg PATH]
                                             [--preset P] [--only TEXT] [--keep DIR]
@@ -68,16 +68,37 @@ def cues_for(seconds: float) -> list[tuple[float, float, str]]:
     return [(3.0 * i, 3.0 * i + 2.8, CUE_TEXTS[i % len(CUE_TEXTS)]) for i in range(count)]
 
 
+def system_busy_s() -> float:
+    """Return the CPU seconds all processes have used since boot (Linux), else 0."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return 0.0
+    ticks = [int(field) for field in fields]
+    busy = sum(ticks) - ticks[3] - ticks[4]  # minus idle and iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def child_cpu_s() -> float:
     """Return the CPU seconds used so far by finished child processes (ffmpeg)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
+@dataclass(frozen=True)
+class Run:
+    """One timed render."""
+
+    wall_s: float
+    cpu_s: float  # used by ffmpeg
+    others_cpu_s: float  # used by every other process meanwhile (other work on the host)
+    lufs: float
+
+
 def render_once(
     case: Case, source: Path, folder: Path, seconds: float, ffmpeg_bin: str, preset: str
-) -> tuple[float, float, float | None]:
-    """Render ``case`` once; return wall seconds, ffmpeg CPU seconds and the output loudness."""
+) -> Run:
+    """Render ``case`` once and time it."""
     stem = folder / case.name.split(",")[0].replace(" ", "-").replace("+", "")
     spec = RenderSpec(
         source=source,
@@ -93,12 +114,15 @@ def render_once(
         loudness_lufs=-16.0 if case.processed else None,
         poster_at_s=3.0,
     )
-    cpu_before, started = child_cpu_s(), time.perf_counter()
+    cpu_before, busy_before = child_cpu_s(), system_busy_s()
+    started = time.perf_counter()
     result = render_clip(spec, ffmpeg_bin=ffmpeg_bin, preset=preset)
-    wall_s, cpu_s = time.perf_counter() - started, child_cpu_s() - cpu_before
-    if result.measured_lufs is None:
-        return wall_s, cpu_s, measure_integrated_lufs(result.video_path, ffmpeg_bin=ffmpeg_bin)
-    return wall_s, cpu_s, result.measured_lufs
+    wall_s = time.perf_counter() - started
+    cpu_s, busy_s = child_cpu_s() - cpu_before, system_busy_s() - busy_before
+    lufs = result.measured_lufs
+    if lufs is None:
+        lufs = measure_integrated_lufs(result.video_path, ffmpeg_bin=ffmpeg_bin)
+    return Run(wall_s, cpu_s, max(0.0, busy_s - cpu_s), lufs)
 
 
 def ffmpeg_version(ffmpeg_bin: str) -> str:
@@ -130,7 +154,7 @@ def main() -> None:
     print(f"{ffmpeg_version(ffmpeg_bin)}  ({ffmpeg_bin})")
     print(f"CPUs {os.cpu_count()}, x264 preset {args.preset}, clip {args.seconds:g} s, "
           f"best of {args.repeat}; load average before: {os.getloadavg()[0]:.2f}")  # fmt: skip
-    print(f"{'case':40} {'wall/clip':>9} {'median':>7} {'cpu/clip':>8} {'LUFS':>6}")
+    print(f"{'case':38} {'wall/clip':>9} {'median':>7} {'cpu/clip':>8} {'others':>6} {'LUFS':>6}")
     for case in CASES:
         if args.only and args.only not in case.name:
             continue
@@ -138,13 +162,14 @@ def main() -> None:
             render_once(case, source, folder, args.seconds, ffmpeg_bin, args.preset)
             for _ in range(args.repeat)
         ]
-        walls = [wall for wall, _cpu, _lufs in runs]
-        best = min(runs)
+        best = min(runs, key=lambda run: run.wall_s)
+        median_s = statistics.median(run.wall_s for run in runs)
         print(
-            f"{case.name:40} {best[0] / args.seconds:9.3f} "
-            f"{statistics.median(walls) / args.seconds:7.3f} "
-            f"{best[1] / args.seconds:8.3f} {best[2] if best[2] is not None else float('nan'):6.1f}"
+            f"{case.name:38} {best.wall_s / args.seconds:9.3f} {median_s / args.seconds:7.3f} "
+            f"{best.cpu_s / args.seconds:8.3f} {best.others_cpu_s / best.wall_s:6.2f} "
+            f"{best.lufs:6.1f}"
         )
+    print("others: CPU cores other processes used during the best run (0 = quiet host)")
     print(f"load average after: {os.getloadavg()[0]:.2f}; target: vertical blur ≤ 0.20")
 
 
