@@ -74,7 +74,7 @@ def _filtered(statement: Select[tuple[Item]], item_filter: ItemFilter) -> Select
                 func.lower(Item.sku).contains(text, autoescape=True),
                 func.lower(Item.name).contains(text, autoescape=True),
                 aliases.contains(text, autoescape=True),
-                # JSON text stores non-ASCII characters as \uXXXX escapes.
+                # JSON text stores non-ASCII characters as \u-escapes (four hex digits each).
                 aliases.contains(json.dumps(text)[1:-1], autoescape=True),
             )
         )

@@ -24,6 +24,7 @@ from tests.media.clips.helpers import (
     sentences,
 )
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
+from tests.support.browser import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -49,14 +50,9 @@ def app_config(whisper_model: Path) -> dict[str, str]:
 @pytest.fixture
 def desktop(browser):
     """A desktop-sized page that records console errors."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    page = open_page(browser, DESKTOP, timeout_ms=15_000)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _shoot(page, tmp_path: Path, name: str) -> Path:

@@ -21,7 +21,7 @@ from portal.catalog.models import Category
 from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
-from tests.support.browser import PHONE
+from tests.support.browser import PHONE, open_page
 from tests.support.mediagen import make_test_video, run_ffmpeg
 
 pytestmark = pytest.mark.browser
@@ -71,11 +71,7 @@ def _clip_with_media(app, org, item) -> int:
 
 
 def _sign_in(browser, live_server, user, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page = open_page(browser, viewport, timeout_ms=15_000)
     page.goto(f"{live_server}/auth/login")
     page.fill("#email", user.email)
     page.fill("#password", TEST_PASSWORD)

@@ -83,14 +83,23 @@ def browser(playwright_driver: Any) -> Iterator[Any]:
     chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh phone-sized page (390 x 844) that records console errors."""
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(10_000)
+def open_page(browser: Any, viewport: dict[str, int], timeout_ms: int = 10_000) -> Any:
+    """Open a page in a new context; its ``console_errors`` collects console and page errors.
+
+    Close it with ``page.context.close()``.
+    """
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(timeout_ms)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh phone-sized page (390 x 844) that records console errors."""
+    page = open_page(browser, PHONE)
     yield page
-    context.close()
+    page.context.close()
