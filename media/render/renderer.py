@@ -25,6 +25,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,8 +186,20 @@ def _write_outputs(
     width, height, duration_s = _video_facts(spec.video_path)
     offset_s = encoded.cue_offset_s
     poster_at_s = min(max(0.0, spec.poster_at_s + offset_s), max(0.0, duration_s - 0.1))
-    _write_poster(spec, poster_at_s, ffmpeg_bin, deadline)
-    written.append(spec.poster_path)
+    # Two short single-threaded runs: side by side they cost the time of one.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        poster = pool.submit(_write_poster, spec, poster_at_s, ffmpeg_bin, deadline)
+        lufs = None
+        if spec.loudness_lufs is not None:
+            lufs = pool.submit(
+                measure_integrated_lufs,
+                spec.video_path,
+                ffmpeg_bin=ffmpeg_bin,
+                timeout_s=_remaining(deadline),
+            )
+        poster.result()
+        written.append(spec.poster_path)
+        measured_lufs = lufs.result() if lufs is not None else None
     write_vtt(spec.vtt_path, clip_cues(spec.cues, duration_s, offset_s=offset_s))
     written.append(spec.vtt_path)
     return RenderResult(
@@ -196,7 +209,7 @@ def _write_outputs(
         duration_s=duration_s,
         width=width,
         height=height,
-        measured_lufs=encoded.measured_lufs,
+        measured_lufs=measured_lufs,
         warnings=encoded.warnings,
     )
 
@@ -206,7 +219,6 @@ class _Encoded:
     """What writing the video produced, beyond the file."""
 
     cue_offset_s: float = 0.0
-    measured_lufs: float | None = None
     warnings: tuple[str, ...] = ()
 
 
@@ -361,13 +373,8 @@ def _encode(
             on_progress=_scaled(on_progress, audio_share, _MEASURE_SHARE + _ENCODE_SHARE),
             timeout_s=_remaining(deadline),
         )
-    measured = None
-    if spec.loudness_lufs is not None:
-        measured = measure_integrated_lufs(
-            spec.video_path, ffmpeg_bin=ffmpeg_bin, timeout_s=_remaining(deadline)
-        )
     warnings = tuple(line for line in result.stderr_tail.splitlines() if line.strip())
-    return _Encoded(measured_lufs=measured, warnings=warnings)
+    return _Encoded(warnings=warnings)
 
 
 def _video_graph(
