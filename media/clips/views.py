@@ -29,7 +29,7 @@ from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.compliance.services import check_clip
 from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.review import services as review
 from portal.review.states import allowed_targets
@@ -181,16 +181,14 @@ def details(clip_id: int) -> ResponseReturnValue:
     form = ClipDetailsForm()
     form.item_ids.choices = _item_choices()
     if form.validate_on_submit():
-        try:
-            services.update_details(
+        saved = apply_form_action(
+            form,
+            lambda: services.update_details(
                 clip, acting_user(), title=form.title.data, description=form.description.data,
                 item_ids=form.item_ids.data,
-            )  # fmt: skip
-        except ConflictError:
-            raise  # not editable now: the 409 page
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
+            ),
+        )  # fmt: skip
+        if saved:
             flash(_("Clip saved."), "success")
             return redirect(url_for(".editor", clip_id=clip.id))
     return render_page_or_partial(
@@ -232,16 +230,13 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
     is_editable = clip.state in services.EDITABLE_STATES
     editing = (request.args.get("edit") == "1" and is_editable) or form.is_submitted()
     if form.validate_on_submit():
-        try:
-            services.edit_cue(
+        saved = apply_form_action(
+            form,
+            lambda: services.edit_cue(
                 clip, line, acting_user(), text=form.text.data, is_hidden=form.is_hidden.data
-            )
-        except ConflictError:
-            raise  # not editable now: the 409 page
-        except ServiceError as exc:
-            form.text.errors.append(exc.message)
-        else:
-            editing = False
+            ),
+        )
+        editing = not saved
     return render_page_or_partial(
         "clips/cue.html", "clips/_cue.html", clip=clip, cue=line, form=form, editing=editing,
         is_editable=clip.state in services.EDITABLE_STATES,

@@ -24,8 +24,8 @@ from portal.auth.access import acting_user, merchant_required, staff_required
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.compliance.services import check_clip
-from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm
+from portal.errors import ServiceError
+from portal.forms import ConfirmForm, apply_form_action
 from portal.library import publishing
 from portal.library.forms import OverrideForm, override_prefix
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
@@ -33,7 +33,7 @@ from portal.review import dashboard as board
 from portal.review import services
 from portal.review.forms import DecisionForm
 from portal.review.states import allowed_targets
-from portal.web import render_page_or_partial, show_service_error
+from portal.web import render_page_or_partial
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -123,18 +123,12 @@ def decide(clip_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         actor, message = acting_user(), form.message.data or ""
-        try:
-            if form.decision.data == "approve":
-                services.approve(clip, actor)
-            elif form.decision.data == "changes":
-                services.request_changes(clip, actor, message)
-            else:
-                services.reject(clip, actor, message)
-        except ConflictError:
-            raise  # not in review: the 409 page
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
+        decisions = {
+            "approve": lambda: services.approve(clip, actor),
+            "changes": lambda: services.request_changes(clip, actor, message),
+            "reject": lambda: services.reject(clip, actor, message),
+        }
+        if apply_form_action(form, decisions[form.decision.data]):
             flash(_("Decision sent to the merchant."), "success")
             return redirect(url_for(".queue"))
     return _page(clip, decision_form=form)
@@ -158,16 +152,14 @@ def override(clip_id: int) -> ResponseReturnValue:
     clip = get_any_or_404(Clip, clip_id)
     form = OverrideForm(prefix=override_prefix(request.form.get("position", 0, type=int)))
     if form.validate_on_submit():
-        try:
-            publishing.override_hit(
+        saved = apply_form_action(
+            form,
+            lambda: publishing.override_hit(
                 clip, acting_user(), term=form.term.data, cue_index=form.cue_index.data,
                 reason=form.reason.data or "",
-            )  # fmt: skip
-        except ConflictError:
-            raise
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
+            ),
+        )  # fmt: skip
+        if saved:
             flash(_("Override saved."), "success")
             return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")
     return _page(clip, override_form=form)

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from portal.auth.access import acting_user, current_org_id, merchant_required, staff_required
 from portal.catalog.services import list_categories
 from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.models import Organisation
 from portal.screening import licences, services
 from portal.screening.forms import ApplicationForm, DecisionForm, SuspendForm
@@ -160,18 +160,12 @@ def decide(org_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         actor, message = acting_user(), form.message.data or ""
-        try:
-            if form.decision.data == "approve":
-                services.approve(org, actor)
-            elif form.decision.data == "reject":
-                services.reject(org, actor, message)
-            else:
-                services.request_documents(org, actor, message)
-        except ConflictError:
-            raise
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
+        decisions = {
+            "approve": lambda: services.approve(org, actor),
+            "reject": lambda: services.reject(org, actor, message),
+            "more": lambda: services.request_documents(org, actor, message),
+        }
+        if apply_form_action(form, decisions[form.decision.data]):
             flash(_("Decision sent to the merchant."), "success")
             return redirect(url_for(".queue"))
     return _review_page(org, decision_form=form)
@@ -183,16 +177,13 @@ def suspend(org_id: int) -> ResponseReturnValue:
     """Suspend an approved organisation."""
     org = services.get_organisation_or_404(org_id)
     form = SuspendForm()
-    if form.validate_on_submit():
-        try:
-            services.suspend(org, acting_user(), form.message.data or "")
-        except ConflictError:
-            raise
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
-            flash(_("Organisation suspended."), "success")
-            return redirect(url_for(".review", org_id=org.id))
+
+    def suspend_org() -> None:
+        services.suspend(org, acting_user(), form.message.data or "")
+
+    if form.validate_on_submit() and apply_form_action(form, suspend_org):
+        flash(_("Organisation suspended."), "success")
+        return redirect(url_for(".review", org_id=org.id))
     return _review_page(org, suspend_form=form)
 
 
