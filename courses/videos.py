@@ -1,0 +1,109 @@
+"""Lesson and practice videos: the media pipeline's public functions, used for courses.
+
+Course videos are ``Recording`` rows of the base's own organisation (slug ``BASE_ORG_SLUG``), so a
+lesson video or a practice video is uploaded, probed and transcribed exactly like a stream
+recording. Course views decide who may watch; this module only stores, finds and serves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, abort, send_file
+from flask_babel import gettext as _
+
+from media.recordings import services as recordings
+from media.recordings.models import Language, Recording
+from media.transcripts import services as transcripts
+from media.transcripts.models import Sentence
+from media.uploads.services import get_completed_upload_or_404
+from portal.auth.models import User
+from portal.extensions import db
+from portal.jobs.models import Job
+from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.scoping import get_owned_or_404
+from portal.organisations.services import get_org_by_slug
+
+BASE_ORG_SLUG = "beltcast-base"
+
+
+def base_org_id() -> int:
+    """Return the id of the base's own organisation, creating it on first use."""
+    org = get_org_by_slug(BASE_ORG_SLUG)
+    if org is None:
+        org = Organisation(slug=BASE_ORG_SLUG, name=_("Training base"), status=OrgStatus.APPROVED)
+        db.session.add(org)
+        db.session.commit()
+    return org.id
+
+
+def add_video_from_upload(actor: User, upload_id: str, title: str, language: str) -> Recording:
+    """Turn the actor's finished upload into a course video and start its transcription.
+
+    A refused file raises ``ServiceError`` with the reason and leaves nothing behind.
+    """
+    upload = get_completed_upload_or_404(upload_id, actor.id)
+    details = recordings.NewRecording(
+        title=title, language=Language(language), original_filename=upload.filename
+    )
+    return recordings.add_recording_from_upload(base_org_id(), actor, upload, details)
+
+
+def add_video_from_file(actor: User | None, source: Path, title: str, language: str) -> Recording:
+    """Copy a video already on disk (demo data, operators) and start its transcription."""
+    details = recordings.NewRecording(
+        title=title, language=Language(language), original_filename=source.name
+    )
+    return recordings.add_recording_from_file(base_org_id(), actor, source, details)
+
+
+def get_video_or_404(recording_id: int) -> Recording:
+    """Load a course video; a stream recording of a merchant answers 404."""
+    return get_owned_or_404(Recording, recording_id, base_org_id())
+
+
+def video_response(recording: Recording) -> Response:
+    """Serve the video file (HTTP Range supported, so seeking works)."""
+    return send_file(
+        recordings.source_path(recording),
+        conditional=True,
+        mimetype=recordings.mime_type(recording),
+    )
+
+
+def processing_job(recording: Recording) -> Job | None:
+    """Return the video's newest transcription job (for progress and errors)."""
+    return recordings.transcription_job(recording)
+
+
+def is_processing(recording: Recording) -> bool:
+    """Tell whether the video is still being probed or transcribed."""
+    return recordings.is_processing(recordings.transcription_job(recording))
+
+
+def sentences(recording: Recording) -> list[Sentence]:
+    """Return the video's transcript sentences (edited text where edited), or none yet."""
+    transcript = transcripts.get_transcript(recording)
+    return transcripts.list_sentences(transcript) if transcript else []
+
+
+def captions_vtt(recording: Recording) -> str | None:
+    """Return the video's captions as WebVTT, or None before transcription finished."""
+    if transcripts.get_transcript(recording) is None:
+        return None
+    return recordings.transcript_export(recording, "vtt")
+
+
+def captions_language(recording: Recording) -> str | None:
+    """Return the language the transcript was recognised in (``zh``, ``en``), if any."""
+    transcript = transcripts.get_transcript(recording)
+    return transcript.language if transcript else None
+
+
+def edit_caption(recording: Recording, sentence_id: int, actor: User, text: str) -> Sentence:
+    """Correct one caption sentence (history kept); a foreign sentence id answers 404."""
+    transcript = transcripts.get_transcript(recording)
+    if transcript is None:
+        abort(404)
+    sentence = transcripts.get_sentence_or_404(transcript, sentence_id)
+    return transcripts.edit_sentence(sentence, actor, text)
