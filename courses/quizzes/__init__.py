@@ -1,0 +1,1 @@
+"""Lesson quizzes: trainers author questions, learners take them and see feedback."""
