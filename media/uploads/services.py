@@ -21,7 +21,7 @@ from typing import IO, Any, BinaryIO
 from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ClientDisconnected
 
@@ -329,11 +329,15 @@ def claim_upload(upload: Upload, dest: Path) -> Path:
 
 
 def delete_expired_uploads(now: datetime | None = None) -> int:
-    """Remove unfinished uploads past their expiry (rows and files); return how many."""
+    """Remove expired uploads (rows and files); return how many.
+
+    An unfinished upload expires at ``expires_at``; a finished one that no form claimed (the
+    user closed the page) is kept for the same expiry window after it finished, then removed.
+    """
     now = now or utcnow()
-    expired = db.session.scalars(
-        select(Upload).where(Upload.completed_at.is_(None), Upload.expires_at <= now)
-    ).all()
+    unfinished_expired = and_(Upload.completed_at.is_(None), Upload.expires_at <= now)
+    unclaimed = Upload.completed_at <= now - (_expiry(now) - now)
+    expired = db.session.scalars(select(Upload).where(or_(unfinished_expired, unclaimed))).all()
     removed = 0
     for upload in expired:
         try:

@@ -193,12 +193,16 @@ def test_expired_upload_answers_410_and_cleaner_removes_files(app, tus):
 
     stale_id = tus.start(10)
     with app.app_context():
+        assert delete_expired_uploads(utcnow() + timedelta(hours=1)) == 0
+    assert tus.path(finished_id).read_bytes() == b"abc"  # finished: waits for its form
+
+    with app.app_context():
         removed = delete_expired_uploads(utcnow() + timedelta(hours=25))
-    assert removed == 2  # the active and the stale upload; the finished one stays
+    assert removed == 3  # the active and stale uploads, and the finished one nobody claimed
     assert not tus.path(active_id).exists()
     assert not tus.path(stale_id).exists()
-    assert sorted(upload_ids(app)) == [finished_id]
-    assert tus.path(finished_id).read_bytes() == b"abc"
+    assert not tus.path(finished_id).exists()
+    assert upload_ids(app) == []
 
 
 def test_upload_whose_file_vanished_answers_410_and_is_forgotten(app, tus):
