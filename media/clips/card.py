@@ -57,6 +57,8 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
         if line and font.getlength(candidate) > width and token not in NO_LINE_START:
             lines.append(line.rstrip())
             line = token.lstrip()
+        elif lines and not line.strip() and token in NO_LINE_START:
+            lines[-1] += token  # after a break at a space: hang it on the line before
         else:
             line = candidate
     if line.strip():

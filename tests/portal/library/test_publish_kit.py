@@ -144,3 +144,16 @@ def test_card_text_wraps_without_starting_a_line_with_punctuation():
     assert "".join(lines).replace(" ", "") == "这款翡翠手镯水头很好，种老，起胶感明显，NGTC证书"
     assert not any(line[0] in "，。" for line in lines)
     assert any("NGTC" in line for line in lines)  # a Latin word stays whole
+
+
+def test_card_text_never_starts_a_line_with_punctuation_after_a_space():
+    from media.clips.card import NO_LINE_START, _font, face_index, wrap
+    from media.render.fonts import find_subtitle_font
+
+    font = find_subtitle_font()
+    face = _font(font.font_file, face_index(font), 40)
+    text = "Ice jade bangle ，水头足 ，NGTC certified ，good price ！"
+
+    for width in range(160, 640, 8):
+        lines = wrap(text, face, width)
+        assert not any(line[0] in NO_LINE_START for line in lines), (width, lines)
