@@ -1,0 +1,1 @@
+"""Practice assignments: learners upload a practice video, trainers comment and decide."""
