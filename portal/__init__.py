@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "portal.admin.views:bp",
     "portal.catalog.views:bp",
     "courses.views:bp",
+    "courses.practice.views:bp",
     "media.uploads.views:bp",
     "media.recordings.views:bp",
     "portal.jobs.views:bp",
