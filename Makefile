@@ -9,6 +9,8 @@ MO := portal/translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 TEST_DEBS := chromium espeak-ng fonts-noto-cjk ffmpeg
 HTMX_VERSION := 2.0.11
 TUS_VERSION := 4.3.1
+# axe-core is only injected by the browser tests (never served to users).
+AXE_VERSION := 4.14.1
 
 .PHONY: run test lint pytest install translations extract-messages system-deps vendor model \
 	demo-data migrate clean
@@ -76,10 +78,12 @@ system-deps:
 # Refresh the vendored browser libraries from the npm registry (pinned versions; committed).
 vendor:
 	rm -rf build/vendor && mkdir -p build/vendor
-	cd build/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) tus-js-client@$(TUS_VERSION)
+	cd build/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) tus-js-client@$(TUS_VERSION) \
+		axe-core@$(AXE_VERSION)
 	cd build/vendor && for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done
 	cp build/vendor/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js portal/static/vendor/
 	cp build/vendor/tus-js-client-$(TUS_VERSION)/package/dist/tus.min.js portal/static/vendor/
+	cp build/vendor/axe-core-$(AXE_VERSION)/package/axe.min.js tests/support/vendor/
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache
