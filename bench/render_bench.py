@@ -28,7 +28,8 @@ from pathlib import Path
 
 from media.ffmpeg import find_ffmpeg
 from media.render import RenderSpec, render_clip
-from media.render.renderer import X264_PRESET, measure_integrated_lufs
+from media.render.loudness import measure_integrated_lufs
+from media.render.renderer import X264_PRESET
 from tests.support.mediagen import make_speech_video
 
 CUE_TEXTS = (
