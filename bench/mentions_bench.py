@@ -35,7 +35,7 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-from media.mentions import matching
+from media.mentions import normalise
 from media.mentions.matching import CatalogTerm, TimedSentence, TimedWord, find_mentions, terms_for
 from media.mentions.suggestions import Suggestion, suggest_clips
 
@@ -279,8 +279,8 @@ def en_product_words(rng: random.Random) -> list[str]:
 
 def time_run(sentences: list[TimedSentence], terms: list[CatalogTerm], label: str) -> None:
     """Time matching (cold and warm caches) and suggestions on one transcript; print them."""
-    matching._fold.cache_clear()
-    matching._readings.cache_clear()
+    normalise.fold_char.cache_clear()
+    normalise.pinyin_readings.cache_clear()
     started = time.perf_counter()
     mentions = find_mentions(sentences, terms)
     cold = time.perf_counter() - started

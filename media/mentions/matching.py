@@ -22,19 +22,23 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice, product
 from typing import Literal
 
-from opencc import OpenCC
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
+
+from media.mentions.normalise import (
+    WIDE_CHARS,
+    is_wordlike,
+    normalise,
+    normalise_with_offsets,
+    pinyin_readings,
+)
 
 MatchKind = Literal["exact", "pinyin", "fuzzy"]
 
@@ -48,15 +52,7 @@ _MAX_READINGS = 3
 _MAX_VARIANTS = 16
 _ANCHOR_SCORE = 70.0
 _ANCHOR_WORDS = 2
-_to_simplified = OpenCC("t2s")
-# Scripts written without spaces (CJK, kana, Hangul, Yi): each character is a word of its own.
-_WIDE_CHARS = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U00020000-\U0003fffd"
-)
-_WIDE = re.compile(f"[{_WIDE_CHARS}]")
-_NARROW_RUN = re.compile(f"[^{_SEPARATOR}{_WIDE_CHARS}]+")
+_NARROW_RUN = re.compile(f"[^{_SEPARATOR}{WIDE_CHARS}]+")
 
 
 @dataclass(frozen=True)
@@ -104,18 +100,6 @@ class Mention:
     kind: MatchKind
 
 
-@dataclass(frozen=True)
-class NormalisedText:
-    """Normalised characters of a text, each with the offset of the character it came from.
-
-    ``breaks[i]`` tells whether a dropped separator (space, punctuation) stood before ``text[i]``.
-    """
-
-    text: str
-    offsets: tuple[int, ...]
-    breaks: tuple[bool, ...]
-
-
 def terms_for(item_id: int, names: Iterable[str]) -> tuple[CatalogTerm, ...]:
     """Build one term per distinct name or alias of an item, skipping empty and repeated ones."""
     seen: set[str] = set()
@@ -126,30 +110,6 @@ def terms_for(item_id: int, names: Iterable[str]) -> tuple[CatalogTerm, ...]:
             seen.add(key)
             terms.append(CatalogTerm(item_id, name.strip()))
     return tuple(terms)
-
-
-def normalise(text: str) -> str:
-    """Return ``text`` as it is matched: NFKC, case-folded, Simplified, letters and digits only."""
-    return normalise_with_offsets(text).text
-
-
-def normalise_with_offsets(text: str) -> NormalisedText:
-    """Normalise ``text`` like ``normalise`` and map every kept character back to its offset."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    breaks: list[bool] = []
-    pending = False
-    for offset, char in enumerate(text):
-        folded = _fold(char)
-        if folded is None:
-            pending = True
-            continue
-        for out in folded:
-            chars.append(out)
-            offsets.append(offset)
-            breaks.append(pending)
-            pending = False
-    return NormalisedText("".join(chars), tuple(offsets), tuple(breaks))
 
 
 def find_mentions(
@@ -173,33 +133,6 @@ def find_mentions(
     return [transcript.mention(c) for c in _resolve(transcript, candidates)]
 
 
-@lru_cache(maxsize=65536)
-def _fold(char: str) -> str | None:
-    """Normalise one character: the kept text, "" for a combining mark, None for a separator."""
-    kept: list[str] = []
-    for out in unicodedata.normalize("NFKC", char).casefold():
-        if unicodedata.category(out)[0] in "LN":
-            simplified = _to_simplified.convert(out) if ord(out) >= 0x2E80 else out
-            kept.append(simplified if len(simplified) == 1 else out)
-    if kept or unicodedata.category(char)[0] == "M":
-        return "".join(kept)
-    return None
-
-
-@lru_cache(maxsize=65536)
-def _readings(char: str) -> tuple[str, ...]:
-    """Toneless pinyin readings of a Chinese character, most common first; () for others."""
-    if ord(char) < 0x2E80:
-        return ()
-    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda _: [[]])[0]
-    return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))
-
-
-def _is_wordlike(char: str) -> bool:
-    """Tell whether a character belongs to a spaced (non-CJK) word."""
-    return char.isalnum() and not _WIDE.match(char)
-
-
 def _unique_terms(terms: Iterable[CatalogTerm]) -> list[CatalogTerm]:
     """Drop repeated terms, keeping a deterministic order."""
     return sorted(set(terms), key=lambda term: (term.item_id, term.text))
@@ -220,11 +153,11 @@ class _PreparedTerm:
         normalised = normalise_with_offsets(term.text)
         norm = normalised.text
         # A character without a reading stands for itself, marked so it is never coded.
-        readings = [_readings(char)[:_MAX_READINGS] or (_RAW + char,) for char in norm]
-        chinese = sum(1 for char in norm if _readings(char))
+        readings = [pinyin_readings(char)[:_MAX_READINGS] or (_RAW + char,) for char in norm]
+        chinese = sum(1 for char in norm if pinyin_readings(char))
         variants = tuple(islice(product(*readings), _MAX_VARIANTS))
         letters = sum(1 for char in norm if char.isalpha())
-        is_latin = bool(norm) and all(_is_wordlike(c) for c in norm)
+        is_latin = bool(norm) and all(is_wordlike(c) for c in norm)
         words = _split_words(norm, normalised.breaks) if is_latin else ()
         return cls(
             term=term,
@@ -315,7 +248,7 @@ class _Transcript:
         """Tell whether a match may begin or end at ``pos`` (never inside a spaced word)."""
         if pos <= 0 or pos >= len(self.joined) or self.breaks[pos]:
             return True
-        return not (_is_wordlike(self.joined[pos - 1]) and _is_wordlike(self.joined[pos]))
+        return not (is_wordlike(self.joined[pos - 1]) and is_wordlike(self.joined[pos]))
 
     def sentence_at(self, pos: int) -> int:
         """Return the position in ``sentences`` of the sentence holding joined offset ``pos``."""
@@ -388,7 +321,9 @@ def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> I
             codes[syllable] = chr(_SYLLABLE_BASE + len(codes))
         return codes[syllable]
 
-    table = {ord(c): code(_readings(c)[0]) for c in set(transcript.joined) if _readings(c)}
+    table = {
+        ord(c): code(pinyin_readings(c)[0]) for c in set(transcript.joined) if pinyin_readings(c)
+    }
     syllables = transcript.joined.translate(table)
     for prepared in terms:
         found: set[int] = set()
