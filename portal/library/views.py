@@ -31,7 +31,8 @@ MAX_AGE_S = 60
 
 def render_public(template: str, **context: Any) -> str:
     """Render a public template with only what it is given (no session, no CSRF token)."""
-    locale = str(get_locale() or "zh_CN")
+    # Babel's locale prints as zh_Hans_CN; templates compare with the portal's names.
+    locale = "en" if str(get_locale() or "zh_CN").startswith("en") else "zh_CN"
     return current_app.jinja_env.get_template(template).render(current_locale=locale, **context)
 
 
