@@ -5,6 +5,7 @@ from alembic import context
 from flask import current_app
 
 from portal.database import UTCDateTime
+from portal.search.schema import include_in_migrations
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -92,6 +93,9 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    # Full-text objects (FTS5 table, tsvector column) live outside the ORM metadata.
+    conf_args.setdefault("include_name", include_in_migrations)
+    conf_args.setdefault("include_object", include_in_migrations)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

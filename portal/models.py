@@ -36,6 +36,7 @@ from portal.jobs.models import Job
 from portal.library.models import ComplianceOverride
 from portal.organisations.models import Organisation
 from portal.screening.models import Application
+from portal.search.models import SearchDocument, SearchTerm
 from portal.tokens.models import ApiToken
 
 __all__ = [
@@ -69,6 +70,8 @@ __all__ = [
     "QuizChoice",
     "QuizQuestion",
     "Recording",
+    "SearchDocument",
+    "SearchTerm",
     "Sentence",
     "SentenceEdit",
     "Suggestion",

@@ -1,0 +1,1 @@
+"""Search: one index over items, spoken sentences, clips and lessons, Chinese-aware."""
