@@ -129,7 +129,10 @@ def submit_practice(
             field="upload_id",
         )
     title = _("Practice: %(lesson)s — %(name)s", lesson=lesson.title, name=user.name)
-    recording = videos.add_video_from_upload(user, upload_id, title[:200], language)
+    try:
+        recording = videos.add_video_from_upload(user, upload_id, title[:200], language)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, field="upload_id") from exc
     submission = PracticeSubmission(lesson_id=lesson.id, user_id=user.id, recording_id=recording.id)
     db.session.add(submission)
     record_event(user, "practice.submitted", submission, lesson=lesson.id)
