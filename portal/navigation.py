@@ -27,14 +27,12 @@ def navigation_for(user: Any) -> list[NavLink]:
     links = [NavLink(_l("Home"), "home.index"), NavLink(_l("Library"), "library.index")]
     if not user.is_authenticated:
         return links
-    links.append(NavLink(_l("Courses"), "courses.catalog"))
     if user.is_merchant:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
         links.append(NavLink(_l("Recordings"), "recordings.index"))
     if user.is_staff:
         links.append(NavLink(_l("Review"), "review.queue"))
         links.append(NavLink(_l("Practice reviews"), "courses_practice.queue"))
-        links.append(NavLink(_l("Manage courses"), "courses_authoring.index"))
         links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
         links.append(NavLink(_l("Screening"), "screening.queue"))
     if user.is_admin:
