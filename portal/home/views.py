@@ -6,6 +6,9 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from courses.learning import continue_watching
+from portal.auth.access import acting_user
+
 bp = Blueprint("home", __name__)
 
 
@@ -13,7 +16,8 @@ bp = Blueprint("home", __name__)
 def index() -> ResponseReturnValue:
     """Explain the base to visitors; show signed-in users where to start."""
     org = current_user.org if current_user.is_authenticated else None
-    return render_template("home/index.html", org=org)
+    resume = continue_watching(acting_user()) if current_user.is_authenticated else []
+    return render_template("home/index.html", org=org, continue_items=resume)
 
 
 @bp.get("/healthz")
