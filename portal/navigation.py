@@ -27,6 +27,7 @@ def navigation_for(user: Any) -> list[NavLink]:
     links = [NavLink(_l("Home"), "home.index"), NavLink(_l("Library"), "library.index")]
     if not user.is_authenticated:
         return links
+    links.append(NavLink(_l("Courses"), "courses.catalog"))
     if user.is_merchant:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
         links.append(NavLink(_l("Recordings"), "recordings.index"))
