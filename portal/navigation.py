@@ -33,6 +33,7 @@ def navigation_for(user: Any) -> list[NavLink]:
         links.append(NavLink(_l("Recordings"), "recordings.index"))
     if user.is_staff:
         links.append(NavLink(_l("Review"), "review.queue"))
+        links.append(NavLink(_l("Manage courses"), "courses_authoring.index"))
         links.append(NavLink(_l("Practice reviews"), "courses_practice.queue"))
         links.append(NavLink(_l("Catalogs"), "catalog.staff_index"))
         links.append(NavLink(_l("Screening"), "screening.queue"))

@@ -1,0 +1,1 @@
+"""Course authoring for trainers: courses, modules, lessons, lesson media; publishing."""
