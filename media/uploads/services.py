@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ from portal.organisations.models import Organisation
 CHUNK_BYTES = 1024 * 1024
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1}
 UPLOADER_ROLES = frozenset({Role.STREAMER, Role.TRAINER, Role.ADMIN})
+# C0/C1 controls (NUL is refused by PostgreSQL text) and the bidi controls that make a name
+# display as something else ("clip\u202e4pm.exe" shows as "clipexe.mp4").
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class UploadTooLargeError(ServiceError):
@@ -74,6 +78,11 @@ class Checksum:
 
     algorithm: str
     digest: bytes
+
+
+def clean_filename(name: str) -> str:
+    """Return a client's file name fit to store and show: no control characters, 255 at most."""
+    return _UNSHOWABLE.sub("", name).strip()[:255]
 
 
 def can_upload(user: User) -> bool:
@@ -145,7 +154,7 @@ def create_upload(
         org_id=org_id,
         length=length,
         offset=0,
-        filename=filename[:255],
+        filename=clean_filename(filename),
         filetype=filetype[:255],
         expires_at=_expiry(now),
         created_at=now,

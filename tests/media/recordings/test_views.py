@@ -16,7 +16,7 @@ from media.transcripts.models import Sentence, SentenceEdit
 from media.uploads.models import Upload
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.jobs.models import Job, JobState
+from portal.jobs.models import JobState
 from tests.media.recordings.helpers import (
     count,
     ingest,
@@ -117,29 +117,6 @@ def test_merchant_adds_recording_from_completed_upload(
     assert "Tuesday stream" in listing
     assert "直播 2024.mp4" in listing
     assert "Waiting 0%" in listing
-
-
-def test_merchant_upload_of_text_is_refused_in_place_and_removed(
-    app, client_as, merchant, tmp_path
-):
-    browser = client_as(merchant)
-    upload_id = tus_upload(browser, b"Notes about tonight's stream, not a video.\n" * 50, "x.mp4")
-    part = upload_path(app.config["MEDIA_ROOT"], upload_id)
-    assert part.exists()
-
-    response = browser.post(
-        "/media/recordings/",
-        data={"upload_id": upload_id, "title": "Notes", "language": "en"},
-    )
-
-    assert response.status_code == 200
-    assert "This file is not a video. (The file is text, not a video.)" in response.text
-    assert 'id="recording-form"' in response.text
-    assert count(app, Recording) == 0
-    assert count(app, Job) == 0
-    assert upload_rows(app) == []
-    assert not part.exists()
-    assert recording_files(app) == []
 
 
 @pytest.mark.parametrize(
