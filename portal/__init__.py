@@ -69,6 +69,8 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config_overrides))
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    # The instance folder holds the SQLite files and job scratch even when media live elsewhere.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
