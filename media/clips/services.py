@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from media.clips.aliases import AliasOffer, alias_offers_for
 from media.clips.models import Clip, ClipCue, ClipItem, ClipState, Suggestion
+from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
 from media.transcripts.services import get_transcript, list_sentences
@@ -103,6 +104,7 @@ def create_clip(
     db.session.add(clip)
     record_event(actor, "clip.created", clip, org_id=clip.org_id, recording=recording.id)
     db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
     return clip
 
 
@@ -135,6 +137,7 @@ def update_details(
     clip.links = [ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)]
     record_event(actor, "clip.updated", clip, org_id=clip.org_id)
     db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
 
 def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_ms: int) -> None:
@@ -145,6 +148,7 @@ def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_
     clip.cues = _cues_for(clip, recording_sentences(recording))
     record_event(actor, "clip.range_set", clip, org_id=clip.org_id, start=start_ms, end=end_ms)
     db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
 
 def get_cue_or_404(clip: Clip, cue_id: int) -> ClipCue:
@@ -163,6 +167,7 @@ def edit_cue(clip: Clip, cue: ClipCue, actor: User, *, text: str, is_hidden: boo
     cue.text, cue.is_hidden = cleaned, is_hidden
     record_event(actor, "clip.cue_edited", clip, org_id=clip.org_id, cue=cue.id)
     db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
     return cue
 
 

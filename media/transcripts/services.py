@@ -9,7 +9,7 @@ from media.recordings.models import Recording
 from media.transcription import engine
 from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
 from media.transcripts.sentences import split_sentences
-from media.transcripts.signals import transcript_edited
+from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -55,6 +55,7 @@ def save_transcript(
     if word_rows:
         db.session.execute(insert(Word), word_rows)
     db.session.commit()
+    transcript_saved.send(recording_id=recording.id, org_id=recording.org_id)
     return transcript
 
 

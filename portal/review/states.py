@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from media.clips.models import Clip, ClipState
+from media.clips.signals import clip_changed
 from portal.audit.services import record_event
 from portal.auth.models import Role, User
 from portal.errors import ConflictError
@@ -73,3 +74,4 @@ def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = 
         target=str(target), reason=reason,
     )  # fmt: skip
     db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
