@@ -201,7 +201,10 @@ def test_trainer_reorders_modules_and_lessons_with_up_down(app, staff, make_cour
     staff.post(f"/courses/manage/lessons/{one}/move", data={"direction": "up"})
     staff.post(f"/courses/manage/lessons/{two}/move", data={"direction": "sideways"})
 
-    assert load_course(app, course_id).outline == [("第二单元", []), ("第一单元", ["一", "三", "二"])]
+    assert load_course(app, course_id).outline == [
+        ("第二单元", []),
+        ("第一单元", ["一", "三", "二"]),
+    ]
     with app.app_context():
         positions = db.session.scalars(
             select(Lesson.position).where(Lesson.module_id == first).order_by(Lesson.position)
@@ -224,7 +227,7 @@ def test_outline_form_errors_show_in_place_for_htmx(app, staff, make_course):
         f"/courses/manage/modules/{module_id}/rename", data={"title": "x" * 201}, headers=HTMX
     )
     assert "Field cannot be longer than 200 characters." in renamed.text
-    assert "<details class=\"module-settings\" open>" in renamed.text
+    assert '<details class="module-settings" open>' in renamed.text
     ok = staff.post(
         f"/courses/manage/modules/{module_id}/rename", data={"title": "灯光"}, headers=HTMX
     )
@@ -233,9 +236,7 @@ def test_outline_form_errors_show_in_place_for_htmx(app, staff, make_course):
     assert load_course(app, course_id).outline[0][0] == "灯光"
 
 
-def test_trainer_moves_lesson_to_another_module_of_the_same_course_only(
-    app, staff, make_course
-):
+def test_trainer_moves_lesson_to_another_module_of_the_same_course_only(app, staff, make_course):
     course_id = make_course(lessons=("一", "二"), published=False)
     other_course = make_course("Other", published=False)
     staff.post(f"/courses/manage/{course_id}/modules", data={"title": "第二单元"})
@@ -243,7 +244,9 @@ def test_trainer_moves_lesson_to_another_module_of_the_same_course_only(
     _, second = module_ids(app, course_id)
     (foreign_module,) = module_ids(app, other_course)
 
-    refused = staff.post(f"/courses/manage/lessons/{one}/module", data={"module_id": foreign_module})
+    refused = staff.post(
+        f"/courses/manage/lessons/{one}/module", data={"module_id": foreign_module}
+    )
     assert refused.status_code == 200
     assert "Not a valid choice." in refused.text
     moved = staff.post(f"/courses/manage/lessons/{one}/module", data={"module_id": second})
@@ -379,9 +382,7 @@ def test_lesson_preview_shows_unsaved_notes_and_errors_stay_in_place(app, staff,
         assert db.session.get(Lesson, lesson_id).title == "拍摄与布光"
 
 
-def test_lesson_page_links_quiz_editor_and_learner_preview_when_they_exist(
-    app, staff, make_course
-):
+def test_lesson_page_links_quiz_editor_and_learner_preview_when_they_exist(app, staff, make_course):
     course_id = make_course(published=False)
     lesson_id = lesson_ids(app, course_id)[0]
     page = staff.get(f"/courses/manage/lessons/{lesson_id}").text
