@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "portal.catalog.views:bp",
     "courses.views:bp",
     "courses.practice.views:bp",
+    "courses.certificates.views:bp",
     "courses.authoring.views:bp",
     "courses.quizzes.views:bp",
     "media.uploads.views:bp",

@@ -28,6 +28,7 @@ def navigation_for(user: Any) -> list[NavLink]:
     if not user.is_authenticated:
         return links
     links.append(NavLink(_l("Courses"), "courses.catalog"))
+    links.append(NavLink(_l("My certificates"), "courses_certificates.mine"))
     if user.is_merchant:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
         links.append(NavLink(_l("Recordings"), "recordings.index"))

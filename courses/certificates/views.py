@@ -1,0 +1,85 @@
+"""Certificate pages: mine, one certificate and its PDF, public verify, revoke, course learners."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from courses.certificates import learners, services
+from courses.certificates.forms import RevokeForm
+from courses.certificates.pdf import certificate_pdf
+from courses.models import Certificate
+from portal.auth.access import acting_user, staff_required
+from portal.forms import apply_form_action
+
+bp = Blueprint("courses_certificates", __name__, template_folder="templates")
+
+
+@bp.get("/courses/certificates/")
+@login_required
+def mine() -> ResponseReturnValue:
+    """The signed-in learner's certificates."""
+    return render_template(
+        "certificates/mine.html", certificates=services.list_user_certificates(acting_user())
+    )
+
+
+def _page(certificate: Certificate, form: RevokeForm | None = None) -> ResponseReturnValue:
+    url = services.verify_url(certificate)
+    return render_template(
+        "certificates/certificate.html", certificate=certificate, verify_url=url,
+        qr_svg=services.qr_svg(url, _("QR code of the verify address")),
+        revoke_form=form or RevokeForm(formdata=None),
+    )  # fmt: skip
+
+
+@bp.get("/courses/certificates/<code>")
+@login_required
+def certificate(code: str) -> ResponseReturnValue:
+    """A certificate: name, course, date, code and QR code (its holder and staff only)."""
+    return _page(services.get_certificate_for_viewer_or_404(code, acting_user()))
+
+
+@bp.get("/courses/certificates/<code>.pdf")
+@login_required
+def pdf(code: str) -> ResponseReturnValue:
+    """The certificate as a PDF download."""
+    found = services.get_certificate_for_viewer_or_404(code, acting_user())
+    return Response(
+        certificate_pdf(found),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=beltcast-{found.code}.pdf"},
+    )
+
+
+@bp.post("/courses/certificates/<code>/revoke")
+@staff_required
+def revoke(code: str) -> ResponseReturnValue:
+    """Staff withdraw a certificate with a reason."""
+    found = services.get_certificate_for_viewer_or_404(code, acting_user())
+    form = RevokeForm()
+    if form.validate_on_submit() and apply_form_action(
+        form, lambda: services.revoke_certificate(found, acting_user(), form.reason.data or "")
+    ):
+        flash(_("The certificate was revoked."), "success")
+        return redirect(url_for(".certificate", code=found.code))
+    return _page(found, form)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str) -> ResponseReturnValue:
+    """Public check of a certificate code: valid or revoked, whose, for which course."""
+    found = services.find_certificate(code)
+    if found is None:
+        return render_template("certificates/verify_unknown.html", code=code), 404
+    return render_template("certificates/verify.html", certificate=found)
+
+
+@bp.get("/courses/manage/<int:course_id>/learners", endpoint="learners")
+@staff_required
+def learners_page(course_id: int) -> ResponseReturnValue:
+    """A course's learners: progress, best quiz scores, pending practice, certificates."""
+    report = learners.learners_report(learners.get_course_or_404(course_id))
+    return render_template("certificates/learners.html", report=report)
