@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from typing import TypeVar
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,7 @@ from portal.errors import ServiceError
 from portal.extensions import db
 
 COMPLETE_SHARE = 0.9
+T = TypeVar("T", LessonAttachment, LessonCaption)
 
 
 # Loading with access rules ----------------------------------------------------------------------
@@ -76,24 +77,19 @@ def get_learning_lesson_or_404(user: User, lesson_id: int) -> Lesson:
 
 def get_attachment_or_404(lesson: Lesson, attachment_id: int) -> LessonAttachment:
     """Load one of the lesson's attachments; another lesson's attachment answers 404."""
-    attachment = db.session.get(LessonAttachment, attachment_id)
-    if attachment is None or attachment.lesson_id != lesson.id:
-        abort(404)
-    return attachment
-
-
-def attachment_path(attachment: LessonAttachment) -> Path:
-    """Return where the authoring pages stored the attachment's file."""
-    root = Path(current_app.config["MEDIA_ROOT"]) / "courses" / "attachments"
-    return root / Path(attachment.stored_name).name
+    return _lesson_child_or_404(LessonAttachment, lesson, attachment_id)
 
 
 def get_caption_or_404(lesson: Lesson, caption_id: int) -> LessonCaption:
     """Load one of the lesson's extra caption tracks, else 404."""
-    caption = db.session.get(LessonCaption, caption_id)
-    if caption is None or caption.lesson_id != lesson.id:
+    return _lesson_child_or_404(LessonCaption, lesson, caption_id)
+
+
+def _lesson_child_or_404(model: type[T], lesson: Lesson, row_id: int) -> T:
+    row = db.session.get(model, row_id)
+    if row is None or row.lesson_id != lesson.id:  # type: ignore[attr-defined]
         abort(404)
-    return caption
+    return row
 
 
 def lesson_video(lesson: Lesson) -> Recording | None:

@@ -11,7 +11,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from courses import completion, learning, videos
+from courses import attachments, completion, covers, learning, videos
 from courses.forms import ProgressForm
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
@@ -76,10 +75,8 @@ def _labels() -> dict[str, object]:
 
 @bp.app_template_global()
 def course_cover_url(course: Course) -> str | None:
-    """Return the address of a course's cover image, or None (no cover, or no cover route)."""
-    if not course.cover_name or "courses_authoring.cover" not in current_app.view_functions:
-        return None
-    return url_for("courses_authoring.cover", course_id=course.id, v=course.cover_name[:8])
+    """Return the address of a course's cover image, or None."""
+    return covers.cover_url(course)
 
 
 def _link_if(allowed: bool, endpoint: str, **values: object) -> str | None:
@@ -221,13 +218,9 @@ def attachment(lesson_id: int, attachment_id: int) -> ResponseReturnValue:
     """Download one of the lesson's attachments under its original name."""
     item = learning.get_lesson_or_404(acting_user(), lesson_id)
     row = learning.get_attachment_or_404(item, attachment_id)
-    path = learning.attachment_path(row)
-    if not path.is_file():
+    if not attachments.attachment_path(row.stored_name).is_file():
         abort(404)
-    return send_file(
-        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename,
-        conditional=True, max_age=0,
-    )  # fmt: skip
+    return attachments.send_attachment(row)
 
 
 @bp.post("/lessons/<int:lesson_id>/progress")

@@ -103,7 +103,7 @@
       }).catch(function () { /* offline or leaving: the next post carries the position */ });
     }
 
-    video.addEventListener("playing", function () { started = true; });
+    video.addEventListener("play", function () { started = true; });
     video.addEventListener("pause", send);
     video.addEventListener("ended", send);
     window.setInterval(function () {
