@@ -513,3 +513,17 @@ def test_other_learners_progress_is_their_own(app, client_as, streamer, make_use
     assert _progress(app, streamer, first).position_s == 8.0
     with app.app_context():
         assert db.session.get(User, other.id) is not None
+
+
+def test_lesson_page_shows_the_quiz_and_practice_panels(app, client_as, streamer, make_course):
+    course_id = make_course(quiz_on=(0,), practice_on=(1,))
+    first, second = _lesson_ids(app, course_id)
+    client = client_as(streamer)
+
+    quiz_page = client.get(f"/courses/lessons/{first}")
+    practice_page = client.get(f"/courses/lessons/{second}")
+
+    assert quiz_page.status_code == 200
+    assert f'href="/courses/lessons/{first}/quiz"' in quiz_page.get_data(as_text=True)
+    assert practice_page.status_code == 200
+    assert "录一段 60 秒的翡翠手镯介绍。" in practice_page.get_data(as_text=True)
