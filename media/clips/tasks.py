@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+
 from flask import current_app
+from flask_babel import gettext as _
 
 from media import ffmpeg
 from media.clips.models import Clip, ClipVersion
@@ -15,6 +18,15 @@ from media.render.renderer import RenderError, render_clip
 from portal.extensions import db
 from portal.jobs.runner import JobContext, PermanentJobError
 from portal.organisations.scoping import get_owned_or_404
+
+_DISK_FULL = "No space left on device"
+
+
+def _disk_full_message() -> str:
+    return _(
+        "There is not enough disk space to render the clip. Nothing was changed: ask the base "
+        "staff to free some space, then render again."
+    )
 
 
 def _spec(version: ClipVersion, recording: Recording) -> RenderSpec:
@@ -33,6 +45,15 @@ def _spec(version: ClipVersion, recording: Recording) -> RenderSpec:
     )
 
 
+def _remove_leftovers(version: ClipVersion) -> None:
+    """Remove the temporary files an earlier attempt left when its worker was killed.
+
+    Only the worker holding the job's lease runs this, so no other render writes them now.
+    """
+    for path in clips_dir(version.org_id).glob(f".{version.stored_stem}.*.part.*"):
+        path.unlink(missing_ok=True)
+
+
 def render_version(ctx: JobContext) -> None:
     """Render a clip version's video, poster and WebVTT (safe to run again)."""
     version = get_owned_or_404(ClipVersion, ctx.job.subject_id, ctx.job.org_id)
@@ -40,6 +61,7 @@ def render_version(ctx: JobContext) -> None:
     recording = get_owned_or_404(Recording, clip.recording_id, ctx.job.org_id)
     ctx.step("rendering")
     clips_dir(version.org_id).mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(version)
     config = current_app.config
     try:
         font = (
@@ -49,8 +71,16 @@ def render_version(ctx: JobContext) -> None:
         result = render_clip(
             _spec(version, recording), ffmpeg_bin=ffmpeg_bin, on_progress=ctx.progress, font=font
         )
-    except (RenderError, FontNotFoundError, ValueError) as exc:
-        raise PermanentJobError(str(getattr(exc, "message", exc))) from exc
+    except RenderError as exc:
+        if _DISK_FULL in exc.stderr_tail:
+            raise PermanentJobError(_disk_full_message()) from exc
+        raise PermanentJobError(exc.message) from exc
+    except (FontNotFoundError, ValueError) as exc:
+        raise PermanentJobError(str(exc)) from exc
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise PermanentJobError(_disk_full_message()) from exc
+        raise
     version.duration_s, version.width, version.height = (
         result.duration_s, result.width, result.height,
     )  # fmt: skip
