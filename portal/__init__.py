@@ -50,6 +50,7 @@ BLUEPRINTS = (
     "portal.review.views:bp",
     "portal.library.views:bp",
     "portal.screening.views:bp",
+    "portal.search.views:bp",
 )
 
 CLI_GROUPS = (
@@ -57,6 +58,7 @@ CLI_GROUPS = (
     "portal.jobs.worker:worker_command",
     "media.recordings.cli:media_cli",
     "media.clips.cli:clips_cli",
+    "portal.search.cli:search_cli",
 )
 
 
