@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from media.transcripts.models import Transcript
-from portal import PROJECT_ROOT
 from portal.jobs.models import JobState
 from tests.media.recordings.helpers import (
     count,
@@ -28,81 +24,33 @@ from tests.media.recordings.helpers import (
     sentences_of,
     spoken_words,
 )
+from tests.support.workers import Workers, worker_environment
 
 pytestmark = pytest.mark.slow
 
 LEASE_S = 4
 
 
-def worker_environment(app: Flask, model_dir: Path) -> dict[str, str]:
-    """The settings a worker of the test app needs, and nothing else of ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BELTCAST_")}
-    env.update(
-        FLASK_APP="wsgi",
-        BELTCAST_INSTANCE_PATH=app.instance_path,
-        BELTCAST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        BELTCAST_MEDIA_ROOT=app.config["MEDIA_ROOT"],
-        BELTCAST_WHISPER_MODEL=str(model_dir),
-        BELTCAST_JOB_LEASE_SECONDS=str(LEASE_S),
-        BELTCAST_JOB_SWEEP_SECONDS="1",
-        BELTCAST_QUEUE_NAME=app.config["QUEUE_NAME"],
-        BELTCAST_SECRET_KEY=app.config["SECRET_KEY"],
-        BELTCAST_DEFAULT_LOCALE="en",
-    )
-    if os.environ.get("BELTCAST_REDIS_URL"):
-        env["BELTCAST_REDIS_URL"] = os.environ["BELTCAST_REDIS_URL"]
-    return env
-
-
 @pytest.fixture
-def start_worker(
-    app: Flask, whisper_model_dir: Path, tmp_path: Path
-) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
-    """Start ``flask worker`` processes (each in its own process group); kill them afterwards."""
-    started: list[subprocess.Popen[bytes]] = []
-    env = worker_environment(app, whisper_model_dir)
-
-    def start(name: str) -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "worker"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-
-def logs(tmp_path: Path) -> str:
-    return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in tmp_path.glob("*.log"))
-
-
-def wait_for(condition: Callable[[], bool], timeout_s: float, what: str, tmp_path: Path) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{logs(tmp_path)}"
-        time.sleep(0.1)
+def workers(app: Flask, whisper_model_dir: Path, tmp_path: Path) -> Iterator[Workers]:
+    """Real ``flask worker`` processes with the prepared model; killed afterwards."""
+    pool = Workers(worker_environment(app, whisper_model_dir, lease_s=LEASE_S), tmp_path)
+    yield pool
+    pool.stop_all()
 
 
 def test_killed_worker_job_is_finished_once_by_another_worker(
-    app, merchant_org, long_speech_video, start_worker, tmp_path
+    app, merchant_org, long_speech_video, workers
 ):
-    first = start_worker("worker-1")
+    first = workers.start("worker-1")
     recording_id = ingest(app, merchant_org, long_speech_video)  # delivered through Huey
     job_id = load_job(app, recording_id).id
 
     def transcribing() -> bool:
-        assert first.poll() is None, f"worker 1 stopped\n{logs(tmp_path)}"
+        assert first.poll() is None, f"worker 1 stopped\n{workers.logs()}"
         return load_job(app, recording_id).step == "transcribing"
 
-    wait_for(transcribing, 90, "worker 1 to start transcribing", tmp_path)
+    workers.wait_for(transcribing, 90, "worker 1 to start transcribing")
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
 
@@ -112,14 +60,14 @@ def test_killed_worker_job_is_finished_once_by_another_worker(
     assert job_temp_leftovers(app), "the killed attempt left its audio behind"
     assert count(app, Transcript) == 0
 
-    second = start_worker("worker-2")
+    second = workers.start("worker-2")
 
     def succeeded() -> bool:
         state = load_job(app, recording_id).state
-        assert state in (JobState.RUNNING, JobState.QUEUED, JobState.SUCCEEDED), logs(tmp_path)
+        assert state in (JobState.RUNNING, JobState.QUEUED, JobState.SUCCEEDED), workers.logs()
         return state == JobState.SUCCEEDED
 
-    wait_for(succeeded, 120, "worker 2 to finish the job", tmp_path)
+    workers.wait_for(succeeded, 120, "worker 2 to finish the job")
 
     job = load_job(app, recording_id)
     assert job.id == job_id
