@@ -79,4 +79,4 @@ def qr_code(url: str) -> segno.QRCode:
 
 def qr_svg(url: str, title: str) -> str:
     """Return the QR code of ``url`` as inline SVG markup (no style attributes: strict CSP)."""
-    return qr_code(url).svg_inline(scale=4, border=2, dark="#145c43", title=title)
+    return qr_code(url).svg_inline(scale=4, border=3, dark="#145c43", title=title)
