@@ -70,12 +70,12 @@ def apply_term_counts(delta: Counter[str], readings: dict[str, str]) -> None:
             )
         )
     if removed:
+        terms = Term.__table__
         db.session.execute(
-            update(Term)
-            .where(Term.term == bindparam("t"))
-            .values(doc_count=Term.doc_count + bindparam("d")),
+            update(terms)
+            .where(terms.c.term == bindparam("t"))
+            .values(doc_count=terms.c.doc_count + bindparam("d")),
             [{"t": t, "d": delta[t]} for t in removed],
-            execution_options={"synchronize_session": False},
         )
         db.session.execute(delete(Term).where(Term.doc_count <= 0))
 
@@ -125,10 +125,9 @@ def _write(inserts: list[dict[str, Any]], updates: list[dict[str, Any]], gone: l
         db.session.execute(delete(D).where(D.id.in_(chunk)))
     if updates:
         values = {name: bindparam(name) for name in updates[0] if name != "row_id"}
+        documents = D.__table__
         db.session.execute(
-            update(D).where(D.id == bindparam("row_id")).values(values),
-            updates,
-            execution_options={"synchronize_session": False},
+            update(documents).where(documents.c.id == bindparam("row_id")).values(values), updates
         )
     for chunk in _chunks(inserts, BATCH):
         db.session.execute(insert(D), chunk)
