@@ -5,10 +5,12 @@ desktop and on a phone. Screenshots are kept under /tmp/shots.
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from courses import videos
@@ -175,3 +177,32 @@ def test_trainer_comments_at_player_time_and_passes_practice(
     _shoot(learner, f"{name}-verify")
     assert learner.console_errors == []
     learner.context.close()
+
+
+def test_streamer_uploads_practice_from_the_lesson_page_on_a_phone(
+    app, live_server, browser, make_course, streamer, practice_video
+):
+    course_id = make_course(lessons=("讲解一件翡翠",), practice_on=(0,))
+    with app.app_context():
+        lesson_id = db.session.get(Course, course_id).modules[0].lessons[0].id
+        db.session.add(Enrolment(user_id=streamer.id, course_id=course_id))
+        db.session.commit()
+    page = _sign_in(browser, live_server, streamer, PHONE)
+    page.goto(f"{live_server}/courses/lessons/{lesson_id}")
+    panel = page.locator("#practice-panel")
+    assert "录一段 60 秒的翡翠手镯介绍。" in panel.inner_text()
+    page.set_input_files("#practice_upload_id-file", str(practice_video))
+    expect(page.locator("#practice_upload_id")).to_have_value(re.compile(r"^[0-9a-f]{32}$"))
+    page.select_option("#practice_language", "en")
+    _shoot(page, "phone-lesson-panel")
+    panel.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/courses/practice/*")
+    assert page.locator("#practice-status").is_visible()
+    assert "Practice video sent" in page.inner_text("main")
+    _shoot(page, "phone-processing")
+    assert page.console_errors == []
+    with app.app_context():
+        submission = db.session.scalar(select(PracticeSubmission))
+        assert submission.recording_id is not None
+        assert submission.user_id == streamer.id
+    page.context.close()
