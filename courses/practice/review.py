@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +25,6 @@ from courses.models import (
     PracticeState,
     PracticeSubmission,
 )
-from media.transcripts.models import Sentence
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.comments import services as comments
@@ -34,7 +34,10 @@ from portal.compliance.services import active_terms
 from portal.database import utcnow
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
-from portal.jobs.models import Job
+
+if TYPE_CHECKING:
+    from media.transcripts.models import Sentence
+    from portal.jobs.models import Job
 
 RUBRIC_LABELS = {
     "lighting": _l("Lighting"),
