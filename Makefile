@@ -6,7 +6,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 INSTALLED := $(VENV)/.installed
 MO := portal/translations/zh_Hans_CN/LC_MESSAGES/messages.mo
 # Debian packages the tests need beyond PyPI (browser, speech synthesis, CJK font, ffmpeg).
-TEST_DEBS := chromium espeak-ng fonts-noto-cjk ffmpeg
+TEST_DEBS := chromium espeak-ng fonts-noto-cjk fonts-wqy-zenhei ffmpeg
 HTMX_VERSION := 2.0.11
 TUS_VERSION := 4.3.1
 # axe-core is only injected by the browser tests (never served to users).
