@@ -7,6 +7,7 @@ from itertools import chain
 
 from sqlalchemy import select
 
+from courses.demo import load_demo_course
 from portal.auth.models import Role
 from portal.auth.services import create_user, find_user_by_email
 from portal.catalog.models import Category
@@ -116,7 +117,7 @@ def _ensure_items() -> Iterator[str]:
 def load_demo_data() -> Iterator[str]:
     """Create whatever part of the demo base is missing; yield a line per change."""
     changed = False
-    for line in chain(_ensure_orgs(), _ensure_users(), _ensure_items()):
+    for line in chain(_ensure_orgs(), _ensure_users(), _ensure_items(), load_demo_course()):
         changed = True
         yield line
     if not changed:
