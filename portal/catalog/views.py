@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from portal.auth.access import acting_user, current_org_id, merchant_required, staff_required
 from portal.catalog import certificates, csv_io, services
@@ -77,6 +78,8 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
         return None
     actor, org_id = acting_user(), current_org_id()
     media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.cert_image.data, None
+    if not isinstance(upload, FileStorage):  # ItemForm(obj=item) holds the stored file's name
+        upload = None
     try:
         # The image first: an unreadable file must leave the item unsaved.
         if upload:

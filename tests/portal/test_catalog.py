@@ -285,6 +285,24 @@ def test_merchant_replacing_certificate_removes_old_file(app, browser, merchant_
     assert stored.name == fetch(app, Item, Item.id == item.id).cert_image
 
 
+def test_merchant_editing_item_without_new_certificate_keeps_the_old_one(
+    app, browser, merchant_org
+):
+    data = _item_form() | {"cert_image": (io.BytesIO(png_bytes()), "c.png")}
+    created = browser.post("/catalog/items/new", data=data, content_type="multipart/form-data")
+    before = fetch(app, Item, Item.sku == data["sku"]).cert_image
+    edit = _item_form() | {"name": "改过的名字", "cert_image": (io.BytesIO(b""), "")}
+
+    response = browser.post(
+        f"{created.headers['Location']}/edit", data=edit, content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 302
+    item = fetch(app, Item, Item.sku == data["sku"])
+    assert (item.name, item.cert_image) == ("改过的名字", before)
+    assert [p.name for p in _cert_files(app, merchant_org.id)] == [before]
+
+
 def test_merchant_uploading_text_renamed_png_sees_error_and_nothing_is_stored(
     app, browser, merchant_org
 ):
