@@ -248,6 +248,9 @@ def _question(position: int, spec: Question) -> QuizQuestion:
     if kind == QuestionKind.TRUE_FALSE:
         is_true = rows[0][0] == "对"
         rows = (("对", is_true), ("错", not is_true))
+    else:  # the content lists the right answer first; learners should not see it there
+        turn = len(prompt) % len(rows)
+        rows = rows[turn:] + rows[:turn]
     choices = [
         QuizChoice(position=index, text=text, is_correct=correct)
         for index, (text, correct) in enumerate(rows)
