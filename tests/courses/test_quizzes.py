@@ -491,3 +491,14 @@ def test_streamer_passing_the_last_quiz_enrols_completes_and_gets_a_certificate(
         assert db.session.scalars(select(Enrolment)).one().completed_at is not None
         certificate = db.session.scalars(select(Certificate)).one()
         assert certificate.user_id == streamer.id
+
+
+def test_lesson_page_shows_the_quiz_panel_and_an_empty_quiz_says_so(app, learner, ids, staff):
+    page = learner.get(f"/courses/lessons/{ids.lesson_id}").text
+    assert 'id="quiz-panel"' in page
+    assert f'href="/courses/lessons/{ids.lesson_id}/quiz"' in page
+    for question_id in (ids.single, ids.multiple):
+        staff.post(f"/courses/manage/quizzes/questions/{question_id}/delete")
+    page = learner.get(f"/courses/lessons/{ids.lesson_id}").text
+    assert "This quiz has no questions yet." in page
+    assert f'href="/courses/lessons/{ids.lesson_id}/quiz"' not in page
