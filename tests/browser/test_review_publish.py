@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import version_file
-from media.recordings.models import Recording
-from media.recordings.services import source_path
+from media.clips.models import Clip, ClipState
 from portal.auth.models import Role
 from portal.catalog.models import Category
-from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
-from tests.support.mediagen import make_test_video, run_ffmpeg
+from tests.support.clipdata import add_clip_with_media
+from tests.support.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,47 +34,15 @@ OVERRIDE = "商家在直播间内口播回复，不是站外引流"
 
 def _clip_with_media(app, org, item) -> int:
     """A clip in review with one rendered version whose files really exist."""
-    with app.app_context():
-        recording = Recording(org_id=org.id, title="周五直播", stored_name="x.mp4")
-        db.session.add(recording)
-        db.session.flush()
-        texts = ("这款满绿手镯种水很好", "有 NGTC 证书", CONTACT_LINE)
-        clip = Clip(
-            org_id=org.id, recording_id=recording.id, title=TITLE, description="讲解种水和颜色",
-            start_ms=0, end_ms=4000, state=ClipState.IN_REVIEW,
-            links=[ClipItem(item_id=item.id, position=0)],
-            cues=[ClipCue(sentence_position=n, start_ms=n * 1300, end_ms=n * 1300 + 1200,
-                          text=text) for n, text in enumerate(texts)],
-        )  # fmt: skip
-        db.session.add(clip)
-        db.session.flush()
-        version = ClipVersion(
-            org_id=org.id, clip_id=clip.id, number=1, created_at=utcnow(), profile="original",
-            start_ms=0, end_ms=4000, cues=[], stored_stem=f"journey-{clip.id}", is_ready=True,
-            duration_s=4.0, width=320, height=240,
-        )  # fmt: skip
-        db.session.add(version)
-        db.session.commit()
-        video = make_test_video(version_file(version, "video"), seconds=4.0, size="320x240")
-        run_ffmpeg("-i", str(video), "-frames:v", "1", str(version_file(version, "poster")))
-        source_path(recording).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(video, source_path(recording))  # the editor plays the recording
-        cues = "".join(
-            f"\n00:0{n}.{300 * n % 1000:03d} --> 00:0{n + 1}.000\n{text}\n"
-            for n, text in enumerate(texts)
-        )
-        version_file(version, "vtt").write_text("WEBVTT\n" + cues, encoding="utf-8")
-        return clip.id
+    texts = ("这款满绿手镯种水很好", "有 NGTC 证书", CONTACT_LINE)
+    return add_clip_with_media(
+        app, org.id, [item.id], title=TITLE, texts=texts, description="讲解种水和颜色"
+    )
 
 
 def _sign_in(browser, live_server, user, viewport=DESKTOP):
     page = open_page(browser, viewport, timeout_ms=15_000)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", user.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
-    return page
+    return sign_in(page, live_server, user.email, TEST_PASSWORD)
 
 
 def _shoot(page, tmp_path: Path, name: str, *, keep: bool = False) -> Path:

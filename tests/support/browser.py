@@ -83,12 +83,15 @@ def browser(playwright_driver: Any) -> Iterator[Any]:
     chromium.close()
 
 
-def open_page(browser: Any, viewport: dict[str, int], timeout_ms: int = 10_000) -> Any:
+def open_page(
+    browser: Any, viewport: dict[str, int], timeout_ms: int = 10_000, locale: str | None = None
+) -> Any:
     """Open a page in a new context; its ``console_errors`` collects console and page errors.
 
-    Close it with ``page.context.close()``.
+    ``locale`` is the browser's own language (native controls, Accept-Language). Close the page
+    with ``page.context.close()``.
     """
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, locale=locale)
     context.set_default_timeout(timeout_ms)
     page = context.new_page()
     page.console_errors = []
