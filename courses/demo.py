@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from courses import videos
+from courses.covers import store_cover
 from courses.models import (
     Course,
     CourseLevel,
@@ -49,6 +50,8 @@ VIDEO_SIZE, VIDEO_FPS = "640x360", 15
 MIN_VIDEO_S, MAX_VIDEO_S, TONE_VIDEO_S = 20.0, 40.0, 24.0
 VIDEO_VERSION = "3"  # bump to make cached videos again after changing how they are drawn
 TOOL_TIMEOUT_S = 180
+FOOTER = "Beltcast 直播基地 · 新主播培训"
+COVER_LINE = "6 节课 · 布光 收音 构图 讲解 剪辑 合规"
 VOICES = ("cmn-latn-pinyin", "cmn")  # espeak-ng Mandarin voices, best first
 
 COURSE_DESCRIPTION = """\
@@ -338,31 +341,62 @@ def _speak(text: str, wav: Path) -> float | None:
         return audio.getnframes() / audio.getframerate()
 
 
-def _title_filters(number: int, spec: DemoLesson, font: Path, work: Path) -> str:
-    """The drawtext chain of the title card (texts read from files: no escaping of Chinese)."""
-    texts = {"course": COURSE_TITLE, "number": f"第 {number} 课", "title": spec.title,
-             "footer": "Beltcast 直播基地 · 新主播培训"}  # fmt: skip
-    layout = {
-        "course": "fontsize=22:x=(w-text_w)/2:y=44",
-        "number": "fontsize=30:x=(w-text_w)/2:y=h/2-70",
-        "title": "fontsize=56:x=(w-text_w)/2:y=h/2-20",
-        "footer": "fontsize=18:x=(w-text_w)/2:y=h-44",
+# A title card: per text, (the text, its drawtext size and position).
+Card = dict[str, tuple[str, str]]
+
+
+def _lesson_card(number: int, spec: DemoLesson) -> Card:
+    return {
+        "course": (COURSE_TITLE, "fontsize=22:x=(w-text_w)/2:y=44"),
+        "number": (f"第 {number} 课", "fontsize=30:x=(w-text_w)/2:y=h/2-70"),
+        "title": (spec.title, "fontsize=56:x=(w-text_w)/2:y=h/2-20"),
+        "footer": (FOOTER, "fontsize=18:x=(w-text_w)/2:y=h-44"),
     }
+
+
+def _cover_card() -> Card:
+    return {
+        "title": (COURSE_TITLE, "fontsize=96:x=(w-text_w)/2:y=h/2-110"),
+        "lessons": (COVER_LINE, "fontsize=40:x=(w-text_w)/2:y=h/2+40"),
+        "footer": (FOOTER, "fontsize=30:x=(w-text_w)/2:y=h-80"),
+    }
+
+
+def _card_filters(card: Card, font: Path, work: Path) -> str:
+    """The drawtext chain of a title card (texts read from files: no escaping of Chinese)."""
     chain = ["drawbox=x=0:y=0:w=iw:h=ih:color=black@0.6:t=fill"]
-    for key, text in texts.items():
+    for key, (text, layout) in card.items():
         (work / f"{key}.txt").write_text(text, encoding="utf-8")
         source = _filter_path(work / f"{key}.txt")
         chain.append(
-            f"drawtext=fontfile={_filter_path(font)}:textfile={source}:"
-            f"fontcolor=white:{layout[key]}"
+            f"drawtext=fontfile={_filter_path(font)}:textfile={source}:fontcolor=white:{layout}"
         )
     return ",".join(chain)
 
 
+def _tools() -> tuple[str, Path]:
+    """Return the ffmpeg binary and the CJK font file."""
+    font = find_subtitle_font(current_app.config["SUBTITLE_FONT"] or None).font_file
+    return find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None), font
+
+
+def _ffmpeg(ffmpeg_bin: str, *args: str) -> None:
+    """Run ffmpeg quietly (no shell, no stdin, a timeout); raise if it fails."""
+    subprocess.run([ffmpeg_bin, "-nostdin", "-hide_banner", "-loglevel", "error", *args],
+                   check=True, capture_output=True, timeout=TOOL_TIMEOUT_S)  # fmt: skip
+
+
+def _keep(made: Path, dest: Path) -> None:
+    """Move a finished file into the cache (another process may make the same one at once)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+    shutil.move(made, temporary)
+    temporary.replace(dest)
+
+
 def make_lesson_video(number: int, spec: DemoLesson, dest: Path) -> bool:
     """Render the lesson's video into ``dest``; return whether it has speech (else a tone)."""
-    font = find_subtitle_font(current_app.config["SUBTITLE_FONT"] or None).font_file
-    ffmpeg_bin = find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None)
+    ffmpeg_bin, font = _tools()
     with tempfile.TemporaryDirectory(prefix="beltcast-demo-") as folder:
         work = Path(folder)
         speech_s = _speak(spec.script, work / "speech.wav")
@@ -376,23 +410,28 @@ def make_lesson_video(number: int, spec: DemoLesson, dest: Path) -> bool:
             audio = "[0:a]apad[a]"
         video = (
             f"testsrc2=size={VIDEO_SIZE}:rate={VIDEO_FPS}:duration={seconds},"
-            f"{_title_filters(number, spec, font, work)}[v]"
+            f"{_card_filters(_lesson_card(number, spec), font, work)}[v]"
         )
-        partial = work / "video.mp4"
-        subprocess.run(
-            [ffmpeg_bin, "-nostdin", "-hide_banner", "-loglevel", "error", *inputs,
-             "-filter_complex", f"{video};{audio}", "-map", "[v]", "-map", "[a]",
-             "-t", f"{seconds:.2f}", "-c:v", "libx264", "-preset", "veryfast", "-crf", "30",
-             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart",
-             f"file:{partial}"],
-            check=True, capture_output=True, timeout=TOOL_TIMEOUT_S,
+        _ffmpeg(
+            ffmpeg_bin, *inputs, "-filter_complex", f"{video};{audio}",
+            "-map", "[v]", "-map", "[a]", "-t", f"{seconds:.2f}",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", f"file:{work / 'video.mp4'}",
         )  # fmt: skip
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        # Another process may make the same video at the same time: each renames its own copy.
-        temporary = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
-        shutil.move(partial, temporary)
-        temporary.replace(dest)
+        _keep(work / "video.mp4", dest)
     return speech_s is not None
+
+
+def make_cover(dest: Path) -> None:
+    """Draw the course cover (1280 x 720 JPEG) into ``dest``."""
+    ffmpeg_bin, font = _tools()
+    with tempfile.TemporaryDirectory(prefix="beltcast-demo-") as folder:
+        work = Path(folder)
+        card = _card_filters(_cover_card(), font, work)
+        picture = f"testsrc2=size=1280x720:rate=1:duration=1,{card}[v]"
+        _ffmpeg(ffmpeg_bin, "-filter_complex", picture, "-map", "[v]", "-frames:v", "1",
+                "-q:v", "3", f"file:{work / 'cover.jpg'}")  # fmt: skip
+        _keep(work / "cover.jpg", dest)
 
 
 def _cached_video(number: int, spec: DemoLesson) -> tuple[Path, str]:
@@ -434,9 +473,26 @@ def _ensure_videos(course: Course) -> Iterator[str]:
         yield f"lesson video {number} {lesson.title} added ({how}), transcription queued"
 
 
+def _ensure_cover(course: Course) -> Iterator[str]:
+    if course.cover_name:
+        return
+    path = demo_video_cache() / f"cover-{VIDEO_VERSION}.jpg"
+    try:
+        if not path.is_file():
+            make_cover(path)
+        with path.open("rb") as stream:
+            course.cover_name = store_cover(stream, current_app.config["MAX_IMAGE_BYTES"])
+    except (OSError, subprocess.SubprocessError, FontNotFoundError, ServiceError) as exc:
+        yield f"course cover not made: {exc}"
+        return
+    db.session.commit()
+    yield "course cover added"
+
+
 def load_demo_course() -> Iterator[str]:
-    """Create the demo course and whatever lesson video is missing; yield a line per change."""
+    """Create the demo course and whatever cover or video is missing; yield a line per change."""
     yield from _ensure_course()
     course = find_demo_course()
     if course is not None:
+        yield from _ensure_cover(course)
         yield from _ensure_videos(course)

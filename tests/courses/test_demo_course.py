@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courses import demo
+from courses.covers import cover_path
 from courses.models import Course, CourseStatus, Lesson, QuestionKind, Quiz, QuizAttempt
 from media.recordings.models import Recording
 from media.recordings.services import source_path
@@ -71,6 +72,8 @@ def test_operator_demo_data_builds_the_starter_course_once(app, runner, loaded):
         practice = [lesson.title for lesson in lessons if lesson.has_practice]
         assert practice == ["讲解一件翡翠"]
         assert "60 秒" in lessons[3].practice_prompt
+        assert course.cover_name
+        assert cover_path(course.cover_name).is_file()
         counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
                   for model in (Course, Lesson, Quiz, Recording, Job)}  # fmt: skip
 
