@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from portal.jobs.presenters import job_view, state_label, step_label
+from portal.jobs.presenters import job_view, kind_label, state_label, step_label, subject_label
 
 
 def money(cents: int | None) -> str:
@@ -61,5 +61,7 @@ def install_filters(app: Flask) -> None:
         org_status_label=org_status_label,
         job_view=job_view,
         job_step_label=step_label,
+        job_kind_label=kind_label,
+        job_subject_label=subject_label,
         job_state_label=state_label,
     )

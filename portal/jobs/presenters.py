@@ -22,6 +22,14 @@ STEPS: dict[str, tuple[str, ...]] = {
     "clip.render": ("rendering",),
 }
 
+KIND_LABELS = {
+    "recording.transcribe": _l("Transcribe a recording"),
+    "recording.mentions": _l("Find items in a recording"),
+    "clip.render": _l("Render a clip"),
+}
+
+SUBJECT_LABELS = {"recording": _l("Recording"), "clip": _l("Clip")}
+
 STEP_LABELS = {
     "probing": _l("Checking the file"),
     "extracting_audio": _l("Extracting audio"),
@@ -70,6 +78,16 @@ DONE_MESSAGES = {
 def state_label(state: str) -> str:
     """Return the translated name of a job state."""
     return str(STATE_LABELS.get(JobState(state), state))
+
+
+def kind_label(kind: str) -> str:
+    """Return the translated name of a job kind (the kind itself when unknown)."""
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def subject_label(subject_type: str, subject_id: int) -> str:
+    """Name what a job works on, e.g. ``直播录像 #7``."""
+    return f"{SUBJECT_LABELS.get(subject_type.lower(), subject_type)} #{subject_id}"
 
 
 def step_label(step: str) -> str:
