@@ -92,6 +92,13 @@ def _handle_service(exc: ServiceError) -> ResponseReturnValue:
     return render_error(exc.status_code, exc.message)
 
 
+def _handle_missing_file(exc: FileNotFoundError) -> ResponseReturnValue:
+    # A media file the database still names is gone (deleted by hand, volume not mounted).
+    db.session.rollback()
+    log.warning("missing file: %s", exc.filename)
+    return render_error(404)
+
+
 def _handle_500(exc: Exception) -> ResponseReturnValue:
     db.session.rollback()
     log.exception("unhandled error", exc_info=exc)
@@ -103,4 +110,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(ServiceError, _handle_service)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(FileNotFoundError, _handle_missing_file)
     app.register_error_handler(500, _handle_500)

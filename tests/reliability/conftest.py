@@ -15,7 +15,11 @@ from media.transcription.model import prepare_packaged_model
 from portal.auth import passwords
 from portal.jobs.queue import queue_of
 from tests.conftest import TEST_PASSWORD
+from tests.portal import test_tenancy
 from tests.support.workers import Workers, worker_environment
+
+# The tenancy walker's fixture: organisation A's objects (ids by kind) and B's merchant.
+world = test_tenancy.world
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
+from werkzeug.routing import AnyConverter
 
 from media.clips.models import Clip, ClipCue, ClipVersion
 from media.clips.rendering import RENDER_JOB, clips_dir
@@ -18,7 +19,10 @@ from media.recordings.models import Recording
 from media.recordings.services import recordings_dir
 from portal.extensions import db
 from portal.jobs.models import Job
+from tests.portal.helpers import url_for_rule
+from tests.portal.test_tenancy import ID_KINDS
 
+STRING_ARGUMENTS = {"token": "not-a-token", "upload_id": "0" * 32, "filename": "css/app.css"}
 RENDER_FORM = {"profile": "vertical", "fill": "blur", "burn_subtitles": "y", "poster_at_s": "1"}
 
 
@@ -110,3 +114,25 @@ def sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+def walk_routes(app: Flask, ids: dict[str, int]) -> Any:
+    """Yield ("endpoint METHOD", method, url) for every route outside the courses.
+
+    Integer arguments name organisation A's objects (``ids`` by kind, as the tenancy walker
+    names them); routes without GET or POST are walked with HEAD or OPTIONS.
+    """
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("courses"):
+            continue
+        values = {
+            name: ids[ID_KINDS[name]] if name in ID_KINDS else STRING_ARGUMENTS[name]
+            for name in rule.arguments
+            if not isinstance(rule._converters[name], AnyConverter)
+        }
+        url = url_for_rule(app, rule, values)
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if not methods:
+            methods = ["HEAD"] if "HEAD" in rule.methods else ["OPTIONS"]
+        for method in methods:
+            yield f"{rule.endpoint} {method}", method, url

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from werkzeug.routing import AnyConverter
 
 from media.clips.models import Clip
 from media.recordings.models import Recording
@@ -21,15 +20,12 @@ from portal.auth.models import Role, User
 from portal.catalog.models import Item
 from portal.organisations.models import Organisation, OrgStatus
 from portal.tokens.models import ApiToken
-from tests.portal import test_tenancy
-from tests.portal.helpers import count_rows, fetch, png_bytes, url_for_rule
-
-ID_KINDS = test_tenancy.ID_KINDS
-world = test_tenancy.world  # the fixture: organisation A's objects, B's merchant
+from tests.portal.helpers import count_rows, fetch, png_bytes
+from tests.portal.test_tenancy import ID_KINDS
+from tests.reliability.helpers import walk_routes
 
 LOGIN = "login"  # a redirect to the sign-in page
 WHO = ("anonymous", "streamer", "trainer")
-STRING_ARGUMENTS = {"token": "not-a-token", "upload_id": "0" * 32, "filename": "css/app.css"}
 
 # "endpoint METHOD" -> the answer for (anonymous, streamer, trainer), posting no data.
 ROUTES: dict[str, tuple[int | str, int, int]] = {
@@ -154,24 +150,6 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
 }
 
 
-def _walk(app, ids):
-    """Yield ("endpoint METHOD", method, url) for every route outside the courses."""
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("courses"):
-            continue
-        values = {
-            name: ids[ID_KINDS[name]] if name in ID_KINDS else STRING_ARGUMENTS[name]
-            for name in rule.arguments
-            if not isinstance(rule._converters[name], AnyConverter)
-        }
-        url = url_for_rule(app, rule, values)
-        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
-        if not methods:
-            methods = ["HEAD"] if "HEAD" in rule.methods else ["OPTIONS"]
-        for method in methods:
-            yield f"{rule.endpoint} {method}", method, url
-
-
 def _answer(response) -> int | str:
     location = response.headers.get("Location", "")
     if response.status_code == 302 and location.startswith("/auth/login"):
@@ -180,7 +158,9 @@ def _answer(response) -> int | str:
 
 
 def test_every_route_is_in_the_access_table(app):
-    walked = {key for key, _method, _url in _walk(app, dict.fromkeys(set(ID_KINDS.values()), 1))}
+    walked = {
+        key for key, _method, _url in walk_routes(app, dict.fromkeys(set(ID_KINDS.values()), 1))
+    }
 
     assert walked == set(ROUTES), "a route was added or removed: list it in ROUTES with answers"
 
@@ -190,7 +170,7 @@ def test_user_gets_the_expected_answer_on_every_route(app, world, client_as, mak
     column = WHO.index(who)
     wrong = {}
 
-    for key, method, url in _walk(app, world["ids"]):
+    for key, method, url in walk_routes(app, world["ids"]):
         browser = app.test_client() if who == "anonymous" else client_as(make_user(Role(who)))
         headers = {"Tus-Resumable": "1.0.0"} if key.startswith("uploads.") else {}
         got = _answer(browser.open(url, method=method, headers=headers))

@@ -336,3 +336,11 @@ def test_failed_logins_are_counted_across_two_web_processes_on_redis(two_web_pro
     assert codes[10:] == [429] * 10
     assert Browser().login(second, user.email, TEST_PASSWORD) == 429
     assert Browser().login(first, user.email, TEST_PASSWORD) == 429
+
+
+def test_media_file_missing_from_disk_answers_404_not_500(world):
+    # The row names a.mp4, which is not on disk (deleted by hand, or a volume not mounted).
+    response = world["merchant_a"].get(f"/media/recordings/{world['ids']['recording']}/video")
+
+    assert response.status_code == 404
+    assert 'class="error-page"' in response.text
