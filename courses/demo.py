@@ -6,6 +6,7 @@ under a title card drawn with the CJK font, with Mandarin speech by espeak-ng wh
 (else a quiet sine tone). Videos are made once and cached (``demo_video_cache``); each is added
 with ``courses.videos.add_video_from_file``, which queues its transcription for the worker.
 Loading is idempotent: a second run changes nothing; a run after a failed video fills it in.
+Test apps get the course without videos unless they set ``DEMO_COURSE_VIDEOS`` (``wants_videos``).
 """
 
 from __future__ import annotations
@@ -489,10 +490,20 @@ def _ensure_cover(course: Course) -> Iterator[str]:
     yield "course cover added"
 
 
+def wants_videos() -> bool:
+    """Tell whether to make lesson videos: always, except in test apps unless they ask.
+
+    Many tests load the demo base as a fixture; a video each would queue six transcriptions
+    that their job runs would then work through. ``DEMO_COURSE_VIDEOS=True`` asks for them.
+    """
+    return bool(current_app.config.get("DEMO_COURSE_VIDEOS", not current_app.testing))
+
+
 def load_demo_course() -> Iterator[str]:
     """Create the demo course and whatever cover or video is missing; yield a line per change."""
     yield from _ensure_course()
     course = find_demo_course()
     if course is not None:
         yield from _ensure_cover(course)
-        yield from _ensure_videos(course)
+        if wants_videos():
+            yield from _ensure_videos(course)

@@ -1,7 +1,7 @@
 """The demo starter course: ``flask beltcast demo-data`` builds it once, with videos and quizzes.
 
-Generated lesson videos are cached in the temporary directory for test apps, so only the first
-run on a machine makes them (about 30 s of CPU); later runs copy them.
+Test apps make lesson videos only when asked (``DEMO_COURSE_VIDEOS``); they are cached in the
+temporary directory, so only the first run on a machine makes them (about 30 s of CPU).
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ from tests.portal.helpers import in_english
 from tests.support.mediagen import ffmpeg_binary
 
 LESSON_TITLES = ["拍摄与布光", "收音", "竖屏构图", "讲解一件翡翠", "剪辑与字幕", "合规用语"]
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_COURSE_VIDEOS": True}
 
 
 @pytest.fixture
@@ -165,3 +170,15 @@ def test_without_espeak_the_lesson_video_has_a_tone(app, tmp_path, monkeypatch):
     kinds, duration = _probe(tmp_path / "tone.mp4")
     assert kinds == {"video", "audio"}
     assert duration == pytest.approx(demo.TONE_VIDEO_S, abs=0.5)
+
+
+@pytest.mark.parametrize("app_config", [{}])
+def test_test_apps_get_the_demo_course_without_videos_unless_asked(app, runner, app_config):
+    result = runner.invoke(args=["beltcast", "demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "lesson video" not in result.output
+    with app.app_context():
+        _course_row, lessons = _course(app)
+        assert len(lessons) == 6
+        assert all(lesson.recording_id is None for lesson in lessons)
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 0

@@ -323,7 +323,7 @@ def test_operator_loads_demo_data_twice_without_duplicates(app, runner, client):
     assert second.exit_code == 0, second.output
     assert "demo data already present" in second.output
     assert _row_counts(app) == counts
-    assert counts["Organisation"] == 3  # two merchants and the base (its course videos)
+    assert counts["Organisation"] == 2
     with app.app_context():
         per_org = db.session.execute(
             select(Item.org_id, db.func.count()).group_by(Item.org_id)
