@@ -25,7 +25,7 @@ from portal.i18n import select_locale
 from portal.jobs.queue import init_queue
 from portal.navigation import navigation_for
 from portal.templating import install_filters
-from portal.web import install_security_headers
+from portal.web import install_input_guard, install_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +79,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     register_error_handlers(app)
     install_security_headers(app)
+    install_input_guard(app)
     _install_template_globals(app)
     install_filters(app)
     return app
