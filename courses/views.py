@@ -33,7 +33,6 @@ from portal.forms import ConfirmForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
-PROGRESS_RATE_LIMIT = "30/minute"
 LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
 LEVEL_LABELS = {
     "beginner": _l("Beginner"),
@@ -54,7 +53,7 @@ PRACTICE_LABELS = {
 
 
 def _progress_limit() -> str:
-    return current_app.config.get("COURSES_PROGRESS_RATE_LIMIT", PROGRESS_RATE_LIMIT)
+    return current_app.config["COURSES_PROGRESS_RATE_LIMIT"]
 
 
 def _per_user() -> str:

@@ -126,6 +126,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Rate limit for login, registration and password-reset posts per client.",
     ),
     Setting(
+        "PROGRESS_RATE_LIMIT",
+        "COURSES_PROGRESS_RATE_LIMIT",
+        str,
+        "30 per minute",
+        "Rate limit for a learner's lesson-progress posts (the player posts every 5 seconds).",
+    ),
+    Setting(
         "RATELIMIT_ENABLED", "RATELIMIT_ENABLED", _parse_bool, True, "Turn rate limiting on or off."
     ),
     Setting(
