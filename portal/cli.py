@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from portal import demo
+from portal import backup, demo
 from portal.auth.models import Role
 from portal.auth.services import create_user
 from portal.catalog import csv_io
 from portal.errors import ServiceError
+from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, get_org_by_slug
 
@@ -108,3 +110,39 @@ def demo_data_command() -> None:
     """Load the demo base (idempotent): organisations, items, staff and a streamer."""
     for line in demo.load_demo_data():
         click.echo(line)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024**2:.1f} MiB"
+
+
+@beltcast_cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Back up the database and the media root into the new folder DEST."""
+    media_root = Path(current_app.config["MEDIA_ROOT"])
+    try:
+        summary = backup.back_up(db.engine, media_root, dest)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"backed up the {summary.engine} database (revision {summary.revision}) and "
+        f"{summary.files} media files ({_mib(summary.media_bytes)}) into {dest}"
+    )
+
+
+@beltcast_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and media root that hold data.")
+def restore_command(source: Path, force: bool) -> None:
+    """Restore the backup in SOURCE (stop the web and worker processes first)."""
+    media_root = Path(current_app.config["MEDIA_ROOT"])
+    try:
+        summary = backup.restore(db.engine, media_root, source, force=force, progress=click.echo)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"restored the {summary.engine} database (revision {summary.revision}) and "
+        f"{summary.files} media files ({_mib(summary.media_bytes)}); run `flask db upgrade` if "
+        "this code is newer than the backup"
+    )
