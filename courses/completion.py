@@ -23,6 +23,7 @@ from courses.models import (
     PracticeSubmission,
     Quiz,
     QuizAttempt,
+    QuizQuestion,
 )
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -104,11 +105,21 @@ def passed_practice_lesson_ids(user: User, lesson_ids: list[int]) -> set[int]:
     return set(db.session.scalars(statement))
 
 
+def required_quiz_ids(lesson_ids: list[int]) -> list[int]:
+    """Return the quizzes of ``lesson_ids`` a learner must pass (a quiz with no questions: none)."""
+    statement = (
+        select(Quiz.id)
+        .where(Quiz.lesson_id.in_(lesson_ids))
+        .where(select(QuizQuestion.id).where(QuizQuestion.quiz_id == Quiz.id).exists())
+    )
+    return list(db.session.scalars(statement))
+
+
 def course_status(user: User, course: Course) -> CourseStatus:
     """Count what the user has met of the course's requirements."""
     lessons = course_lessons(course)
     lesson_ids = [lesson.id for lesson in lessons]
-    quiz_ids = list(db.session.scalars(select(Quiz.id).where(Quiz.lesson_id.in_(lesson_ids))))
+    quiz_ids = required_quiz_ids(lesson_ids)
     practice_ids = [lesson.id for lesson in lessons if lesson.has_practice]
     return CourseStatus(
         lessons_done=len(completed_lesson_ids(user, lesson_ids)),

@@ -188,7 +188,9 @@ def course_outline(user: User, course: Course) -> list[ModuleOutline]:
     ids = [lesson.id for lesson in lessons]
     progress = progress_by_lesson(user, ids)
     quizzes = dict(
-        db.session.execute(select(Quiz.lesson_id, Quiz.id).where(Quiz.lesson_id.in_(ids))).all()
+        db.session.execute(
+            select(Quiz.lesson_id, Quiz.id).where(Quiz.id.in_(completion.required_quiz_ids(ids)))
+        ).all()
     )
     passed = completion.passed_quiz_ids(user, list(quizzes.values()))
     practice = latest_practice_states(user, ids)

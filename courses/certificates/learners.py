@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import joinedload
 
-from courses.completion import CourseStatus, course_lessons
+from courses.completion import CourseStatus, course_lessons, required_quiz_ids
 from courses.models import (
     Certificate,
     Course,
@@ -77,7 +77,7 @@ def _quiz_columns(lessons: list[Lesson]) -> list[QuizColumn]:
     by_lesson = {
         quiz.lesson_id: quiz.id
         for quiz in db.session.scalars(
-            select(Quiz).where(Quiz.lesson_id.in_([lesson.id for lesson in lessons]))
+            select(Quiz).where(Quiz.id.in_(required_quiz_ids([lesson.id for lesson in lessons])))
         )
     }
     return [QuizColumn(by_lesson[les.id], les.title) for les in lessons if les.id in by_lesson]

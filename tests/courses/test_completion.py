@@ -70,3 +70,19 @@ def test_failed_quiz_keeps_course_incomplete(app, make_course, streamer):
 
         assert not course_status(user, course).is_complete
         assert refresh_completion(user, course) is None
+
+
+def test_quiz_without_questions_is_not_required(app, make_course, streamer):
+    course_id = make_course(lessons=("收音",), quiz_on=(0,))
+    with app.app_context():
+        course, user = db.session.get(Course, course_id), db.session.get(User, streamer.id)
+        (lesson,) = _lessons(course)
+        lesson.quiz.questions.clear()
+        db.session.add_all([
+            Enrolment(user_id=user.id, course_id=course.id),
+            LessonProgress(user_id=user.id, lesson_id=lesson.id, completed_at=utcnow()),
+        ])  # fmt: skip
+        db.session.commit()
+
+        assert course_status(user, course).quizzes_total == 0
+        assert refresh_completion(user, course) is not None
