@@ -1,0 +1,67 @@
+"""Every key page, per kind of user, on the narrowest phone we support (360 px wide): no sideways
+scrolling, no serious accessibility problem, no console error."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from media.clips.models import ClipState
+from tests.support.axe import assert_accessible
+from tests.support.browser import open_page
+from tests.support.clipdata import add_clip_with_media
+from tests.support.pages import scroll_width, sign_in
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"width": 360, "height": 740}
+LONG_TITLE = "和田玉籽料吊坠皮色与油润度详解：怎么看天然皮、怎么分辨沁色，以及挑选时最容易踩的坑"
+
+
+@pytest.fixture
+def clips(app: Flask, demo) -> dict[str, int]:
+    """A published clip of 翠玉坊 and one of its clips waiting for review."""
+    org = demo.org_ids["cuiyufang"]
+    item = demo.item_ids["CY-001"]
+    published = add_clip_with_media(
+        app, org, [item], title=LONG_TITLE, texts=("籽料的皮色是自然形成的",),
+        state=ClipState.PUBLISHED,
+    )  # fmt: skip
+    waiting = add_clip_with_media(
+        app, org, [item], title="冰种手镯为什么贵", texts=("全网最低价", "加微信聊"),
+    )  # fmt: skip
+    return {"published": published, "waiting": waiting, "item": item}
+
+
+def _paths(app: Flask, role: str, clips: dict[str, int]) -> list[str]:
+    public = ["/", "/library/", f"/library/clips/{clips['published']}",
+              f"/library/items/{clips['item']}", f"/share/{clips['published']}"]  # fmt: skip
+    if "courses.catalog" in app.view_functions:
+        public.append("/courses/")
+    return {
+        "visitor": [*public, "/auth/login", "/auth/register", "/auth/apply"],
+        "merchant": ["/", "/catalog/", f"/catalog/items/{clips['item']}", "/catalog/items/new",
+                     "/catalog/import", "/media/recordings/", f"/media/clips/{clips['waiting']}",
+                     f"/media/items/{clips['item']}", "/screening/application", "/auth/account",
+                     "/account/tokens/"],
+        "trainer": ["/", "/review/", f"/review/clips/{clips['waiting']}", "/review/dashboard",
+                    "/screening/", "/catalog/all", f"/catalog/all/items/{clips['item']}"],
+        "admin": ["/", "/admin/users", "/admin/organisations", "/admin/categories",
+                  "/admin/compliance/", "/admin/jobs/"],
+    }[role]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["visitor", "merchant", "trainer", "admin"])
+def test_every_key_page_fits_360_px_and_passes_axe(app, browser, live_server, demo, clips, role):
+    page = open_page(browser, NARROW, timeout_ms=15_000, locale="zh-CN")
+    try:
+        if role != "visitor":
+            sign_in(page, live_server, demo.emails[role], demo.password)
+        for path in _paths(app, role, clips):
+            response = page.goto(f"{live_server}{path}")
+            assert response.status == 200, path
+            assert scroll_width(page) <= NARROW["width"], f"{path} scrolls sideways at 360 px"
+            assert_accessible(page)
+        assert page.console_errors == []
+    finally:
+        page.context.close()
