@@ -1,16 +1,23 @@
-"""A visitor, never signed in, browses the library, watches a clip and opens its item's page."""
+"""A visitor, never signed in, browses the library, watches a clip, opens its item's page and
+checks a streamer's course certificate (the QR code on it leads to the public verify page)."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from courses.demo import COURSE_TITLE
+from courses.models import Certificate, Course
 from media.clips.models import ClipState
+from portal.auth.models import User
+from portal.extensions import db
 from tests.journeys.conftest import VIEWS
 from tests.support.clipdata import add_clip_with_media
 
 pytestmark = pytest.mark.browser
 
 LONG_TITLE = "冰种翡翠手镯种水讲解：为什么透光看起来均匀细腻，圈口五十六毫米适合大多数手腕佩戴"
+CERTIFICATE = "7F3A9C2E51B04D86"
 LINES = ("这只冰种翡翠手镯种水很好", "对着灯看，颜色均匀", "每一件都有 NGTC 证书")
 
 
@@ -27,6 +34,14 @@ def library(app, demo):
         app, org, [bangle], title=LONG_TITLE, texts=LINES, state=ClipState.PUBLISHED,
         description="讲解种水和透光", size="360x640",
     )  # fmt: skip
+    with app.app_context():
+        streamer = db.session.scalar(select(User).where(User.email == demo.emails["streamer"]))
+        course = db.session.scalar(select(Course).where(Course.title == COURSE_TITLE))
+        db.session.add(
+            Certificate(code=CERTIFICATE, user_id=streamer.id, course_id=course.id,
+                        holder_name=streamer.name, course_title=course.title)
+        )  # fmt: skip
+        db.session.commit()
     return {"clip_id": clip_id, "item_id": bangle}
 
 
@@ -54,3 +69,8 @@ def test_visitor_browses_library_watches_clip_and_opens_item(visit, library, vie
     assert "冰种翡翠手镯" in page.inner_text("main h1")
     assert page.locator(f"a[href='/library/clips/{library['clip_id']}']").count() >= 1
     tab.check("item")
+
+    page = tab.goto(f"/verify/{CERTIFICATE}")
+    assert COURSE_TITLE in page.inner_text("main")
+    assert "新主播 小周" in page.inner_text("main")
+    tab.check("verify-certificate")
