@@ -23,6 +23,7 @@ from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.i18n import select_locale
 from portal.jobs.queue import init_queue
+from portal.media_offload import install_proxy_support
 from portal.navigation import navigation_for
 from portal.templating import install_filters
 from portal.web import install_input_guard, install_security_headers
@@ -80,6 +81,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     install_security_headers(app)
     install_input_guard(app)
+    install_proxy_support(app)
     _install_template_globals(app)
     install_filters(app)
     return app

@@ -51,6 +51,19 @@ def _parse_frame_size(raw: str) -> tuple[int, int]:
     return sides[0], sides[1]
 
 
+def _parse_hops(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected 0 or more")
+    return value
+
+
+def _parse_accel_prefix(raw: str) -> str:
+    if raw and not (raw.startswith("/") and raw.endswith("/")):
+        raise ValueError("expected a location such as /_media/ (leading and trailing slash)")
+    return raw
+
+
 def _parse_locale(raw: str) -> str:
     if raw not in {"zh_CN", "en"}:
         raise ValueError("expected zh_CN or en")
@@ -262,6 +275,22 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_positive_int,
         1,
         "Jobs one `flask worker` process runs at once.",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        "PROXY_HOPS",
+        _parse_hops,
+        0,
+        "Proxies in front of the web processes whose X-Forwarded-For/-Proto/-Host are trusted "
+        "(1 behind one nginx). Default 0: the headers are ignored.",
+    ),
+    Setting(
+        "MEDIA_ACCEL_PREFIX",
+        "MEDIA_ACCEL_PREFIX",
+        _parse_accel_prefix,
+        "",
+        "Internal nginx location serving MEDIA_ROOT, e.g. /_media/: media answers carry "
+        "X-Accel-Redirect after the access check. Default: the portal sends the files.",
     ),
 )
 
