@@ -95,3 +95,29 @@ def test_every_key_page_fits_360_px_and_passes_axe(
         assert page.console_errors == []
     finally:
         page.context.close()
+
+
+FOCUS_RING = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {tag: el.tagName, text: (el.textContent || el.name || "").trim().slice(0, 30),
+            outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/library/", "/catalog/", "/media/recordings/"])
+def test_keyboard_user_always_sees_where_the_focus_is(browser, live_server, demo, clips, path):
+    page = open_page(browser, NARROW, timeout_ms=15_000, locale="zh-CN")
+    try:
+        if path.startswith(("/catalog", "/media")):
+            sign_in(page, live_server, demo.emails["merchant"], demo.password)
+        page.goto(f"{live_server}{path}")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUS_RING)
+            if focused["tag"] == "BODY":
+                break
+            assert focused["outline"] != "none", f"no focus ring on {focused}"
+            assert focused["width"] >= 2, f"thin focus ring on {focused}"
+    finally:
+        page.context.close()
