@@ -1,27 +1,34 @@
 """The demo starter course: ``flask beltcast demo-data`` builds it once, with videos and quizzes.
 
 Test apps make lesson videos only when asked (``DEMO_COURSE_VIDEOS``); they are cached in the
-temporary directory, so only the first run on a machine makes them (about 30 s of CPU).
+temporary directory, so only the first run on a machine makes them (about 30 s of CPU). Each video
+speaks its lesson's Mandarin narration (``courses/demo_narration``); one is transcribed with the
+packaged Whisper model to check that the captions say what the narration says.
 """
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import shutil
+import struct
 import subprocess
+import unicodedata
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from courses import demo
+from courses import demo, videos
 from courses.covers import cover_path
 from courses.models import Course, CourseStatus, Lesson, QuestionKind, Quiz, QuizAttempt
 from media.recordings.models import Recording
 from media.recordings.services import source_path
+from media.transcription.model import prepare_packaged_model
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.jobs.models import Job, JobState
+from portal.jobs.queue import queue_of
+from portal.jobs.runner import run_queued_jobs
 from tests.portal.helpers import in_english
-from tests.support.mediagen import ffmpeg_binary
 
 LESSON_TITLES = ["拍摄与布光", "收音", "竖屏构图", "讲解一件翡翠", "剪辑与字幕", "合规用语"]
 
@@ -113,18 +120,49 @@ def test_demo_quizzes_are_valid_and_mix_kinds(app, loaded):
                     assert correct, question.prompt
 
 
-def test_every_demo_lesson_has_a_queued_video_of_20_to_40_seconds(app, loaded):
+def test_every_demo_lesson_has_a_queued_video_as_long_as_its_narration(app, loaded):
     with app.app_context():
         _course_row, lessons = _course(app)
-        for lesson in lessons:
+        for lesson, spec in zip(lessons, demo.LESSONS, strict=True):
             recording = db.session.get(Recording, lesson.recording_id)
             assert recording is not None, lesson.title
-            assert 20 <= recording.duration_s <= 41, (lesson.title, recording.duration_s)
+            expected = demo.LEAD_S + demo.lesson_narration(spec).duration_s + demo.TAIL_S
+            assert recording.duration_s == pytest.approx(expected, abs=0.5), lesson.title
             assert (recording.width, recording.height) == (640, 360)
             assert recording.audio_codec == "aac"
             assert source_path(recording).is_file()
         jobs = db.session.scalars(select(Job)).all()
         assert len(jobs) >= 6  # one transcription per lesson video
+
+
+def _opus_input_rate(path):
+    """The input sample rate in an Ogg Opus file's header (decoders always report 48 kHz)."""
+    data = path.read_bytes()
+    head = data.index(b"OpusHead")
+    return struct.unpack_from("<I", data, head + 12)[0]
+
+
+def test_every_demo_lesson_has_a_short_mandarin_narration():
+    keys = [spec.narration for spec in demo.LESSONS]
+    assert len(set(keys)) == len(keys)
+    total_bytes = 0
+    for spec in demo.LESSONS:
+        narration = demo.lesson_narration(spec)
+        assert narration is not None, spec.title
+        assert 3 <= len(narration.sentences) <= 5, spec.title
+        assert 15 <= narration.duration_s <= 30, (spec.title, narration.duration_s)
+        assert narration.path.parent == demo.NARRATION_DIR
+        kinds, duration = _probe(narration.path)
+        assert kinds == {"audio"}
+        assert duration == pytest.approx(narration.duration_s, abs=0.1)
+        assert _opus_input_rate(narration.path) == 16_000
+        total_bytes += narration.path.stat().st_size
+    assert total_bytes < 1_000_000
+    compliance = demo.lesson_narration(demo.LESSONS[-1]).text
+    assert "最" in compliance
+    assert "第一" in compliance
+    presenting = demo.lesson_narration(demo.LESSONS[3]).text
+    assert all(word in presenting for word in ("种水", "颜色", "证书"))
 
 
 def test_a_missing_video_is_filled_in_from_the_cache(app, runner, loaded):
@@ -154,18 +192,11 @@ def test_streamer_passes_a_demo_quiz_with_the_right_answers(app, loaded, client_
         assert (attempt.score_percent, attempt.passed) == (100, True)
 
 
-def test_without_espeak_the_lesson_video_has_a_tone(app, tmp_path, monkeypatch):
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    for name in ("fc-match",):
-        if shutil.which(name):
-            (tools / name).symlink_to(shutil.which(name))
-    (tools / "ffmpeg").symlink_to(ffmpeg_binary())
-    monkeypatch.setenv("PATH", str(tools))
-    assert shutil.which("espeak-ng") is None
+def test_a_lesson_without_its_narration_file_gets_a_quiet_tone(app, tmp_path):
+    spec = dataclasses.replace(demo.LESSONS[0], narration="no-such-narration")
+    assert demo.lesson_narration(spec) is None
     with app.test_request_context():
-        spoken = demo.make_lesson_video(1, demo.LESSONS[0], tmp_path / "tone.mp4")
-    monkeypatch.setenv("PATH", os.defpath)
+        spoken = demo.make_lesson_video(1, spec, tmp_path / "tone.mp4")
     assert spoken is False
     kinds, duration = _probe(tmp_path / "tone.mp4")
     assert kinds == {"video", "audio"}
@@ -182,3 +213,54 @@ def test_test_apps_get_the_demo_course_without_videos_unless_asked(app, runner, 
         assert len(lessons) == 6
         assert all(lesson.recording_id is None for lesson in lessons)
         assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def _cer(reference, hypothesis):
+    """Character error rate, ignoring punctuation and spaces."""
+
+    def chars(text):
+        text = unicodedata.normalize("NFKC", text)
+        return [ch for ch in text if unicodedata.category(ch)[0] not in "PSZC"]
+
+    ref, hyp = chars(reference), chars(hypothesis)
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, start=1):
+        current = [i]
+        for j, h in enumerate(hyp, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1] / len(ref)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("app_config", [{"QUEUE_NAME": f"test-demo-{uuid.uuid4().hex[:12]}"}])
+def test_a_demo_lesson_video_is_captioned_with_what_its_narration_says(
+    app, app_config, model_dir, capsys
+):
+    app.config["WHISPER_MODEL"] = str(model_dir)
+    number, spec = len(demo.LESSONS), demo.LESSONS[-1]  # 合规用语
+    narration = demo.lesson_narration(spec)
+    with app.app_context():
+        path, _how = demo.cached_lesson_video(number, spec)
+        recording_id = videos.add_video_from_file(None, path, spec.title, "zh").id
+        try:
+            assert len(run_queued_jobs()) == 1
+        finally:
+            queue_of(app).huey.flush()
+        recording = db.session.get(Recording, recording_id)
+        assert videos.processing_job(recording).state == JobState.SUCCEEDED
+        assert videos.captions_language(recording) == "zh"
+        sentences = videos.sentences(recording)
+        text = "".join(sentence.text for sentence in sentences)
+        assert "WEBVTT" in videos.captions_vtt(recording)
+    cer = _cer(narration.text, text)
+    with capsys.disabled():
+        print(f"\ndemo lesson {spec.title} captions: {text}\nCER against the narration: {cer:.3f}")
+    assert cer < 0.35
+    assert sentences[0].start_ms / 1000 >= demo.LEAD_S - 0.5
+    assert sentences[-1].end_ms / 1000 <= demo.LEAD_S + narration.duration_s + 1.0
