@@ -19,22 +19,27 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
+# The FTS5 table's third column, scope, holds "k<kind> o<org_id>" (computed by the triggers),
+# so a search of one kind, or of one organisation's rows, is narrowed inside the index.
+_SCOPE = "'k' || {row}.kind || ' o' || coalesce({row}.org_id, 0)"
+_ADD = (
+    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope) "
+    "VALUES (new.id, new.title_tokens, new.body_tokens, " + _SCOPE.format(row="new") + ");"
+)
+_REMOVE = (
+    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens, scope) "
+    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens, "
+    + _SCOPE.format(row="old")
+    + ");"
+)
 SQLITE_FTS = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title_tokens, body_tokens, "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title_tokens, body_tokens, scope, "
     "content='search_document', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 0', detail=column)",
-    "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title_tokens, body_tokens) "
-    "VALUES (new.id, new.title_tokens, new.body_tokens); END",
-    "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); END",
-    "CREATE TRIGGER search_document_au AFTER UPDATE OF title_tokens, body_tokens "
-    "ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); "
-    "INSERT INTO search_fts(rowid, title_tokens, body_tokens) "
-    "VALUES (new.id, new.title_tokens, new.body_tokens); END",
+    "tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN {_ADD} END",
+    f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN {_REMOVE} END",
+    "CREATE TRIGGER search_document_au AFTER UPDATE OF title_tokens, body_tokens, kind, org_id "
+    f"ON search_document BEGIN {_REMOVE} {_ADD} END",
 )
 
 POSTGRES_FTS = (

@@ -6,6 +6,7 @@ FTS5's ``bm25`` as is, PostgreSQL's ``ts_rank`` negated. The title weighs more t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, column, func, literal_column, table, text
@@ -25,20 +26,34 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def matching(statement: Select[Any], plan: Plan) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Restrict ``statement`` (over ``search_document``) to rows matching ``plan``.
+@dataclass(frozen=True)
+class Match:
+    """A statement restricted to matching rows, and the two orders a result list may use."""
 
-    Returns the statement and its cost expression (lower is better).
+    statement: Select[Any]
+    cost: ColumnElement[Any]  # full-text rank, lower is better
+    newest: ColumnElement[Any]  # most recently indexed first (the index can stop early)
+
+
+def matching(statement: Select[Any], plan: Plan, *, kind: str, org_id: int | None = None) -> Match:
+    """Restrict ``statement`` (over ``search_document`` rows of ``kind``) to rows matching ``plan``.
+
+    ``org_id`` narrows to one organisation's rows inside the index where the database can
+    (SQLite's ``scope`` column); the caller's own conditions still decide what is visible.
     """
     if dialect() == "postgresql":
         vector = literal_column(f"search_document.{TSV_COLUMN}")
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), to_tsquery(plan))
-        cost = -func.ts_rank(vector, tsquery)
-        return statement.where(vector.op("@@")(tsquery)), cost
+        return Match(
+            statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery), D.id.desc()
+        )
+    scope = f'scope : "k{kind}"' + (f' AND scope : "o{org_id}"' if org_id is not None else "")
+    expression = f"{{title_tokens body_tokens}} : ({to_fts5(plan)}) AND {scope}"
     statement = statement.join(_fts, _fts.c.rowid == D.id).where(
-        text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=to_fts5(plan))
+        text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression)
     )
-    return statement, literal_column(f"bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0)")
+    cost = literal_column(f"bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0, 0.0)")
+    return Match(statement, cost, _fts.c.rowid.desc())
 
 
 def exactness(plan: Plan) -> ColumnElement[int]:

@@ -72,6 +72,11 @@ class Source(ABC):
 
     kind: str
     order: int = 100
+    # Rank hits by relevance (exact name, then full-text rank); False: newest first, which lets
+    # the index stop after a page of hits (for very large kinds such as spoken sentences).
+    ranked: bool = True
+    # Non-staff viewers see only their own organisation's rows (lets the index narrow early).
+    owner_only: bool = False
 
     @property
     @abstractmethod

@@ -103,7 +103,9 @@ def _since(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _statement(source: Source, viewer: Viewer, plan: query.Plan, chosen: Filters) -> Any:
+def _statement(
+    source: Source, viewer: Viewer, plan: query.Plan, chosen: Filters
+) -> engine.Match | None:
     """The rows of ``source`` that ``viewer`` may see and that match; None if none can."""
     visible = source.visible(viewer, D)
     if visible is None:
@@ -121,7 +123,8 @@ def _statement(source: Source, viewer: Viewer, plan: query.Plan, chosen: Filters
         statement = statement.where(D.happened_at >= _since(chosen.date_from))
     if chosen.date_to is not None:
         statement = statement.where(D.happened_at < _since(chosen.date_to + timedelta(days=1)))
-    return engine.matching(statement, plan)
+    narrow = viewer.org_id if source.owner_only and not viewer.is_staff else None
+    return engine.matching(statement, plan, kind=source.kind, org_id=narrow)
 
 
 def _count(statement: Select[Any]) -> int:
@@ -148,15 +151,16 @@ def _group(
     source: Source, viewer: Viewer, plan: query.Plan, chosen: Filters, page: int, per_page: int,
     *, count: bool,
 ) -> Group | None:  # fmt: skip
-    built = _statement(source, viewer, plan, chosen)
-    if built is None:
+    match = _statement(source, viewer, plan, chosen)
+    if match is None:
         return None
-    statement, cost = built
-    ranked = statement.order_by(
-        engine.exactness(plan).desc(), cost, D.happened_at.desc(), D.id.desc()
-    )
-    rows = db.session.execute(ranked.offset((page - 1) * per_page).limit(per_page)).all()
-    total = _count(statement) if count else len(rows)
+    if source.ranked:
+        order = [engine.exactness(plan).desc(), match.cost, D.happened_at.desc(), D.id.desc()]
+    else:
+        order = [match.newest]
+    page_rows = match.statement.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    rows = db.session.execute(page_rows).all()
+    total = _count(match.statement) if count else len(rows)
     results = [_result(source, row, viewer, plan) for row in rows]
     return Group(source.kind, source.label, results, total, page, per_page)
 
@@ -204,8 +208,8 @@ def finds_something(viewer: Viewer, text: str, chosen: Filters | None = None) ->
     if plan.is_empty:
         return False
     for source in _kinds(chosen or Filters()):
-        built = _statement(source, viewer, plan, chosen or Filters())
-        if built is not None and db.session.execute(built[0].limit(1)).first() is not None:
+        match = _statement(source, viewer, plan, chosen or Filters())
+        if match is not None and db.session.execute(match.statement.limit(1)).first():
             return True
     return False
 

@@ -56,6 +56,8 @@ class TranscriptSource(Source):
 
     kind = KIND
     order = 30
+    ranked = False
+    owner_only = True
 
     @property
     def label(self) -> str:

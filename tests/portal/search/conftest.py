@@ -122,6 +122,9 @@ def make_lesson(app):
     return build
 
 
+NOTHING = 'class="card empty search-empty"'  # the results page's "nothing found" (any language)
+
+
 def hits(html):
     """The visible text of every hit on a results page or list, in order."""
     found = re.findall(r'<li class="search-hit[^"]*">(.*?)</li>', html, flags=re.S)

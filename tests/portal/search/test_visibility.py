@@ -6,7 +6,7 @@ import pytest
 
 from media.clips.models import ClipState
 from portal.auth.models import Role
-from tests.portal.search.conftest import hit_links, hits, set_clip_state
+from tests.portal.search.conftest import NOTHING, hit_links, hits, set_clip_state
 
 SECRET = "独家秘方翡翠"  # a phrase only organisation A has, in every kind
 # What A's rows show beyond the phrase a user typed (a query is echoed back, so it may appear).
@@ -68,7 +68,7 @@ def test_merchant_of_other_org_gets_no_suggestion_from_foreign_words(client_as, 
 
     page = _found(client_as(world["merchant_b"]), "非翠")
 
-    assert "Nothing found" in page
+    assert NOTHING in page
     assert suggestion not in page
 
 
