@@ -21,9 +21,16 @@ from courses.models import (
 from media.transcripts.models import Sentence, Transcript
 from portal.auth.models import User
 from portal.extensions import db
+from tests.portal.helpers import in_english
 from tests.support.mediagen import make_test_video
 
 VIDEO_SECONDS = 10.0
+
+
+@pytest.fixture
+def client_as(client_as):
+    """Browsers that chose English: the assertions read the English wording."""
+    return lambda user: in_english(client_as(user))
 
 
 @pytest.fixture(scope="session")
