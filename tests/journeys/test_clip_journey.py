@@ -280,6 +280,14 @@ def _merchant_fixes_and_resubmits(merchant: Visit, app, clip_id: int, keyboard: 
     page = merchant.goto(f"/media/clips/{clip_id}")
     assert CHANGES in page.inner_text("main")
     assert COMMENT in page.inner_text("#comments")
+    stamp = page.locator("#comments .comment .seek").first
+    stamp.click()  # plays the rendered clip from the trainer's time, not the recording
+    seconds = float(stamp.get_attribute("data-seek"))
+    page.wait_for_function(
+        f"() => Math.abs(document.querySelector('#clip-versions video').currentTime - {seconds})"
+        " < 1"
+    )
+    page.evaluate("document.querySelector('#clip-versions video').pause()")
     merchant.check("editor-feedback")
     _edit_cue(page, "加微信", FIXED_LINE, keyboard=keyboard)
     _render(merchant, app, keyboard=keyboard)
