@@ -13,7 +13,7 @@ TUS_VERSION := 4.3.1
 AXE_VERSION := 4.14.1
 
 .PHONY: run test lint pytest install translations extract-messages system-deps vendor model \
-	demo-data migrate clean
+	demo-data migrate clean screenshots
 
 run: install migrate demo-data model
 	@echo
@@ -74,6 +74,11 @@ system-deps:
 			echo "  sudo apt-get install -y$$missing"; exit 1; \
 		fi; \
 	fi
+
+# Run the browser journeys (tests/journeys) and keep their key pages as docs/screenshots/*.png.
+screenshots: install
+	rm -f docs/screenshots/*.png
+	BELTCAST_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/journeys
 
 # Refresh the vendored browser libraries from the npm registry (pinned versions; committed).
 vendor:

@@ -6,10 +6,13 @@ Screenshots are written only when ``BELTCAST_SCREENSHOTS`` names a folder
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from tests.support.axe import assert_accessible
 from tests.support.browser import open_page
@@ -44,6 +47,13 @@ def screenshot_folder() -> Path | None:
     """Return the folder screenshots go to, or None when they are not asked for."""
     folder = os.environ.get(SCREENSHOTS_ENV, "").strip()
     return Path(folder) if folder else None
+
+
+def save_small_png(png: bytes, path: Path) -> None:
+    """Save a screenshot with a 256-colour palette (a third of the size; UI colours are flat)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
 
 
 @dataclass
@@ -101,7 +111,9 @@ class Visit:
         folder = screenshot_folder()
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(folder / self.shot_name(step)), full_page=full_page)
+            if full_page:  # from the top: a sticky player would float down the page otherwise
+                self.page.evaluate("() => window.scrollTo(0, 0)")
+            save_small_png(self.page.screenshot(full_page=full_page), folder / self.shot_name(step))
 
     def errors(self) -> list[str]:
         """Console and page errors so far."""
