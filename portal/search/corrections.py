@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from portal.extensions import db
 from portal.search.models import SearchTerm
@@ -25,6 +25,7 @@ MAX_CANDIDATES = 5000
 MAX_SUGGESTIONS = 5
 MIN_FIX_CHARS = 3
 MAX_SPLIT_CHARS = 40
+MAX_EXPANSIONS = 12
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,17 @@ class Correction:
     read_as: str
 
 
-def _starts_a_term(token: str) -> bool:
-    statement = select(SearchTerm.term).where(SearchTerm.term.startswith(token, autoescape=True))
-    return db.session.scalar(statement.limit(1)) is not None
+def _starting_with(prefix: str) -> ColumnElement[bool]:
+    """SQL: the term starts with ``prefix`` (a range on SQLite, whose LIKE ignores the index)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return and_(SearchTerm.term >= prefix, SearchTerm.term < prefix + "\U0010ffff")
+    return SearchTerm.term.startswith(prefix, autoescape=True)
+
+
+def terms_starting(token: str, limit: int) -> list[str]:
+    """Return up to ``limit`` vocabulary terms starting with ``token``, commonest first."""
+    statement = select(SearchTerm.term).where(_starting_with(token))
+    return list(db.session.scalars(statement.order_by(SearchTerm.doc_count.desc()).limit(limit)))
 
 
 def close_terms(word: str, max_distance: int, limit: int = MAX_FIXES) -> list[str]:
@@ -49,7 +58,7 @@ def close_terms(word: str, max_distance: int, limit: int = MAX_FIXES) -> list[st
     rows = db.session.execute(
         select(SearchTerm.term, SearchTerm.doc_count)
         .where(
-            SearchTerm.term.startswith(word[0], autoescape=True),
+            _starting_with(word[0]),
             length.between(len(word) - max_distance, len(word) + max_distance),
             SearchTerm.term != word,
         )
@@ -87,13 +96,20 @@ def _max_distance(word: str) -> int:
 
 
 def correct(plan: Plan) -> list[Correction]:
-    """Add typo fixes and pinyin splits to the plan's unknown Latin words; return what changed."""
+    """Resolve the plan's Latin words against the vocabulary; return what was read differently.
+
+    A word starting only a few terms becomes those terms (an index reads exact terms faster
+    than a prefix); an unknown word gets typo fixes and pinyin splits as alternatives.
+    """
     corrections = []
     for clause in plan.clauses:
-        if not clause.is_latin or len(clause.word) < MIN_FIX_CHARS or not clause.word.isalpha():
+        if not clause.is_latin or not clause.word.isalpha():
             continue
         token = clause.alternatives[0][0].token
-        if _starts_a_term(token):
+        known = terms_starting(token, MAX_EXPANSIONS + 1)
+        if 0 < len(known) <= MAX_EXPANSIONS:
+            clause.alternatives = [(Term(term),) for term in known]
+        if known or len(token) < MIN_FIX_CHARS:
             continue
         fixes = close_terms(token, _max_distance(token))
         clause.alternatives.extend((Term(fix),) for fix in fixes)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, column, func, literal_column, table, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 from portal.extensions import db
 from portal.search.models import SearchDocument
@@ -19,6 +21,24 @@ from portal.search.schema import FTS_TABLE, TSV_COLUMN
 D = SearchDocument
 _fts = table(FTS_TABLE, column("rowid"))
 _TITLE_WEIGHT = 4.0
+
+
+class _IndexFirst(Join):
+    """``search_fts CROSS JOIN search_document``: SQLite then always reads the index first.
+
+    Left to itself, the planner may walk ``search_document`` by another index and run the
+    full-text query once per row (seconds instead of milliseconds on 180,000 rows).
+    """
+
+    inherit_cache = True
+
+
+@compiles(_IndexFirst, "sqlite")
+def _compile_index_first(element: _IndexFirst, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(element.left, **kw)
+    right = compiler.process(element.right, **kw)
+    return f"{left} CROSS JOIN {right} ON {compiler.process(element.onclause, **kw)}"
 
 
 def dialect() -> str:
@@ -49,7 +69,8 @@ def matching(statement: Select[Any], plan: Plan, *, kind: str, org_id: int | Non
         )
     scope = f'scope : "k{kind}"' + (f' AND scope : "o{org_id}"' if org_id is not None else "")
     expression = f"{{title_tokens body_tokens}} : ({to_fts5(plan)}) AND {scope}"
-    statement = statement.join(_fts, _fts.c.rowid == D.id).where(
+    index_first = _IndexFirst(_fts, D.__table__, _fts.c.rowid == D.id)
+    statement = statement.select_from(index_first).where(
         text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression)
     )
     cost = literal_column(f"bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0, 0.0)")

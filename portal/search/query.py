@@ -1,10 +1,10 @@
 """A user's query as a boolean plan over index tokens, written for FTS5 or for ``tsquery``.
 
-A plan is an AND of clauses; a clause is an OR of alternatives; an alternative is an AND of
-terms; a term is a token, maybe a prefix. Chinese words of three or more characters also match
-through their character pairs; a single character matches as a prefix (any pair starting with
-it); Latin words match their stem as a prefix (typing ``brac`` finds bracelet). Typo fixes and
-pinyin run splits are added as further alternatives by ``portal.search.services``.
+A plan is an AND of clauses (one per word); a clause is an OR of alternatives; an alternative is
+an AND of terms; a term is a token, maybe a prefix. Every Chinese character and character pair is
+indexed, so a word of three or more characters also matches through its pairs. Latin words match
+their stem as a prefix (typing ``brac`` finds bracelet); ``portal.search.corrections`` turns a
+prefix into the few known terms it starts, and adds typo fixes and pinyin splits.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def exact_key(text: str) -> str:
 
 def _cjk_clause(word: str) -> Clause:
     if len(word) == 1:
-        return Clause(word, [(Term(word, prefix=True),)])
+        return Clause(word, [(Term(word),)])
     clause = Clause(word, [(Term(word),)])
     if len(word) > 2:
         clause.alternatives.append(tuple(Term(pair) for pair in pairs(word)))

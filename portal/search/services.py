@@ -160,7 +160,9 @@ def _group(
         order = [match.newest]
     page_rows = match.statement.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     rows = db.session.execute(page_rows).all()
-    total = _count(match.statement) if count else len(rows)
+    offset = (page - 1) * per_page
+    full_page = len(rows) == per_page
+    total = _count(match.statement) if count and full_page else offset + len(rows)
     results = [_result(source, row, viewer, plan) for row in rows]
     return Group(source.kind, source.label, results, total, page, per_page)
 

@@ -1,9 +1,11 @@
 """Turn text into index tokens, the same way for documents and queries, on every database.
 
 Text is normalised (NFKC, lower case, Traditional → Simplified with OpenCC, a few variants).
-Chinese runs are segmented with jieba (search mode, plus every character pair, so any two
-characters of a run can be found) and each word's toneless pinyin is added, alone and joined
-with the next word's (``hetianyu`` finds 和田 + 玉). Latin words are lightly stemmed; a code
+Chinese runs are segmented with jieba (search mode: 和田玉 also gives 和田) plus every character
+and character pair, so any one or two characters of a run can be found, and each word's toneless
+pinyin is added
+(``hetianyu``, ``hetian``); a pinyin run typed without spaces is split into known words at query
+time (``portal.search.corrections``). Latin words are lightly stemmed; a code
 such as ``JD-0012`` gives its parts and the joined ``jd0012``. The result is a space-separated
 token string that SQLite FTS5 (``unicode61``) and PostgreSQL (``simple``) read the same way.
 """
@@ -108,14 +110,14 @@ def _add_cjk(analysis: Analysis, run: str) -> None:
     tokenizer = segmenter()
     for word in tokenizer.cut_for_search(run):
         analysis.add(word)
+        if len(word) > 1:
+            analysis.add(pinyin_of(word))
+    for word in tokenizer.lcut(run):
+        analysis.add(pinyin_of(word))
     for pair in pairs(run):
         analysis.add(pair)
-    analysis.add(run[-1])
-    readings = [pinyin_of(word) for word in tokenizer.lcut(run)]
-    for i, reading in enumerate(readings):
-        analysis.add(reading)
-        if i + 1 < len(readings) and readings[i + 1]:
-            analysis.add(reading + readings[i + 1])
+    for char in run:
+        analysis.add(char)
 
 
 def is_term(token: str) -> bool:
