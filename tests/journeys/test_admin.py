@@ -99,6 +99,6 @@ def test_admin_invites_trainer_edits_terms_and_sees_jobs(
     page.click("header a[href='/admin/jobs/']")
     assert page.locator("main table.jobs tbody tr").count() >= 4
     admin.check("jobs")
-    page.locator("main tr", has_text="渲染失败").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main tr", has_text="渲染失败").locator("button[type=submit]").click()
     assert "渲染失败" not in page.inner_text("main table.jobs")

@@ -74,8 +74,8 @@ def _merchant_applies(merchant: Visit, tmp_path: Path) -> None:
     page.fill("#certificate_notes", "手镯和吊坠都有 NGTC 证书")
     page.set_input_files("#licence", str(make_png_image(tmp_path / "营业执照.png")))
     merchant.check("application")
-    page.click("main button[name=send]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[name=send]")
     assert page.locator("#screening-status").count() == 1
 
 
@@ -247,11 +247,11 @@ def _merchant_trims_captions_and_renders(merchant: Visit, app, recording_id: int
     _render(merchant, app, keyboard=keyboard)
     assert "加微信" in page.inner_text("#compliance-hits")
     merchant.check("editor-rendered")
-    if keyboard:
-        _press(page, "form[action$='/submit'] button[type=submit]")
-    else:
-        page.click("form[action$='/submit'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # after the confirm dialog
+        if keyboard:
+            _press(page, "form[action$='/submit'] button[type=submit]")
+        else:
+            page.click("form[action$='/submit'] button[type=submit]")
     assert page.locator("form[action$='/submit']").count() == 0
 
 
@@ -265,8 +265,8 @@ def _trainer_comments_and_requests_changes(trainer: Visit, clip_id: int) -> None
     at.click()  # the flag's time button seeks the player to the line
     page.evaluate("document.querySelector('#player').pause()")
     page.fill("#body", COMMENT)
-    page.click(".comment-form button[type=submit]")
-    page.wait_for_url(f"**/review/clips/{clip_id}*")
+    with page.expect_navigation(url=f"**/review/clips/{clip_id}*"):
+        page.click(".comment-form button[type=submit]")
     stamp = page.locator("#comments .comment .seek").first
     assert float(stamp.get_attribute("data-seek")) > 1
     trainer.check("review")
@@ -292,8 +292,8 @@ def _merchant_fixes_and_resubmits(merchant: Visit, app, clip_id: int, keyboard: 
     _edit_cue(page, "加微信", FIXED_LINE, keyboard=keyboard)
     _render(merchant, app, keyboard=keyboard)
     assert "加微信" not in page.inner_text("#compliance-hits")
-    page.click("form[action$='/submit'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action$='/submit'] button[type=submit]")
     with app.app_context():
         assert db.session.get(Clip, clip_id).state == ClipState.IN_REVIEW
 
@@ -306,15 +306,15 @@ def _trainer_overrides_approves_publishes(trainer: Visit, clip_id: int) -> None:
     reason = page.locator("#publishing textarea[name$='-reason']")
     assert reason.count() == 1  # only 第一 is left
     reason.fill(OVERRIDE)
-    page.click("#publishing form:has(textarea[name$='-reason']) button[type=submit]")
-    page.wait_for_url(f"**/review/clips/{clip_id}*")
+    with page.expect_navigation(url=f"**/review/clips/{clip_id}*"):
+        page.click("#publishing form:has(textarea[name$='-reason']) button[type=submit]")
     assert OVERRIDE in page.inner_text("#publishing")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
     page.wait_for_url("**/review/")
     page = trainer.goto(f"/review/clips/{clip_id}")
-    page.click("#publishing button.primary")
-    page.wait_for_url(f"**/review/clips/{clip_id}*")
+    with page.expect_navigation(url=f"**/review/clips/{clip_id}*"):
+        page.click("#publishing button.primary")
     assert page.locator(f"#publishing a[href='/library/clips/{clip_id}']").is_visible()
     trainer.check("published")
 

@@ -61,8 +61,8 @@ def test_trainer_on_phone_plays_and_comments_with_the_keyboard_open(
         )
         at = page.evaluate("() => document.querySelector('#player').currentTime")
         assert at > 0.5
-        page.click(".comment-form button[type=submit]")
-        page.wait_for_url(f"**/review/clips/{vertical_clip}*")
+        with page.expect_navigation(url=f"**/review/clips/{vertical_clip}*"):
+            page.click(".comment-form button[type=submit]")
         stamp = page.locator("#comments .comment .seek").first
         assert float(stamp.get_attribute("data-seek")) == pytest.approx(at, abs=0.3)
         assert page.console_errors == []

@@ -194,8 +194,8 @@ def _pass_quiz(streamer: Visit, lesson_id: int, answers: list[int], *, shoot: bo
         page.check(f"#quiz-sheet input[value='{choice_id}']")
     if shoot:
         streamer.check("quiz")
-    page.click("#quiz-sheet button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#quiz-sheet button[type=submit]")
     if shoot:
         streamer.check("quiz-result")
     page.goto(f"{streamer.base_url}/courses/lessons/{lesson_id}")
@@ -247,8 +247,8 @@ def _trainer_passes_practice(trainer: Visit, submission_id: int) -> None:
         })"""
     )
     page.fill("#body", COMMENT)
-    page.click(".comment-form button[type=submit]")
-    page.wait_for_url(f"**/courses/practice/{submission_id}*")
+    with page.expect_navigation(url=f"**/courses/practice/{submission_id}*"):
+        page.click(".comment-form button[type=submit]")
     assert page.locator("#comments .comment .seek").first.inner_text() == "0:03"
     page.check("input[name=decision][value=pass]")
     for score in page.locator("input[name^=score_][value='4']").all():
