@@ -42,10 +42,14 @@ SQLITE_FTS = (
     f"ON search_document BEGIN {_REMOVE} {_ADD} END",
 )
 
+# PostgreSQL: the same scope as lexemes of weight D (user terms ask for weights A and B only),
+# so GIN narrows a search to one kind or organisation before reading any row.
 POSTGRES_FTS = (
     "ALTER TABLE search_document ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'B')) STORED",
+    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, "
+    "'k' || kind || ' o' || coalesce(org_id, 0)::text), 'D')) STORED",
     "CREATE INDEX ix_search_document_tsv ON search_document USING gin (search_tsv)",
 )
 

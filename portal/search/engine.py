@@ -59,11 +59,14 @@ def matching(statement: Select[Any], plan: Plan, *, kind: str, org_id: int | Non
     """Restrict ``statement`` (over ``search_document`` rows of ``kind``) to rows matching ``plan``.
 
     ``org_id`` narrows to one organisation's rows inside the index where the database can
-    (SQLite's ``scope`` column); the caller's own conditions still decide what is visible.
+    (SQLite's ``scope`` column, PostgreSQL's weight-D lexemes); the caller's own conditions still
+    decide what is visible.
     """
     if dialect() == "postgresql":
         vector = literal_column(f"search_document.{TSV_COLUMN}")
-        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), to_tsquery(plan))
+        scope = f"'k{kind}':D" + (f" & 'o{org_id}':D" if org_id is not None else "")
+        expression = f"({to_tsquery(plan)}) & {scope}"
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), expression)
         return Match(
             statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery), D.id.desc()
         )

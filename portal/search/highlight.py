@@ -19,7 +19,10 @@ _MAX_PINYIN_WORDS = 4
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
-    """Return ``text`` normalised per character and, per normalised character, its source index."""
+    """Return ``text`` normalised and, per normalised character, its source index."""
+    whole = normalize(text)
+    if len(whole) == len(text):  # the usual case: every character maps to one
+        return whole, list(range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):

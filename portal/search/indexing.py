@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db
@@ -152,6 +152,9 @@ def reindex_all(report: Callable[[str, int], None] | None = None) -> dict[str, i
         if report is not None:
             report(source.kind, written[source.kind])
     apply_term_counts(delta, readings)
+    db.session.commit()
+    for name in (D.__tablename__, Term.__tablename__):  # fresh statistics for the planner
+        db.session.execute(text(f"ANALYZE {name}"))
     db.session.commit()
     return written
 

@@ -96,7 +96,8 @@ def _fts5_term(term: Term) -> str:
 
 
 def _tsquery_term(term: Term) -> str:
-    return f"'{term.token}'" + (":*" if term.prefix else "")
+    # Weights A and B are the title and body; D holds the row's scope (kind, organisation).
+    return f"'{term.token}'" + (":*AB" if term.prefix else ":AB")
 
 
 def _render(plan: Plan, render_term: Callable[[Term], str], and_: str, or_: str) -> str:

@@ -59,29 +59,25 @@ class Result:
 
 @dataclass
 class Group:
-    """The hits of one kind."""
+    """The hits of one kind (``total`` is counted, up to ``COUNT_CAP``, only when paginating)."""
 
     kind: str
     label: str
     results: list[Result]
-    total: int
+    has_more: bool
+    total: int | None = None
     page: int = 1
     per_page: int = PER_GROUP
 
     @property
     def is_capped(self) -> bool:
         """Tell whether there were more hits than were counted."""
-        return self.total > COUNT_CAP
-
-    @property
-    def has_more(self) -> bool:
-        """Tell whether hits beyond this page exist."""
-        return self.total > self.page * self.per_page
+        return self.total is not None and self.total > COUNT_CAP
 
     @property
     def pages(self) -> int:
-        """How many pages the (counted) hits fill."""
-        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
+        """How many pages the counted hits fill."""
+        return max(1, -(-min(self.total or 0, COUNT_CAP) // self.per_page))
 
 
 @dataclass
@@ -158,13 +154,16 @@ def _group(
         order = [engine.exactness(plan).desc(), match.cost, D.happened_at.desc(), D.id.desc()]
     else:
         order = [match.newest]
-    page_rows = match.statement.order_by(*order).offset((page - 1) * per_page).limit(per_page)
-    rows = db.session.execute(page_rows).all()
     offset = (page - 1) * per_page
-    full_page = len(rows) == per_page
-    total = _count(match.statement) if count and full_page else offset + len(rows)
+    page_rows = match.statement.order_by(*order).offset(offset).limit(per_page + 1)
+    rows = db.session.execute(page_rows).all()
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    total = None
+    if count:
+        total = _count(match.statement) if has_more or page > 1 else len(rows)
     results = [_result(source, row, viewer, plan) for row in rows]
-    return Group(source.kind, source.label, results, total, page, per_page)
+    return Group(source.kind, source.label, results, has_more, total, page, per_page)
 
 
 def _kinds(chosen: Filters) -> list[Source]:
@@ -174,9 +173,7 @@ def _kinds(chosen: Filters) -> list[Source]:
     return all_sources()
 
 
-def _run(
-    viewer: Viewer, text: str, chosen: Filters, page: int, per_group: int, count: bool
-) -> Outcome:
+def _run(viewer: Viewer, text: str, chosen: Filters, page: int, per_group: int) -> Outcome:
     plan = query.parse(text)
     outcome = Outcome(plan.text)
     if plan.is_empty:
@@ -184,7 +181,9 @@ def _run(
     outcome.corrections = corrections.correct(plan)
     size = PAGE_SIZE if chosen.kind else per_group
     for source in _kinds(chosen):
-        group = _group(source, viewer, plan, chosen, page if chosen.kind else 1, size, count=count)
+        group = _group(
+            source, viewer, plan, chosen, page if chosen.kind else 1, size, count=bool(chosen.kind)
+        )
         if group is not None:
             outcome.groups.append(group)
     if outcome.is_empty:
@@ -196,12 +195,12 @@ def _run(
 
 def search(viewer: Viewer, text: str, chosen: Filters | None = None, page: int = 1) -> Outcome:
     """Search every kind ``viewer`` may see (or one kind, paginated) for ``text``."""
-    return _run(viewer, text, chosen or Filters(), max(1, page), PER_GROUP, count=True)
+    return _run(viewer, text, chosen or Filters(), max(1, page), PER_GROUP)
 
 
 def quick_search(viewer: Viewer, text: str) -> Outcome:
     """The few best hits of each kind, for the header's as-you-type list."""
-    return _run(viewer, text, Filters(), 1, QUICK_PER_GROUP, count=False)
+    return _run(viewer, text, Filters(), 1, QUICK_PER_GROUP)
 
 
 def finds_something(viewer: Viewer, text: str, chosen: Filters | None = None) -> bool:

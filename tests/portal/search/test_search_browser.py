@@ -67,7 +67,7 @@ def test_merchant_types_in_header_and_opens_moment_at_its_second(
     page.context.close()
 
 
-def test_merchant_presses_enter_for_the_full_results_page(browser, live_server, spoken):
+def test_merchant_presses_enter_for_the_full_results_page(browser, live_server, spoken, tmp_path):
     merchant, _recording_id = spoken
     page = _sign_in(browser, live_server, merchant, PHONE)
 
@@ -79,4 +79,6 @@ def test_merchant_presses_enter_for_the_full_results_page(browser, live_server, 
     page.fill("#q", "直播间")
     page.locator("#search-results").get_by_text("欢迎来到直播间").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click(".search-filters summary")
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
     page.context.close()
