@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, abort, send_file
-from flask_babel import gettext as _
 
 from media.recordings import services as recordings
 from media.recordings.models import Language, Recording
@@ -20,18 +19,18 @@ from media.uploads.services import get_completed_upload_or_404
 from portal.auth.models import User
 from portal.extensions import db
 from portal.jobs.models import Job
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
 from portal.organisations.scoping import get_owned_or_404
 from portal.organisations.services import get_org_by_slug
 
-BASE_ORG_SLUG = "beltcast-base"
+BASE_ORG_NAME = "培训基地 · Training base"  # stored once: not in any one reader's language
 
 
 def base_org_id() -> int:
     """Return the id of the base's own organisation, creating it on first use."""
     org = get_org_by_slug(BASE_ORG_SLUG)
     if org is None:
-        org = Organisation(slug=BASE_ORG_SLUG, name=_("Training base"), status=OrgStatus.APPROVED)
+        org = Organisation(slug=BASE_ORG_SLUG, name=BASE_ORG_NAME, status=OrgStatus.APPROVED)
         db.session.add(org)
         db.session.commit()
     return org.id

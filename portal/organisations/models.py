@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.database import TimestampMixin
 from portal.extensions import db
 
+# The base's own organisation: it owns course videos (lesson and practice recordings) so they go
+# through the media pipeline like any recording. It is not a merchant: merchant lists leave it out.
+BASE_ORG_SLUG = "beltcast-base"
+
 
 class OrgStatus(StrEnum):
     """Where a merchant organisation stands in screening."""

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
+
+
+def merchant_organisations() -> Select[tuple[Organisation]]:
+    """Select the merchant organisations (every one but the base's own), by name."""
+    return (
+        select(Organisation).where(Organisation.slug != BASE_ORG_SLUG).order_by(Organisation.name)
+    )
 
 
 def list_organisations() -> list[Organisation]:
-    """Return every organisation by name."""
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    """Return the merchant organisations by name."""
+    return list(db.session.scalars(merchant_organisations()))
 
 
 def get_org_by_slug(slug: str) -> Organisation | None:

@@ -15,6 +15,7 @@ from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import scoped
+from portal.organisations.services import merchant_organisations
 from portal.screening.models import Application, Decision, LicenceKind
 
 EDITABLE_STATUSES = (OrgStatus.PENDING, OrgStatus.REJECTED)
@@ -218,7 +219,7 @@ def review_queue() -> list[Application]:
 def organisations_by_status() -> dict[OrgStatus, list[Organisation]]:
     """Return every organisation grouped by screening status (pending first), by name."""
     groups: dict[OrgStatus, list[Organisation]] = {status: [] for status in OrgStatus}
-    for org in db.session.scalars(select(Organisation).order_by(Organisation.name)):
+    for org in db.session.scalars(merchant_organisations()):
         groups[OrgStatus(org.status)].append(org)
     return groups
 

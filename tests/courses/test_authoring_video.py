@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from courses.models import Course, Lesson
 from courses.signals import course_changed
-from courses.videos import BASE_ORG_SLUG
 from media.recordings.models import Recording
 from media.transcription.model import prepare_packaged_model
 from media.uploads.models import Upload
@@ -22,7 +21,7 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
-from portal.organisations.models import Organisation
+from portal.organisations.models import BASE_ORG_SLUG, Organisation
 from tests.support.mediagen import make_english_speech, make_test_video, make_video_with_audio
 
 HTMX = {"HX-Request": "true"}

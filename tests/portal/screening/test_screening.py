@@ -356,3 +356,17 @@ def test_trainer_sees_every_org_by_status(trainer_browser, make_org, submitted):
 
     assert "店铺 banned" in page
     assert "店铺 xinyu" in page
+
+
+def test_base_organisation_is_not_listed_among_merchants(app, client_as, admin, make_org):
+    from courses.videos import BASE_ORG_NAME, base_org_id
+
+    make_org("jade-shop")
+    with app.app_context():
+        base_org_id()
+    browser = client_as(admin)
+
+    for url in ("/screening/", "/admin/organisations"):
+        page = browser.get(url).get_data(as_text=True)
+        assert "jade-shop" in page, url
+        assert BASE_ORG_NAME not in page, url
