@@ -46,6 +46,16 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def plan_for_each_query() -> None:
+    """On PostgreSQL, plan every search statement for its own words (this transaction).
+
+    psycopg prepares a statement after a few runs, and PostgreSQL may then reuse one generic
+    plan for every query: fine for a rare word, ten times slower for a common one.
+    """
+    if dialect() == "postgresql":
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 @dataclass(frozen=True)
 class Match:
     """A statement restricted to matching rows, and the two orders a result list may use."""

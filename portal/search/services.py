@@ -178,6 +178,7 @@ def _run(viewer: Viewer, text: str, chosen: Filters, page: int, per_group: int) 
     outcome = Outcome(plan.text)
     if plan.is_empty:
         return outcome
+    engine.plan_for_each_query()
     outcome.corrections = corrections.correct(plan)
     size = PAGE_SIZE if chosen.kind else per_group
     for source in _kinds(chosen):
