@@ -26,7 +26,7 @@ BANGLE_TALK = " ".join(
         "Look how the light passes through this jadeite bangle, the colour is even and bright.",
         "The inner size of the jadeite bangle is fifty six millimetres, which fits most wrists.",
         "Every jadeite bangle we sell comes with a certificate from the laboratory.",
-        "Hold the jade light bangle up to the lamp and you will see the glow.",
+        "Hold the jade white bangle up to the lamp and you will see the glow.",
         "If you like this jadeite bangle, add it to your cart now, the price is very good today.",
     ]
 )
@@ -44,7 +44,7 @@ PEARL_TALK = " ".join(
 # The first words of the pearl paragraph, as the recogniser writes them.
 PEARL_OPENING = re.compile(r"move on to something different", re.IGNORECASE)
 
-# How the recogniser may write the bangle's name wrongly ("jade bangle", "jade right bangle").
+# The bangle named otherwise than its alias ("jade white bangle", or as the recogniser heard it).
 MISHEARD = re.compile(r"jade\s+(?:\w+\s+)?bangle", re.IGNORECASE)
 
 BANGLE = {"sku": "JB-1", "name": "翡翠手镯", "aliases": ["jadeite bangle"]}
