@@ -1,8 +1,8 @@
 """Helpers for clip workshop tests: the spoken stream about two items, its catalog, row access.
 
 The stream is espeak-ng English: a paragraph about a jadeite bangle, then one about a freshwater
-pearl necklace. One sentence says "jade light bangle", a realistic near-miss the recogniser
-writes down as something other than the catalog name (what alias learning is for).
+pearl necklace. One sentence says "jade white bangle": a name close to the catalog's (a fuzzy
+mention) but not one of its aliases, which is what alias learning is for.
 """
 
 from __future__ import annotations
