@@ -3,6 +3,8 @@
 Migration 0012 creates them: on SQLite the FTS5 table ``search_fts`` (external content
 ``search_document``, kept in step by three triggers); on PostgreSQL the stored, generated
 ``search_tsv`` column (``simple`` configuration over the pre-segmented tokens) and its GIN index.
+Migration 0013 adds, on PostgreSQL only, a ``text_pattern_ops`` index on the vocabulary's terms:
+prefix searches (``LIKE 'abc%'``) use it whatever the database's collation.
 Alembic's comparison skips them (``include_in_migrations``), so ``flask db check`` stays clean.
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 FTS_TABLE = "search_fts"
 TSV_COLUMN = "search_tsv"
 TSV_INDEX = "ix_search_document_tsv"
+PREFIX_INDEX = "ix_search_term_prefix"
 
 
 def include_in_migrations(name: str | None, type_: str, *_args: Any) -> bool:
@@ -24,5 +27,5 @@ def include_in_migrations(name: str | None, type_: str, *_args: Any) -> bool:
     if type_ == "column":
         return name != TSV_COLUMN
     if type_ == "index":
-        return name != TSV_INDEX
+        return name not in (TSV_INDEX, PREFIX_INDEX)
     return True
