@@ -18,9 +18,9 @@ from courses.models import (
     LessonCaption,
     LessonProgress,
 )
-from media.transcripts.models import Sentence, Transcript
 from portal.auth.models import User
 from portal.extensions import db
+from tests.courses.helpers import give_lesson_video
 from tests.portal.helpers import in_english
 from tests.support.mediagen import make_test_video
 
@@ -50,24 +50,9 @@ def _lesson_ids(app, course_id):
 def _attach_video(app, lesson_id, path, *, sentences=()):
     """Add ``path`` as the lesson's video; ``sentences`` (start, end, text) make a transcript."""
     with app.app_context():
-        recording = videos.add_video_from_file(None, path, "第一课", "zh")
-        lesson = db.session.get(Lesson, lesson_id)
-        lesson.recording_id = recording.id
-        if sentences:
-            transcript = Transcript(
-                org_id=recording.org_id, recording_id=recording.id, language="zh", model_name="t"
-            )
-            db.session.add(transcript)
-            db.session.flush()
-            for position, (start, end, text) in enumerate(sentences):
-                db.session.add(
-                    Sentence(
-                        org_id=recording.org_id, transcript_id=transcript.id, position=position,
-                        start_ms=int(start * 1000), end_ms=int(end * 1000), text=text,
-                    )
-                )  # fmt: skip
+        recording_id = give_lesson_video(db.session.get(Lesson, lesson_id), path, sentences)
         db.session.commit()
-        return recording.id
+        return recording_id
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from courses import videos
 from courses.models import Course, Lesson, LessonProgress
-from media.transcripts.models import Sentence, Transcript
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
+from tests.courses.helpers import give_lesson_video
 from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 from tests.support.mediagen import make_test_video
@@ -43,20 +42,7 @@ def _course_with_video(app, make_course, video: Path) -> tuple[int, int]:
         course = db.session.get(Course, course_id)
         lesson = course.modules[0].lessons[0]
         lesson.notes_md = NOTES
-        recording = videos.add_video_from_file(None, video, "主灯与辅灯", "zh")
-        lesson.recording_id = recording.id
-        transcript = Transcript(
-            org_id=recording.org_id, recording_id=recording.id, language="zh", model_name="t"
-        )
-        db.session.add(transcript)
-        db.session.flush()
-        for position, (start, end, text) in enumerate(SENTENCES):
-            db.session.add(
-                Sentence(
-                    org_id=recording.org_id, transcript_id=transcript.id, position=position,
-                    start_ms=int(start * 1000), end_ms=int(end * 1000), text=text,
-                )
-            )  # fmt: skip
+        give_lesson_video(lesson, video, SENTENCES)
         db.session.commit()
         return course_id, lesson.id
 
@@ -116,7 +102,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server}/")
 
-    page.click(".main-nav >> text=Courses")
+    page.click(".main-nav a[href='/courses/']")
     _shoot(page, tmp_path, "catalog-phone")
     page.click(f"a[href='/courses/{course_id}']")
     page.click("form.enrol-form button")

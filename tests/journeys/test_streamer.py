@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from courses import videos
 from courses.completion import course_lessons
 from courses.demo import COURSE_TITLE
 from courses.models import (
@@ -29,10 +28,10 @@ from courses.models import (
     QuizChoice,
     QuizQuestion,
 )
-from media.transcripts.models import Sentence, Transcript
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import queue_of
+from tests.courses.helpers import give_lesson_video
 from tests.journeys.conftest import VIEWS
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_speech_video, make_test_video
@@ -84,20 +83,7 @@ def practice_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _give_video(lesson, video: Path) -> None:
     """Attach the video to the lesson with a ready transcript (no transcription job runs)."""
-    recording = videos.add_video_from_file(None, video, lesson.title, "zh")
-    lesson.recording_id = recording.id
-    transcript = Transcript(
-        org_id=recording.org_id, recording_id=recording.id, language="zh", model_name="t"
-    )
-    db.session.add(transcript)
-    db.session.flush()
-    for position, (start, end, text) in enumerate(LESSON_LINES):
-        db.session.add(
-            Sentence(
-                org_id=recording.org_id, transcript_id=transcript.id, position=position,
-                start_ms=int(start * 1000), end_ms=int(end * 1000), text=text,
-            )
-        )  # fmt: skip
+    give_lesson_video(lesson, video, LESSON_LINES)
 
 
 @pytest.fixture
