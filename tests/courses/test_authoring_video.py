@@ -3,7 +3,6 @@ failures with their reason, and caption corrections on the transcribed video."""
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
 from pathlib import Path
@@ -23,9 +22,9 @@ from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
 from portal.organisations.models import BASE_ORG_SLUG, Organisation
 from tests.support.mediagen import make_english_speech, make_test_video, make_video_with_audio
+from tests.support.uploads import tus_upload
 
 HTMX = {"HX-Request": "true"}
-TUS = {"Tus-Resumable": "1.0.0"}
 SPEECH = "Welcome to the lesson. Good light makes the jade bangle shine. Thank you for watching."
 
 
@@ -81,30 +80,6 @@ def lesson_id(app, make_course) -> int:
         return db.session.get(Course, course_id).modules[0].lessons[0].id
 
 
-def tus_upload(client, data: bytes, filename: str = "lesson.mp4") -> str:
-    """Upload ``data`` in two PATCH requests, as the widget does; return the upload id."""
-    encoded = base64.b64encode(filename.encode()).decode()
-    created = client.post(
-        "/uploads/",
-        headers={**TUS, "Upload-Length": str(len(data)), "Upload-Metadata": f"filename {encoded}"},
-    )
-    assert created.status_code == 201, created.text
-    upload_id = created.headers["Location"].rsplit("/", 1)[-1]
-    half = len(data) // 2
-    for offset, chunk in ((0, data[:half]), (half, data[half:])):
-        patched = client.patch(
-            f"/uploads/{upload_id}",
-            data=chunk,
-            headers={
-                **TUS,
-                "Content-Type": "application/offset+octet-stream",
-                "Upload-Offset": str(offset),
-            },
-        )
-        assert patched.status_code == 204, patched.text
-    return upload_id
-
-
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model)) or 0
@@ -132,7 +107,7 @@ def polls(html: str, lesson_id: int) -> bool:
 
 
 def add_video(staff, lesson_id, path: Path, language: str = "en"):
-    upload_id = tus_upload(staff, path.read_bytes())
+    upload_id = tus_upload(staff, path.read_bytes(), "lesson.mp4")
     return staff.post(
         f"/courses/manage/lessons/{lesson_id}/video",
         data={"upload_id": upload_id, "language": language},

@@ -28,8 +28,8 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
-from tests.media.uploads.conftest import OCTETS, TUS, encode_metadata
 from tests.support.mediagen import make_speech_video, make_test_webm
+from tests.support.uploads import tus_upload
 
 SPEECH = "This jade bangle has the lowest price today. The light in the room is good."
 RUBRIC = {
@@ -91,30 +91,8 @@ def english(browser):
     return browser
 
 
-def tus_upload(browser, path: Path) -> str:
-    """Upload ``path`` over tus in two PATCHes (as the resumable widget does); return its id."""
-    data = path.read_bytes()
-    created = browser.post(
-        "/uploads/",
-        headers={
-            **TUS, "Upload-Length": str(len(data)),
-            "Upload-Metadata": encode_metadata(filename=path.name, filetype="video/mp4"),
-        },
-    )  # fmt: skip
-    assert created.status_code == 201, created.text
-    upload_id = created.headers["Location"].rsplit("/", 1)[-1]
-    half = len(data) // 2
-    for offset, chunk in ((0, data[:half]), (half, data[half:])):
-        sent = browser.patch(
-            f"/uploads/{upload_id}", data=chunk,
-            headers={**TUS, "Content-Type": OCTETS, "Upload-Offset": str(offset)},
-        )  # fmt: skip
-        assert sent.status_code == 204, sent.text
-    return upload_id
-
-
 def submit(browser, lesson_id: int, path: Path):
-    upload_id = tus_upload(browser, path)
+    upload_id = tus_upload(browser, path.read_bytes(), path.name)
     return browser.post(
         f"/courses/lessons/{lesson_id}/practice", data={"upload_id": upload_id, "language": "en"}
     )

@@ -3,7 +3,6 @@ downloads, sentence edits, cancel and retry, and who may see what."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
@@ -26,33 +25,9 @@ from tests.media.recordings.helpers import (
     run_jobs,
     sentences_of,
 )
+from tests.support.uploads import TUS, tus_upload
 
 HTMX = {"HX-Request": "true"}
-TUS = {"Tus-Resumable": "1.0.0"}
-
-
-def tus_upload(client, data: bytes, filename: str = "直播 2024.mp4") -> str:
-    """Upload ``data`` in two PATCH requests, as the widget does; return the upload id."""
-    encoded = base64.b64encode(filename.encode()).decode()
-    created = client.post(
-        "/uploads/",
-        headers={**TUS, "Upload-Length": str(len(data)), "Upload-Metadata": f"filename {encoded}"},
-    )
-    assert created.status_code == 201, created.text
-    upload_id = created.headers["Location"].rsplit("/", 1)[-1]
-    half = len(data) // 2
-    for offset, chunk in ((0, data[:half]), (half, data[half:])):
-        patched = client.patch(
-            f"/uploads/{upload_id}",
-            data=chunk,
-            headers={
-                **TUS,
-                "Content-Type": "application/offset+octet-stream",
-                "Upload-Offset": str(offset),
-            },
-        )
-        assert patched.status_code == 204, patched.text
-    return upload_id
 
 
 def upload_rows(app) -> list[str]:
@@ -82,7 +57,7 @@ def test_merchant_adds_recording_from_completed_upload(
 ):
     browser = client_as(merchant)
     data = speech_video.read_bytes()
-    upload_id = tus_upload(browser, data)
+    upload_id = tus_upload(browser, data, "直播 2024.mp4")
     part = upload_path(app.config["MEDIA_ROOT"], upload_id)
     assert part.stat().st_size == len(data)
 
