@@ -41,16 +41,25 @@ class _ProgressPrinter(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        """Poll the job row once a second until told to stop."""
+        """Print the state at once, then each change once a second, then the final state."""
         shown = None
         with self.app.app_context():
-            while not self.done.wait(1.0):
-                job = db.session.get(Job, self.job_id)
-                if job is not None and (job.step, job.progress) != shown:
-                    shown = (job.step, job.progress)
-                    click.echo(f"  {job.step or 'queued'} {job.progress}%")
-                db.session.rollback()
-            db.session.remove()
+            try:
+                shown = self._print_if_changed(shown)
+                while not self.done.wait(1.0):
+                    shown = self._print_if_changed(shown)
+                self._print_if_changed(shown)
+            finally:
+                db.session.remove()
+
+    def _print_if_changed(self, shown: tuple | None) -> tuple | None:
+        """Print the step and percentage if they differ from ``shown``; return what is shown."""
+        job = db.session.get(Job, self.job_id)
+        if job is not None and (job.step, job.progress) != shown:
+            shown = (job.step, job.progress)
+            click.echo(f"  {job.step or 'queued'} {job.progress}%")
+        db.session.rollback()
+        return shown
 
 
 def _run_with_progress(job_id: int) -> None:

@@ -168,8 +168,10 @@ def test_operator_ingests_with_wait_and_prints_each_format(app, runner, merchant
     recording_id = int(match.group(1))
     progress = re.findall(r"^  (\w+) (\d+)%$", result.output, re.MULTILINE)
     assert progress, result.output
+    assert progress[0] == ("queued", "0"), result.output
+    assert progress[-1] == ("finding_items", "100"), result.output
     assert {step for step, _ in progress} <= {
-        "queued", "probing", "extracting_audio", "transcribing", "saving",
+        "queued", "probing", "extracting_audio", "transcribing", "saving", "finding_items",
     }  # fmt: skip
     recording = load_recording(app, recording_id)
     assert (recording.title, recording.org_id) == ("Evening stream", merchant_org.id)
