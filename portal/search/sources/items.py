@@ -44,11 +44,16 @@ def _items(statement: Any) -> Iterator[Document]:
 
 
 def public_item(item_id: Any) -> ColumnElement[bool]:
-    """SQL: the item is live, of an approved organisation, and shown by a published clip."""
+    """SQL: the item is live, of an approved organisation, and shown by a published clip.
+
+    The inner test names ``Item.id``, the enclosing subquery's own column: SQLAlchemy correlates
+    a subquery only with the query just around it, so naming ``item_id`` (a column of the outer
+    statement) there would make it an uncorrelated "any published clip shows any item".
+    """
     shown = (
         published_clips()
         .join(ClipItem, ClipItem.clip_id == Clip.id)
-        .where(ClipItem.item_id == item_id)
+        .where(ClipItem.item_id == Item.id)
         .exists()
     )
     return exists(

@@ -144,3 +144,16 @@ def test_staff_see_every_kind_of_every_org_including_draft_lessons(
     assert any("来历" in hit for hit in found)
     assert f"/catalog/all/items/{world['item']}" in hit_links(page)
     assert f"/review/clips/{world['clip']}" in hit_links(page)
+
+
+def test_a_published_clip_makes_public_only_the_items_it_shows(
+    app, client, client_as, world, make_item, index_items
+):
+    hidden = make_item(world["org_a"], sku="A-2", name=f"{SECRET}吊坠")
+    index_items(world["org_a"])
+    set_clip_state(app, world["clip"], ClipState.PUBLISHED)
+
+    for browser in (client, client_as(world["merchant_b"])):
+        page = _found(browser, kind="item")
+        assert hit_links(page) == [f"/library/items/{world['item']}"]
+        assert f"/library/items/{hidden.id}" not in page
