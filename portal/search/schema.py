@@ -5,6 +5,8 @@ Migration 0012 creates them: on SQLite the FTS5 table ``search_fts`` (external c
 ``search_tsv`` column (``simple`` configuration over the pre-segmented tokens) and its GIN index.
 Migration 0013 adds, on PostgreSQL only, a ``text_pattern_ops`` index on the vocabulary's terms:
 prefix searches (``LIKE 'abc%'``) use it whatever the database's collation.
+Migration 0014 raises the statistics target of ``search_tsv`` (PostgreSQL), so the planner
+recognises rare and missing words and reads them through the GIN index.
 Alembic's comparison skips them (``include_in_migrations``), so ``flask db check`` stays clean.
 """
 
