@@ -1,22 +1,42 @@
-"""Loudness: measure a cut with EBU R128 (``ebur128``) and normalise it with ``loudnorm``.
+"""The clip's sound: measure a cut with EBU R128 (``ebur128``), normalise it with ``loudnorm``.
 
-Normalising takes two passes: an audio-only pass measures the cut with ``ebur128`` (the EBU R128
-figures loudnorm's own first pass prints, at a fifth of its cost), then the encode gives loudnorm
-the measured values, so it normalises linearly where the true-peak ceiling allows and falls back
-to its dynamic mode where it does not (or when the measured range is zero, as for a pure tone).
+``encode_audio`` writes the cut's sound alone (AAC in an ``.m4a``), so the renderer can encode it
+in an ffmpeg process of its own beside the picture's. Normalising takes two passes: an
+audio-only pass measures the cut with ``ebur128`` (the EBU R128 figures loudnorm's own first
+pass prints, at a fifth of its cost), then the encode gives loudnorm the measured values, so it
+normalises linearly where the true-peak ceiling allows and falls back to its dynamic mode where
+it does not (or when the measured range is zero, as for a pure tone). The written audio is
+measured again, so a render reports the loudness it delivers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
 
-from media.ffmpeg import DEFAULT_TIMEOUT_S, FfmpegError, ProgressCallback, input_file, run
+from media.ffmpeg import (
+    DEFAULT_TIMEOUT_S,
+    FfmpegError,
+    ProgressCallback,
+    input_file,
+    run,
+    run_to_file,
+)
 
 AUDIO_RATE_HZ = 48000
+AUDIO_BITRATE = "128k"
+AUDIO_OPTIONS = {
+    "acodec": "aac",
+    "aac_coder": "fast",  # a third of the default coder's time; transparent enough for speech
+    "b:a": AUDIO_BITRATE,
+    "ar": AUDIO_RATE_HZ,
+    "map_metadata": -1,
+    "f": "mp4",
+}
 TRUE_PEAK_DBTP = -1.5
 LOUDNESS_RANGE_LU = 11.0
 _SILENT_LUFS = -70.0  # below the EBU R128 absolute gate: nothing to normalise
@@ -38,6 +58,48 @@ class LoudnessMeasurement:
     input_tp: float  # true peak, dBTP
     input_lra: float  # loudness range, LU
     input_thresh: float  # relative gate of the integrated measurement, LUFS
+
+
+def encode_audio(
+    source: Path,
+    in_s: float,
+    duration_s: float,
+    dest: Path,
+    *,
+    target_lufs: float | None,
+    ffmpeg_bin: str,
+    time_left: Callable[[], float],
+    on_progress: ProgressCallback | None = None,
+) -> float | None:
+    """Write the cut's sound to ``dest`` as stereo AAC, normalised to ``target_lufs`` if set.
+
+    Return the integrated loudness of the written audio, or ``None`` without a target.
+    ``time_left`` gives each ffmpeg run its timeout (and may raise once time is up);
+    ``on_progress`` is called during each run (its fractions restart per run) and may raise to
+    stop the work.
+    """
+    measurement = None
+    if target_lufs is not None:
+        measurement = measure_loudness(
+            source, in_s, duration_s,
+            ffmpeg_bin=ffmpeg_bin, on_progress=on_progress, timeout_s=time_left(),
+        )  # fmt: skip
+    audio = input_file(source, ss=in_s, t=duration_s).audio
+    run_to_file(
+        [normalised_audio(audio, target_lufs, measurement)],
+        dest,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=duration_s,
+        output_options=AUDIO_OPTIONS,
+        on_progress=on_progress,
+        timeout_s=time_left(),
+    )
+    if target_lufs is None:
+        return None
+    return measure_integrated_lufs(
+        dest, ffmpeg_bin=ffmpeg_bin, duration_s=duration_s, on_progress=on_progress,
+        timeout_s=time_left(),
+    )  # fmt: skip
 
 
 def measure_loudness(
@@ -76,13 +138,22 @@ def measure_loudness(
 
 
 def measure_integrated_lufs(
-    path: Path, *, ffmpeg_bin: str, timeout_s: float = DEFAULT_TIMEOUT_S
+    path: Path,
+    *,
+    ffmpeg_bin: str,
+    duration_s: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> float:
-    """Return the integrated loudness of ``path``'s audio, measured by ffmpeg's ebur128."""
+    """Return the integrated loudness of ``path``'s audio, measured by ffmpeg's ebur128.
+
+    ``duration_s``, the length of the audio, lets ``on_progress`` be called.
+    """
     result = run(
         null_output(input_file(path).audio.filter("ebur128", framelog="verbose")),
         ffmpeg_bin=ffmpeg_bin,
-        duration_s=None,
+        duration_s=duration_s,
+        on_progress=on_progress,
         timeout_s=timeout_s,
     )
     found = _LUFS_LINE.findall(result.stderr_tail)

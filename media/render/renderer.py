@@ -1,9 +1,11 @@
 """Render a clip: cut, reframe, burn subtitles, normalise loudness, encode; poster and WebVTT.
 
-One ffmpeg run encodes the clip (H.264 + AAC, ``+faststart``) from an input-side ``-ss``/``-t``
-cut, which is frame accurate when re-encoding: ffmpeg decodes from the keyframe before the cut
-and drops frames until it. Loudness is normalised to the target in two passes (see
-``media.render.loudness``): the cut is measured first, then loudnorm runs in the encode.
+Two ffmpeg processes run side by side, since ffmpeg 5.1 filters and encodes audio in the same
+single thread that feeds the video filters: one encodes the picture (H.264), the other the sound
+(AAC; see ``media.render.loudness``: the cut is measured, normalised to the loudness target by
+loudnorm, and the written audio measured again). A third run copies both into the clip with
+``+faststart``. Both cut with an input-side ``-ss``/``-t``, which is frame accurate when
+re-encoding: ffmpeg decodes from the keyframe before the cut and drops frames until it.
 Subtitles are burned by libass (the ``ass`` filter reads our file directly, with no demuxer)
 from an ASS file written in a private temporary directory, with the CJK font linked beside it.
 
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +41,7 @@ from media.ffmpeg import (
 )
 from media.probe import ALLOWED_FORMATS, ProbeLimits, ProbeRejected, ProbeResult, probe_media
 from media.render.fonts import FontNotFoundError, SubtitleFont, find_subtitle_font
-from media.render.loudness import (
-    AUDIO_RATE_HZ,
-    measure_integrated_lufs,
-    measure_loudness,
-    normalised_audio,
-)
+from media.render.loudness import encode_audio
 from media.render.profiles import (
     Profile,
     RenderSpec,
@@ -60,27 +58,23 @@ X264_PRESET = "ultrafast"
 # to encode, which a 2-core host cannot afford (see bench/render_bench.py).
 X264_PARAMS = "cabac=1:deblock=0,0:aq-mode=1:8x8dct=1"
 X264_CRF = 23
-AUDIO_BITRATE = "128k"
 _COPY_CODECS = ("h264", "aac")
 _PAST_KEYFRAME_S = 0.0005  # shorter than any frame
-# Shares of the progress bar: loudness measurement, encode, poster and loudness check.
-_MEASURE_SHARE, _ENCODE_SHARE = 0.04, 0.92
+# Shares of the progress bar: the encode (picture and sound side by side), the mux; the poster
+# takes the rest.
+_ENCODE_SHARE, _MUX_SHARE = 0.94, 0.04
 _SOURCE_OPTIONS = {"format_whitelist": ",".join(ALLOWED_FORMATS), "protocol_whitelist": "file"}
-_ENCODE_OPTIONS = {
+_VIDEO_OPTIONS = {
     "vcodec": "libx264",
     "preset": X264_PRESET,
     "x264-params": X264_PARAMS,
     "crf": X264_CRF,
     "profile:v": "high",
     "pix_fmt": "yuv420p",
-    "acodec": "aac",
-    "aac_coder": "fast",  # a third of the default coder's time; transparent enough for speech
-    "b:a": AUDIO_BITRATE,
-    "ar": AUDIO_RATE_HZ,
     "map_metadata": -1,
-    "movflags": "+faststart",
     "f": "mp4",
 }
+_MUX_OPTIONS = {"c": "copy", "map_metadata": -1, "movflags": "+faststart", "f": "mp4"}
 
 
 class RenderError(Exception):
@@ -97,7 +91,7 @@ class RenderResult:
     """The files a render wrote and what the video turned out to be.
 
     ``measured_lufs`` is the integrated loudness (EBU R128) of the written audio, measured after
-    encoding; ``None`` when no loudness target was asked. ``warnings`` are ffmpeg's warning
+    encoding it; ``None`` when no loudness target was asked. ``warnings`` are ffmpeg's warning
     lines from the encode (for example libass missing a glyph).
     """
 
@@ -165,20 +159,8 @@ def _write_outputs(
     width, height, duration_s = _video_facts(spec.video_path)
     offset_s = encoded.cue_offset_s
     poster_at_s = min(max(0.0, spec.poster_at_s + offset_s), max(0.0, duration_s - 0.1))
-    # Two short single-threaded runs: side by side they cost the time of one.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        poster = pool.submit(_write_poster, spec, poster_at_s, ffmpeg_bin, deadline)
-        lufs = None
-        if spec.loudness_lufs is not None:
-            lufs = pool.submit(
-                measure_integrated_lufs,
-                spec.video_path,
-                ffmpeg_bin=ffmpeg_bin,
-                timeout_s=_remaining(deadline),
-            )
-        poster.result()
-        written.append(spec.poster_path)
-        measured_lufs = lufs.result() if lufs is not None else None
+    _write_poster(spec, poster_at_s, ffmpeg_bin, deadline)
+    written.append(spec.poster_path)
     write_vtt(spec.vtt_path, clip_cues(spec.cues, duration_s, offset_s=offset_s))
     written.append(spec.vtt_path)
     return RenderResult(
@@ -188,7 +170,7 @@ def _write_outputs(
         duration_s=duration_s,
         width=width,
         height=height,
-        measured_lufs=measured_lufs,
+        measured_lufs=encoded.measured_lufs,
         warnings=encoded.warnings,
     )
 
@@ -198,6 +180,7 @@ class _Encoded:
     """What writing the video produced, beyond the file."""
 
     cue_offset_s: float = 0.0
+    measured_lufs: float | None = None
     warnings: tuple[str, ...] = ()
 
 
@@ -247,7 +230,7 @@ def _copy_cut(
             "movflags": "+faststart",
             "f": "mp4",
         },
-        on_progress=_scaled(on_progress, 0.0, _MEASURE_SHARE + _ENCODE_SHARE),
+        on_progress=_scaled(on_progress, 0.0, _ENCODE_SHARE + _MUX_SHARE),
         timeout_s=_remaining(deadline),
     )
     return _Encoded(cue_offset_s=spec.in_s - start_s)
@@ -279,30 +262,89 @@ def _encode(
     source: ProbeResult,
     preset: str,
 ) -> _Encoded:
-    """Re-encode the cut with the profile, subtitles and loudness asked by ``spec``."""
-    audio_share = _MEASURE_SHARE if spec.loudness_lufs is not None else 0.0
-    measurement = None
-    if spec.loudness_lufs is not None:
-        measurement = measure_loudness(
-            spec.source, spec.in_s, spec.duration_s,
-            ffmpeg_bin=ffmpeg_bin,
-            on_progress=_scaled(on_progress, 0.0, audio_share),
-            timeout_s=_remaining(deadline),
+    """Re-encode the cut with the profile, subtitles and loudness asked by ``spec``.
+
+    The sound is encoded in a worker thread's ffmpeg while this thread encodes the picture (and
+    reports progress); a failure of either stops the other.
+    """
+    stop = threading.Event()
+    with (
+        tempfile.TemporaryDirectory(prefix="beltcast-render-") as work_dir,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        work = Path(work_dir)
+        audio_path = work / "audio.m4a"
+        sound = pool.submit(
+            encode_audio, spec.source, spec.in_s, spec.duration_s, audio_path,
+            target_lufs=spec.loudness_lufs, ffmpeg_bin=ffmpeg_bin,
+            time_left=lambda: _remaining(deadline), on_progress=lambda _: _raise_if_set(stop),
         )  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="beltcast-render-") as work:
-        inp = input_file(spec.source, ss=spec.in_s, t=spec.duration_s)
-        video = _video_graph(inp.video, spec, source, Path(work), font)
-        result = run_to_file(
-            [video, normalised_audio(inp.audio, spec.loudness_lufs, measurement)],
+        try:
+            watch = _watching(on_progress, sound)
+            video_path, warnings = _encode_video(
+                spec, source, work, ffmpeg_bin, deadline, watch, font, preset
+            )
+            measured_lufs = sound.result()
+        except BaseException:
+            stop.set()  # the sound's ffmpeg stops at its next progress report
+            raise
+        inputs = [input_file(video_path)["v:0"], input_file(audio_path)["a:0"]]
+        run_to_file(
+            inputs,
             spec.video_path,
             ffmpeg_bin=ffmpeg_bin,
             duration_s=spec.duration_s,
-            output_options={**_ENCODE_OPTIONS, "preset": preset},
-            on_progress=_scaled(on_progress, audio_share, _MEASURE_SHARE + _ENCODE_SHARE),
+            output_options=_MUX_OPTIONS,
+            on_progress=_scaled(on_progress, _ENCODE_SHARE, _ENCODE_SHARE + _MUX_SHARE),
             timeout_s=_remaining(deadline),
         )
-    warnings = tuple(line for line in result.stderr_tail.splitlines() if line.strip())
-    return _Encoded(warnings=warnings)
+    return _Encoded(measured_lufs=measured_lufs, warnings=warnings)
+
+
+def _encode_video(
+    spec: RenderSpec,
+    source: ProbeResult,
+    work: Path,
+    ffmpeg_bin: str,
+    deadline: float,
+    on_progress: ProgressCallback,
+    font: SubtitleFont | None,
+    preset: str,
+) -> tuple[Path, tuple[str, ...]]:
+    """Encode the cut's picture alone into ``work``; return the file and ffmpeg's warnings."""
+    inp = input_file(spec.source, ss=spec.in_s, t=spec.duration_s)
+    dest = work / "video.mp4"
+    result = run_to_file(
+        [_video_graph(inp.video, spec, source, work, font)],
+        dest,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=spec.duration_s,
+        output_options={**_VIDEO_OPTIONS, "preset": preset},
+        on_progress=on_progress,
+        timeout_s=_remaining(deadline),
+    )
+    return dest, tuple(line for line in result.stderr_tail.splitlines() if line.strip())
+
+
+def _watching(
+    on_progress: ProgressCallback | None, sound: Future[float | None]
+) -> ProgressCallback:
+    """Report the picture's encode as the encode share; raise the sound's error once it failed."""
+    report = _scaled(on_progress, 0.0, _ENCODE_SHARE)
+
+    def watch(fraction: float) -> None:
+        if sound.done() and sound.exception() is not None:
+            sound.result()  # raises the sound's error, which stops the picture's ffmpeg
+        if report is not None:
+            report(fraction)
+
+    return watch
+
+
+def _raise_if_set(stop: threading.Event) -> None:
+    """Stop the ffmpeg run reporting progress once ``stop`` is set."""
+    if stop.is_set():
+        raise RenderError("The render was stopped.")
 
 
 def _video_graph(

@@ -75,3 +75,10 @@ def video_stream_facts(path: Path) -> tuple[int, float, int, int]:
         frames = sum(1 for _ in container.demux(stream) if _.size)
         duration = float(stream.duration * stream.time_base) if stream.duration else 0.0
         return frames, duration, stream.codec_context.width, stream.codec_context.height
+
+
+def audio_stream_duration(path: Path) -> float:
+    """Return the duration of the first audio stream in seconds."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        return float(stream.duration * stream.time_base) if stream.duration else 0.0

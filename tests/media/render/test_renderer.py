@@ -8,9 +8,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from media.ffmpeg import FfmpegError
 from media.render import RenderError, RenderSpec, render_clip
+from media.render import renderer as renderer_module
 from media.render.fonts import _from_package
-from tests.media.render.conftest import FPS, RenderFn, frame_at, video_stream_facts
+from tests.media.render.conftest import (
+    FPS,
+    RenderFn,
+    audio_stream_duration,
+    frame_at,
+    video_stream_facts,
+)
 from tests.support.mediagen import make_speech_video
 
 FRAME_S = 1 / FPS
@@ -43,6 +51,7 @@ def test_reencoded_cut_is_frame_accurate_and_normalised(
     assert abs(frames - round(6.5 * FPS)) <= 1
     assert abs(video_s - 6.5) <= FRAME_S
     assert abs(result.duration_s - 6.5) <= FRAME_S
+    assert abs(audio_stream_duration(result.video_path) - video_s) <= FRAME_S
     # The first and last frames are the source's frames at in and just before out.
     for out_at, source_at in ((0.0, 5.2), (6.5 - FRAME_S, 11.7 - FRAME_S)):
         shown = frame_at(result.video_path, out_at)
@@ -192,3 +201,48 @@ def test_ffmpeg_failure_leaves_no_files(render: RenderFn, source: Path, tmp_path
         render_clip(spec, ffmpeg_bin=str(failing))
     assert "boom" in raised.value.stderr_tail
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ffmpeg"]
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make ``tempfile`` work in a folder of this test's own, to see what a render leaves."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    return folder
+
+
+def test_failing_sound_stops_the_picture_and_leaves_no_files(
+    render: RenderFn, source: Path, tmp_path: Path, private_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):  # fmt: skip
+    def failing_audio(*_args: object, **_kwargs: object) -> None:
+        raise FfmpegError("the sound failed", "audio boom")
+
+    monkeypatch.setattr(renderer_module, "encode_audio", failing_audio)
+    progress: list[float] = []
+    with pytest.raises(RenderError) as raised:
+        render(source, in_s=0.0, out_s=20.0, profile="vertical", on_progress=progress.append)
+    assert raised.value.stderr_tail == "audio boom"
+    assert max(progress, default=0.0) < 0.5  # stopped early, not after the whole picture
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
+    assert not list(private_tmp.iterdir())
+
+
+def test_cancelling_from_progress_stops_both_encodes_and_leaves_no_files(
+    render: RenderFn, source: Path, tmp_path: Path, private_tmp: Path
+):
+    class JobCancelledError(Exception):
+        pass
+
+    def cancel_midway(fraction: float) -> None:
+        if fraction > 0.2:
+            raise JobCancelledError
+
+    with pytest.raises(JobCancelledError):
+        render(
+            source, in_s=0.0, out_s=20.0, profile="vertical", loudness_lufs=-16.0,
+            on_progress=cancel_midway,
+        )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
+    assert not list(private_tmp.iterdir())
