@@ -20,7 +20,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.jobs.models import Job
 from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
-from portal.organisations.scoping import get_owned_or_404
+from portal.organisations.scoping import get_owned_or_404, scoped
 from portal.organisations.services import get_org_by_slug
 
 BASE_ORG_NAME = "培训基地 · Training base"  # stored once: not in any one reader's language
@@ -73,6 +73,12 @@ def video_response(recording: Recording) -> Response:
 def processing_job(recording: Recording) -> Job | None:
     """Return the video's newest transcription job (for progress and errors)."""
     return recordings.transcription_job(recording)
+
+
+def processing_jobs(recording_ids: list[int]) -> dict[int, Job]:
+    """Return the newest transcription job of each course video, by recording id (two queries)."""
+    owned = scoped(Recording, base_org_id()).where(Recording.id.in_(recording_ids))
+    return recordings.jobs_by_recording(list(db.session.scalars(owned)))
 
 
 def is_processing(recording: Recording) -> bool:

@@ -76,16 +76,12 @@ def review_queue() -> list[QueueRow]:
         .order_by(PracticeSubmission.created_at, PracticeSubmission.id)
         .limit(QUEUE_LIMIT)
     )
+    rows = db.session.execute(statement).all()
+    jobs = videos.processing_jobs([s.recording_id for s, _c in rows if s.recording_id is not None])
     return [
-        QueueRow(submission=submission, course=course, job=_job(submission))
-        for submission, course in db.session.execute(statement)
+        QueueRow(submission=submission, course=course, job=jobs.get(submission.recording_id))
+        for submission, course in rows
     ]
-
-
-def _job(submission: PracticeSubmission) -> Job | None:
-    if submission.recording_id is None:
-        return None
-    return videos.processing_job(videos.get_video_or_404(submission.recording_id))
 
 
 @dataclass(frozen=True)
