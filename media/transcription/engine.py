@@ -3,16 +3,22 @@
 ``WhisperRecogniser`` runs faster-whisper (CTranslate2, int8 on CPU) through
 ``BatchedInferencePipeline`` with word timestamps and the Silero VAD filter. Long recordings are
 read in windows cut at the quietest moment near each boundary, so memory stays bounded and a cut
-never falls inside a word. Chinese text is converted to Simplified with OpenCC.
+never falls inside a word. Windows run side by side in "lanes" (one model replica each): the
+Python, NumPy and ONNX steps between CTranslate2 calls are single-threaded, so one call alone
+leaves part of the CPU idle. Chinese text is converted to Simplified with OpenCC.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 import unicodedata
 import wave
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -25,11 +31,15 @@ SAMPLE_RATE = 16000
 DEFAULT_WINDOW_S = 20 * 60.0
 DEFAULT_HOTWORDS_CHARS = 120
 DEFAULT_PROMPT_CHARS = 120
+DEFAULT_LANES = 2
 _CUT_SEARCH_S = 10.0
 _CUT_FRAME_S = 0.1
 _MIN_WINDOW_S = 60.0
+_MIN_LANE_WINDOW_S = 30.0
+_PROGRESS_POLL_S = 0.5
 
 ProgressCallback = Callable[[float], None]
+_Start = Callable[[np.ndarray, str | None], tuple[Iterable[WhisperSegment], str]]
 
 
 @dataclass(frozen=True)
@@ -82,24 +92,71 @@ class Recogniser(Protocol):
         ...
 
 
-_models: dict[tuple[str, int], WhisperModel] = {}
+_models: dict[tuple[str, int, int], WhisperModel] = {}
 _models_lock = threading.Lock()
 _to_simplified = OpenCC("t2s")
 
 
-def load_whisper_model(model_path: str, cpu_threads: int) -> WhisperModel:
-    """Return the process-wide Whisper model for ``model_path``, loading it on first use."""
-    key = (model_path, cpu_threads)
+def load_whisper_model(model_path: str, cpu_threads: int, num_workers: int = 1) -> WhisperModel:
+    """Return the process-wide Whisper model for these settings, loading it on first use.
+
+    The model serves ``num_workers`` calls at once (from as many Python threads), each on
+    ``cpu_threads`` threads.
+    """
+    key = (model_path, cpu_threads, num_workers)
     with _models_lock:
         if key not in _models:
             _models[key] = WhisperModel(
-                model_path, device="cpu", compute_type="int8", cpu_threads=cpu_threads
-            )
+                model_path, device="cpu", compute_type="int8",
+                cpu_threads=cpu_threads, num_workers=num_workers,
+            )  # fmt: skip
         return _models[key]
 
 
+class _Lanes:
+    """What the lanes of one transcription share: how to start a window, a stop flag, progress."""
+
+    def __init__(self, start: _Start) -> None:
+        self.start = start
+        self.stop = threading.Event()
+        self._done_s: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def collect(
+        self,
+        batch: Iterable[WhisperSegment] | None,
+        language: str,
+        index: int,
+        offset_s: float,
+        samples: np.ndarray,
+    ) -> list[Segment]:
+        """Transcribe window ``index`` (unless started: ``batch``), stopping between batches."""
+        if self.stop.is_set():
+            return []
+        if batch is None:
+            batch, _language = self.start(samples, language)
+        length_s = len(samples) / SAMPLE_RATE
+        segments: list[Segment] = []
+        for raw in batch:
+            segments.append(_segment(raw, offset_s, language))
+            self._advance(index, min(raw.end, length_s))
+            if self.stop.is_set():
+                return segments
+        self._advance(index, length_s)
+        return segments
+
+    def done_s(self) -> float:
+        """Return the seconds of audio done over all windows."""
+        with self._lock:
+            return sum(self._done_s.values())
+
+    def _advance(self, index: int, done_s: float) -> None:
+        with self._lock:
+            self._done_s[index] = max(self._done_s.get(index, 0.0), done_s)
+
+
 class WhisperRecogniser:
-    """Recognise speech with faster-whisper's batched pipeline."""
+    """Recognise speech with faster-whisper's batched pipeline, a few windows at a time."""
 
     def __init__(
         self,
@@ -107,10 +164,14 @@ class WhisperRecogniser:
         cpu_threads: int = 0,
         batch_size: int = 8,
         window_s: float = DEFAULT_WINDOW_S,
+        lanes: int = DEFAULT_LANES,
     ) -> None:
+        """Share ``cpu_threads`` (0: all cores) among ``lanes`` windows transcribed at once."""
         if window_s < _MIN_WINDOW_S:
             raise ValueError(f"window_s must be at least {_MIN_WINDOW_S:g} seconds")
-        self.pipeline = BatchedInferencePipeline(load_whisper_model(model_path, cpu_threads))
+        cores = cpu_threads or os.cpu_count() or 1
+        self.lanes = max(1, min(lanes, cores))
+        self.model = load_whisper_model(model_path, cores // self.lanes, self.lanes)
         self.batch_size = batch_size
         self.window_s = window_s
 
@@ -123,30 +184,104 @@ class WhisperRecogniser:
         initial_prompt: str | None,
         on_progress: ProgressCallback | None,
     ) -> Transcript:
-        """Recognise the 16 kHz mono WAV at ``audio_path`` (as written by ``extract_audio``)."""
-        segments: list[Segment] = []
+        """Recognise the 16 kHz mono WAV at ``audio_path`` (as written by ``extract_audio``).
+
+        ``on_progress`` is called from this thread only; if it raises, the lanes stop after
+        their current batch and the error propagates.
+        """
+        start = partial(
+            self._start, hotwords=hotwords or None, initial_prompt=initial_prompt or None
+        )
         with wave.open(str(audio_path), "rb") as wav:
             _check_wav(wav, audio_path)
             duration_s = wav.getnframes() / SAMPLE_RATE
-            for offset_s, samples in _windows(wav, self.window_s):
-                batch, info = self.pipeline.transcribe(
-                    samples,
-                    language=language,
-                    hotwords=hotwords or None,
-                    initial_prompt=initial_prompt or None,
-                    batch_size=self.batch_size,
-                    word_timestamps=True,
-                    vad_filter=True,
-                    condition_on_previous_text=False,
-                )
-                language = language or info.language  # detect once, on the first window
-                for raw in batch:
-                    segments.append(_segment(raw, offset_s, language))
-                    if on_progress is not None and duration_s > 0:
-                        on_progress(min(segments[-1].end / duration_s, 1.0))
+            windows = _windows(wav, self._window_length_s(duration_s))
+            lanes = _Lanes(start)
+            report = partial(_report_done, on_progress, lanes, duration_s)
+            language, segments = self._run_lanes(windows, language, lanes, report)
         if on_progress is not None:
             on_progress(1.0)
-        return Transcript(language=language or "", duration_s=duration_s, segments=tuple(segments))
+        return Transcript(language=language or "", duration_s=duration_s, segments=segments)
+
+    def _window_length_s(self, duration_s: float) -> float:
+        """Split the audio into equal windows, if it can into whole rounds of ``lanes``.
+
+        Equal windows keep every lane busy to the end. Windows stay within ``window_s`` and at
+        least one Whisper chunk long (unless the audio is shorter).
+        """
+        longest_s = self.window_s - _CUT_SEARCH_S / 2
+        rounds = math.ceil(duration_s / (self.lanes * longest_s))
+        count = max(1, min(self.lanes * rounds, int(duration_s // _MIN_LANE_WINDOW_S)))
+        return duration_s / count
+
+    def _run_lanes(
+        self,
+        windows: Iterator[tuple[float, np.ndarray]],
+        language: str | None,
+        lanes: _Lanes,
+        report: Callable[[], None],
+    ) -> tuple[str | None, tuple[Segment, ...]]:
+        """Transcribe the windows, at most ``lanes`` at once; return the language and segments.
+
+        A window is read only when a lane is free, so at most ``lanes`` windows are in memory.
+        When ``language`` is None it is detected on the first window and used for all.
+        """
+        futures: list[Future[list[Segment]]] = []
+        with ThreadPoolExecutor(self.lanes, thread_name_prefix="whisper-lane") as pool:
+            try:
+                for index, (offset_s, samples) in enumerate(windows):
+                    batch = None
+                    if language is None:  # detect once; start() returns before decoding
+                        batch, language = lanes.start(samples, None)
+                    lane = partial(lanes.collect, batch, language)
+                    futures.append(pool.submit(lane, index, offset_s, samples))
+                    _await_lanes(futures, self.lanes - 1, report)
+                _await_lanes(futures, 0, report)
+            finally:
+                lanes.stop.set()  # after an error, running lanes finish their batch and return
+        return language, tuple(segment for future in futures for segment in future.result())
+
+    def _start(
+        self,
+        samples: np.ndarray,
+        language: str | None,
+        *,
+        hotwords: str | None,
+        initial_prompt: str | None,
+    ) -> tuple[Iterable[WhisperSegment], str]:
+        """Run VAD and language detection on one window; return its lazy segments and language."""
+        batch, info = BatchedInferencePipeline(self.model).transcribe(
+            samples,
+            language=language,
+            hotwords=hotwords,
+            initial_prompt=initial_prompt,
+            batch_size=self.batch_size,
+            word_timestamps=True,
+            vad_filter=True,
+            condition_on_previous_text=False,
+        )
+        return batch, info.language
+
+
+def _await_lanes(
+    futures: list[Future[list[Segment]]], max_running: int, report: Callable[[], None]
+) -> None:
+    """Wait until at most ``max_running`` lanes run, reporting progress; raise a lane's error."""
+    while True:
+        for future in futures:
+            if future.done():
+                future.result()  # raises the lane's error
+        report()
+        running = [future for future in futures if not future.done()]
+        if len(running) <= max_running:
+            return
+        wait(running, timeout=_PROGRESS_POLL_S, return_when=FIRST_COMPLETED)
+
+
+def _report_done(on_progress: ProgressCallback | None, lanes: _Lanes, duration_s: float) -> None:
+    """Report the fraction of the audio done over all lanes."""
+    if on_progress is not None and duration_s > 0:
+        on_progress(min(lanes.done_s() / duration_s, 1.0))
 
 
 def build_hotwords(names: Iterable[str], max_chars: int = DEFAULT_HOTWORDS_CHARS) -> str | None:
@@ -188,12 +323,17 @@ def _check_wav(wav: wave.Wave_read, audio_path: Path) -> None:
 
 
 def _windows(wav: wave.Wave_read, window_s: float) -> Iterator[tuple[float, np.ndarray]]:
-    """Yield (start seconds, float32 samples) windows, each cut at a quiet moment."""
-    window = int(window_s * SAMPLE_RATE)
+    """Yield (start seconds, float32 samples) windows of about ``window_s`` seconds.
+
+    Each cut falls at the quietest moment within half the search span of a multiple of
+    ``window_s``, so the windows stay about equal and cuts never drift.
+    """
+    step = int(window_s * SAMPLE_RATE)
+    reach = int(_CUT_SEARCH_S * SAMPLE_RATE) // 2
     carry = np.zeros(0, dtype=np.float32)
-    offset = 0
+    offset, boundary = 0, step
     while True:
-        raw = wav.readframes(window - len(carry))
+        raw = wav.readframes(boundary + reach - offset - len(carry))
         fresh = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
         chunk = np.concatenate([carry, fresh])
         at_end = wav.tell() >= wav.getnframes()
@@ -202,7 +342,7 @@ def _windows(wav: wave.Wave_read, window_s: float) -> Iterator[tuple[float, np.n
             yield offset / SAMPLE_RATE, chunk[:cut]
         if at_end:
             return
-        carry, offset = chunk[cut:], offset + cut
+        carry, offset, boundary = chunk[cut:], offset + cut, boundary + step
 
 
 def _quiet_cut(samples: np.ndarray) -> int:

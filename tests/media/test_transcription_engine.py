@@ -1,13 +1,17 @@
 """media.transcription: the packaged model and the Whisper recogniser on real espeak-ng speech."""
 
 import re
+import threading
 import wave
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from media.ffmpeg import extract_audio
 from media.probe import ProbeLimits, probe_media
+from media.transcription import engine
 from media.transcription.engine import (
     Transcript,
     WhisperRecogniser,
@@ -51,6 +55,10 @@ def spoken_words(transcript: Transcript) -> list[str]:
         for segment in transcript.segments
         for word in segment.words
     ]
+
+
+def lane_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("whisper-lane")]
 
 
 def assert_in_order(found: list[str], expected: list[str]) -> None:
@@ -151,11 +159,10 @@ def test_build_domain_prompt_in_simplified_chinese_and_english():
     assert build_domain_prompt(["翡翠手镯"], None) is None
 
 
-def test_whisper_windows_long_audio_and_keeps_absolute_times(
-    whisper_model_dir: Path, speech_wav: Path, tmp_path: Path
-):
-    # The sentence, then again at 57 s: the 60 s window is cut in the silence before it.
-    spaced = tmp_path / "spaced.wav"
+@pytest.fixture(scope="module")
+def spaced_wav(speech_wav: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sentence, then again from 57 s to about 62 s, then 3 s of silence."""
+    spaced = tmp_path_factory.mktemp("spaced") / "spaced.wav"
     run_ffmpeg(
         "-i", str(speech_wav),
         "-filter_complex",
@@ -163,9 +170,17 @@ def test_whisper_windows_long_audio_and_keeps_absolute_times(
         "[a][late]amix=inputs=2:normalize=0,apad=pad_dur=3[out]",
         "-map", "[out]", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(spaced),
     )  # fmt: skip
-    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60)
+    return spaced
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_whisper_windows_long_audio_and_keeps_absolute_times(
+    whisper_model_dir: Path, spaced_wav: Path, lanes: int
+):
+    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60, lanes=lanes)
+    progress: list[float] = []
     transcript = recogniser.transcribe(
-        spaced, language="en", hotwords=None, initial_prompt=None, on_progress=None
+        spaced_wav, language="en", hotwords=None, initial_prompt=None, on_progress=progress.append
     )
     found = spoken_words(transcript)
     # Whisper base hears espeak-ng differently after a pause, so check only robust words.
@@ -174,3 +189,97 @@ def test_whisper_windows_long_audio_and_keeps_absolute_times(
     welcomes = [w.start for s in transcript.segments for w in s.words if "elcome" in w.text]
     assert welcomes[0] < 1.0
     assert 56.5 < welcomes[1] < 58.5
+    assert progress == sorted(progress)
+    assert progress[-1] == 1.0
+    assert not lane_threads()
+
+
+def test_whisper_detects_language_once_for_all_windows(whisper_model_dir: Path, spaced_wav: Path):
+    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60)
+    transcript = recogniser.transcribe(
+        spaced_wav, language=None, hotwords="jadeite bangle", initial_prompt=None, on_progress=None
+    )
+    assert transcript.language == "en"
+    assert spoken_words(transcript).count("welcome") == 2
+
+
+def test_whisper_lane_error_propagates_and_stops_the_lanes(
+    whisper_model_dir: Path, spaced_wav: Path, monkeypatch: pytest.MonkeyPatch
+):
+    convert = engine._segment
+
+    def fail_late_window(raw: Any, offset_s: float, language: str | None) -> Any:
+        if offset_s > 0:
+            raise RuntimeError("lane failed")
+        return convert(raw, offset_s, language)
+
+    monkeypatch.setattr(engine, "_segment", fail_late_window)
+    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60)
+    with pytest.raises(RuntimeError, match="lane failed"):
+        recogniser.transcribe(
+            spaced_wav, language="en", hotwords=None, initial_prompt=None, on_progress=None
+        )
+    assert not lane_threads()
+
+
+def test_whisper_stops_when_progress_raises(
+    whisper_model_dir: Path, spaced_wav: Path, monkeypatch: pytest.MonkeyPatch
+):
+    recogniser = WhisperRecogniser(str(whisper_model_dir), cpu_threads=2, window_s=60)
+    started: list[int] = []
+    start = recogniser._start
+
+    def counting_start(samples: Any, language: str | None, **options: Any) -> Any:
+        started.append(len(samples))
+        return start(samples, language, **options)
+
+    monkeypatch.setattr(recogniser, "_start", counting_start)
+
+    def cancel(fraction: float) -> None:
+        raise KeyError("cancelled")
+
+    with pytest.raises(KeyError, match="cancelled"):
+        recogniser.transcribe(
+            spaced_wav, language="en", hotwords=None, initial_prompt=None, on_progress=cancel
+        )
+    assert len(started) <= 1  # the second window is never started
+    assert not lane_threads()
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("duration_s", "lanes", "window_s", "expected_windows"),
+    [(40, 2, 1200, 1), (65, 2, 60, 2), (300, 1, 1200, 1), (300, 2, 1200, 2), (300, 1, 120, 3),
+     (500, 2, 120, 6)],
+)  # fmt: skip
+def test_whisper_splits_audio_into_equal_windows_for_every_lane(
+    recogniser: WhisperRecogniser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    duration_s: int, lanes: int, window_s: float, expected_windows: int,
+):  # fmt: skip
+    monkeypatch.setattr(recogniser, "lanes", lanes)
+    monkeypatch.setattr(recogniser, "window_s", window_s)
+    noise = np.random.default_rng(1).integers(-3000, 3000, duration_s * 16000)
+    path = write_wav(tmp_path / "noise.wav", noise)
+    length_s = recogniser._window_length_s(duration_s)
+    with wave.open(str(path), "rb") as wav:
+        lengths_s = [len(samples) / 16000 for _start_s, samples in engine._windows(wav, length_s)]
+    assert len(lengths_s) == expected_windows
+    assert sum(lengths_s) == pytest.approx(duration_s)
+    assert all(abs(length - length_s) <= 10 for length in lengths_s)
+    assert max(lengths_s) <= window_s
+
+
+def test_windows_are_cut_in_the_silence_before_speech(spaced_wav: Path):
+    # Windows of 55 s are cut within 50-60 s; the second sentence starts at 57 s.
+    with wave.open(str(spaced_wav), "rb") as wav:
+        starts_s = [start_s for start_s, _samples in engine._windows(wav, 55.0)]
+    assert len(starts_s) == 2
+    assert 50.0 <= starts_s[1] < 57.0
