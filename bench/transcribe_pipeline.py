@@ -1,17 +1,17 @@
 """Benchmark: bare faster-whisper against Beltcast's full transcription pipeline.
 
 Builds a long test recording (espeak-ng English speech over an ffmpeg test pattern), then, in
-one process and on the same file and loaded model:
+one process, on the same file and model weights (loaded before timing):
 
 1. bare: faster-whisper's ``BatchedInferencePipeline`` on the 16 kHz audio (word timestamps,
    VAD), the way its README runs it;
 2. pipeline: Beltcast's job (probe → audio extraction → transcription → stored rows) on a
-   throw-away SQLite instance.
+   throw-away SQLite instance, its ``WhisperRecogniser`` transcribing ``--lanes`` windows at once.
 
 It prints wall times, real-time factors and the ratio pipeline ÷ bare.
 Targets on the 2-core reference machine (base model, int8): ratio ≤ 1.15, RTF ≤ 0.05.
 
-    .venv/bin/python -m bench.transcribe_pipeline [--minutes 10] [--keep DIR]
+    .venv/bin/python -m bench.transcribe_pipeline [--minutes 10] [--lanes 2] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from unittest import mock
 
 from faster_whisper import BatchedInferencePipeline
 
+from media.transcription import engine
 from media.transcription.engine import load_whisper_model
 from media.transcription.model import prepare_packaged_model
 from tests.support.mediagen import make_english_speech, make_video_with_audio, run_ffmpeg
@@ -84,7 +87,7 @@ def run_bare(model_dir: str, wav: Path, threads: int) -> int:
     return sum(len(segment.words or []) for segment in segments)
 
 
-def run_pipeline(model_dir: str, recording: Path, folder: Path, threads: int) -> int:
+def run_pipeline(model_dir: str, recording: Path, folder: Path, threads: int, lanes: int) -> int:
     """Run Beltcast's job (probe, audio, transcript, rows) on the recording; return stored words."""
     from sqlalchemy import func, select
 
@@ -107,7 +110,9 @@ def run_pipeline(model_dir: str, recording: Path, folder: Path, threads: int) ->
         org = create_organisation("bench", "Bench jade shop", approved=True)
         details = NewRecording(title="bench", language=Language.EN, original_filename="b.mp4")
         add_recording_from_file(org.id, None, recording, details)
-        run_queued_jobs()
+        recogniser = partial(engine.WhisperRecogniser, lanes=lanes)
+        with mock.patch.object(engine, "WhisperRecogniser", recogniser):
+            run_queued_jobs()
         return db.session.scalar(select(func.count()).select_from(Word)) or 0
 
 
@@ -116,6 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="length of speech")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
+    parser.add_argument(
+        "--lanes", type=int, default=engine.DEFAULT_LANES, help="windows the pipeline runs at once"
+    )
     parser.add_argument("--keep", type=Path, help="folder to keep the generated files in")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="beltcast-bench-"))
@@ -124,10 +132,14 @@ def main() -> None:
     model_dir = str(prepare_packaged_model(folder / "models"))
     wav = audio_of(recording, folder)
     duration = wav.stat().st_size / (16000 * 2)
-    load_whisper_model(model_dir, args.threads)  # both runs share the loaded model
+    load_whisper_model(model_dir, args.threads)  # load both models before timing
+    recogniser = engine.WhisperRecogniser(model_dir, cpu_threads=args.threads, lanes=args.lanes)
     bare = timed(lambda: run_bare(model_dir, wav, args.threads))
-    pipeline = timed(lambda: run_pipeline(model_dir, recording, folder, args.threads))
-    print(f"audio: {duration / 60:.1f} min ({duration:.0f} s), threads {args.threads}")
+    pipeline = timed(lambda: run_pipeline(model_dir, recording, folder, args.threads, args.lanes))
+    print(
+        f"audio: {duration / 60:.1f} min ({duration:.0f} s), threads {args.threads}, "
+        f"pipeline lanes {recogniser.lanes}"
+    )
     for name, (wall, cpu, words) in (
         ("bare faster-whisper", bare),
         ("beltcast pipeline", pipeline),
