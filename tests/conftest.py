@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import FlaskLoginClient
 
+from media.transcription.model import prepare_packaged_model
 from portal import create_app
 from portal.auth.models import Role, User
 from portal.auth.passwords import hash_password
@@ -43,6 +44,12 @@ def test_config(instance: Path, database_url: str, **extra: Any) -> dict[str, An
 def password_hash() -> str:
     """One argon2 hash of TEST_PASSWORD, shared so builders stay fast."""
     return hash_password(TEST_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def whisper_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged Whisper base model, joined once per session."""
+    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,6 @@ from courses.covers import cover_path
 from courses.models import Course, CourseStatus, Lesson, QuestionKind, Quiz, QuizAttempt
 from media.recordings.models import Recording
 from media.recordings.services import source_path
-from media.transcription.model import prepare_packaged_model
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import queue_of
@@ -232,17 +231,12 @@ def _cer(reference, hypothesis):
     return previous[-1] / len(ref)
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("app_config", [{"QUEUE_NAME": f"test-demo-{uuid.uuid4().hex[:12]}"}])
 def test_a_demo_lesson_video_is_captioned_with_what_its_narration_says(
-    app, app_config, model_dir, capsys
+    app, app_config, whisper_model_dir, capsys
 ):
-    app.config["WHISPER_MODEL"] = str(model_dir)
+    app.config["WHISPER_MODEL"] = str(whisper_model_dir)
     number, spec = len(demo.LESSONS), demo.LESSONS[-1]  # 合规用语
     narration = demo.lesson_narration(spec)
     with app.app_context():

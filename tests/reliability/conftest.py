@@ -11,7 +11,6 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
-from media.transcription.model import prepare_packaged_model
 from portal.auth import passwords
 from portal.jobs.queue import queue_of
 from tests.conftest import TEST_PASSWORD
@@ -58,12 +57,6 @@ def _flush_queue(app: Flask) -> Iterator[None]:
     """Drop this test's queued messages (they live in Redis when CI runs on Redis)."""
     yield
     queue_of(app).huey.flush()
-
-
-@pytest.fixture(scope="session")
-def whisper_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The packaged Whisper base model, prepared once per session."""
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture

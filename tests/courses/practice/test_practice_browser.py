@@ -6,7 +6,6 @@ desktop and on a phone. Screenshots are kept under /tmp/shots.
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,12 @@ from sqlalchemy import select
 
 from courses import videos
 from courses.models import Certificate, Course, Enrolment, LessonProgress, PracticeSubmission
-from media.transcription.model import prepare_packaged_model
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
-from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
 from tests.conftest import TEST_PASSWORD
-from tests.courses.test_practice import SPEECH
 from tests.support.browser import PHONE, open_page
-from tests.support.mediagen import make_speech_video
 
 pytestmark = pytest.mark.browser
 
@@ -32,34 +27,6 @@ DESKTOP = {"width": 1366, "height": 768}
 SHOTS = Path("/tmp/shots")
 COMMENT = "这里光线偏暗，手镯的颜色看不清"
 CRITERIA = ("lighting", "framing", "sound", "product_knowledge", "compliance")
-
-
-@pytest.fixture(scope="session")
-def whisper_model_dir(tmp_path_factory):
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="session")
-def practice_video(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("practice-video")
-    return make_speech_video(
-        folder / "practice.mp4", seconds=6, size="160x120", rate=10, text=SPEECH
-    )
-
-
-@pytest.fixture
-def app_config(whisper_model_dir):
-    return {
-        "WHISPER_MODEL": str(whisper_model_dir),
-        "QUEUE_NAME": f"test-practice-browser-{uuid.uuid4().hex[:12]}",
-        "BABEL_DEFAULT_LOCALE": "en",
-    }
-
-
-@pytest.fixture(autouse=True)
-def _flush_queue(app):
-    yield
-    queue_of(app).huey.flush()
 
 
 def _transcribed_submission(app, make_course, streamer, video: Path) -> int:

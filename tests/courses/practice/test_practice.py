@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,19 +18,16 @@ from courses.models import (
     PracticeSubmission,
 )
 from media.recordings.models import Recording
-from media.transcription.model import prepare_packaged_model
 from media.uploads.models import Upload
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
-from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
-from tests.support.mediagen import make_speech_video, make_test_webm
+from tests.support.mediagen import make_test_webm
 from tests.support.uploads import tus_upload
 
-SPEECH = "This jade bangle has the lowest price today. The light in the room is good."
 RUBRIC = {
     "score_lighting": "4",
     "score_framing": "3",
@@ -39,35 +35,6 @@ RUBRIC = {
     "score_product_knowledge": "4",
     "score_compliance": "2",
 }
-
-
-@pytest.fixture(scope="session")
-def whisper_model_dir(tmp_path_factory):
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="session")
-def practice_video(tmp_path_factory) -> Path:
-    """A small video of espeak-ng saying ``SPEECH`` (with a banned English claim)."""
-    folder = tmp_path_factory.mktemp("practice-video")
-    return make_speech_video(
-        folder / "practice.mp4", seconds=6, size="160x120", rate=10, text=SPEECH
-    )
-
-
-@pytest.fixture
-def app_config(whisper_model_dir):
-    return {
-        "WHISPER_MODEL": str(whisper_model_dir),
-        "QUEUE_NAME": f"test-practice-{uuid.uuid4().hex[:12]}",
-        "BABEL_DEFAULT_LOCALE": "en",
-    }
-
-
-@pytest.fixture(autouse=True)
-def _flush_queue(app):
-    yield
-    queue_of(app).huey.flush()
 
 
 @pytest.fixture
