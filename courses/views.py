@@ -21,6 +21,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from courses import attachments, completion, covers, learning, videos
+from courses import progress as lesson_progress
 from courses.forms import ProgressForm
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
@@ -131,7 +132,7 @@ def enrol(course_id: int) -> ResponseReturnValue:
     item = learning.get_course_or_404(user, course_id)
     if ConfirmForm().validate_on_submit():
         try:
-            learning.enrol(user, item)
+            lesson_progress.enrol(user, item)
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
@@ -149,7 +150,8 @@ def lesson(lesson_id: int) -> ResponseReturnValue:
     previous, following = learning.neighbours(item)
     return render_template(
         "courses/lesson.html", lesson=item, course=item.module.course, recording=recording,
-        is_preview=not item.module.course.is_published, progress=learning.get_progress(user, item),
+        is_preview=not item.module.course.is_published,
+        progress=lesson_progress.get_progress(user, item),
         sentences=videos.sentences(recording) if recording else [],
         is_processing=bool(recording and videos.is_processing(recording)),
         caption_tracks=_caption_tracks(item, recording), previous=previous, following=following,
@@ -233,7 +235,7 @@ def progress(lesson_id: int) -> ResponseReturnValue:
     if not form.validate():
         return jsonify(errors=form.errors), 400
     try:
-        report = learning.record_progress(user, item, form.position_s.data, form.seq.data)
+        report = lesson_progress.record_progress(user, item, form.position_s.data, form.seq.data)
     except ServiceError as exc:
         return jsonify(errors={"lesson": [exc.message]}), 409
     return jsonify(
@@ -249,6 +251,6 @@ def mark_done(lesson_id: int) -> ResponseReturnValue:
     user = acting_user()
     item = learning.get_learning_lesson_or_404(user, lesson_id)
     if ConfirmForm().validate_on_submit():
-        learning.mark_lesson_done(user, item)
+        lesson_progress.mark_lesson_done(user, item)
         flash(_("Lesson marked as done."), "success")
     return redirect(url_for(".lesson", lesson_id=item.id))

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, func, select
 
 from courses.completion import get_enrolment, refresh_completion
-from courses.learning import enrol
 from courses.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, QuizQuestion
+from courses.progress import enrol
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db

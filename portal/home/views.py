@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from courses.learning import continue_watching
+from courses.progress import continue_watching
 from portal.auth.access import acting_user
 
 bp = Blueprint("home", __name__)
