@@ -1,12 +1,16 @@
-"""Build clips with real media files for browser tests (no transcription, no render job).
+"""Build clips for tests (no transcription, no render job): the rows alone, or with media files.
 
-The clip's one version carries a real MP4 (an ffmpeg test pattern with a tone), its poster and
-a WebVTT file; the recording's source file is the same video, so the editor plays it too.
+``add_clip_rows`` writes a recording, a clip, its items and cues, and ready version rows.
+``add_clip_with_media`` adds real files to its one version: an MP4 (an ffmpeg test pattern
+with a tone), its poster and a WebVTT file; the recording's source file is the same video, so
+the editor plays it too.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
+from typing import Any
 
 from flask import Flask
 
@@ -33,6 +37,54 @@ def _vtt(texts: tuple[str, ...]) -> str:
     return "WEBVTT\n" + cues
 
 
+def add_clip_rows(
+    org_id: int,
+    item_ids: Sequence[int],
+    *,
+    title: str,
+    texts: Sequence[str],
+    state: ClipState,
+    description: str = "",
+    span_ms: tuple[int, int] = (10_000, 40_000),
+    cue_every_ms: int = 3000,
+    cue_ms: int = 2000,
+    version_cues: Sequence[list[dict[str, Any]]] = ([],),
+    recording_s: float = 0.0,
+    **version: Any,
+) -> Clip:
+    """Add a clip of ``org_id`` about ``item_ids`` with ready versions; return it, committed.
+
+    Subtitle line ``n`` starts ``n * cue_every_ms`` after the clip's start and lasts ``cue_ms``.
+    There is one version per entry of ``version_cues`` (its cues); ``version`` sets other
+    columns of each. Needs an app context.
+    """
+    start_ms, end_ms = span_ms
+    recording = Recording(org_id=org_id, title="直播", stored_name="x.mp4", duration_s=recording_s)
+    db.session.add(recording)
+    db.session.flush()
+    clip = Clip(
+        org_id=org_id, recording_id=recording.id, title=title, description=description,
+        start_ms=start_ms, end_ms=end_ms, state=state,
+        links=[ClipItem(item_id=item_id, position=n) for n, item_id in enumerate(item_ids)],
+        cues=[ClipCue(sentence_position=n, start_ms=start_ms + n * cue_every_ms,
+                      end_ms=start_ms + n * cue_every_ms + cue_ms, text=text)
+              for n, text in enumerate(texts)],
+    )  # fmt: skip
+    db.session.add(clip)
+    db.session.flush()
+    columns = {"profile": "vertical", "duration_s": (end_ms - start_ms) / 1000, **version}
+    for number, cues in enumerate(version_cues, start=1):
+        db.session.add(
+            ClipVersion(
+                org_id=org_id, clip_id=clip.id, number=number, created_at=utcnow(),
+                start_ms=start_ms, end_ms=end_ms, cues=cues, is_ready=True,
+                stored_stem=f"clip{clip.id}-v{number}", **columns,
+            )
+        )  # fmt: skip
+    db.session.commit()
+    return clip
+
+
 def add_clip_with_media(
     app: Flask,
     org_id: int,
@@ -48,26 +100,13 @@ def add_clip_with_media(
     width, height = (int(n) for n in size.split("x"))
     seconds = max(4.0, len(texts) * CUE_MS / 1000 + 0.5)
     with app.app_context():
-        recording = Recording(org_id=org_id, title="周五直播", stored_name="x.mp4")
-        db.session.add(recording)
-        db.session.flush()
-        clip = Clip(
-            org_id=org_id, recording_id=recording.id, title=title, description=description,
-            start_ms=0, end_ms=int(seconds * 1000), state=state,
-            links=[ClipItem(item_id=item_id, position=n) for n, item_id in enumerate(item_ids)],
-            cues=[ClipCue(sentence_position=n, start_ms=n * CUE_MS,
-                          end_ms=n * CUE_MS + CUE_MS - 100, text=text)
-                  for n, text in enumerate(texts)],
+        clip = add_clip_rows(
+            org_id, item_ids, title=title, texts=texts, state=state, description=description,
+            span_ms=(0, int(seconds * 1000)), cue_every_ms=CUE_MS, cue_ms=CUE_MS - 100,
+            profile="original", duration_s=seconds, width=width, height=height,
         )  # fmt: skip
-        db.session.add(clip)
-        db.session.flush()
-        version = ClipVersion(
-            org_id=org_id, clip_id=clip.id, number=1, created_at=utcnow(), profile="original",
-            start_ms=0, end_ms=clip.end_ms, cues=[], stored_stem=f"journey-{clip.id}",
-            is_ready=True, duration_s=seconds, width=width, height=height,
-        )  # fmt: skip
-        db.session.add(version)
-        db.session.commit()
+        version = db.session.query(ClipVersion).filter_by(clip_id=clip.id).one()
+        recording = db.session.get(Recording, clip.recording_id)
         video = make_test_video(version_file(version, "video"), seconds=seconds, size=size)
         run_ffmpeg("-i", str(video), "-frames:v", "1", str(version_file(version, "poster")))
         source_path(recording).parent.mkdir(parents=True, exist_ok=True)

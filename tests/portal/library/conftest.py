@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
+from media.clips.models import ClipState, ClipVersion
 from media.clips.rendering import version_file
-from media.recordings.models import Recording
 from portal.catalog.models import Category
-from portal.database import utcnow
 from portal.extensions import db
+from tests.support.clipdata import add_clip_rows
 from tests.support.mediagen import make_test_video
 
 
@@ -35,27 +34,9 @@ def make_library_clip(app, make_item):
               cue_texts=("这款翡翠手镯水头很好",)):  # fmt: skip
         item = item or make_item(org, cert_lab="NGTC", cert_number="N-1", price_cents=128_000)
         with app.app_context():
-            recording = Recording(org_id=org.id, title="直播", stored_name="x.mp4")
-            db.session.add(recording)
-            db.session.flush()
-            clip = Clip(
-                org_id=org.id, recording_id=recording.id, title=title, description="讲解种水",
-                start_ms=10_000, end_ms=40_000, state=state,
-                links=[ClipItem(item_id=item.id, position=0)],
-                cues=[ClipCue(sentence_position=n, start_ms=10_000 + n * 3000,
-                              end_ms=12_000 + n * 3000, text=text)
-                      for n, text in enumerate(cue_texts)],
-            )  # fmt: skip
-            db.session.add(clip)
-            db.session.flush()
-            db.session.add(
-                ClipVersion(
-                    org_id=org.id, clip_id=clip.id, number=1, created_at=utcnow(),
-                    profile="vertical", start_ms=10_000, end_ms=40_000, cues=[],
-                    stored_stem=f"stem-{clip.id}", is_ready=True, duration_s=30.0,
-                )
-            )  # fmt: skip
-            db.session.commit()
+            clip = add_clip_rows(
+                org.id, [item.id], title=title, texts=cue_texts, state=state, description="讲解种水"
+            )
             return clip.id
 
     return build

@@ -10,14 +10,14 @@ import pytest
 from courses.models import Course, CourseModule, CourseStatus, Lesson
 from courses.signals import course_changed
 from courses.videos import base_org_id
-from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
+from media.clips.models import Clip, ClipState
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcription import engine
 from media.transcripts.services import save_transcript
 from portal.catalog.signals import catalog_changed
-from portal.database import utcnow
 from portal.extensions import db
+from tests.support.clipdata import add_clip_rows
 
 
 def transcript_result(lines):
@@ -67,25 +67,10 @@ def make_clip(app):
 
     def build(org, item_id, *, title="翡翠手镯讲解", state=ClipState.DRAFT, lines=("水头很好",)):
         with app.app_context():
-            recording = Recording(org_id=org.id, title="直播", stored_name="x.mp4")
-            db.session.add(recording)
-            db.session.flush()
-            clip = Clip(
-                org_id=org.id, recording_id=recording.id, title=title, description="",
-                start_ms=0, end_ms=30_000, state=state, links=[ClipItem(item_id=item_id)],
-                cues=[ClipCue(sentence_position=n, start_ms=n * 2000, end_ms=n * 2000 + 2000,
-                              text=text) for n, text in enumerate(lines)],
+            clip = add_clip_rows(
+                org.id, [item_id], title=title, texts=lines, state=state,
+                span_ms=(0, 30_000), cue_every_ms=2000,
             )  # fmt: skip
-            db.session.add(clip)
-            db.session.flush()
-            db.session.add(
-                ClipVersion(
-                    org_id=org.id, clip_id=clip.id, number=1, created_at=utcnow(),
-                    profile="vertical", start_ms=0, end_ms=30_000, cues=[],
-                    stored_stem=f"stem-{clip.id}", is_ready=True, duration_s=30.0,
-                )
-            )  # fmt: skip
-            db.session.commit()
             clip_changed.send(clip_id=clip.id, org_id=org.id)
             return clip.id
 
