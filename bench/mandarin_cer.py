@@ -163,7 +163,7 @@ def score(reference: str, raw_hypothesis: str, to_simplified: Converter) -> Scor
 
 
 def run(
-    model_dir: Path, fixtures: Path, conditions: list[str], batch_size: int
+    model_dir: Path, fixtures: Path, conditions: list[str], batch_size: int, beam_size: int = 5
 ) -> list[ConditionResult]:
     """Transcribe every fixture under each condition and return the ``ConditionResult``s."""
     from faster_whisper import BatchedInferencePipeline, WhisperModel
@@ -188,6 +188,7 @@ def run(
                 vad_filter=True,
                 condition_on_previous_text=False,
                 batch_size=batch_size,
+                beam_size=beam_size,
                 **CONDITIONS[name],
             )
             raw = "".join(segment.text for segment in segments)
@@ -240,11 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         help="conditions to run (default: all)",
     )
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--beam-size", type=int, default=5, help="beam width (the app uses 5)")
     parser.add_argument("--text", action="store_true", help="also print every transcript")
     args = parser.parse_args(argv)
 
     model_dir = args.model if args.model else prepare_model()
-    results = run(model_dir, args.fixtures, args.conditions, args.batch_size)
+    results = run(model_dir, args.fixtures, args.conditions, args.batch_size, args.beam_size)
     print(f"model: {model_dir}")
     print(f"hotwords: {HOTWORDS}")
     print(f"initial_prompt: {INITIAL_PROMPT}")
