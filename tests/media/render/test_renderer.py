@@ -246,3 +246,19 @@ def test_cancelling_from_progress_stops_both_encodes_and_leaves_no_files(
         )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
     assert not list(private_tmp.iterdir())
+
+
+def test_burned_subtitles_change_on_the_cue_frames(render: RenderFn, source: Path):
+    cue = (1.1, 2.2, "冰种翡翠 Jade")  # frames 33 and 66: not redrawn anyway
+    plain = render(source, "plain", profile="vertical", cues=[cue], burn_subtitles=False)
+    burned = render(source, "burned", profile="vertical", cues=[cue])
+
+    def lower_diff(at_s: float) -> float:
+        return mean_diff(
+            frame_at(burned.video_path, at_s)[900:], frame_at(plain.video_path, at_s)[900:]
+        )
+
+    for shown_at in (1.1, 2.2 - FRAME_S):
+        assert lower_diff(shown_at) > 3
+    for hidden_at in (1.1 - FRAME_S, 2.2):
+        assert lower_diff(hidden_at) < 1.5
