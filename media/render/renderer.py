@@ -6,12 +6,7 @@ single thread that feeds the video filters: one encodes the picture (H.264), the
 loudnorm, and the written audio measured again). A third run copies both into the clip with
 ``+faststart``. Both cut with an input-side ``-ss``/``-t``, which is frame accurate when
 re-encoding: ffmpeg decodes from the keyframe before the cut and drops frames until it.
-Subtitles are burned by libass (the ``ass`` filter reads our file directly, with no demuxer)
-from an ASS file written in a private temporary directory, with the CJK font linked beside it.
-ffmpeg's ``ass`` filter blends the text in plain C on every frame, which cost more than the
-whole picture's filtering; so libass draws only on the frames where the subtitles change (and
-a few more), onto a transparent copy, and ``overlay`` (SIMD) lays the band below the picture's
-middle, where text can appear, over every frame.
+Subtitles are burned by libass into a layer laid over the picture (``media.render.burn``).
 
 When nothing but a cut is asked (profile ``original`` at a size and codecs the profile keeps, no
 burned subtitles, no loudness target) the streams are copied instead: the cut then starts at the
@@ -23,7 +18,6 @@ Every output is written to a temporary name and renamed; a failed render removes
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 import time
@@ -44,17 +38,17 @@ from media.ffmpeg import (
     run_to_file,
 )
 from media.probe import ALLOWED_FORMATS, ProbeLimits, ProbeRejected, ProbeResult, probe_media
+from media.render.burn import burn_subtitles
 from media.render.fonts import FontNotFoundError, SubtitleFont, find_subtitle_font
 from media.render.loudness import encode_audio
 from media.render.profiles import (
-    Cue,
     Profile,
     RenderSpec,
     apply_profile,
     frame_size,
     original_needs_scaling,
 )
-from media.render.subtitles import MAX_LINES, SubtitleLayout, clip_cues, write_ass, write_vtt
+from media.render.subtitles import clip_cues, write_vtt
 
 X264_PRESET = "ultrafast"
 # ultrafast with CABAC, the deblocking filter, adaptive quantisation and the 8×8 transform back
@@ -65,10 +59,6 @@ X264_PARAMS = "cabac=1:deblock=0,0:aq-mode=1:8x8dct=1"
 X264_CRF = 23
 _COPY_CODECS = ("h264", "aac")
 _PAST_KEYFRAME_S = 0.0005  # shorter than any frame
-# The subtitle layer is redrawn at least every so many frames: overlay holds the picture's frames
-# until it sees the layer's next one, so a long gap between changes would queue many frames.
-_LAYER_REDRAW_FRAMES = 15
-_CHANGE_SLACK_S = 0.005  # ASS times are written in centiseconds
 # Shares of the progress bar: the encode (picture and sound side by side), the mux; the poster
 # takes the rest.
 _ENCODE_SHARE, _MUX_SHARE = 0.94, 0.04
@@ -370,73 +360,15 @@ def _video_graph(
         return video.filter("format", "yuv420p")
     # The subtitle layer is drawn on a copy of the decoded frames: the profile's filters write
     # new frames, so sharing these costs nothing (sharing the profile's frames would copy each).
-    halves = video.split()
-    picture = apply_profile(halves[0], spec.profile, spec.fill, scale_original=scale_original)
-    return _burn_subtitles(picture, halves[1], spec, work, font, source).filter("format", "yuv420p")
-
-
-def _burn_subtitles(
-    video: ffmpeg.nodes.FilterableStream,
-    canvas: ffmpeg.nodes.FilterableStream,
-    spec: RenderSpec,
-    work: Path,
-    font: SubtitleFont | None,
-    source: ProbeResult,
-) -> ffmpeg.nodes.FilterableStream:
-    """Write the ASS file into ``work`` and lay it over ``video``, drawn by libass on ``canvas``.
-
-    ``canvas`` carries the source's frames, timed as ``video``'s; the frames where subtitles
-    change are scaled to the frame size and cleared to transparent for libass to draw on.
-    """
     try:
         font = font or find_subtitle_font()
     except FontNotFoundError as exc:
         raise RenderError(str(exc)) from exc
-    width, height = _planned_size(spec, source)
+    halves = video.split()
+    picture = apply_profile(halves[0], spec.profile, spec.fill, scale_original=scale_original)
     cues = clip_cues(spec.cues, spec.duration_s)
-    ass_path = work / "subtitles.ass"
-    layout = SubtitleLayout.for_frame(width, height, fontsize_per_em=font.fontsize_per_em)
-    drawn = write_ass(ass_path, cues, font_name=font.font_name, layout=layout)
-    # libass loads every font in fontsdir; a directory holding only this font keeps that cheap
-    # (a system font directory holds several 20 MB collections).
-    fonts_dir = work / "fonts"
-    fonts_dir.mkdir()
-    try:
-        os.symlink(font.font_file.resolve(), fonts_dir / font.font_file.name)
-    except OSError:
-        fonts_dir = font.fonts_dir
-    top = _even_floor(height - layout.margin_v_px - (MAX_LINES + 1) * layout.ass_font_size)
-    layer = (
-        canvas.filter("select", _change_frames(drawn))
-        .filter("scale", w=width, h=height, flags="fast_bilinear")
-        .filter("format", "yuva420p")
-        .filter("lutyuv", y=16, u=128, v=128, a=0)  # transparent black
-        # ffmpeg-python escapes ':', '\\', "'" and '=' in option values, and the filtergraph
-        # characters of the whole filter, so any directory name is passed intact.
-        .filter("ass", filename=str(ass_path), fontsdir=str(fonts_dir), alpha=1)
-        .filter("crop", w="iw", h=f"ih-{top}", x=0, y=top)
-    )
-    return ffmpeg.overlay(video, layer, x=0, y=top)
-
-
-def _change_frames(cues: list[Cue]) -> str:
-    """Return a ``select`` expression for the frames where the subtitles may change.
-
-    That is every frame from ``t - slack`` whose predecessor lies before ``t + slack`` for each
-    cue's start and end ``t``, and every ``_LAYER_REDRAW_FRAMES``-th frame.
-    """
-    times = sorted({round(time_s, 2) for cue in cues for time_s in (cue.start_s, cue.end_s)})
-    terms = [f"not(mod(n,{_LAYER_REDRAW_FRAMES}))"]
-    terms += [
-        f"gte(t,{time_s - _CHANGE_SLACK_S:.3f})*lt(prev_t,{time_s + _CHANGE_SLACK_S:.3f})"
-        for time_s in times
-    ]
-    return "+".join(terms)
-
-
-def _even_floor(value: float) -> int:
-    """Round ``value`` down to an even whole number, at least 0."""
-    return max(0, int(value) // 2 * 2)
+    size = _planned_size(spec, source)
+    return burn_subtitles(picture, halves[1], cues, size, work, font).filter("format", "yuv420p")
 
 
 def _planned_size(spec: RenderSpec, source: ProbeResult) -> tuple[int, int]:
