@@ -68,9 +68,11 @@ def render_version(ctx: JobContext) -> None:
             find_subtitle_font(config["SUBTITLE_FONT"] or None) if version.burn_subtitles else None
         )
         ffmpeg_bin = ffmpeg.find_ffmpeg(config["FFMPEG_BINARY"] or None)
-        result = render_clip(
-            _spec(version, recording), ffmpeg_bin=ffmpeg_bin, on_progress=ctx.progress, font=font
-        )
+        with ctx.workdir() as workdir:
+            result = render_clip(
+                _spec(version, recording), ffmpeg_bin=ffmpeg_bin, on_progress=ctx.progress,
+                font=font, work_root=workdir,
+            )  # fmt: skip
     except RenderError as exc:
         if _DISK_FULL in exc.stderr_tail:
             raise PermanentJobError(_disk_full_message()) from exc

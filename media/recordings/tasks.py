@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -37,15 +35,6 @@ def recognition_context(org_id: int, language: str | None) -> tuple[str, str]:
     return hotwords, prompt
 
 
-def _job_workdir(job_id: int) -> Path:
-    root = Path(current_app.instance_path) / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    # An earlier attempt whose worker was killed could not clean up: its files go now.
-    for leftover in root.glob(f"job-{job_id}-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"job-{job_id}-", dir=root))
-
-
 def transcribe_recording(ctx: JobContext) -> None:
     """Turn a recording into a stored transcript (safe to run again)."""
     recording = get_owned_or_404(Recording, ctx.job.subject_id, ctx.job.org_id)
@@ -55,17 +44,16 @@ def transcribe_recording(ctx: JobContext) -> None:
         services.probe_or_reject(source)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from exc
-    workdir = _job_workdir(ctx.job.id)
-    try:
+    language = None if recording.language == Language.AUTO else str(recording.language)
+    hotwords, prompt = recognition_context(recording.org_id, language)
+    model_path = recogniser_model_path()
+    with ctx.workdir() as workdir:
         ctx.step("extracting_audio")
         audio = ffmpeg.extract_audio(
             source, workdir / "audio.wav",
             ffmpeg_bin=ffmpeg.find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None),
             duration_s=recording.duration_s, on_progress=ctx.progress,
         )  # fmt: skip
-        language = None if recording.language == Language.AUTO else str(recording.language)
-        hotwords, prompt = recognition_context(recording.org_id, language)
-        model_path = recogniser_model_path()
         ctx.step("transcribing")
         recogniser = engine.WhisperRecogniser(
             model_path, cpu_threads=current_app.config["WHISPER_THREADS"]
@@ -74,11 +62,9 @@ def transcribe_recording(ctx: JobContext) -> None:
             audio, language=language, hotwords=hotwords or None,
             initial_prompt=prompt or None, on_progress=ctx.progress,
         )  # fmt: skip
-        ctx.step("saving")
-        save_transcript(
-            recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
-        )
-        ctx.step("finding_items")
-        refresh_mentions(recording)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    ctx.step("saving")
+    save_transcript(
+        recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
+    )
+    ctx.step("finding_items")
+    refresh_mentions(recording)

@@ -112,21 +112,21 @@ def render_clip(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     font: SubtitleFont | None = None,
     preset: str = X264_PRESET,
+    work_root: Path | None = None,
 ) -> RenderResult:
     """Render ``spec`` to its video, poster and WebVTT paths; raise ``RenderError`` on failure.
 
     ``on_progress`` receives the done fraction, never decreasing, ending at 1.0. ``timeout_s``
     bounds the whole render. ``font`` defaults to ``find_subtitle_font()`` when subtitles are
     burned. ``preset`` is the x264 preset (hosts with more cores can afford a slower one for
-    smaller files). A failed render leaves none of the three outputs behind.
+    smaller files). Intermediate files go to a temporary folder inside ``work_root`` (default:
+    the system's). A failed render leaves none of the three outputs behind.
     """
-    deadline = time.monotonic() + timeout_s
+    run = _Run(ffmpeg_bin, time.monotonic() + timeout_s, on_progress, font, preset, work_root)
     source = _probe_source(spec)
     written: list[Path] = []
     try:
-        result = _write_outputs(
-            spec, source, written, ffmpeg_bin, deadline, on_progress, font, preset
-        )
+        result = _write_outputs(spec, source, written, run)
     except FfmpegError as exc:
         message = f"ffmpeg could not render the clip: {exc.message}"
         raise RenderError(message, exc.stderr_tail) from exc
@@ -139,26 +139,35 @@ def render_clip(
     return result
 
 
+@dataclass(frozen=True)
+class _Run:
+    """How one render runs (not what it renders): the tools, the deadline and where to report."""
+
+    ffmpeg_bin: str
+    deadline: float  # time.monotonic() by which the whole render must end
+    on_progress: ProgressCallback | None
+    font: SubtitleFont | None
+    preset: str
+    work_root: Path | None
+
+    def time_left(self) -> float:
+        """Return the seconds left before the deadline; raise ``RenderError`` once it passed."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise RenderError("The render ran out of time.")
+        return left
+
+
 def _write_outputs(
-    spec: RenderSpec,
-    source: ProbeResult,
-    written: list[Path],
-    ffmpeg_bin: str,
-    deadline: float,
-    on_progress: ProgressCallback | None,
-    font: SubtitleFont | None,
-    preset: str,
+    spec: RenderSpec, source: ProbeResult, written: list[Path], run: _Run
 ) -> RenderResult:
     """Write the video, then the poster and the WebVTT file, appending each path to ``written``."""
-    if _can_copy(spec, source):
-        encoded = _copy_cut(spec, ffmpeg_bin, deadline, on_progress)
-    else:
-        encoded = _encode(spec, ffmpeg_bin, deadline, on_progress, font, source, preset)
+    encoded = _copy_cut(spec, run) if _can_copy(spec, source) else _encode(spec, source, run)
     written.append(spec.video_path)
     width, height, duration_s = _video_facts(spec.video_path)
     offset_s = encoded.cue_offset_s
     poster_at_s = min(max(0.0, spec.poster_at_s + offset_s), max(0.0, duration_s - 0.1))
-    _write_poster(spec, poster_at_s, ffmpeg_bin, deadline)
+    _write_poster(spec, poster_at_s, run)
     written.append(spec.poster_path)
     write_vtt(spec.vtt_path, clip_cues(spec.cues, duration_s, offset_s=offset_s))
     written.append(spec.vtt_path)
@@ -207,9 +216,7 @@ def _can_copy(spec: RenderSpec, source: ProbeResult) -> bool:
     )
 
 
-def _copy_cut(
-    spec: RenderSpec, ffmpeg_bin: str, deadline: float, on_progress: ProgressCallback | None
-) -> _Encoded:
+def _copy_cut(spec: RenderSpec, run: _Run) -> _Encoded:
     """Copy the streams from the keyframe at or before ``in_s`` to ``out_s``."""
     start_s = _keyframe_at_or_before(spec.source, spec.in_s)
     # -ss is read in microseconds and rescaled to the stream's time base: aim just past the
@@ -220,7 +227,7 @@ def _copy_cut(
     run_to_file(
         [source["v:0"], source["a:0"]],
         spec.video_path,
-        ffmpeg_bin=ffmpeg_bin,
+        ffmpeg_bin=run.ffmpeg_bin,
         duration_s=spec.out_s - start_s,
         output_options={
             "c": "copy",
@@ -229,8 +236,8 @@ def _copy_cut(
             "movflags": "+faststart",
             "f": "mp4",
         },
-        on_progress=_scaled(on_progress, 0.0, _ENCODE_SHARE + _MUX_SHARE),
-        timeout_s=_remaining(deadline),
+        on_progress=_scaled(run.on_progress, 0.0, _ENCODE_SHARE + _MUX_SHARE),
+        timeout_s=run.time_left(),
     )
     return _Encoded(cue_offset_s=spec.in_s - start_s)
 
@@ -252,15 +259,7 @@ def _keyframe_at_or_before(path: Path, at_s: float) -> float:
     return 0.0
 
 
-def _encode(
-    spec: RenderSpec,
-    ffmpeg_bin: str,
-    deadline: float,
-    on_progress: ProgressCallback | None,
-    font: SubtitleFont | None,
-    source: ProbeResult,
-    preset: str,
-) -> _Encoded:
+def _encode(spec: RenderSpec, source: ProbeResult, run: _Run) -> _Encoded:
     """Re-encode the cut with the profile, subtitles and loudness asked by ``spec``.
 
     The sound is encoded in a worker thread's ffmpeg while this thread encodes the picture (and
@@ -268,21 +267,19 @@ def _encode(
     """
     stop = threading.Event()
     with (
-        tempfile.TemporaryDirectory(prefix="beltcast-render-") as work_dir,
+        tempfile.TemporaryDirectory(prefix="beltcast-render-", dir=run.work_root) as work_dir,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
         work = Path(work_dir)
         audio_path = work / "audio.m4a"
         sound = pool.submit(
             encode_audio, spec.source, spec.in_s, spec.duration_s, audio_path,
-            target_lufs=spec.loudness_lufs, ffmpeg_bin=ffmpeg_bin,
-            time_left=lambda: _remaining(deadline), on_progress=lambda _: _raise_if_set(stop),
+            target_lufs=spec.loudness_lufs, ffmpeg_bin=run.ffmpeg_bin,
+            time_left=run.time_left, on_progress=lambda _: _raise_if_set(stop),
         )  # fmt: skip
         try:
-            watch = _watching(on_progress, sound)
-            video_path, warnings = _encode_video(
-                spec, source, work, ffmpeg_bin, deadline, watch, font, preset
-            )
+            watch = _watching(run.on_progress, sound)
+            video_path, warnings = _encode_video(spec, source, work, run, watch)
             measured_lufs = sound.result()
         except BaseException:
             stop.set()  # the sound's ffmpeg stops at its next progress report
@@ -291,36 +288,29 @@ def _encode(
         run_to_file(
             inputs,
             spec.video_path,
-            ffmpeg_bin=ffmpeg_bin,
+            ffmpeg_bin=run.ffmpeg_bin,
             duration_s=spec.duration_s,
             output_options=_MUX_OPTIONS,
-            on_progress=_scaled(on_progress, _ENCODE_SHARE, _ENCODE_SHARE + _MUX_SHARE),
-            timeout_s=_remaining(deadline),
+            on_progress=_scaled(run.on_progress, _ENCODE_SHARE, _ENCODE_SHARE + _MUX_SHARE),
+            timeout_s=run.time_left(),
         )
     return _Encoded(measured_lufs=measured_lufs, warnings=warnings)
 
 
 def _encode_video(
-    spec: RenderSpec,
-    source: ProbeResult,
-    work: Path,
-    ffmpeg_bin: str,
-    deadline: float,
-    on_progress: ProgressCallback,
-    font: SubtitleFont | None,
-    preset: str,
+    spec: RenderSpec, source: ProbeResult, work: Path, run: _Run, on_progress: ProgressCallback
 ) -> tuple[Path, tuple[str, ...]]:
     """Encode the cut's picture alone into ``work``; return the file and ffmpeg's warnings."""
     inp = input_file(spec.source, ss=spec.in_s, t=spec.duration_s)
     dest = work / "video.mp4"
     result = run_to_file(
-        [_video_graph(inp.video, spec, source, work, font)],
+        [_video_graph(inp.video, spec, source, work, run.font)],
         dest,
-        ffmpeg_bin=ffmpeg_bin,
+        ffmpeg_bin=run.ffmpeg_bin,
         duration_s=spec.duration_s,
-        output_options={**_VIDEO_OPTIONS, "preset": preset},
+        output_options={**_VIDEO_OPTIONS, "preset": run.preset},
         on_progress=on_progress,
-        timeout_s=_remaining(deadline),
+        timeout_s=run.time_left(),
     )
     return dest, tuple(line for line in result.stderr_tail.splitlines() if line.strip())
 
@@ -392,16 +382,16 @@ def _is_quarter_turned(path: Path) -> bool:
     return False
 
 
-def _write_poster(spec: RenderSpec, at_s: float, ffmpeg_bin: str, deadline: float) -> None:
+def _write_poster(spec: RenderSpec, at_s: float, run: _Run) -> None:
     """Write the frame of the rendered video at ``at_s`` as a JPEG the size of the video."""
     frame = input_file(spec.video_path, ss=at_s).video
     run_to_file(
         [frame],
         spec.poster_path,
-        ffmpeg_bin=ffmpeg_bin,
+        ffmpeg_bin=run.ffmpeg_bin,
         duration_s=None,
         output_options={"frames:v": 1, "vcodec": "mjpeg", "q:v": 3, "f": "image2", "update": 1},
-        timeout_s=_remaining(deadline),
+        timeout_s=run.time_left(),
     )
 
 
@@ -419,11 +409,3 @@ def _scaled(callback: ProgressCallback | None, start: float, end: float) -> Prog
         return None
     report: Callable[[float], None] = callback
     return lambda fraction: report(start + (end - start) * fraction)
-
-
-def _remaining(deadline: float) -> float:
-    """Return the seconds left before ``deadline``; raise ``RenderError`` once it has passed."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise RenderError("The render ran out of time.")
-    return left

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -59,6 +63,23 @@ class JobContext:
             self._check_cancelled()
             services.report_progress(self.job, progress=percent)
             self._last_percent = percent
+
+    @contextmanager
+    def workdir(self) -> Iterator[Path]:
+        """Give the job a private folder under ``instance/tmp`` for its temporary files.
+
+        The folder goes when the block ends, whatever happens. A worker killed mid-job cannot
+        clean up, so the folders an earlier attempt of this job left go first.
+        """
+        root = Path(current_app.instance_path) / "tmp"
+        root.mkdir(parents=True, exist_ok=True)
+        for leftover in root.glob(f"job-{self.job.id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"job-{self.job.id}-", dir=root))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _check_cancelled(self) -> None:
         if services.cancel_requested(self.job.id):

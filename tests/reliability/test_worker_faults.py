@@ -63,6 +63,11 @@ def output_names(version: ClipVersion) -> list[str]:
     return sorted(f"{version.stored_stem}{suffix}" for suffix in (".jpg", ".mp4", ".vtt"))
 
 
+def job_folders(app: Flask, job_id: int) -> list[Path]:
+    """The job's temporary folders under instance/tmp (a killed worker cannot remove its own)."""
+    return sorted((Path(app.instance_path) / "tmp").glob(f"job-{job_id}-*"))
+
+
 def fresh_web_process(app: Flask) -> Flask:
     """A new application on the same database and media, as after restarting the web server."""
     restarted = create_app(dict(app.config))
@@ -87,6 +92,7 @@ def test_render_killed_mid_way_is_finished_once_by_another_worker_and_shown_afte
 
     (job,) = render_jobs(app)
     assert (job.state, job.attempts) == (JobState.RUNNING, 1)
+    assert job_folders(app, job.id), "the killed render left its temporary folder"
     (version,) = versions(app, clip_id)
     assert not version.is_ready
     assert f"{version.stored_stem}.mp4" not in clip_files(app, merchant_org.id)
@@ -107,6 +113,7 @@ def test_render_killed_mid_way_is_finished_once_by_another_worker_and_shown_afte
     (version,) = versions(app, clip_id)
     assert version.is_ready
     assert clip_files(app, merchant_org.id) == output_names(version)
+    assert job_folders(app, job.id) == []  # the second attempt removed the first one's
     assert clip_state(app, clip_id) == "ready"
     page = web.get(f"/media/clips/{clip_id}/render-status?lang=en", headers={"HX-Request": "true"})
     assert f'src="/media/clips/{clip_id}/versions/{version.id}/video"' in page.text
