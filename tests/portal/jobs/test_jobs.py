@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +32,7 @@ from portal.jobs.runner import (
 )
 from portal.jobs.worker import Sweeper
 from portal.organisations.models import Organisation
+from tests.support import queues
 
 # How often each test job's handler ran, by job id; and what a handler saw.
 calls: dict[int, int] = {}
@@ -114,24 +113,10 @@ def test_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(HANDLERS, kind, f"{__name__}:{function}")
 
 
-@pytest.fixture
-def extra_config() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-def app_config(extra_config: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "QUEUE_NAME": f"test-jobs-{uuid.uuid4().hex[:12]}",
-        "BABEL_DEFAULT_LOCALE": "en",
-        **extra_config,
-    }
-
-
-@pytest.fixture(autouse=True)
-def _flush_queue(app: Flask) -> Iterator[None]:
-    yield
-    queue_of(app).huey.flush()
+# A queue of each test's own with English pages, flushed after it.
+extra_config = queues.extra_config
+app_config = queues.app_config
+flush_queue = queues.flush_queue
 
 
 @pytest.fixture
