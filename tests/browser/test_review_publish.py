@@ -20,6 +20,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
 from tests.support.clipdata import add_clip_with_media
 from tests.support.pages import sign_in
+from tests.support.player import seek_paused
 
 pytestmark = pytest.mark.browser
 
@@ -63,15 +64,7 @@ def _trainer_comments_and_requests_changes(page, live_server, clip_id, tmp_path)
     page.click(f"a[href='/review/clips/{clip_id}']")
     page.wait_for_url(f"{live_server}/review/clips/{clip_id}")
     assert "加微信" in page.inner_text("#compliance-hits")
-    page.wait_for_function("document.querySelector('#player').readyState >= 1")
-    page.evaluate(
-        """() => new Promise(done => {
-            const video = document.querySelector('#player');
-            video.pause();
-            video.addEventListener('seeked', done, {once: true});
-            video.currentTime = 1.0;
-        })"""
-    )
+    seek_paused(page, 1.0)
     page.fill("#body", COMMENT)
     page.click(".comment-form button[type=submit]")
     page.wait_for_url(f"{live_server}/review/clips/{clip_id}*")

@@ -20,6 +20,7 @@ from tests.courses.helpers import give_lesson_video
 from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 from tests.support.mediagen import make_test_video
+from tests.support.player import play_until
 
 pytestmark = pytest.mark.browser
 
@@ -77,19 +78,6 @@ def _shoot(page, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def _play_until(page, seconds: float) -> None:
-    page.evaluate(
-        """async () => {
-            const video = document.querySelector("#player");
-            video.muted = true;
-            await video.play();
-        }"""
-    )
-    page.wait_for_function(
-        f"() => document.querySelector('#player').currentTime >= {seconds}", timeout=20_000
-    )
-
-
 def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     app, live_server, browser, make_course, streamer, tmp_path
 ):
@@ -112,7 +100,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     page.click("button[data-speed='1.5']")
     assert page.evaluate("document.querySelector('#player').playbackRate") == 1.5
     assert page.get_attribute("button[data-speed='1.5']", "aria-pressed") == "true"
-    _play_until(page, 5.0)
+    play_until(page, 5.0, timeout_ms=20_000)
     page.wait_for_selector("li.sentence.current")
     assert "主灯放在主播的侧前方" in page.inner_text("li.sentence.current")
     _shoot(page, tmp_path, "lesson-phone-playing")

@@ -36,6 +36,7 @@ from tests.journeys.conftest import VIEWS
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_speech_video, make_test_video
 from tests.support.pages import Visit
+from tests.support.player import play_until, seek_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -111,19 +112,6 @@ def starter(app, demo, lesson_video) -> Starter:
         return Starter(course.id, [lesson.id for lesson in lessons], answers, practice)
 
 
-def _play_until(page, seconds: float) -> None:
-    page.evaluate(
-        """async () => {
-            const video = document.querySelector("#player");
-            video.muted = true;
-            await video.play();
-        }"""
-    )
-    page.wait_for_function(
-        f"() => document.querySelector('#player').currentTime >= {seconds}", timeout=30_000
-    )
-
-
 def _saved_position(app, lesson_id: int, at_least: float, timeout_s: float = 15) -> float:
     deadline = time.monotonic() + timeout_s
     position = None
@@ -144,7 +132,7 @@ def _watch_leave_and_resume(streamer: Visit, app, starter: Starter) -> None:
     first = starter.lesson_ids[0]
     page.click(f".lesson-list a[href='/courses/lessons/{first}']")
     page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
-    _play_until(page, 5.0)
+    play_until(page, 5.0, timeout_ms=30_000)
     page.wait_for_selector("li.sentence.current")
     page.evaluate("document.querySelector('#player').pause()")
     streamer.check("lesson")
@@ -223,15 +211,7 @@ def _trainer_passes_practice(trainer: Visit, submission_id: int) -> None:
     trainer.check("practice-queue")
     page.click(f"main a[href='/courses/practice/{submission_id}']")
     page.wait_for_url(f"**/courses/practice/{submission_id}")
-    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
-    page.evaluate(
-        """() => new Promise(done => {
-            const video = document.querySelector('#player');
-            video.pause();
-            video.addEventListener('seeked', done, {once: true});
-            video.currentTime = 3.0;
-        })"""
-    )
+    seek_paused(page, 3.0)
     page.fill("#body", COMMENT)
     with page.expect_navigation(url=f"**/courses/practice/{submission_id}*"):
         page.click(".comment-form button[type=submit]")
