@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -21,23 +20,11 @@ from portal.catalog.models import Item
 from portal.extensions import db
 from tests.conftest import test_config as config_for
 from tests.portal.helpers import fetch
-from tests.support.databases import SqliteDatabases
 
 
-@contextmanager
-def empty_database(databases, folder: Path) -> Iterator[str]:
+def empty_database(databases, folder: Path) -> AbstractContextManager[str]:
     """Yield the URL of a new database with no tables (SQLite file or PostgreSQL database)."""
-    if isinstance(databases, SqliteDatabases):
-        yield f"sqlite:///{folder / 'restored.db'}"
-        return
-    name = f"{databases.prefix}_empty_{uuid.uuid4().hex[:8]}"
-    with databases.admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield databases.server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with databases.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return databases.empty(folder)
 
 
 def all_rows(engine: Engine) -> dict[str, list[tuple]]:

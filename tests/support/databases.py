@@ -2,7 +2,8 @@
 
 SQLite copies the template file; PostgreSQL creates each test database from a template
 database (``CREATE DATABASE … TEMPLATE …``), so every test starts from the real migrated
-schema, isolated, on either engine.
+schema, isolated, on either engine. ``copy`` clones another database the same way, ``empty``
+gives one with no tables.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -30,12 +31,21 @@ class SqliteDatabases:
         """Return the URL the template is migrated at."""
         return f"sqlite:///{self.template}"
 
-    @contextmanager
-    def fresh(self, folder: Path) -> Iterator[str]:
+    def fresh(self, folder: Path) -> AbstractContextManager[str]:
         """Yield the URL of a new copy of the template."""
+        return self.copy(self.template_url(), folder)
+
+    @contextmanager
+    def copy(self, source_url: str, folder: Path) -> Iterator[str]:
+        """Yield the URL of a new copy (in ``folder``) of the database at ``source_url``."""
         target = folder / "beltcast.db"
-        shutil.copyfile(self.template, target)
+        shutil.copyfile(str(make_url(source_url).database), target)
         yield f"sqlite:///{target}"
+
+    @contextmanager
+    def empty(self, folder: Path) -> Iterator[str]:
+        """Yield the URL of a new database (in ``folder``) with no tables."""
+        yield f"sqlite:///{folder / 'empty.db'}"
 
     def close(self) -> None:
         """Nothing to drop: files go with the temporary folder."""
@@ -62,11 +72,22 @@ class PostgresDatabases:
         """Return the URL the template is migrated at."""
         return self._url(self.template_name)
 
-    @contextmanager
-    def fresh(self, folder: Path) -> Iterator[str]:
+    def fresh(self, folder: Path) -> AbstractContextManager[str]:
         """Yield the URL of a new database cloned from the template; drop it afterwards."""
+        return self._created(f' TEMPLATE "{self.template_name}"')
+
+    def copy(self, source_url: str, folder: Path) -> AbstractContextManager[str]:
+        """Yield the URL of a new clone of the database at ``source_url``; drop it afterwards."""
+        return self._created(f' TEMPLATE "{make_url(source_url).database}"')
+
+    def empty(self, folder: Path) -> AbstractContextManager[str]:
+        """Yield the URL of a new database with no tables; drop it afterwards."""
+        return self._created("")
+
+    @contextmanager
+    def _created(self, template_clause: str) -> Iterator[str]:
         name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
+        self._execute(f'CREATE DATABASE "{name}"{template_clause}')
         try:
             yield self._url(name)
         finally:

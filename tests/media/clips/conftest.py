@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_login import FlaskLoginClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from media.recordings import services as recordings
 from media.recordings.models import Language
@@ -35,7 +32,6 @@ from portal.jobs.runner import run_queued_jobs
 from portal.organisations.models import Organisation, OrgStatus
 from tests.conftest import test_config
 from tests.media.clips.helpers import add_catalog, detached, make_workshop_video
-from tests.support.databases import SqliteDatabases
 
 
 @dataclass(frozen=True)
@@ -102,25 +98,6 @@ def seed(
         yield Seed(url, Path(app.config["MEDIA_ROOT"]), org_id, recording_id, item_ids)
 
 
-@contextmanager
-def clone_database(databases: Any, source_url: str, folder: Path) -> Iterator[str]:
-    """Yield the URL of a copy of the database at ``source_url`` (dropped afterwards)."""
-    if isinstance(databases, SqliteDatabases):
-        target = folder / "beltcast.db"
-        shutil.copyfile(str(make_url(source_url).database), target)
-        yield f"sqlite:///{target}"
-        return
-    source = make_url(source_url).database
-    name = f"{source}_{uuid.uuid4().hex[:8]}"
-    with databases.admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-    try:
-        yield databases.server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with databases.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 @pytest.fixture
 def app_config(whisper_model_dir: Path) -> dict[str, Any]:
     """The clip test settings (a module may extend them)."""
@@ -132,7 +109,7 @@ def app(databases: Any, seed: Seed, tmp_path: Path, app_config: dict[str, Any]) 
     """A fresh application on a fresh copy of the transcribed database and its media."""
     instance = tmp_path / "instance"
     shutil.copytree(seed.media_root, instance / "media")
-    with clone_database(databases, seed.url, tmp_path) as url:
+    with databases.copy(seed.url, tmp_path) as url:
         application = create_app(test_config(instance, url, **app_config))
         application.test_client_class = FlaskLoginClient
         limiter._key_prefix = application.config["RATELIMIT_KEY_PREFIX"]
