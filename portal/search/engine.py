@@ -65,29 +65,37 @@ class Match:
     newest: ColumnElement[Any]  # most recently indexed first (the index can stop early)
 
 
-def matching(statement: Select[Any], plan: Plan, *, kind: str, org_id: int | None = None) -> Match:
-    """Restrict ``statement`` (over ``search_document`` rows of ``kind``) to rows matching ``plan``.
+def matching(
+    statement: Select[Any], plan: Plan, *, kind: str | None, org_id: int | None = None
+) -> Match:
+    """Restrict ``statement`` (over ``search_document`` rows of one kind) to rows matching ``plan``.
 
-    ``org_id`` narrows to one organisation's rows inside the index where the database can
-    (SQLite's ``scope`` column, PostgreSQL's weight-D lexemes); the caller's own conditions still
-    decide what is visible.
+    ``kind`` and ``org_id`` narrow to that kind's and that organisation's rows inside the index
+    where the database can (SQLite's ``scope`` column, PostgreSQL's weight-D lexemes); None
+    leaves that to the statement's own conditions, which still decide what is visible.
     """
     if dialect() == "postgresql":
         vector = literal_column(f"search_document.{TSV_COLUMN}")
-        scope = f"'k{kind}':D" + (f" & 'o{org_id}':D" if org_id is not None else "")
-        expression = f"({to_tsquery(plan)}) & {scope}"
+        scope = [f"'{token}':D" for token in _scope_tokens(kind, org_id)]
+        expression = " & ".join([f"({to_tsquery(plan)})", *scope])
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), expression)
         return Match(
             statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery), D.id.desc()
         )
-    scope = f'scope : "k{kind}"' + (f' AND scope : "o{org_id}"' if org_id is not None else "")
-    expression = f"{{title_tokens body_tokens}} : ({to_fts5(plan)}) AND {scope}"
+    scope = [f'scope : "{token}"' for token in _scope_tokens(kind, org_id)]
+    expression = " AND ".join([f"{{title_tokens body_tokens}} : ({to_fts5(plan)})", *scope])
     index_first = _IndexFirst(_fts, D.__table__, _fts.c.rowid == D.id)
     statement = statement.select_from(index_first).where(
         text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression)
     )
     cost = literal_column(f"bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0, 0.0)")
     return Match(statement, cost, _fts.c.rowid.desc())
+
+
+def _scope_tokens(kind: str | None, org_id: int | None) -> list[str]:
+    """Return the index's scope tokens a row must carry: its kind's and its organisation's."""
+    tokens = [] if kind is None else [f"k{kind}"]
+    return tokens if org_id is None else [*tokens, f"o{org_id}"]
 
 
 def exactness(plan: Plan) -> ColumnElement[int]:

@@ -77,6 +77,10 @@ class Source(ABC):
     ranked: bool = True
     # Non-staff viewers see only their own organisation's rows (lets the index narrow early).
     owner_only: bool = False
+    # Name the kind inside the full-text query, so the index reads only this kind's rows; False
+    # for a kind holding most of the index (spoken sentences), whose kind token would make the
+    # index walk a posting list of nearly every row for nothing.
+    narrow_by_kind: bool = True
 
     @property
     @abstractmethod

@@ -120,7 +120,8 @@ def _statement(
     if chosen.date_to is not None:
         statement = statement.where(D.happened_at < _since(chosen.date_to + timedelta(days=1)))
     narrow = viewer.org_id if source.owner_only and not viewer.is_staff else None
-    return engine.matching(statement, plan, kind=source.kind, org_id=narrow)
+    kind = source.kind if source.narrow_by_kind else None
+    return engine.matching(statement, plan, kind=kind, org_id=narrow)
 
 
 def _count(statement: Select[Any]) -> int:

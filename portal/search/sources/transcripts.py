@@ -58,6 +58,7 @@ class TranscriptSource(Source):
     order = 30
     ranked = False
     owner_only = True
+    narrow_by_kind = False
 
     @property
     def label(self) -> str:
