@@ -11,8 +11,8 @@ the results page uses, and reports p50/p95 per database. Target: p95 < 50 ms.
     .venv/bin/python -m bench.search_bench [--db sqlite|postgresql|both] [--hours 200]
         [--queries 200] [--orgs 10] [--postgres-url postgresql+psycopg://postgres@127.0.0.1/postgres]
 
-Measured on the busy 2-core machine (load 2): p95 18 ms SQLite, 53 ms PostgreSQL (full page);
-figures and what made them so in docs/benchmarks.md.
+Measured on the quiet 2-core machine (2026-11-26): full-page p95 25 ms SQLite, 44 ms
+PostgreSQL; figures and what made them so in docs/benchmarks.md.
 """
 
 from __future__ import annotations
