@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from portal.jobs.queue import queue_of
+from tests.support import queues
 from tests.support.mediagen import make_speech_video
 
 SPEECH = "This jade bangle has the lowest price today. The light in the room is good."
@@ -26,17 +23,10 @@ def practice_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_config(whisper_model_dir: Path) -> dict[str, Any]:
-    """The session's prepared model, a queue of this test's own, and English pages."""
-    return {
-        "WHISPER_MODEL": str(whisper_model_dir),
-        "QUEUE_NAME": f"test-practice-{uuid.uuid4().hex[:12]}",
-        "BABEL_DEFAULT_LOCALE": "en",
-    }
+def extra_config(whisper_model_dir: Path) -> dict[str, Any]:
+    """Transcribe with the session's prepared model."""
+    return {"WHISPER_MODEL": str(whisper_model_dir)}
 
 
-@pytest.fixture(autouse=True)
-def _flush_queue(app: Flask) -> Iterator[None]:
-    """Drop this test's queued messages (they live in Redis when CI runs on Redis)."""
-    yield
-    queue_of(app).huey.flush()
+app_config = queues.app_config  # a queue of the test's own (test-practice-…), English pages
+flush_queue = queues.flush_queue

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.jobs.runner import run_queued_jobs
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
+from tests.support.player import seek_paused
 
 pytestmark = pytest.mark.browser
 
@@ -65,19 +66,6 @@ def _shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"practice-{name}.png"), full_page=True)
 
 
-def _pause_at(page, seconds: float) -> None:
-    page.wait_for_function("document.querySelector('#player').readyState >= 1")
-    page.evaluate(
-        """(t) => new Promise(done => {
-            const video = document.querySelector('#player');
-            video.pause();
-            video.addEventListener('seeked', done, {once: true});
-            video.currentTime = t;
-        })""",
-        seconds,
-    )
-
-
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
 def test_trainer_comments_at_player_time_and_passes_practice(
     app,
@@ -99,14 +87,14 @@ def test_trainer_comments_at_player_time_and_passes_practice(
     assert "lowest price" in page.inner_text("#compliance-hits").lower()
     assert page.locator(".transcript .sentence").count() >= 1
 
-    _pause_at(page, 2.0)
+    seek_paused(page, 2.0)
     page.fill("#body", COMMENT)
     page.click(".comment-form button[type=submit]")
     page.wait_for_url(f"{live_server}/courses/practice/{submission_id}*")
     time_button = page.locator("#comments .comment .seek").first
     assert time_button.inner_text() == "0:02"
     assert float(time_button.get_attribute("data-seek")) == pytest.approx(2.0, abs=0.05)
-    _pause_at(page, 4.5)
+    seek_paused(page, 4.5)
     time_button.click()
     page.evaluate("document.querySelector('#player').pause()")
     current = page.evaluate("document.querySelector('#player').currentTime")
