@@ -20,6 +20,7 @@ from tests.courses.helpers import give_lesson_video
 from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 from tests.support.mediagen import make_test_video
+from tests.support.pages import sign_in
 from tests.support.player import play_until
 
 pytestmark = pytest.mark.browser
@@ -83,12 +84,9 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
 ):
     video = make_test_video(tmp_path / "lesson.mp4", seconds=20.0, size="640x360")
     course_id, lesson_id = _course_with_video(app, make_course, video)
-    page = open_page(browser, PHONE, timeout_ms=20_000)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", streamer.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    page = sign_in(
+        open_page(browser, PHONE, timeout_ms=20_000), live_server, streamer.email, TEST_PASSWORD
+    )
 
     page.click(".main-nav a[href='/courses/']")
     _shoot(page, tmp_path, "catalog-phone")

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.jobs.runner import run_queued_jobs
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
+from tests.support.pages import sign_in
 from tests.support.player import seek_paused
 
 pytestmark = pytest.mark.browser
@@ -53,12 +54,7 @@ def _transcribed_submission(app, make_course, streamer, video: Path) -> int:
 
 def _sign_in(browser, live_server, user, viewport):
     page = open_page(browser, viewport, timeout_ms=15_000)
-    page.goto(f"{live_server}/auth/login?lang=en")
-    page.fill("#email", user.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
-    return page
+    return sign_in(page, live_server, user.email, TEST_PASSWORD)
 
 
 def _shoot(page, name: str) -> None:

@@ -13,6 +13,7 @@ from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import open_page
 from tests.support.mediagen import make_test_video
+from tests.support.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +23,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 def _sign_in(browser, live_server, user, viewport):
     page = open_page(browser, viewport, timeout_ms=15_000)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", user.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
-    return page
+    return sign_in(page, live_server, user.email, TEST_PASSWORD)
 
 
 @pytest.fixture
