@@ -32,6 +32,9 @@ DEFAULT_WINDOW_S = 20 * 60.0
 DEFAULT_HOTWORDS_CHARS = 120
 DEFAULT_PROMPT_CHARS = 120
 DEFAULT_LANES = 2
+# Small batches: on the CPU a batch decodes until its longest chunk ends, so big batches mostly
+# add padding (batch 2: 15 % less CPU than 8 on the benchmark, same words, same Mandarin CER).
+DEFAULT_BATCH_SIZE = 2
 _CUT_SEARCH_S = 10.0
 _CUT_FRAME_S = 0.1
 _MIN_WINDOW_S = 60.0
@@ -162,7 +165,7 @@ class WhisperRecogniser:
         self,
         model_path: str,
         cpu_threads: int = 0,
-        batch_size: int = 8,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         window_s: float = DEFAULT_WINDOW_S,
         lanes: int = DEFAULT_LANES,
     ) -> None:
