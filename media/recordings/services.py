@@ -10,18 +10,21 @@ from pathlib import Path
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
+from media.clips.models import Clip
 from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, probe_media
 from media.recordings.models import Language, Recording
 from media.storage import upload_path
 from media.transcripts import exports
 from media.transcripts.services import get_transcript, list_sentences
+from media.transcripts.signals import transcript_deleted
 from media.uploads.models import Upload
 from media.uploads.services import claim_upload, discard_upload
 from portal.audit.services import record_event
 from portal.auth.models import User
-from portal.errors import ServiceError
+from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.services import enqueue_job, latest_job
@@ -151,6 +154,42 @@ def add_recording_from_upload(
         discard_upload(upload)
         raise
     return _store(org_id, actor, details, probe, lambda target: claim_upload(upload, target))
+
+
+def delete_recording(recording: Recording, actor: User) -> None:
+    """Delete a recording: its rows (transcript, mentions, suggestions) and its source file.
+
+    Refused while it is being transcribed, and when clips were cut from it (they are edited and
+    rendered again from the source). The file is removed after the rows are committed, so a
+    failure never leaves a row without its file. Course videos belong to the base organisation,
+    which has no merchant members, so they never reach this.
+    """
+    if is_processing(transcription_job(recording)):
+        raise ConflictError(_("Cancel the transcription before deleting the recording."))
+    clips = db.session.scalar(
+        select(func.count()).select_from(Clip).where(Clip.recording_id == recording.id)
+    )
+    if clips:
+        raise ConflictError(
+            ngettext(
+                "%(num)d clip was cut from this recording, so it is kept: clips are edited and "
+                "rendered again from it.",
+                "%(num)d clips were cut from this recording, so it is kept: clips are edited and "
+                "rendered again from it.",
+                clips,
+            )
+        )
+    path, transcript = source_path(recording), get_transcript(recording)
+    if transcript is not None:
+        db.session.delete(transcript)
+        db.session.flush()
+        transcript_deleted.send(recording_id=recording.id, org_id=recording.org_id)
+    record_event(
+        actor, "recording.deleted", recording, org_id=recording.org_id, size=recording.size_bytes
+    )
+    db.session.delete(recording)
+    db.session.commit()
+    path.unlink(missing_ok=True)
 
 
 def _suffix_for(container: str) -> str:

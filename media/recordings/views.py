@@ -1,4 +1,4 @@
-"""Recording pages: list and add, processing status, player with transcript, downloads."""
+"""Recording pages: list and add, processing status, player with transcript, downloads, delete."""
 
 from __future__ import annotations
 
@@ -101,6 +101,23 @@ def cancel(recording_id: int) -> ResponseReturnValue:
 def retry(recording_id: int) -> ResponseReturnValue:
     """Run a failed or cancelled transcription again."""
     return _job_action(recording_id, jobs.retry_job, _("Transcription restarted."))
+
+
+@bp.post("/<int:recording_id>/delete")
+@merchant_required
+def delete(recording_id: int) -> ResponseReturnValue:
+    """Delete the recording and its transcript (refused while transcribing or with clips)."""
+    recording = _load(recording_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".detail", recording_id=recording.id))
+    title = recording.title
+    try:
+        services.delete_recording(recording, acting_user())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".detail", recording_id=recording.id))
+    flash(_("Recording “%(title)s” deleted.", title=title), "success")
+    return redirect(url_for(".index"))
 
 
 def _job_action(recording_id: int, action: object, message: str) -> ResponseReturnValue:

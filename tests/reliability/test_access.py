@@ -108,6 +108,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "library.share GET": (404, 404, 404),
     "library.static GET": (404, 404, 404),
     "recordings.cancel POST": (LOGIN, 403, 403),
+    "recordings.delete POST": (LOGIN, 403, 403),
     "recordings.detail GET": (LOGIN, 403, 403),
     "recordings.index GET": (LOGIN, 403, 403),
     "recordings.index POST": (LOGIN, 403, 403),

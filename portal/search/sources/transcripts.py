@@ -16,7 +16,7 @@ from courses.videos import BASE_ORG_SLUG
 from media.clips.models import Mention
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Transcript
-from media.transcripts.signals import transcript_edited, transcript_saved
+from media.transcripts.signals import transcript_deleted, transcript_edited, transcript_saved
 from portal.organisations.services import get_org_by_slug
 from portal.search import indexing
 from portal.search.registry import Document, Hit, Source, Viewer, register
@@ -96,9 +96,10 @@ class TranscriptSource(Source):
         return url_for("recordings.detail", recording_id=hit.recording_id, t=seconds(hit.at_ms))
 
     def connect(self) -> None:
-        """Re-index a recording's sentences when its transcript is stored or corrected."""
+        """Re-index a recording's sentences when its transcript is stored, corrected or deleted."""
         transcript_saved.connect(reindex_recording)
         transcript_edited.connect(reindex_recording)
+        transcript_deleted.connect(reindex_recording)
 
 
 def reindex_recording(sender: object = None, *, recording_id: int, **_: object) -> None:

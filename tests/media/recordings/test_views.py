@@ -346,6 +346,7 @@ def recording_urls(recording_id: int, sentence_id: int) -> list[tuple[str, str]]
         ("post", f"{base}/sentences/{sentence_id}"),
         ("post", f"{base}/cancel"),
         ("post", f"{base}/retry"),
+        ("post", f"{base}/delete"),
     ]
 
 
