@@ -27,7 +27,7 @@ from portal.auth.models import User
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
-from portal.jobs.services import enqueue_job, latest_job
+from portal.jobs.services import enqueue_job, jobs_about, latest_job
 from portal.organisations.scoping import scoped
 
 TRANSCRIBE_JOB = "recording.transcribe"
@@ -159,13 +159,17 @@ def add_recording_from_upload(
 def delete_recording(recording: Recording, actor: User) -> None:
     """Delete a recording: its rows (transcript, mentions, suggestions) and its source file.
 
-    Refused while it is being transcribed, and when clips were cut from it (they are edited and
-    rendered again from the source). The file is removed after the rows are committed, so a
-    failure never leaves a row without its file. Course videos belong to the base organisation,
-    which has no merchant members, so they never reach this.
+    Refused while a job works on it, and when clips were cut from it (they are edited and
+    rendered again from the source). Its finished jobs go too. The file is removed after the rows
+    are committed, so a failure never leaves a row without its file. Course videos belong to the
+    base organisation, which has no merchant members, so they never reach this.
     """
-    if is_processing(transcription_job(recording)):
+    jobs = jobs_about(recording)
+    active = {job.kind for job in jobs if job.is_active}
+    if TRANSCRIBE_JOB in active:
         raise ConflictError(_("Cancel the transcription before deleting the recording."))
+    if active:
+        raise ConflictError(_("The recording is still being processed. Try again in a moment."))
     clips = db.session.scalar(
         select(func.count()).select_from(Clip).where(Clip.recording_id == recording.id)
     )
@@ -187,6 +191,8 @@ def delete_recording(recording: Recording, actor: User) -> None:
     record_event(
         actor, "recording.deleted", recording, org_id=recording.org_id, size=recording.size_bytes
     )
+    for job in jobs:
+        db.session.delete(job)
     db.session.delete(recording)
     db.session.commit()
     path.unlink(missing_ok=True)

@@ -37,6 +37,17 @@ def enqueue_job(kind: str, subject: Any, *, org_id: int | None, actor: Any = Non
     return job
 
 
+def jobs_about(subject: Any) -> list[Job]:
+    """Return every job about ``subject`` (of any kind), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.subject_type == type(subject).__name__, Job.subject_id == subject.id)
+            .order_by(Job.id)
+        )
+    )
+
+
 def latest_job(kind: str, subject: Any) -> Job | None:
     """Return the newest job of ``kind`` about ``subject``."""
     return db.session.scalar(

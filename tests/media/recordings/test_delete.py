@@ -11,9 +11,16 @@ from media.storage import org_usage_bytes
 from media.transcripts.models import Sentence, Transcript, Word
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from portal.jobs.models import JobState
+from portal.jobs.models import Job, JobState
 from portal.search.models import SearchDocument, SearchTerm
-from tests.media.recordings.helpers import count, ingest, load_job, recording_files, run_jobs
+from tests.media.recordings.helpers import (
+    count,
+    ingest,
+    load_job,
+    recording_files,
+    run_jobs,
+    sentences_of,
+)
 from tests.support.clipdata import add_clip_rows
 
 
@@ -49,7 +56,7 @@ def test_merchant_deletes_a_transcribed_recording(
     assert "Recording “Jade stream” deleted." in listing
     assert "No recordings yet." in listing
     assert browser.get(f"/media/recordings/{transcribed}").status_code == 404
-    for model in (Recording, Transcript, Sentence, Word, Mention, SearchDocument):
+    for model in (Recording, Transcript, Sentence, Word, Mention, SearchDocument, Job):
         assert count(app, model) == 0, model
     assert recording_files(app) == []
     assert usage_and_terms(app, merchant_org.id)[0] == 0
@@ -74,6 +81,28 @@ def test_recording_being_transcribed_is_kept_until_cancelled(
     assert browser.post(f"/media/recordings/{recording_id}/delete").status_code == 302
     assert (count(app, Recording), recording_files(app)) == (0, [])
     assert run_jobs(app) == []
+
+
+def test_recording_is_kept_while_its_items_are_found_again(
+    app, client_as, merchant, merchant_org, speech_video
+):
+    browser = client_as(merchant)
+    recording_id = ingest(app, merchant_org, speech_video)
+    run_jobs(app)
+    sentence = sentences_of(app, recording_id)[0]
+    edit = f"/media/recordings/{recording_id}/sentences/{sentence.id}"
+    assert (
+        browser.post(edit, data={"text": "Welcome to the jadeite live stream."}).status_code < 400
+    )
+    assert count(app, Job, Job.state == JobState.QUEUED) == 1  # the mentions are found again
+
+    refused = browser.post(f"/media/recordings/{recording_id}/delete", follow_redirects=True)
+
+    assert "The recording is still being processed. Try again in a moment." in refused.text
+    assert count(app, Recording) == 1
+    run_jobs(app)
+    assert browser.post(f"/media/recordings/{recording_id}/delete").status_code == 302
+    assert (count(app, Recording), count(app, Job)) == (0, 0)
 
 
 def test_recording_with_clips_is_kept(app, client_as, merchant, merchant_org, catalog):
