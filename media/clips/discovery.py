@@ -183,7 +183,13 @@ def queue_refresh_for_recording(sender: object = None, *, recording_id: int, org
 
 
 def refresh_mentions_job(ctx: JobContext) -> None:
-    """Job handler: recompute a recording's mentions and suggestions."""
-    recording = get_owned_or_404(Recording, ctx.job.subject_id, ctx.job.org_id)
+    """Job handler: recompute a recording's mentions and suggestions.
+
+    A recording deleted after the refresh was queued leaves nothing to do: the job succeeds.
+    """
+    owned = scoped(Recording, ctx.job.org_id).where(Recording.id == ctx.job.subject_id)
+    recording = db.session.scalar(owned)
+    if recording is None:
+        return
     ctx.step("finding_items")
     refresh_mentions(recording)

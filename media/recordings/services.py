@@ -157,14 +157,32 @@ def add_recording_from_upload(
 
 
 def delete_recording(recording: Recording, actor: User) -> None:
-    """Delete a recording: its rows (transcript, mentions, suggestions) and its source file.
+    """Delete a recording: its rows (transcript, mentions, suggestions, jobs) and its source file.
 
-    Refused while a job works on it, and when clips were cut from it (they are edited and
-    rendered again from the source). Its finished jobs go too. The file is removed after the rows
-    are committed, so a failure never leaves a row without its file. Course videos belong to the
-    base organisation, which has no merchant members, so they never reach this.
+    Refused (``ConflictError``) while a job works on it, and when clips were cut from it (they
+    are edited and rendered again from the source). The file is removed after the rows are
+    committed, so a failure never leaves a row without its file. Course videos belong to the base
+    organisation, which has no merchant members, so they never reach this.
     """
     jobs = jobs_about(recording)
+    _refuse_deleting_in_use(recording, jobs)
+    path, transcript = source_path(recording), get_transcript(recording)
+    if transcript is not None:
+        db.session.delete(transcript)
+        db.session.flush()
+        transcript_deleted.send(recording_id=recording.id, org_id=recording.org_id)
+    record_event(
+        actor, "recording.deleted", recording, org_id=recording.org_id, size=recording.size_bytes
+    )
+    for job in jobs:
+        db.session.delete(job)
+    db.session.delete(recording)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+
+
+def _refuse_deleting_in_use(recording: Recording, jobs: list[Job]) -> None:
+    """Raise ``ConflictError`` saying why the recording must stay, if it must."""
     active = {job.kind for job in jobs if job.is_active}
     if TRANSCRIBE_JOB in active:
         raise ConflictError(_("Cancel the transcription before deleting the recording."))
@@ -183,19 +201,6 @@ def delete_recording(recording: Recording, actor: User) -> None:
                 clips,
             )
         )
-    path, transcript = source_path(recording), get_transcript(recording)
-    if transcript is not None:
-        db.session.delete(transcript)
-        db.session.flush()
-        transcript_deleted.send(recording_id=recording.id, org_id=recording.org_id)
-    record_event(
-        actor, "recording.deleted", recording, org_id=recording.org_id, size=recording.size_bytes
-    )
-    for job in jobs:
-        db.session.delete(job)
-    db.session.delete(recording)
-    db.session.commit()
-    path.unlink(missing_ok=True)
 
 
 def _suffix_for(container: str) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from media.clips.discovery import MENTIONS_JOB
 from media.clips.models import Mention, Suggestion, SuggestionItem
+from media.recordings.models import Recording
 from media.transcripts.models import Sentence
 from media.transcripts.services import edit_sentence
 from portal.auth.models import User
@@ -133,3 +134,20 @@ def test_merchant_archiving_an_item_loses_its_mentions_and_suggestions(
     with app.app_context():
         mains = db.session.scalars(select(Suggestion.main_item_id)).all()
     assert mains == [items["bangle"].id]
+
+
+def test_refresh_queued_for_a_recording_deleted_meanwhile_succeeds_with_nothing_to_do(
+    app, recording_id, merchant_org, merchant
+):
+    with app.app_context():
+        actor = db.session.get(User, merchant.id)
+        create_item(merchant_org.id, actor, ItemData(sku="SC-1", name="silver clasp"))
+        db.session.delete(db.session.get(Recording, recording_id))  # as if deleted just after
+        db.session.commit()
+    [refresh] = _queued_refreshes(app, recording_id)
+
+    assert _run_jobs(app) == [refresh.id]
+
+    [job] = rows(app, Job, Job.id == refresh.id)
+    assert (job.state, job.error) == (JobState.SUCCEEDED, "")
+    assert rows(app, Mention) == []
