@@ -74,6 +74,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.status": Route(Access.MERCHANT),
     "recordings.cancel": Route(Access.MERCHANT),
     "recordings.retry": Route(Access.MERCHANT),
+    "recordings.delete": Route(Access.MERCHANT),
     "recordings.video": Route(Access.MERCHANT, owner_get=None),
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),

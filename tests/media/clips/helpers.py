@@ -1,7 +1,7 @@
 """Helpers for clip workshop tests: the spoken stream about two items, its catalog, row access.
 
 The stream is espeak-ng English: a paragraph about a jadeite bangle, then one about a freshwater
-pearl necklace. One sentence says "jade white bangle": a name close to the catalog's (a fuzzy
+pearl necklace. One sentence says "jade stone bangle": a name close to the catalog's (a fuzzy
 mention) but not one of its aliases, which is what alias learning is for.
 """
 
@@ -26,7 +26,7 @@ BANGLE_TALK = " ".join(
         "Look how the light passes through this jadeite bangle, the colour is even and bright.",
         "The inner size of the jadeite bangle is fifty six millimetres, which fits most wrists.",
         "Every jadeite bangle we sell comes with a certificate from the laboratory.",
-        "Hold the jade white bangle up to the lamp and you will see the glow.",
+        "Hold the jade stone bangle up to the lamp and you will see the glow.",
         "If you like this jadeite bangle, add it to your cart now, the price is very good today.",
     ]
 )
@@ -44,7 +44,7 @@ PEARL_TALK = " ".join(
 # The first words of the pearl paragraph, as the recogniser writes them.
 PEARL_OPENING = re.compile(r"move on to something different", re.IGNORECASE)
 
-# The bangle named otherwise than its alias ("jade white bangle", or as the recogniser heard it).
+# The bangle named otherwise than its alias ("jade stone bangle", or as the recogniser heard it).
 MISHEARD = re.compile(r"jade\s+(?:\w+\s+)?bangle", re.IGNORECASE)
 
 BANGLE = {"sku": "JB-1", "name": "翡翠手镯", "aliases": ["jadeite bangle"]}
