@@ -7,18 +7,23 @@ recording. Course views decide who may watch; this module only stores, finds and
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from flask import Response, abort, send_file
+from sqlalchemy import exists, or_, select
 
+from courses.models import Lesson, PracticeSubmission
 from media.recordings import services as recordings
 from media.recordings.models import Language, Recording
 from media.transcripts import services as transcripts
 from media.transcripts.models import Sentence
 from media.uploads.services import get_completed_upload_or_404
 from portal.auth.models import User
+from portal.errors import ConflictError
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.jobs.models import Job, JobState
+from portal.jobs.services import cancel_job
 from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
 from portal.organisations.scoping import get_owned_or_404, scoped
 from portal.organisations.services import get_org_by_slug
@@ -59,6 +64,26 @@ def add_video_from_file(actor: User | None, source: Path, title: str, language: 
 def get_video_or_404(recording_id: int) -> Recording:
     """Load a course video; a stream recording of a merchant answers 404."""
     return get_owned_or_404(Recording, recording_id, base_org_id())
+
+
+def discard_unused_video(recording_id: int, actor: User) -> None:
+    """Delete a course video that no lesson or practice video uses any more.
+
+    A transcription still waiting for a worker is cancelled first. A video being transcribed at
+    this moment is kept: it cannot be deleted under the worker.
+    """
+    used = or_(
+        exists().where(Lesson.recording_id == recording_id),
+        exists().where(PracticeSubmission.recording_id == recording_id),
+    )
+    recording = db.session.get(Recording, recording_id)
+    if recording is None or recording.org_id != base_org_id() or db.session.scalar(select(used)):
+        return
+    job = recordings.transcription_job(recording)
+    if job is not None and job.state == JobState.QUEUED:
+        cancel_job(job, actor)
+    with contextlib.suppress(ConflictError):  # being transcribed right now: kept
+        recordings.delete_recording(recording, actor)
 
 
 def video_response(recording: Recording) -> Response:

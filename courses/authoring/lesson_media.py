@@ -40,16 +40,20 @@ def lesson_video(lesson: Lesson) -> Recording | None:
 def set_lesson_video(lesson: Lesson, actor: User, upload_id: str, language: str) -> Recording:
     """Make the actor's finished upload the lesson's video and start its transcription.
 
-    A refused file raises ``ServiceError`` (field ``upload_id``) and leaves nothing behind; a
-    video it replaces stays in the base's recordings.
+    A refused file raises ``ServiceError`` (field ``upload_id``) and leaves nothing behind. The
+    video it replaces is deleted with its transcript when nothing else uses it (see
+    ``videos.discard_unused_video``).
     """
     try:
         recording = videos.add_video_from_upload(actor, upload_id, lesson.title, language)
     except ServiceError as exc:
         raise ServiceError(exc.message, field="upload_id") from exc
+    replaced = lesson.recording_id
     lesson.recording_id = recording.id
     record_event(actor, "course.lesson_video_added", lesson, recording_id=recording.id)
     db.session.commit()
+    if replaced is not None:
+        videos.discard_unused_video(replaced, actor)
     notify_changed(lesson.module.course_id)
     return recording
 

@@ -114,6 +114,35 @@ def add_video(staff, lesson_id, path: Path, language: str = "en"):
     )
 
 
+def video_files(app) -> list[Path]:
+    """Return every stored recording file (course videos are recordings of the base)."""
+    folder = Path(app.config["MEDIA_ROOT"]) / "recordings"
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def test_replaced_lesson_video_is_deleted_with_its_file_and_job(
+    app, staff, lesson_id, lesson_video_file
+):
+    add_video(staff, lesson_id, lesson_video_file)
+    first = lesson_recording(app, lesson_id)
+    run_jobs(app)  # fails (no model here): a finished job, so the video can go
+
+    add_video(staff, lesson_id, lesson_video_file)
+    second = lesson_recording(app, lesson_id)
+    assert second.id != first.id
+    assert (count(app, Recording), count(app, Job), len(video_files(app))) == (1, 1, 1)
+
+    add_video(staff, lesson_id, lesson_video_file)  # the second still waits for a worker
+    third = lesson_recording(app, lesson_id)
+    assert third.id != second.id
+    assert (count(app, Recording), count(app, Job), len(video_files(app))) == (1, 1, 1)
+    assert video_files(app)[0].name == third.stored_name
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("recording.deleted") == 2
+    assert "job.cancel_requested" in actions
+
+
 def test_trainer_adds_lesson_video_through_tus_upload(
     app, staff, trainer, lesson_id, lesson_video_file
 ):
