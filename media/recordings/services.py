@@ -161,8 +161,9 @@ def delete_recording(recording: Recording, actor: User) -> None:
 
     Refused (``ConflictError``) while a job works on it, and when clips were cut from it (they
     are edited and rendered again from the source). The file is removed after the rows are
-    committed, so a failure never leaves a row without its file. Course videos belong to the base
-    organisation, which has no merchant members, so they never reach this.
+    committed, so a failure never leaves a row without its file. Merchants reach this from the
+    recording page; course videos, when a lesson's video is replaced
+    (``courses.videos.discard_unused_video``).
     """
     jobs = jobs_about(recording)
     _refuse_deleting_in_use(recording, jobs)

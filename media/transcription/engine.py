@@ -33,7 +33,8 @@ DEFAULT_HOTWORDS_CHARS = 120
 DEFAULT_PROMPT_CHARS = 120
 DEFAULT_LANES = 2
 # Small batches: on the CPU a batch decodes until its longest chunk ends, so big batches mostly
-# add padding (batch 2: 15 % less CPU than 8 on the benchmark, same words, same Mandarin CER).
+# add padding (batch 2: 15 % less CPU than 8 on the benchmark, same word count and Mandarin CER;
+# single words may differ, as the batch changes the arithmetic slightly).
 DEFAULT_BATCH_SIZE = 2
 _CUT_SEARCH_S = 10.0
 _CUT_FRAME_S = 0.1
