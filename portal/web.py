@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from flask import (
     Flask,
@@ -80,9 +82,27 @@ def show_service_error(form: Any, exc: ServiceError) -> None:
 def safe_next(default: str) -> str:
     """Return the request's ``next`` if it is a local path, else ``default``."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return target if is_local_path(target) else default
+
+
+def is_local_path(target: str) -> bool:
+    """Tell whether a browser sent to ``target`` can only land on a page of this site.
+
+    Browsers drop tabs and line breaks anywhere in a URL and read a backslash as a slash, so
+    ``/<TAB>/evil.example`` means ``//evil.example``: another host. So the target must start with
+    one slash and hold no whitespace, control character or backslash, neither as written nor
+    with its path percent-decoded and NFKC-normalised (a fullwidth solidus becomes a slash).
+    """
+    path = target.partition("#")[0].partition("?")[0]
+    decoded_path = unicodedata.normalize("NFKC", unquote(path))
+    return target.startswith("/") and _stays_on_site(target) and _stays_on_site(decoded_path)
+
+
+def _stays_on_site(text: str) -> bool:
+    return not text.startswith("//") and not any(
+        char == "\\" or char.isspace() or unicodedata.category(char).startswith("C")
+        for char in text
+    )
 
 
 def frameable(view: Any) -> Any:

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -289,26 +290,93 @@ class TestCompiledChineseCatalog:
 
 # Redirects
 
-
-@pytest.mark.parametrize(
-    ("next_url", "target"),
-    [
-        ("/catalog/?q=x", "/catalog/?q=x"),
-        ("//evil.example/", "/"),
-        ("https://evil.example/", "/"),
-        ("/\\evil.example", "/"),
-        ("javascript:alert(1)", "/"),
-    ],
-)
-def test_user_signing_in_is_only_sent_to_local_next_url(client, merchant, next_url, target):
-    response = client.post(
-        "/auth/login",
-        query_string={"next": next_url},
-        data={"email": merchant.email, "password": TEST_PASSWORD},
+# ``next`` values a browser could read as another host (tabs, CR and LF are dropped, a backslash
+# counts as a slash), each sent percent-encoded as a form would send it.
+HOSTILE_NEXT_VALUES = [
+    "//evil.example/",
+    "///evil.example",
+    "https://evil.example/",
+    "HTTPS:evil.example",
+    "javascript:alert(1)",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "\t//evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    " //evil.example",
+    "/ /evil.example",
+    "/\x0b/evil.example",
+    "/\x7f/evil.example",
+    "/\u3000/evil.example",
+    "/\u200b/evil.example",
+    "/\u2028/evil.example",
+    "/\uff0f/evil.example",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "/%5Cevil.example",
+    "/%09/evil.example",
+    "/%0A/evil.example",
+    "evil.example",
+    "",
+]
+# The same attack as it is typed into an address bar: the raw query string.
+HOSTILE_NEXT_QUERIES = [
+    "next=%2F%09%2Fevil.example",
+    "next=%2F%0A%2Fevil.example",
+    "next=%2F%0D%0A%2Fevil.example",
+    "next=/%09/evil.example",
+    "next=%09//evil.example",
+    "next=//evil.example",
+    "next=/%5C/evil.example",
+    "next=%2F%252F%252Fevil.example",
+    "next=/%E3%80%80/evil.example",
+]
+HOSTILE_NEXT = list(
+    dict.fromkeys(
+        [urlencode({"next": value}) for value in HOSTILE_NEXT_VALUES] + HOSTILE_NEXT_QUERIES
     )
+)
+LOCAL_NEXT = ["/catalog/?q=x", "/search?q=%E7%BF%A1%E7%BF%A0+bangle", "/library/#clips"]
+
+
+def _sign_in(client, user, query: str):
+    data = {"email": user.email, "password": TEST_PASSWORD}
+    return client.post("/auth/login", query_string=query, data=data)
+
+
+def _switch_language(client, user, query: str):
+    return client.post("/auth/language", query_string=query, data={"locale": "en"})
+
+
+@pytest.mark.parametrize("send", [_sign_in, _switch_language], ids=["login", "language"])
+@pytest.mark.parametrize("query", HOSTILE_NEXT)
+def test_user_is_never_sent_off_site_by_a_hostile_next(client, merchant, send, query):
+    response = send(client, merchant, query)
 
     assert response.status_code == 302
-    assert response.headers["Location"] == target
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("send", [_sign_in, _switch_language], ids=["login", "language"])
+@pytest.mark.parametrize("next_url", LOCAL_NEXT)
+def test_user_is_sent_to_a_local_next_url(client, merchant, send, next_url):
+    response = send(client, merchant, urlencode({"next": next_url}))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == next_url
+
+
+@pytest.mark.parametrize("path", ["/%09/evil.example", "/%0A/evil.example", "/%5C/evil.example"])
+def test_visitor_switching_language_on_a_hostile_path_is_sent_home(client, path):
+    page = client.get(path)
+    form = form_with(page.text, "locale")
+
+    response = client.post(form.action, data={"locale": "en"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
 
 
 # Schema
