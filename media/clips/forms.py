@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import multi_line, one_line
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (linked items)."""
@@ -31,15 +33,21 @@ class NewClipForm(FlaskForm):
     first_sentence = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     last_sentence = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     item_ids = MultiCheckboxField(_l("Items"), coerce=int)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)]
+    )
     submit = SubmitField(_l("Create clip"))
 
 
 class ClipDetailsForm(FlaskForm):
     """Title, description and linked items of a clip."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    title = StringField(
+        _l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)]
+    )
+    description = TextAreaField(
+        _l("Description"), filters=[multi_line], validators=[Length(max=2000)]
+    )
     item_ids = MultiCheckboxField(_l("Linked items"), coerce=int)
     submit = SubmitField(_l("Save details"))
 
@@ -55,7 +63,7 @@ class RangeForm(FlaskForm):
 class CueForm(FlaskForm):
     """Correct or hide one subtitle line."""
 
-    text = TextAreaField(_l("Subtitle"), validators=[Length(max=500)])
+    text = TextAreaField(_l("Subtitle"), filters=[multi_line], validators=[Length(max=500)])
     is_hidden = BooleanField(_l("Hide this line"))
     submit = SubmitField(_l("Save"))
 
@@ -101,5 +109,7 @@ class KeyFactsForm(FlaskForm):
 class AliasForm(FlaskForm):
     """Add a misheard form as an item alias."""
 
-    alias = StringField(_l("Alias"), validators=[DataRequired(), Length(max=100)])
+    alias = StringField(
+        _l("Alias"), filters=[one_line], validators=[DataRequired(), Length(max=100)]
+    )
     submit = SubmitField(_l("Add alias"))

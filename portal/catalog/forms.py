@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.catalog.services import ItemData, split_aliases
+from portal.forms import multi_line, one_line
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp"]
 
@@ -28,6 +29,7 @@ class ItemForm(FlaskForm):
 
     sku = StringField(
         _l("SKU"),
+        filters=[one_line],
         validators=[
             DataRequired(),
             Length(max=64),
@@ -35,9 +37,10 @@ class ItemForm(FlaskForm):
         ],
         description=_l("Your own article number; unique in your catalog."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[one_line], validators=[DataRequired(), Length(max=200)])
     aliases = TextAreaField(
         _l("Aliases"),
+        filters=[multi_line],
         validators=[Length(max=2000)],
         description=_l(
             "What people say for this item: nicknames, common misspellings, English names. "
@@ -48,10 +51,14 @@ class ItemForm(FlaskForm):
     price = DecimalField(
         _l("Price (¥)"), places=2, validators=[Optional(), NumberRange(min=0, max=100_000_000)]
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    cert_lab = StringField(_l("Certificate lab"), validators=[Length(max=100)])
-    cert_number = StringField(_l("Certificate number"), validators=[Length(max=100)])
-    cert_grade = StringField(_l("Grade"), validators=[Length(max=100)])
+    description = TextAreaField(
+        _l("Description"), filters=[multi_line], validators=[Length(max=5000)]
+    )
+    cert_lab = StringField(_l("Certificate lab"), filters=[one_line], validators=[Length(max=100)])
+    cert_number = StringField(
+        _l("Certificate number"), filters=[one_line], validators=[Length(max=100)]
+    )
+    cert_grade = StringField(_l("Grade"), filters=[one_line], validators=[Length(max=100)])
     cert_image = FileField(
         _l("Certificate image"),
         validators=[FileAllowed(IMAGE_TYPES, _l("Upload a JPEG, PNG or WebP image."))],
