@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -33,3 +34,13 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return _normalise(session.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel extracts by default)
+    """Mark ``message`` for translation without translating it: it is stored, shown later."""
+    return message
+
+
+def translate_message(key: str, args: dict[str, object] | None = None) -> str:
+    """Translate a stored message id with its arguments in the current language."""
+    return gettext(key, **(args or {}))

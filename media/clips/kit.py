@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from media.clips.card import CardText, draw_card
 from media.clips.models import Clip, ClipState, ClipVersion
-from media.clips.rendering import latest_ready_version, version_file
+from media.clips.rendering import review_version, version_file, version_items
+from media.clips.services import require_editable
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -44,6 +45,7 @@ def chosen_cue_ids(clip: Clip) -> list[int]:
 
 def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:
     """Keep the texts of the picked subtitle lines (in subtitle order) as the key facts."""
+    require_editable(clip)
     picked = set(cue_ids)
     texts = list(dict.fromkeys(t for cue_id, t in key_fact_choices(clip) if cue_id in picked))
     if len(texts) > MAX_KEY_FACTS:
@@ -56,8 +58,8 @@ def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:
 
 
 def kit_version_or_404(clip: Clip) -> ClipVersion:
-    """The version a kit packs: the newest rendered one of a published clip; else 404."""
-    version = latest_ready_version(clip) if clip.state == ClipState.PUBLISHED else None
+    """The version a kit packs: the published one (approved by a trainer); else 404."""
+    version = review_version(clip) if clip.state == ClipState.PUBLISHED else None
     if version is None:
         abort(404)
     return version
@@ -89,12 +91,15 @@ def _item_fields(item: Item) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def card_data(clip: Clip) -> dict[str, Any]:
-    """The card's facts: the main item's fields, the key facts, every linked item."""
-    items = [_item_fields(item) for item in clip.items]
+def card_data(clip: Clip, version: ClipVersion) -> dict[str, Any]:
+    """The card's facts: the main item's fields, the key facts, every linked item.
+
+    Text comes from ``version`` (what the trainer approved), not from the clip's current edits.
+    """
+    items = [_item_fields(item) for item in version_items(version)]
     return {
-        **(items[0] if items else {}), "key_facts": list(clip.key_facts),
-        "clip_id": clip.id, "title": clip.title, "merchant": clip.org.name,
+        **(items[0] if items else {}), "key_facts": list(version.key_facts),
+        "clip_id": clip.id, "title": version.title, "merchant": clip.org.name,
         "library_url": absolute_url("library.clip", clip_id=clip.id), "items": items,
     }  # fmt: skip
 
@@ -110,18 +115,20 @@ def card_text(data: dict[str, Any]) -> CardText:
     )  # fmt: skip
 
 
-def hashtags(clip: Clip) -> list[str]:
-    """Hashtags from the linked items' categories, then their names."""
-    words = [item.category.name_zh for item in clip.items if item.category]
-    words += [item.name for item in clip.items]
+def hashtags(items: Sequence[Item]) -> list[str]:
+    """Hashtags from the items' categories, then their names."""
+    words = [item.category.name_zh for item in items if item.category]
+    words += [item.name for item in items]
     tags = ("#" + "".join(word.replace("#", "").split()) for word in words)
     return [tag for tag in dict.fromkeys(tags) if len(tag) > 1]
 
 
-def post_text(clip: Clip) -> str:
-    """The post: title, description, library link and hashtags."""
-    parts = [clip.title, clip.description.strip(), absolute_url("library.clip", clip_id=clip.id)]
-    return "\n\n".join([part for part in parts if part] + [" ".join(hashtags(clip))]) + "\n"
+def post_text(clip: Clip, version: ClipVersion) -> str:
+    """The post: the version's title and description, the library link and hashtags."""
+    link = absolute_url("library.clip", clip_id=clip.id)
+    parts = [version.title, version.description.strip(), link]
+    tags = " ".join(hashtags(version_items(version)))
+    return "\n\n".join([part for part in parts if part] + [tags]) + "\n"
 
 
 def build_kit(clip: Clip, version: ClipVersion) -> IO[bytes]:
@@ -130,7 +137,7 @@ def build_kit(clip: Clip, version: ClipVersion) -> IO[bytes]:
         font = find_subtitle_font(current_app.config["SUBTITLE_FONT"] or None)
     except FontNotFoundError as exc:
         raise ServiceError(_("No Chinese font is installed to draw the knowledge card.")) from exc
-    data = card_data(clip)
+    data = card_data(clip, version)
     handle = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 (send_file closes it)
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind, name in MEDIA_FILES:
@@ -140,6 +147,6 @@ def build_kit(clip: Clip, version: ClipVersion) -> IO[bytes]:
         archive.writestr("subtitles.srt", srt_from_cues(version.cues))
         archive.writestr("card.json", json.dumps(data, ensure_ascii=False, indent=2))
         archive.writestr("card.png", draw_card(card_text(data), font), zipfile.ZIP_STORED)
-        archive.writestr("post.txt", post_text(clip))
+        archive.writestr("post.txt", post_text(clip, version))
     handle.seek(0)
     return handle

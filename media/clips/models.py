@@ -98,6 +98,10 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     end_ms: Mapped[int]
     state: Mapped[ClipState] = mapped_column(String(20), default=ClipState.DRAFT, index=True)
     key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # subtitle lines
+    # The version the review state is about: submitted, approved, and published when published.
+    review_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clip_version.id", ondelete="SET NULL", use_alter=True)
+    )
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
@@ -153,7 +157,13 @@ class RenderProfile(StrEnum):
 
 
 class ClipVersion(OrgOwned, db.Model):
-    """One render of a clip; a re-render after edits is a new version, older ones stay."""
+    """One render of a clip and everything published with it; versions never change.
+
+    Besides the files and the burned-in ``cues`` (seconds into the clip, shown lines only), a
+    version keeps what the trainer reviews and the public sees: the title, description, key
+    facts and linked items as they were when it was made, and ``spoken``, the transcript of its
+    range (seconds into the clip, ``heard`` is the recogniser's text when it was corrected).
+    """
 
     __table_args__ = (Index("ix_clip_version_clip_number", "clip_id", "number", unique=True),)
 
@@ -169,6 +179,11 @@ class ClipVersion(OrgOwned, db.Model):
     end_ms: Mapped[int]
     poster_at_s: Mapped[float] = mapped_column(Float, default=0.0)
     cues: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
+    spoken: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    item_ids: Mapped[list[int]] = mapped_column(db.JSON, default=list)  # the main item first
     stored_stem: Mapped[str] = mapped_column(String(64))
     is_ready: Mapped[bool] = mapped_column(default=False)
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)

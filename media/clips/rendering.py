@@ -9,9 +9,11 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
-from media.clips.services import require_editable
+from media.clips.services import recording_sentences, require_editable
+from media.recordings.models import Recording
 from portal.audit.services import record_event
 from portal.auth.models import User
+from portal.catalog.models import Item
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.models import Job
@@ -47,6 +49,62 @@ def visible_cues(clip: Clip) -> list[dict[str, object]]:
     ]
 
 
+def spoken_lines(clip: Clip) -> list[dict[str, object]]:
+    """The transcript of the clip's range, timed relative to its start (what its audio says).
+
+    ``heard`` keeps the recogniser's words where the merchant corrected the sentence.
+    """
+    recording = db.session.get(Recording, clip.recording_id)
+    sentences = recording_sentences(recording) if recording else []
+    return [
+        {
+            "start": max(0, s.start_ms - clip.start_ms) / 1000,
+            "end": (min(s.end_ms, clip.end_ms) - clip.start_ms) / 1000,
+            "text": s.shown_text,
+            "heard": s.text if s.shown_text != s.text else "",
+        }
+        for s in sentences
+        if s.end_ms > clip.start_ms and s.start_ms < clip.end_ms
+    ]
+
+
+def _published_text(clip: Clip) -> dict[str, object]:
+    """What a version publishes besides its files, as the clip has it now."""
+    return {
+        "title": clip.title, "description": clip.description,
+        "key_facts": list(clip.key_facts), "item_ids": [link.item_id for link in clip.links],
+    }  # fmt: skip
+
+
+def _picture(version: ClipVersion) -> tuple[object, ...]:
+    """What a version's files are made from: equal pictures mean equal files."""
+    return (
+        version.start_ms, version.end_ms, str(version.profile), version.fill,
+        version.burn_subtitles, version.poster_at_s, version.cues,
+    )  # fmt: skip
+
+
+def changes_since(clip: Clip, version: ClipVersion) -> list[str]:
+    """Name what the clip changed since ``version`` was made ("range", "subtitles", "text")."""
+    changes = []
+    if (clip.start_ms, clip.end_ms) != (version.start_ms, version.end_ms):
+        changes.append("range")
+    if visible_cues(clip) != version.cues:
+        changes.append("subtitles")
+    if _published_text(clip) != {key: getattr(version, key) for key in _published_text(clip)}:
+        changes.append("text")
+    return changes
+
+
+def _next_number(clip: Clip) -> int:
+    return (
+        db.session.scalar(
+            select(func.max(ClipVersion.number)).where(ClipVersion.clip_id == clip.id)
+        )
+        or 0
+    ) + 1
+
+
 def request_render(
     clip: Clip,
     actor: User,
@@ -58,24 +116,61 @@ def request_render(
 ) -> ClipVersion:
     """Snapshot the clip as a new version and queue its render."""
     require_editable(clip)
-    number = (
-        db.session.scalar(
-            select(func.max(ClipVersion.number)).where(ClipVersion.clip_id == clip.id)
-        )
-        or 0
-    ) + 1
     version = ClipVersion(
-        org_id=clip.org_id, clip_id=clip.id, number=number, created_by_id=actor.id,
+        org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
         created_at=utcnow(), profile=profile, fill=fill if fill in {"blur", "crop"} else "blur",
         burn_subtitles=burn_subtitles, start_ms=clip.start_ms, end_ms=clip.end_ms,
         poster_at_s=min(max(poster_at_s, 0.0), clip.duration_s), cues=visible_cues(clip),
-        stored_stem=uuid.uuid4().hex,
+        spoken=spoken_lines(clip), stored_stem=uuid.uuid4().hex, **_published_text(clip),
     )  # fmt: skip
+    same = _same_picture(clip, version)
+    if same is not None:
+        _reuse_files(version, same)
     db.session.add(version)
-    record_event(actor, "clip.render_requested", clip, org_id=clip.org_id, version=number)
+    record_event(actor, "clip.render_requested", clip, org_id=clip.org_id, version=version.number)
     db.session.commit()
-    enqueue_job(RENDER_JOB, version, org_id=clip.org_id, actor=actor)
+    if same is None:
+        enqueue_job(RENDER_JOB, version, org_id=clip.org_id, actor=actor)
     return version
+
+
+def _same_picture(clip: Clip, version: ClipVersion) -> ClipVersion | None:
+    """The newest rendered version whose files ``version`` would repeat exactly, if any."""
+    newest = latest_ready_version(clip)
+    return newest if newest is not None and _picture(newest) == _picture(version) else None
+
+
+def _reuse_files(version: ClipVersion, rendered: ClipVersion) -> None:
+    """Make ``version`` (only its text changed) share ``rendered``'s files: ready at once.
+
+    Files are never deleted per version, so sharing them is safe.
+    """
+    version.stored_stem, version.is_ready = rendered.stored_stem, True
+    version.duration_s, version.width, version.height = (
+        rendered.duration_s, rendered.width, rendered.height,
+    )  # fmt: skip
+    version.loudness_lufs = rendered.loudness_lufs
+
+
+def text_only_version(clip: Clip, rendered: ClipVersion, actor: User) -> ClipVersion:
+    """A new version with the clip's current text and ``rendered``'s files (not committed)."""
+    version = ClipVersion(
+        org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
+        created_at=utcnow(), profile=rendered.profile, fill=rendered.fill,
+        burn_subtitles=rendered.burn_subtitles, start_ms=rendered.start_ms,
+        end_ms=rendered.end_ms, poster_at_s=rendered.poster_at_s, cues=rendered.cues,
+        spoken=rendered.spoken, **_published_text(clip),
+    )  # fmt: skip
+    _reuse_files(version, rendered)
+    db.session.add(version)
+    return version
+
+
+def version_items(version: ClipVersion) -> list[Item]:
+    """The version's linked items, the main one first (archived ones too)."""
+    found = db.session.scalars(select(Item).where(Item.id.in_(version.item_ids)))
+    by_id = {item.id: item for item in found}
+    return [by_id[item_id] for item_id in version.item_ids if item_id in by_id]
 
 
 def list_versions(clip: Clip) -> list[ClipVersion]:
@@ -92,6 +187,14 @@ def list_versions(clip: Clip) -> list[ClipVersion]:
 def latest_ready_version(clip: Clip) -> ClipVersion | None:
     """Return the newest rendered version, if any."""
     return next((v for v in list_versions(clip) if v.is_ready), None)
+
+
+def review_version(clip: Clip) -> ClipVersion | None:
+    """The rendered version the clip's review is about (submitted, approved, published)."""
+    if clip.review_version_id is None:
+        return None
+    version = db.session.get(ClipVersion, clip.review_version_id)
+    return version if version is not None and version.is_ready else None
 
 
 def active_render_job(clip: Clip) -> Job | None:

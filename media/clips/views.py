@@ -32,6 +32,7 @@ from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.review import services as review
+from portal.review.forms import SubmitVersionForm
 from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial, safe_next, show_service_error, wants_partial
 
@@ -152,7 +153,21 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
+        **_review_context(clip),
     }  # fmt: skip
+
+
+def _review_context(clip: Clip) -> dict[str, object]:
+    """Which version is in review or live, and what a submission would send."""
+    newest = rendering.latest_ready_version(clip)
+    return {
+        "reviewed": rendering.review_version(clip),
+        "newest_ready": newest,
+        "unrendered": [c for c in rendering.changes_since(clip, newest) if c != "text"]
+        if newest
+        else [],
+        "submit_form": SubmitVersionForm(version_id=newest.id if newest else None),
+    }
 
 
 def _key_facts_form(clip: Clip, *, posted: bool = False) -> KeyFactsForm:

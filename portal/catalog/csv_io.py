@@ -18,11 +18,15 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item
 from portal.catalog.services import ItemData, list_categories, split_aliases
-from portal.catalog.signals import catalog_changed
+from portal.catalog.signals import (
+    catalog_changed,
+    certificate_of,
+    item_archived,
+    item_certificate_changed,
+)
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.library import publishing
 from portal.organisations.models import Organisation
 from portal.organisations.scoping import scoped
 from portal.spreadsheets import csv_text, read_csv
@@ -220,11 +224,11 @@ def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> 
     for row in rows:
         data = ItemData(**row.data)
         item = by_sku.get(data.sku) or Item(org_id=org.id)
-        certificate, was_archived = publishing.certificate_of(item), item.is_archived
+        certificate, was_archived = certificate_of(item), item.is_archived
         for name, value in asdict(data).items():
             setattr(item, name, value)
         item.archived_at = (item.archived_at or utcnow()) if row.archive else None
-        if item.id is not None and publishing.certificate_of(item) != certificate:
+        if item.id is not None and certificate_of(item) != certificate:
             applied.certificate_changed.append(item)
         if item.id is not None and item.is_archived and not was_archived:
             applied.archived.append(item)
@@ -237,10 +241,10 @@ def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> 
 def _after_commit(org: Organisation, applied: Applied) -> None:
     """Send clips of changed or archived items back to review, as the edit form does."""
     for item in applied.archived:
-        publishing.item_archived(item)
+        item_archived.send(item=item)
     for item in applied.certificate_changed:
         if not item.is_archived:
-            publishing.item_certificate_changed(item)
+            item_certificate_changed.send(item=item)
     catalog_changed.send(org_id=org.id)
 
 

@@ -12,11 +12,15 @@ from sqlalchemy import Select, String, cast, func, or_, select
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Category, Item
-from portal.catalog.signals import catalog_changed
+from portal.catalog.signals import (
+    catalog_changed,
+    certificate_of,
+    item_archived,
+    item_certificate_changed,
+)
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.library import publishing
 from portal.organisations.scoping import all_orgs, scoped
 
 PAGE_SIZE = 50
@@ -139,12 +143,12 @@ def create_item(org_id: int, actor: User, data: ItemData) -> Item:
 def update_item(item: Item, actor: User, data: ItemData) -> Item:
     """Save edits to an item."""
     _require_free_sku(item.org_id, data.sku.strip(), except_id=item.id)
-    certificate = publishing.certificate_of(item)
+    certificate = certificate_of(item)
     _apply(item, data)
     record_event(actor, "item.updated", item, org_id=item.org_id, sku=item.sku)
     db.session.commit()
-    if publishing.certificate_of(item) != certificate:
-        publishing.item_certificate_changed(item)
+    if certificate_of(item) != certificate:
+        item_certificate_changed.send(item=item)
     catalog_changed.send(org_id=item.org_id)
     return item
 
@@ -156,7 +160,7 @@ def set_archived(item: Item, actor: User, archived: bool) -> None:
     record_event(actor, action, item, org_id=item.org_id)
     db.session.commit()
     if archived:
-        publishing.item_archived(item)
+        item_archived.send(item=item)
     catalog_changed.send(org_id=item.org_id)
 
 

@@ -44,12 +44,16 @@ class TermCategory(StrEnum):
 
 @dataclass(frozen=True)
 class TimedCue:
-    """One subtitle line: seconds, its text and the caller's identifier of the cue."""
+    """One line of text: seconds, its text and the caller's identifier of the line.
+
+    ``source`` says where the line is published ("subtitle", "spoken", "title" …).
+    """
 
     start_s: float
     end_s: float
     text: str
     index: int
+    source: str = "subtitle"
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ class Hit:
     satisfied: bool
     cue_text: str
     span: tuple[int, int]
+    source: str = "subtitle"
+    note: str = ""  # for spoken words: "hidden" (subtitle hidden) or "unshown" (not in it)
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """Where the hit stands and what it is: what an override names."""
+        return (self.source, self.cue_index, self.term)
 
     @property
     def before(self) -> str:
@@ -188,6 +199,7 @@ def _hit(
         satisfied=items_certified and term.category == TermCategory.AUTHENTICITY,
         cue_text=cue.text,
         span=(start, end),
+        source=cue.source,
     )
 
 

@@ -12,7 +12,7 @@ from portal.auth.access import acting_user, admin_required
 from portal.compliance import services
 from portal.compliance.forms import EditTermForm, TermForm
 from portal.compliance.models import ComplianceTerm
-from portal.compliance.presenters import CATEGORY_LABELS, category_label
+from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
 from portal.errors import ServiceError
 from portal.forms import ConfirmForm
 from portal.web import show_service_error
@@ -22,7 +22,7 @@ bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_
 
 @bp.app_context_processor
 def _compliance_labels() -> dict[str, object]:
-    return {"compliance_category_label": category_label}
+    return {"compliance_category_label": category_label, "hit_source_label": hit_source_label}
 
 
 @dataclass(frozen=True)

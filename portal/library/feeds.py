@@ -7,20 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import current_app, url_for
-
 from media.clips.models import Clip
-from media.clips.rendering import MIME_TYPES, latest_ready_version, version_file
+from media.clips.rendering import MIME_TYPES, version_file
+from portal.library.services import public_version
+from portal.web import absolute_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """Return an absolute URL, on ``BASE_URL`` when it is set (else the request's host)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ def entries(clips: list[Clip]) -> list[Entry]:
     """Describe each clip with absolute URLs and its video's size."""
     found: list[Entry] = []
     for clip in clips:
-        version = latest_ready_version(clip)
+        version = public_version(clip)
         if version is None:
             continue
         path = version_file(version, "video")

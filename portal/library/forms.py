@@ -10,9 +10,10 @@ from wtforms.widgets import HiddenInput
 
 
 class OverrideForm(FlaskForm):
-    """Let one flagged term in one subtitle line stand, saying why."""
+    """Let one flagged term in one line of the review version stand, saying why."""
 
     term = HiddenField(validators=[InputRequired(), Length(max=100)])
+    source = HiddenField(validators=[InputRequired(), Length(max=20)])
     cue_index = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     reason = TextAreaField(
         _l("Why this line may stay"),

@@ -1,7 +1,9 @@
 """Publishing: compliance overrides, publish and unpublish, and sending clips back to review.
 
-A clip is published only when every unsatisfied compliance hit of its subtitles carries a
-trainer's override; the move itself goes through ``portal.review.states.transition``.
+Everything here is about the clip's review version (the one submitted and approved). It is
+published only when every unsatisfied compliance hit of that version carries a trainer's
+override and none of its items is archived; the move goes through
+``portal.review.states.transition``.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from media.clips.models import Clip, ClipItem, ClipState
+from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
+from media.clips.rendering import review_version, version_items
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
 from portal.compliance.matching import Hit
-from portal.compliance.services import check_clip
+from portal.compliance.published import check_version
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.library.models import ComplianceOverride
 from portal.organisations.scoping import scoped
 from portal.review.states import transition
@@ -36,19 +40,21 @@ class FlaggedHit:
         return not self.hit.satisfied and self.override is None
 
 
-def list_overrides(clip: Clip) -> list[ComplianceOverride]:
-    """Return the clip's overrides, oldest first."""
-    statement = scoped(ComplianceOverride, clip.org_id).where(ComplianceOverride.clip_id == clip.id)
+def list_overrides(version: ClipVersion) -> list[ComplianceOverride]:
+    """Return the overrides given on ``version``, oldest first."""
+    statement = scoped(ComplianceOverride, version.org_id).where(
+        ComplianceOverride.version_id == version.id
+    )
     return list(db.session.scalars(statement.order_by(ComplianceOverride.id)))
 
 
 def flagged_hits(clip: Clip) -> list[FlaggedHit]:
-    """Check the clip's current subtitles; pair each hit with its override.
-
-    Overrides of lines that no longer carry the term simply match nothing.
-    """
-    overrides = {(o.term, o.cue_index): o for o in list_overrides(clip)}
-    return [FlaggedHit(hit, overrides.get((hit.term, hit.cue_index))) for hit in check_clip(clip)]
+    """Check the clip's review version; pair each hit with its override on that version."""
+    version = review_version(clip)
+    if version is None:
+        return []
+    overrides = {(o.source, o.cue_index, o.term): o for o in list_overrides(version)}
+    return [FlaggedHit(hit, overrides.get(hit.key)) for hit in check_version(version)]
 
 
 def open_hits(clip: Clip) -> list[Hit]:
@@ -56,42 +62,65 @@ def open_hits(clip: Clip) -> list[Hit]:
     return [flagged.hit for flagged in flagged_hits(clip) if flagged.is_open]
 
 
-def override_hit(clip: Clip, actor: User, *, term: str, cue_index: int, reason: str) -> None:
-    """Let one unsatisfied hit stand, with the trainer's written reason."""
+def override_hit(clip: Clip, actor: User, *, key: tuple[str, int, str], reason: str) -> None:
+    """Let one unsatisfied hit of the review version stand, with the trainer's reason.
+
+    ``key`` is the hit's (source, line index, term).
+    """
     text = reason.strip()
     if not text:
         raise ServiceError(_("Write why this line may stay."), field="reason")
-    flagged = next(
-        (f for f in flagged_hits(clip) if (f.hit.term, f.hit.cue_index) == (term, cue_index)),
-        None,
-    )
-    if flagged is None or not flagged.is_open:
+    flagged = next((f for f in flagged_hits(clip) if f.hit.key == key), None)
+    if flagged is None or not flagged.is_open or clip.review_version_id is None:
         raise ConflictError(_("This flag is no longer open. Reload the page."))
+    source, cue_index, term = key
     override = ComplianceOverride(
-        org_id=clip.org_id, clip_id=clip.id, term=term, cue_index=cue_index,
-        start_s=flagged.hit.start_s, reason=text, trainer_id=actor.id,
+        org_id=clip.org_id, clip_id=clip.id, version_id=clip.review_version_id, source=source,
+        term=term, cue_index=cue_index, start_s=flagged.hit.start_s, reason=text,
+        trainer_id=actor.id,
     )  # fmt: skip
     db.session.add(override)
     record_event(
-        actor, "clip.compliance_override", clip, org_id=clip.org_id, term=term,
-        cue_index=cue_index, reason=text,
+        actor, "clip.compliance_override", clip, org_id=clip.org_id, term=term, source=source,
+        cue_index=cue_index, reason=text, version_id=clip.review_version_id,
     )  # fmt: skip
     db.session.commit()
 
 
-def publish(clip: Clip, actor: User) -> None:
-    """Publish an approved clip to the library, unless a compliance flag is still open."""
+def archived_items(clip: Clip) -> list[Item]:
+    """The review version's linked items that are archived (they block publishing)."""
+    version = review_version(clip)
+    return [item for item in version_items(version) if item.is_archived] if version else []
+
+
+def publish_blockers(clip: Clip) -> list[str]:
+    """Why the approved clip cannot be published now (empty when it can)."""
+    reasons = []
     blocking = open_hits(clip)
-    if blocking and clip.state == ClipState.APPROVED:
+    if blocking:
         terms = "、".join(dict.fromkeys(hit.term for hit in blocking))
-        raise ConflictError(
+        reasons.append(
             _(
-                "Publishing is blocked: %(count)s compliance flag(s) need a trainer's "
-                "override first (%(terms)s).",
+                "%(count)s compliance flag(s) need a trainer's override first (%(terms)s).",
                 count=len(blocking),
                 terms=terms,
             )
         )
+    archived = archived_items(clip)
+    if archived:
+        names = "、".join(f"{item.name} ({item.sku})" for item in archived)
+        reasons.append(_("Linked items are archived: %(names)s.", names=names))
+    return reasons
+
+
+def publish(clip: Clip, actor: User) -> None:
+    """Publish the approved version to the library, unless something still blocks it."""
+    if clip.state == ClipState.APPROVED:
+        if review_version(clip) is None:
+            raise ConflictError(_("No approved version to publish."))
+        blockers = publish_blockers(clip)
+        if blockers:
+            raise ConflictError(_("Publishing is blocked:") + " " + " ".join(blockers))
     transition(clip, ClipState.PUBLISHED, actor)
 
 
@@ -102,12 +131,7 @@ def unpublish(clip: Clip, actor: User) -> None:
     transition(clip, ClipState.APPROVED, actor)
 
 
-def certificate_of(item: Item) -> tuple[str, str, str]:
-    """Return the item's certificate fields (lab, number, grade)."""
-    return (item.cert_lab, item.cert_number, item.cert_grade)
-
-
-def recall_clips_of_item(item: Item, reason: str) -> int:
+def recall_clips_of_item(item: Item, reason_key: str) -> int:
     """Send the item's approved and published clips back to review; return how many."""
     statement = (
         scoped(Clip, item.org_id)
@@ -119,21 +143,17 @@ def recall_clips_of_item(item: Item, reason: str) -> int:
         .order_by(Clip.id)
     )
     clips = list(db.session.scalars(statement))
+    args = {"name": f"{item.name} ({item.sku})"}
     for clip in clips:
-        transition(clip, ClipState.IN_REVIEW, None, reason)
+        transition(clip, ClipState.IN_REVIEW, None, reason_key=reason_key, reason_args=args)
     return len(clips)
 
 
-def item_archived(item: Item) -> int:
-    """The item was archived: its clips go back to review."""
-    return recall_clips_of_item(
-        item, _("Linked item %(name)s was archived.", name=f"{item.name} ({item.sku})")
-    )
+def recall_archived(sender: object = None, *, item: Item, **_: object) -> int:
+    """The item was archived: its clips go back to review (a ``item_archived`` listener)."""
+    return recall_clips_of_item(item, N_("Linked item %(name)s was archived."))
 
 
-def item_certificate_changed(item: Item) -> int:
-    """The item's certificate changed: its clips go back to review."""
-    return recall_clips_of_item(
-        item,
-        _("The certificate of linked item %(name)s changed.", name=f"{item.name} ({item.sku})"),
-    )
+def recall_recertified(sender: object = None, *, item: Item, **_: object) -> int:
+    """The item's certificate changed: its clips go back to review (a signal listener)."""
+    return recall_clips_of_item(item, N_("The certificate of linked item %(name)s changed."))

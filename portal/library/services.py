@@ -2,6 +2,9 @@
 
 Every public page and feed loads through ``published_clips()``; a clip that is unpublished,
 rejected or archived, or whose organisation is not approved, is a 404 everywhere at once.
+A published clip shows its review version (the one a trainer approved), never a newer render.
+While a clip is in review, approved or published it cannot be edited, and submitting makes its
+text equal to that version's, so the clip's title, description and links are the version's.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import latest_ready_version
+from media.clips.rendering import review_version, version_items
 from portal.catalog.models import Category, Item
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
@@ -38,7 +41,11 @@ class LibraryFilter:
 def published_clips() -> Select[tuple[Clip]]:
     """Select the clips the public may see, across organisations."""
     has_ready_version = exists(
-        select(ClipVersion.id).where(ClipVersion.clip_id == Clip.id, ClipVersion.is_ready)
+        select(ClipVersion.id).where(
+            ClipVersion.id == Clip.review_version_id,
+            ClipVersion.clip_id == Clip.id,
+            ClipVersion.is_ready,
+        )
     )
     return (
         all_orgs(Clip)
@@ -94,9 +101,14 @@ def get_published_clip_or_404(clip_id: int) -> Clip:
     return db.first_or_404(published_clips().where(Clip.id == clip_id))
 
 
+def public_version(clip: Clip) -> ClipVersion | None:
+    """The version the library plays: the one a trainer approved and was published."""
+    return review_version(clip) if clip.state == ClipState.PUBLISHED else None
+
+
 def get_public_version_or_404(clip: Clip) -> ClipVersion:
-    """The version the library plays: the clip's newest rendered one."""
-    version = latest_ready_version(clip)
+    """The published version of a public clip; anything else answers 404."""
+    version = public_version(clip)
     if version is None:
         abort(404)
     return version
@@ -119,8 +131,9 @@ def clips_of_item(item: Item, *, exclude_id: int | None = None) -> list[Clip]:
 
 
 def public_items_of(clip: Clip) -> list[Item]:
-    """The clip's linked items that are not archived, the main one first."""
-    return [item for item in clip.items if not item.is_archived]
+    """The published version's linked items that are not archived, the main one first."""
+    version = public_version(clip)
+    return [item for item in version_items(version) if not item.is_archived] if version else []
 
 
 def related_clips(clip: Clip) -> list[Clip]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import Length
+from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
 
 
 class DecisionForm(FlaskForm):
@@ -25,4 +26,12 @@ class DecisionForm(FlaskForm):
         validators=[Length(max=2000)],
         description=_l("Required when you request changes or reject."),
     )
+    # The version the trainer looked at: a decision on another one is refused.
+    version_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField(_l("Send decision"))
+
+
+class SubmitVersionForm(FlaskForm):
+    """A merchant sends the version they watched to review."""
+
+    version_id = IntegerField(widget=HiddenInput(), validators=[Optional()])

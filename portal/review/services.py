@@ -10,23 +10,58 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media.clips.models import Clip, ClipState, ClipVersion
-from media.clips.rendering import latest_ready_version, list_versions
+from media.clips.rendering import (
+    changes_since,
+    list_versions,
+    review_version,
+    text_only_version,
+)
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.catalog.models import Item
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
+from portal.i18n import translate_message
 from portal.organisations.models import Organisation
 from portal.review.states import transition
 
 
-def submit_for_review(clip: Clip, actor: User) -> None:
-    """Send the clip's newest rendered version to the base's trainers."""
+def ready_version(clip: Clip, version_id: int | None) -> ClipVersion | None:
+    """The clip's rendered version ``version_id`` (None: the newest rendered one)."""
+    ready = [v for v in list_versions(clip) if v.is_ready]
+    if version_id is None:
+        return ready[0] if ready else None
+    return next((v for v in ready if v.id == version_id), None)
+
+
+def submit_for_review(clip: Clip, actor: User, version_id: int | None = None) -> ClipVersion:
+    """Send one rendered version (the one the merchant saw) to the base's trainers.
+
+    Changes to the subtitles or the range since that version must be rendered first; a
+    changed title, description, key facts or item list only makes a new version with the same
+    files, which is what is submitted.
+    """
     org = db.session.get(Organisation, clip.org_id)
     if org is None or not org.is_approved:
         raise ConflictError(_("Only approved merchants can submit clips for review."))
-    if latest_ready_version(clip) is None:
+    version = ready_version(clip, version_id)
+    if version is None:
         raise ConflictError(_("Render the clip before submitting it."))
+    changes = changes_since(clip, version)
+    if {"range", "subtitles"} & set(changes):
+        raise ConflictError(
+            _(
+                "The subtitles or the in and out points changed after version %(n)s was "
+                "rendered: render again, then submit.",
+                n=version.number,
+            )
+        )
+    if changes:
+        version = text_only_version(clip, version, actor)
+        db.session.flush()
+    clip.review_version_id = version.id
     transition(clip, ClipState.IN_REVIEW, actor)
+    return version
 
 
 def _require_reason(reason: str) -> str:
@@ -41,8 +76,18 @@ def request_changes(clip: Clip, actor: User, message: str) -> None:
     transition(clip, ClipState.CHANGES_REQUESTED, actor, _require_reason(message))
 
 
+def require_reviewed_version(clip: Clip, version_id: int | None) -> None:
+    """Refuse a decision made on another version than the one now submitted."""
+    if version_id is not None and version_id != clip.review_version_id:
+        raise ConflictError(
+            _("The merchant submitted another version meanwhile. Reload the page and review it.")
+        )
+
+
 def approve(clip: Clip, actor: User) -> None:
-    """Approve the clip for publishing."""
+    """Approve the submitted version for publishing."""
+    if review_version(clip) is None:
+        raise ConflictError(_("No rendered version was submitted."))
     transition(clip, ClipState.APPROVED, actor)
 
 
@@ -68,6 +113,8 @@ class Decision:
     target: str
     reason: str
     actor_name: str
+    version_id: int | None = None
+    by_system: bool = False
 
 
 def decisions(clip: Clip) -> list[Decision]:
@@ -85,25 +132,70 @@ def decisions(clip: Clip) -> list[Decision]:
         select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
     )}  # fmt: skip
     return [
-        Decision(e.at, e.details.get("target", ""), e.details.get("reason", ""),
-                 names.get(e.actor_id or 0, ""))
+        Decision(e.at, e.details.get("target", ""), _reason(e.details),
+                 names.get(e.actor_id or 0, "") if e.actor_id else _("System"),
+                 e.details.get("version_id"), e.actor_id is None)
         for e in events
     ]  # fmt: skip
+
+
+def _reason(details: dict[str, object]) -> str:
+    """A decision's reason in the reader's language (the system's are stored as message ids)."""
+    key = details.get("reason_key")
+    if isinstance(key, str) and key:
+        args = details.get("reason_args")
+        return translate_message(key, args if isinstance(args, dict) else {})
+    return str(details.get("reason") or "")
+
+
+def recall_reason(clip: Clip) -> str:
+    """Why the system sent the clip back to review, while it waits for a decision ("" if not)."""
+    if clip.state != ClipState.IN_REVIEW:
+        return ""
+    newest = next(iter(decisions(clip)), None)
+    is_recall = newest is not None and newest.by_system and newest.target == ClipState.IN_REVIEW
+    return newest.reason if is_recall and newest else ""
+
+
+def last_approved_version_id(clip: Clip) -> int | None:
+    """The version the clip was last approved with (before any later submission), if any."""
+    return next(
+        (d.version_id for d in decisions(clip) if d.target == ClipState.APPROVED and d.version_id),
+        None,
+    )
 
 
 @dataclass(frozen=True)
 class DiffLine:
     """One subtitle line compared between two versions."""
 
-    kind: str  # "same", "added", "removed", "changed"
+    kind: str  # "same", "added", "removed", "hidden" (still spoken), "changed"
     old: str
     new: str
 
 
+def _squeezed(text: object) -> str:
+    return "".join(str(text).split())
+
+
 def subtitle_diff(old: ClipVersion, new: ClipVersion) -> list[DiffLine]:
-    """Compare the subtitle lines of two versions."""
-    before = [str(cue["text"]) for cue in old.cues]
-    after = [str(cue["text"]) for cue in new.cues]
+    """Compare the subtitle lines of two versions.
+
+    A line that is gone from the subtitles but still in the new version's audio was hidden,
+    not cut: it is marked "hidden".
+    """
+    spoken = {_squeezed(line["text"]) for line in new.spoken}
+    return [
+        DiffLine("hidden", line.old, "")
+        if line.kind == "removed" and _squeezed(line.old) in spoken
+        else line
+        for line in _line_diff(
+            [str(c["text"]) for c in old.cues], [str(c["text"]) for c in new.cues]
+        )
+    ]
+
+
+def _line_diff(before: list[str], after: list[str]) -> list[DiffLine]:
     lines: list[DiffLine] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(a=before, b=after).get_opcodes():
         if tag == "equal":
@@ -127,8 +219,40 @@ def subtitle_diff(old: ClipVersion, new: ClipVersion) -> list[DiffLine]:
 def version_pair(
     clip: Clip, version_id: int | None
 ) -> tuple[ClipVersion | None, ClipVersion | None]:
-    """The version to show (``version_id`` or the newest ready) and the one before it."""
+    """The version to show and the one to compare it with.
+
+    Shown: ``version_id``, else the submitted one, else the newest rendered. Compared with: the
+    version last approved, else the one rendered before it.
+    """
     ready = [v for v in list_versions(clip) if v.is_ready]
-    shown = next((v for v in ready if v.id == version_id), ready[0] if ready else None)
+    default = review_version(clip) or (ready[0] if ready else None)
+    shown = next((v for v in ready if v.id == version_id), default)
+    approved_id = last_approved_version_id(clip)
+    approved = next((v for v in ready if v.id == approved_id and v is not shown), None)
     older = [v for v in ready if shown and v.number < shown.number]
-    return shown, (older[0] if older else None)
+    return shown, approved or (older[0] if older else None)
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A published text that differs between two versions."""
+
+    label: str
+    old: str
+    new: str
+
+
+def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
+    """The title, description, key facts and items that differ between two versions."""
+    fields = [
+        (_("Title"), old.title, new.title),
+        (_("Description"), old.description, new.description),
+        (_("Key facts"), " · ".join(old.key_facts), " · ".join(new.key_facts)),
+        (_("Linked items"), _item_names(old.item_ids), _item_names(new.item_ids)),
+    ]
+    return [TextChange(label, a, b) for label, a, b in fields if a != b]
+
+
+def _item_names(item_ids: list[int]) -> str:
+    items = {i.id: i for i in db.session.scalars(select(Item).where(Item.id.in_(item_ids)))}
+    return "、".join(f"{items[i].name} ({items[i].sku})" for i in item_ids if i in items)

@@ -56,10 +56,21 @@ def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
     ]
 
 
-def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = "") -> None:
+def transition(
+    clip: Clip,
+    target: ClipState,
+    actor: User | None,
+    reason: str = "",
+    *,
+    reason_key: str = "",
+    reason_args: dict[str, str] | None = None,
+) -> None:
     """Move ``clip`` to ``target`` if the table allows it for ``actor``, audit it, commit.
 
-    ``actor`` None is the system. Anything the table does not allow is a 409.
+    ``actor`` None is the system. Anything the table does not allow is a 409. A person's
+    ``reason`` is kept as written; the system's is a message id (``reason_key``, marked with
+    ``N_``) and its arguments, translated when shown. The audit row names the version the clip's
+    review is about.
     """
     source = ClipState(clip.state)
     if (source, target) not in TRANSITIONS:
@@ -71,7 +82,8 @@ def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = 
     clip.state = target
     record_event(
         actor, "clip.transition", clip, org_id=clip.org_id, source=str(source),
-        target=str(target), reason=reason,
+        target=str(target), reason=reason, reason_key=reason_key, reason_args=reason_args or {},
+        version_id=clip.review_version_id,
     )  # fmt: skip
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)

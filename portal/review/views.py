@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from media.clips.models import Clip, ClipState, ClipVersion
-from media.clips.rendering import MIME_TYPES, list_versions
+from media.clips.rendering import MIME_TYPES, list_versions, version_items
 from media.clips.rendering import version_file as version_file_path
 from portal.auth.access import acting_user, merchant_required, staff_required
+from portal.catalog.signals import item_archived, item_certificate_changed
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
-from portal.compliance.services import check_clip
+from portal.compliance.published import check_version
 from portal.errors import ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.library import publishing
@@ -31,11 +32,18 @@ from portal.library.forms import OverrideForm, override_prefix
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.review import dashboard as board
 from portal.review import services
-from portal.review.forms import DecisionForm
+from portal.review.forms import DecisionForm, SubmitVersionForm
 from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
+
+
+@bp.record_once
+def _listen(_state: object) -> None:
+    """Send clips back to review when a linked item is archived or its certificate changes."""
+    item_archived.connect(publishing.recall_archived)
+    item_certificate_changed.connect(publishing.recall_recertified)
 
 
 def clip_for_viewer(clip_id: int) -> Clip:
@@ -50,8 +58,10 @@ def clip_for_viewer(clip_id: int) -> Clip:
 @staff_required
 def queue() -> ResponseReturnValue:
     """Clips waiting for review, oldest first."""
+    clips = services.review_queue()
+    notes = {clip.id: services.recall_reason(clip) for clip in clips}
     return render_page_or_partial(
-        "review/queue.html", "review/_queue.html", clips=services.review_queue()
+        "review/queue.html", "review/_queue.html", clips=clips, notes=notes
     )
 
 
@@ -68,16 +78,22 @@ def dashboard() -> ResponseReturnValue:
 
 def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
     shown, older = services.version_pair(clip, request.args.get("version", type=int))
+    reviewed = services.review_version(clip)
     context = {
         "clip": clip, "shown": shown, "older": older, "versions": list_versions(clip),
+        "reviewed": reviewed, "items": version_items(shown) if shown else [],
         "diff": services.subtitle_diff(older, shown) if shown and older else [],
+        "text_diff": services.text_changes(older, shown) if shown and older else [],
         "decisions": services.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(version_id=shown.id if shown else ""),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "cues": [cue for cue in clip.cues if not cue.is_hidden],
-        "hits": check_clip(clip),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(version_id=reviewed.id if reviewed else None),
+        "hits": check_version(shown) if shown else [],
         "flagged": _override_forms(clip, forms.get("override_form")),
-        "confirm_form": ConfirmForm(),
+        "blockers": publishing.publish_blockers(clip) if clip.state == ClipState.APPROVED else [],
+        "archived_items": publishing.archived_items(clip), "confirm_form": ConfirmForm(),
+        "recall_reason": services.recall_reason(clip),
+        "approved_id": services.last_approved_version_id(clip),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "can_unpublish": clip.state == ClipState.PUBLISHED
         and ClipState.APPROVED in allowed_targets(clip, acting_user()),
@@ -92,20 +108,21 @@ def _override_forms(
     """Each compliance flag with its override form (the posted one keeps its errors)."""
     pairs: list[tuple[publishing.FlaggedHit, OverrideForm | None]] = []
     for position, flagged in enumerate(publishing.flagged_hits(clip)):
-        key = (flagged.hit.term, flagged.hit.cue_index)
+        source, cue_index, term = flagged.hit.key
         form = None
-        if (
-            flagged.is_open
-            and isinstance(posted, OverrideForm)
-            and (posted.term.data, posted.cue_index.data) == key
-        ):
+        if flagged.is_open and isinstance(posted, OverrideForm) and _key(posted) == flagged.hit.key:
             form = posted
         elif flagged.is_open:
             form = OverrideForm(
-                formdata=None, prefix=override_prefix(position), term=key[0], cue_index=key[1]
-            )
+                formdata=None, prefix=override_prefix(position), term=term, source=source,
+                cue_index=cue_index,
+            )  # fmt: skip
         pairs.append((flagged, form))
     return pairs
+
+
+def _key(form: OverrideForm) -> tuple[str, int, str]:
+    return (form.source.data or "", form.cue_index.data or 0, form.term.data or "")
 
 
 @bp.get("/clips/<int:clip_id>")
@@ -128,7 +145,12 @@ def decide(clip_id: int) -> ResponseReturnValue:
             "changes": lambda: services.request_changes(clip, actor, message),
             "reject": lambda: services.reject(clip, actor, message),
         }
-        if apply_form_action(form, decisions[form.decision.data]):
+
+        def decide_on_version() -> None:
+            services.require_reviewed_version(clip, form.version_id.data)
+            decisions[form.decision.data]()
+
+        if apply_form_action(form, decide_on_version):
             flash(_("Decision sent to the merchant."), "success")
             return redirect(url_for(".queue"))
     return _page(clip, decision_form=form)
@@ -139,9 +161,16 @@ def decide(clip_id: int) -> ResponseReturnValue:
 def submit(clip_id: int) -> ResponseReturnValue:
     """A merchant sends its clip to review."""
     clip = clip_for_viewer(clip_id)
-    if ConfirmForm().validate_on_submit():
-        services.submit_for_review(clip, acting_user())
-        flash(_("Submitted for review. A trainer will look at it soon."), "success")
+    form = SubmitVersionForm()
+    if form.validate_on_submit():
+        version = services.submit_for_review(clip, acting_user(), form.version_id.data)
+        flash(
+            _(
+                "Version %(n)s submitted for review. A trainer will look at it soon.",
+                n=version.number,
+            ),
+            "success",
+        )
     return redirect(url_for("clips.editor", clip_id=clip.id))
 
 
@@ -155,10 +184,9 @@ def override(clip_id: int) -> ResponseReturnValue:
         saved = apply_form_action(
             form,
             lambda: publishing.override_hit(
-                clip, acting_user(), term=form.term.data, cue_index=form.cue_index.data,
-                reason=form.reason.data or "",
+                clip, acting_user(), key=_key(form), reason=form.reason.data or ""
             ),
-        )  # fmt: skip
+        )
         if saved:
             flash(_("Override saved."), "success")
             return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")

@@ -1,6 +1,8 @@
 """Build clips for tests (no transcription, no render job): the rows alone, or with media files.
 
-``add_clip_rows`` writes a recording, a clip, its items and cues, and ready version rows.
+``add_clip_rows`` writes a recording, a clip, its items and cues, and ready version rows whose
+text is the clip's (as a render snapshots it); a clip in review, approved or published points at
+its newest version, as submitting does.
 ``add_clip_with_media`` adds real files to its one version: an MP4 (an ffmpeg test pattern
 with a tone), its poster and a WebVTT file; the recording's source file is the same video, so
 the editor plays it too.
@@ -15,7 +17,7 @@ from typing import Any
 from flask import Flask
 
 from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import version_file
+from media.clips.rendering import version_file, visible_cues
 from media.recordings.models import Recording
 from media.recordings.services import source_path
 from portal.database import utcnow
@@ -48,15 +50,15 @@ def add_clip_rows(
     span_ms: tuple[int, int] = (10_000, 40_000),
     cue_every_ms: int = 3000,
     cue_ms: int = 2000,
-    version_cues: Sequence[list[dict[str, Any]]] = ([],),
+    version_cues: Sequence[list[dict[str, Any]] | None] = (None,),
     recording_s: float = 0.0,
     **version: Any,
 ) -> Clip:
     """Add a clip of ``org_id`` about ``item_ids`` with ready versions; return it, committed.
 
     Subtitle line ``n`` starts ``n * cue_every_ms`` after the clip's start and lasts ``cue_ms``.
-    There is one version per entry of ``version_cues`` (its cues); ``version`` sets other
-    columns of each. Needs an app context.
+    There is one version per entry of ``version_cues`` (its cues; None: the clip's shown
+    lines); ``version`` sets other columns of each. Needs an app context.
     """
     start_ms, end_ms = span_ms
     recording = Recording(org_id=org_id, title="直播", stored_name="x.mp4", duration_s=recording_s)
@@ -72,15 +74,21 @@ def add_clip_rows(
     )  # fmt: skip
     db.session.add(clip)
     db.session.flush()
-    columns = {"profile": "vertical", "duration_s": (end_ms - start_ms) / 1000, **version}
+    columns = {
+        "profile": "vertical", "duration_s": (end_ms - start_ms) / 1000, "title": title,
+        "description": description, "item_ids": list(item_ids), **version,
+    }  # fmt: skip
     for number, cues in enumerate(version_cues, start=1):
-        db.session.add(
-            ClipVersion(
-                org_id=org_id, clip_id=clip.id, number=number, created_at=utcnow(),
-                start_ms=start_ms, end_ms=end_ms, cues=cues, is_ready=True,
-                stored_stem=f"clip{clip.id}-v{number}", **columns,
-            )
+        newest = ClipVersion(
+            org_id=org_id, clip_id=clip.id, number=number, created_at=utcnow(),
+            start_ms=start_ms, end_ms=end_ms, is_ready=True,
+            cues=visible_cues(clip) if cues is None else cues,
+            stored_stem=f"clip{clip.id}-v{number}", **columns,
         )  # fmt: skip
+        db.session.add(newest)
+    db.session.flush()
+    if state in {ClipState.IN_REVIEW, ClipState.APPROVED, ClipState.PUBLISHED}:
+        clip.review_version_id = newest.id
     db.session.commit()
     return clip
 

@@ -147,4 +147,4 @@ def test_hits_partial_says_when_nothing_was_found(app):
     html = _render_hits(app, [])
 
     assert 'id="compliance-hits"' in html
-    assert "No banned terms found in the subtitles." in html
+    assert "No banned terms found." in html

@@ -38,6 +38,7 @@ def published(app, merchant_org, make_item, make_library_clip, write_media):
             {"start": 0, "end": 1.5, "text": CUES[0]},
             {"start": 61.25, "end": 63, "text": CUES[1]},
         ]
+        version.key_facts = db.session.get(Clip, clip_id).key_facts = list(CUES[1:3])
         db.session.commit()
     return clip_id
 
@@ -57,7 +58,6 @@ def _kit(response):
 
 def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant, published):
     browser = in_english(client_as(merchant))
-    assert _pick_key_facts(browser, published, CUES[1:3]).status_code == 302
     editor = browser.get(f"/media/clips/{published}").text
     assert f'href="/media/clips/{published}/kit.zip"' in editor
 
@@ -87,11 +87,22 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
     assert post.rstrip().endswith("#翡翠 #满绿翡翠手镯")
 
 
+def test_key_facts_of_a_published_clip_stay_the_approved_ones(
+    app, client_as, merchant, published
+):
+    """Key facts are published in the card: they change only in a new, reviewed version."""
+    browser = in_english(client_as(merchant))
+    response = _pick_key_facts(browser, published, CUES[:1])
+    assert "This clip cannot be edited in its current state." in response.text
+    card = json.loads(_kit(browser.get(f"/media/clips/{published}/kit.zip")).read("card.json"))
+    assert card["key_facts"] == list(CUES[1:3])
+
+
 def test_merchant_cannot_pick_more_than_six_key_facts(
     app, client_as, merchant, make_library_clip, merchant_org
 ):
     lines = tuple(f"第{n}句要点" for n in range(8))
-    clip_id = make_library_clip(merchant_org, cue_texts=lines)
+    clip_id = make_library_clip(merchant_org, cue_texts=lines, state=ClipState.READY)
     response = _pick_key_facts(in_english(client_as(merchant)), clip_id, lines)
     assert response.status_code == 200
     assert "Pick at most 6 key facts." in response.text
@@ -99,12 +110,15 @@ def test_merchant_cannot_pick_more_than_six_key_facts(
         assert db.session.get(Clip, clip_id).key_facts == []
 
 
-def test_key_facts_are_shown_ticked_in_the_editor(app, client_as, merchant, published):
+def test_key_facts_are_shown_ticked_in_the_editor(
+    app, client_as, merchant, make_library_clip, merchant_org
+):
+    ready = make_library_clip(merchant_org, cue_texts=CUES, state=ClipState.READY)
     browser = client_as(merchant)
-    _pick_key_facts(browser, published, CUES[:1])
-    form = form_with(browser.get(f"/media/clips/{published}").text, "cue_ids")
+    assert _pick_key_facts(browser, ready, CUES[:1]).status_code == 302
+    form = form_with(browser.get(f"/media/clips/{ready}").text, "cue_ids")
     with app.app_context():
-        first = db.session.get(Clip, published).cues[0].id
+        first = db.session.get(Clip, ready).cues[0].id
     assert form.fields["cue_ids"] == str(first)
     assert form.options == {}
 

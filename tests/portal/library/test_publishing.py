@@ -54,9 +54,10 @@ def test_trainer_cannot_publish_until_a_flag_is_overridden_with_a_reason(
         )
 
 
-def test_a_line_fixed_by_editing_no_longer_blocks_publishing(
+def test_a_line_changed_after_approval_still_blocks_publishing(
     app, client_as, trainer, merchant_org, make_library_clip
 ):
+    """The check reads the approved version, not the clip's current lines (issue 14 §1)."""
     clip_id = make_library_clip(merchant_org, state=ClipState.APPROVED, cue_texts=(CONTACT_LINE,))
     browser = in_english(client_as(trainer))
     assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 409
@@ -64,9 +65,9 @@ def test_a_line_fixed_by_editing_no_longer_blocks_publishing(
         db.session.get(Clip, clip_id).cues[0].text = "喜欢的话在直播间下单"
         db.session.commit()
 
-    assert "hit0-reason" not in browser.get(f"/review/clips/{clip_id}").text
-    assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 302
-    assert _state(app, clip_id) == ClipState.PUBLISHED
+    assert "hit0-reason" in browser.get(f"/review/clips/{clip_id}").text
+    assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 409
+    assert _state(app, clip_id) == ClipState.APPROVED
 
 
 def test_merchant_cannot_publish_unless_the_setting_allows_it(

@@ -140,4 +140,4 @@ def test_reviewer_sees_subtitle_changes_between_versions(
     clip_id = make_clip(merchant_org, state=ClipState.IN_REVIEW, versions=2)
     page = client_as(trainer).get(f"/review/clips/{clip_id}?lang=en")
     assert "<del>这款翡翠手镯水头很好 v1</del>" in page.text
-    assert "<ins>这款翡翠手镯水头很好 v2</ins>" in page.text
+    assert "<ins>这款翡翠手镯水头很好</ins>" in page.text

@@ -1,0 +1,79 @@
+"""The compliance check of one version: everything it publishes, said or shown.
+
+A decision is about one version, so the check reads only the version's own snapshot: the
+subtitles burned into it, the words spoken in its range (the transcript, also as first heard
+where the merchant corrected it), its title, description and key facts, the post's hashtags
+and the knowledge card's item facts. Words that are spoken but not in a subtitle keep their
+flag, marked "spoken, subtitle hidden" or "spoken, not in the subtitle".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from media.clips.kit import hashtags
+from media.clips.models import ClipVersion
+from media.clips.rendering import version_items
+from portal.catalog.models import Item
+from portal.compliance.matching import Hit, TimedCue, find_hits
+from portal.compliance.services import active_terms
+
+
+def check_version(version: ClipVersion) -> list[Hit]:
+    """Find the active terms in everything ``version`` publishes, subtitles first by time."""
+    items = version_items(version)
+    certified = bool(items) and all(item.has_certificate for item in items)
+    terms = active_terms()
+    shown = find_hits(list(_subtitle_lines(version)), terms, items_certified=certified)
+    spoken = find_hits(list(_spoken_lines(version)), terms, items_certified=certified)
+    texts = find_hits(list(_text_lines(version, items)), terms, items_certified=certified)
+    return shown + _unshown(spoken, shown, version.cues) + texts
+
+
+def _subtitle_lines(version: ClipVersion) -> Iterator[TimedCue]:
+    for index, cue in enumerate(version.cues):
+        yield TimedCue(float(cue["start"]), float(cue["end"]), str(cue["text"]), index)
+
+
+def _spoken_lines(version: ClipVersion) -> Iterator[TimedCue]:
+    for index, line in enumerate(version.spoken):
+        start, end = float(line["start"]), float(line["end"])
+        yield TimedCue(start, end, str(line["text"]), index, "spoken")
+        if line.get("heard"):
+            yield TimedCue(start, end, str(line["heard"]), index, "spoken")
+
+
+def _text_lines(version: ClipVersion, items: Sequence[Item]) -> Iterator[TimedCue]:
+    yield TimedCue(0.0, 0.0, version.title, 0, "title")
+    yield TimedCue(0.0, 0.0, version.description, 0, "description")
+    for index, fact in enumerate(version.key_facts):
+        yield TimedCue(0.0, 0.0, fact, index, "key_fact")
+    yield TimedCue(0.0, 0.0, " ".join(hashtags(items)), 0, "post")
+    for index, item in enumerate(items):
+        facts = (item.name, item.cert_lab, item.cert_number, item.cert_grade)
+        yield TimedCue(0.0, 0.0, " · ".join(f for f in facts if f), index, "card")
+
+
+def _unshown(spoken: list[Hit], shown: list[Hit], cues: Sequence[dict[str, object]]) -> list[Hit]:
+    """Keep the spoken hits no subtitle shows, each once per line and term, with a note."""
+    kept: dict[tuple[str, int, str], Hit] = {}
+    for hit in spoken:
+        line = _overlapping(hit.start_s, cues)
+        if not line:
+            note = "hidden"
+        elif any(s.term == hit.term and s.cue_index in line for s in shown):
+            continue
+        else:
+            note = "unshown"
+        kept.setdefault(hit.key, replace(hit, note=note))
+    return list(kept.values())
+
+
+def _overlapping(at_s: float, cues: Sequence[dict[str, object]]) -> set[int]:
+    """The indexes of the subtitle lines shown at ``at_s`` seconds."""
+    return {
+        index
+        for index, cue in enumerate(cues)
+        if float(str(cue["start"])) <= at_s <= float(str(cue["end"]))
+    }
