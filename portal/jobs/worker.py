@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from importlib import import_module
@@ -11,6 +12,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey.consumer import Consumer
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -22,41 +26,96 @@ log = logging.getLogger(__name__)
 # Housekeeping the sweeper runs every round, as "module:function" taking the current time.
 PERIODIC: tuple[str, ...] = ("media.uploads.services:delete_expired_uploads",)
 
+# What a round meets while something it needs is briefly unavailable; the next round retries.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    DBAPIError,  # the database: locked, read-only, restarting, connection dropped
+    PoolTimeoutError,  # every pooled database connection stayed busy
+    sqlite3.Error,  # Huey's SQLite queue file (re-queued jobs are delivered): locked, read-only
+    RedisError,  # Huey's Redis queue: unreachable, timing out
+    OSError,  # the media volume (expired uploads' files): unmounted, read-only
+)
 
-def _periodic_functions() -> list[Callable[..., object]]:
-    functions = []
+# While rounds fail, the wait between them doubles from the sweep interval up to this.
+MAX_BACKOFF_S = 300.0
+
+Step = tuple[str, Callable[[], object]]
+
+
+def _requeue_lost_jobs() -> None:
+    requeued = services.sweep_expired_leases()
+    if requeued:
+        log.info("sweeper: re-queued %s", requeued)
+
+
+def _redeliver_lost_messages() -> None:
+    redelivered = services.redeliver_stale_queued()
+    if redelivered:
+        log.info("sweeper: redelivered %s", redelivered)
+
+
+def _steps() -> list[Step]:
+    steps: list[Step] = [("re-queue", _requeue_lost_jobs), ("redeliver", _redeliver_lost_messages)]
     for path in PERIODIC:
         module_name, name = path.split(":")
-        functions.append(getattr(import_module(module_name), name))
-    return functions
+        function = getattr(import_module(module_name), name)
+        steps.append((path, lambda function=function: function(utcnow())))
+    return steps
 
 
-def sweep_once() -> None:
-    """Re-queue jobs of dead workers, redeliver lost messages, run housekeeping."""
-    requeued = services.sweep_expired_leases()
-    redelivered = services.redeliver_stale_queued()
-    for function in _periodic_functions():
-        function(utcnow())
-    if requeued or redelivered:
-        log.info("sweeper: re-queued %s, redelivered %s", requeued, redelivered)
+def _run_step(name: str, step: Callable[[], object]) -> bool:
+    """Run one step in a session of its own; False (logged) if something was unavailable."""
+    try:
+        step()
+    except UNAVAILABLE:
+        log.warning("sweeper: %s failed", name, exc_info=True)
+        return False
+    finally:
+        # Drops a failed transaction too (its rollback cannot raise: the pool logs errors).
+        db.session.remove()
+    return True
+
+
+def sweep_once() -> bool:
+    """Re-queue jobs of dead workers, redeliver lost messages, run housekeeping.
+
+    A step whose database, queue or files are unavailable is logged and the others still run;
+    return True when every step succeeded.
+    """
+    results = [_run_step(name, step) for name, step in _steps()]  # each step, whatever failed
+    return all(results)
 
 
 class Sweeper(threading.Thread):
-    """Runs ``sweep_once`` every few seconds until stopped."""
+    """Runs ``sweep_once`` every ``interval_s`` until stopped, backing off while it fails."""
 
-    def __init__(self, app: Flask, interval_s: float) -> None:
+    def __init__(self, app: Flask, interval_s: float, max_delay_s: float = MAX_BACKOFF_S) -> None:
         super().__init__(name="sweeper", daemon=True)
         self.app, self.interval_s = app, interval_s
+        self.max_delay_s = max(interval_s, max_delay_s)
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        """Sweep until stopped."""
-        while not self.stopped.wait(self.interval_s):
-            with self.app.app_context():
-                try:
-                    sweep_once()
-                finally:
-                    db.session.remove()
+        """Sweep until stopped; after a failed round wait twice as long (up to the cap)."""
+        delay = self.interval_s
+        while not self.stopped.wait(delay):
+            if self._round():
+                delay = self.interval_s
+            else:
+                delay = min(delay * 2, self.max_delay_s)
+                log.warning("sweeper: round failed; next round in %s s", delay)
+
+    def _round(self) -> bool:
+        with self.app.app_context():
+            try:
+                return sweep_once()
+            except Exception:
+                # Deliberately broad: this daemon thread alone recovers dead workers' jobs and
+                # removes expired uploads, and if it ended the consumer would run on with no
+                # sign of it while jobs stay "running". An error not foreseen in UNAVAILABLE
+                # (a bug) is logged with its traceback and retried with the same backoff.
+                log.exception("sweeper: unexpected error")
+                db.session.remove()
+                return False
 
 
 @click.command("worker")
@@ -67,7 +126,6 @@ def worker_command(threads: int | None) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     with app.app_context():
         sweep_once()
-        db.session.remove()
     sweeper = Sweeper(app, app.config["JOB_SWEEP_S"])
     sweeper.start()
     consumer = Consumer(

@@ -3,12 +3,13 @@
 SQLite copies the template file; PostgreSQL creates each test database from a template
 database (``CREATE DATABASE … TEMPLATE …``), so every test starts from the real migrated
 schema, isolated, on either engine. ``copy`` clones another database the same way, ``empty``
-gives one with no tables.
+gives one with no tables, ``unavailable`` makes one fail for a while (a real outage, no mock).
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -47,6 +48,20 @@ class SqliteDatabases:
         """Yield the URL of a new database (in ``folder``) with no tables."""
         yield f"sqlite:///{folder / 'empty.db'}"
 
+    @contextmanager
+    def unavailable(self, url: str) -> Iterator[None]:
+        """Hold the database's write lock from another connection until the block ends.
+
+        Reads go on (WAL); a write fails with "database is locked" once its busy timeout runs
+        out, as when another process keeps the database locked.
+        """
+        holder = sqlite3.connect(str(make_url(url).database), isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            yield
+        finally:
+            holder.close()  # rolls the empty transaction back and releases the lock
+
     def close(self) -> None:
         """Nothing to drop: files go with the temporary folder."""
 
@@ -83,6 +98,23 @@ class PostgresDatabases:
     def empty(self, folder: Path) -> AbstractContextManager[str]:
         """Yield the URL of a new database with no tables; drop it afterwards."""
         return self._created("")
+
+    @contextmanager
+    def unavailable(self, url: str) -> Iterator[None]:
+        """Make the database refuse connections, and end its sessions, until the block ends.
+
+        As during a server restart or failover: open connections break, new ones are refused.
+        """
+        name = make_url(url).database
+        self._execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            self._execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            )
+            yield
+        finally:
+            self._execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
     @contextmanager
     def _created(self, template_clause: str) -> Iterator[str]:
