@@ -20,11 +20,14 @@ from av.container import InputContainer
 from av.stream import Disposition
 from av.video.stream import VideoStream
 
+from portal.i18n import N_
+
 ALLOWED_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "flv", "mpegts")
 _FORMAT_WHITELIST = ",".join(ALLOWED_FORMATS)
 _MAX_FIRST_PACKETS = 2000
 _INDEX_TAIL_ENTRIES = 16
 _SNIFF_BYTES = 4096
+_UNREADABLE_START = N_("The start of the video cannot be read; the file is damaged.")
 
 
 class RejectReason(StrEnum):
@@ -42,12 +45,16 @@ class RejectReason(StrEnum):
 
 
 class ProbeRejected(Exception):  # noqa: N818 (name agreed in the media API brief)
-    """The file is refused; ``reason`` is a ``RejectReason``, ``message`` plain English."""
+    """The file is refused; ``reason`` is a ``RejectReason``.
 
-    def __init__(self, reason: RejectReason, message: str) -> None:
-        super().__init__(f"{reason}: {message}")
-        self.reason = reason
-        self.message = message
+    Why, untranslated: ``key`` (a msgid) and ``key_args``, its named arguments, for each reader
+    to translate; ``message`` is the same in plain English (logs, operators).
+    """
+
+    def __init__(self, reason: RejectReason, key: str, **key_args: str | int) -> None:
+        self.reason, self.key, self.key_args = reason, key, key_args
+        self.message = key % key_args if key_args else key
+        super().__init__(f"{reason}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -83,12 +90,12 @@ class ProbeResult:
 def probe_media(path: Path, limits: ProbeLimits) -> ProbeResult:
     """Open ``path`` safely, check it against ``limits`` and describe it.
 
-    Raises ``ProbeRejected`` with a reason and a message for anything that is refused.
+    Raises ``ProbeRejected`` with a reason and an untranslated message for anything refused.
     """
     path = Path(path)
     head = _read_head(path)
     if not head:
-        raise ProbeRejected(RejectReason.NOT_MEDIA, "The file is empty.")
+        raise ProbeRejected(RejectReason.NOT_MEDIA, N_("The file is empty."))
     container = _open(path, head, limits)
     with container:
         return _inspect(container, path, limits)
@@ -121,34 +128,36 @@ def _open(path: Path, head: bytes, limits: ProbeLimits) -> InputContainer:
         if _looks_like_allowed_container(head):
             raise ProbeRejected(
                 RejectReason.DAMAGED,
-                "The file looks like a video but cannot be read: it is damaged or incomplete "
-                "(for example an MP4 whose index is missing because the upload was cut short).",
+                N_(
+                    "The file looks like a video but cannot be read: it is damaged or incomplete "
+                    "(for example an MP4 whose index is missing because the upload was cut short)."
+                ),
             ) from exc
         raise ProbeRejected(
-            RejectReason.NOT_MEDIA, "The file is not a video that can be read."
+            RejectReason.NOT_MEDIA, N_("The file is not a video that can be read.")
         ) from exc
 
 
 def _refusal_for_unlisted(head: bytes) -> ProbeRejected:
     """Explain a file that is not one of the allowed containers."""
     if _looks_like_image(head):
-        return ProbeRejected(RejectReason.NOT_MEDIA, "The file is an image, not a video.")
+        return ProbeRejected(RejectReason.NOT_MEDIA, N_("The file is an image, not a video."))
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"#EXTM3U"):
         return ProbeRejected(
             RejectReason.UNSUPPORTED_CONTAINER,
-            "The file is a streaming playlist (HLS), not a video file. Upload the recording.",
+            N_("The file is a streaming playlist (HLS), not a video file. Upload the recording."),
         )
     if text.startswith(b"ffconcat"):
         return ProbeRejected(
             RejectReason.UNSUPPORTED_CONTAINER,
-            "The file is a concat list, not a video file. Upload the recording.",
+            N_("The file is a concat list, not a video file. Upload the recording."),
         )
     if _looks_like_text(head):
-        return ProbeRejected(RejectReason.NOT_MEDIA, "The file is text, not a video.")
+        return ProbeRejected(RejectReason.NOT_MEDIA, N_("The file is text, not a video."))
     return ProbeRejected(
         RejectReason.UNSUPPORTED_CONTAINER,
-        "This file format is not accepted. Upload MP4/MOV, MKV/WebM, FLV or MPEG-TS.",
+        N_("This file format is not accepted. Upload MP4/MOV, MKV/WebM, FLV or MPEG-TS."),
     )
 
 
@@ -157,13 +166,17 @@ def _inspect(container: InputContainer, path: Path, limits: ProbeLimits) -> Prob
     name = container.format.name
     if name not in ALLOWED_FORMATS:  # the whitelist already refused it; belt and braces
         raise ProbeRejected(
-            RejectReason.UNSUPPORTED_CONTAINER, f"The container format {name} is not accepted."
+            RejectReason.UNSUPPORTED_CONTAINER,
+            N_("The container format %(name)s is not accepted."),
+            name=name,
         )
     streams = list(container.streams)
     if len(streams) > limits.max_streams:
         raise ProbeRejected(
             RejectReason.TOO_MANY_STREAMS,
-            f"The file has {len(streams)} streams; at most {limits.max_streams} are accepted.",
+            N_("The file has %(count)s streams; at most %(limit)s are accepted."),
+            count=len(streams),
+            limit=limits.max_streams,
         )
     videos = [
         s
@@ -172,9 +185,9 @@ def _inspect(container: InputContainer, path: Path, limits: ProbeLimits) -> Prob
     ]
     audios = [s for s in container.streams.audio if s.codec_context is not None]
     if not videos:
-        raise ProbeRejected(RejectReason.NO_VIDEO, "The file has no video.")
+        raise ProbeRejected(RejectReason.NO_VIDEO, N_("The file has no video."))
     if not audios:
-        raise ProbeRejected(RejectReason.NO_AUDIO, "The file has no sound.")
+        raise ProbeRejected(RejectReason.NO_AUDIO, N_("The file has no sound."))
     video, audio = videos[0], audios[0]
     duration_s = _duration_s(container)
     width, height = video.codec_context.width, video.codec_context.height
@@ -201,7 +214,7 @@ def _duration_s(container: InputContainer) -> float:
     """Return the container duration in seconds; a file without one is damaged."""
     if container.duration is None or container.duration <= 0:
         raise ProbeRejected(
-            RejectReason.DAMAGED, "The length of the video cannot be read; the file is damaged."
+            RejectReason.DAMAGED, N_("The length of the video cannot be read; the file is damaged.")
         )
     return container.duration / av.time_base
 
@@ -219,24 +232,33 @@ def _check_limits(
     if duration_s > limits.max_duration_s:
         raise ProbeRejected(
             RejectReason.TOO_LONG,
-            f"The video lasts {_hms(duration_s)}; at most {_hms(limits.max_duration_s)} "
-            "is accepted.",
+            N_("The video lasts %(duration)s; at most %(limit)s is accepted."),
+            duration=_hms(duration_s),
+            limit=_hms(limits.max_duration_s),
         )
     if width <= 0 or height <= 0:
-        raise ProbeRejected(RejectReason.DAMAGED, "The picture size cannot be read.")
+        raise ProbeRejected(RejectReason.DAMAGED, N_("The picture size cannot be read."))
     if (
         max(width, height) > limits.max_frame_long_side
         or min(width, height) > limits.max_frame_short_side
     ):
         raise ProbeRejected(
             RejectReason.FRAME_TOO_LARGE,
-            f"The picture is {width}×{height}; at most {limits.max_frame_long_side}×"
-            f"{limits.max_frame_short_side} (either orientation) is accepted.",
+            N_(
+                "The picture is %(width)s×%(height)s; at most %(long_side)s×%(short_side)s "
+                "(either orientation) is accepted."
+            ),
+            width=width,
+            height=height,
+            long_side=limits.max_frame_long_side,
+            short_side=limits.max_frame_short_side,
         )
     if fps > limits.max_fps:
         raise ProbeRejected(
             RejectReason.FRAME_RATE_TOO_HIGH,
-            f"The video has {fps:g} frames per second; at most {limits.max_fps:g} is accepted.",
+            N_("The video has %(fps)s frames per second; at most %(limit)s is accepted."),
+            fps=f"{fps:g}",
+            limit=f"{limits.max_fps:g}",
         )
 
 
@@ -253,8 +275,10 @@ def _check_packets(
         if any(entry.pos + entry.size > size for entry in tail):
             raise ProbeRejected(
                 RejectReason.DAMAGED,
-                "The file is incomplete: it ends before the video does "
-                "(was the upload cut short?).",
+                N_(
+                    "The file is incomplete: it ends before the video does "
+                    "(was the upload cut short?)."
+                ),
             )
     missing = {video.index, audio.index}
     try:
@@ -264,13 +288,9 @@ def _check_packets(
             if not missing or count >= _MAX_FIRST_PACKETS:
                 break
     except av.error.FFmpegError as exc:
-        raise ProbeRejected(
-            RejectReason.DAMAGED, "The start of the video cannot be read; the file is damaged."
-        ) from exc
+        raise ProbeRejected(RejectReason.DAMAGED, _UNREADABLE_START) from exc
     if missing:
-        raise ProbeRejected(
-            RejectReason.DAMAGED, "The start of the video cannot be read; the file is damaged."
-        )
+        raise ProbeRejected(RejectReason.DAMAGED, _UNREADABLE_START)
 
 
 def _hms(seconds: float) -> str:

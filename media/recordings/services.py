@@ -26,6 +26,7 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
+from portal.i18n import translate_message
 from portal.jobs.models import Job, JobState
 from portal.jobs.services import enqueue_job, jobs_about, latest_job
 from portal.organisations.scoping import scoped
@@ -45,7 +46,7 @@ def probe_limits() -> ProbeLimits:
 
 
 def rejection_message(exc: ProbeRejected) -> str:
-    """Explain a probe rejection to a merchant, in their language."""
+    """Explain a probe rejection to a merchant, wholly in their language: what to do, and why."""
     messages = {
         RejectReason.NOT_MEDIA: _("This file is not a video."),
         RejectReason.UNSUPPORTED_CONTAINER: _(
@@ -54,12 +55,16 @@ def rejection_message(exc: ProbeRejected) -> str:
         RejectReason.NO_VIDEO: _("This file has no video track."),
         RejectReason.NO_AUDIO: _("This file has no sound, so there is nothing to transcribe."),
         RejectReason.TOO_LONG: _("The recording is longer than allowed."),
-        RejectReason.FRAME_TOO_LARGE: _("The video frame is larger than allowed (max 3840×2160)."),
+        RejectReason.FRAME_TOO_LARGE: _("The video frame is larger than allowed."),
         RejectReason.FRAME_RATE_TOO_HIGH: _("The frame rate is higher than allowed."),
         RejectReason.TOO_MANY_STREAMS: _("The file has more tracks than allowed."),
         RejectReason.DAMAGED: _("The file is damaged or incomplete. Export or upload it again."),
     }
-    return f"{messages.get(exc.reason, _('The file was rejected.'))} ({exc.message})"
+    return _(
+        "%(reason)s (%(detail)s)",
+        reason=messages.get(exc.reason, _("The file was rejected.")),
+        detail=translate_message(exc.key, exc.key_args),
+    )
 
 
 def recordings_dir(org_id: int) -> Path:

@@ -390,3 +390,28 @@ def test_status_of_a_failed_job_does_not_poll(app, client_as, merchant, merchant
     assert partial.headers["HX-Refresh"] == "true"
     assert "Processing failed:" in partial.text
     assert "The file is text, not a video." in partial.text
+
+
+def alert_text(html: str, css_class: str) -> str:
+    """The text of the first ``<p class="{css_class}" role="alert">`` of a page."""
+    found = re.search(rf'<p class="{css_class}" role="alert">(.*?)</p>', html, re.S)
+    assert found, f"no {css_class} alert in the page"
+    return " ".join(found.group(1).split())
+
+
+def test_chinese_merchant_reads_an_upload_refusal_wholly_in_chinese(
+    app, client_as, make_user, merchant_org
+):
+    browser = client_as(make_user(Role.MERCHANT, merchant_org, locale="zh_CN"))
+    notes = b"These are my notes about the stream, not a video.\n" * 40
+    upload_id = tus_upload(browser, notes, "notes.mp4")
+
+    response = browser.post(
+        "/media/recordings/", data={"upload_id": upload_id, "title": "直播", "language": "zh"}
+    )
+
+    assert response.status_code == 200
+    refusal = alert_text(response.text, "error")
+    assert refusal == "该文件不是视频。（文件是文本，不是视频。）"
+    assert not re.search("[A-Za-z]", refusal)
+    assert count(app, Recording) == 0
