@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PREFIX = "BELTCAST_"
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves the local demo
 
 
 class ConfigError(RuntimeError):
@@ -62,6 +64,13 @@ def _parse_accel_prefix(raw: str) -> str:
     if raw and not (raw.startswith("/") and raw.endswith("/")):
         raise ValueError("expected a location such as /_media/ (leading and trailing slash)")
     return raw
+
+
+def _parse_base_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("expected the portal's address, such as https://beltcast.example")
+    return raw.strip().rstrip("/")
 
 
 def _parse_locale(raw: str) -> str:
@@ -113,9 +122,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "BASE_URL",
         "BASE_URL",
-        str,
+        _parse_base_url,
         "",
-        "Public URL used in e-mailed links, e.g. https://beltcast.example. Default: request.",
+        "Public address of the portal, e.g. https://beltcast.example: mailed links, feeds and "
+        "share pages start with it, never with the request's Host. Required once SECRET_KEY or "
+        f"SECURE_COOKIES is set; the local demo uses {LOCAL_BASE_URL}.",
     ),
     Setting(
         "SECURE_COOKIES",
@@ -320,6 +331,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None) -> di
     config: dict[str, Any] = {s.key: s.default for s in SETTINGS}
     config.update(read_environment())
     config.update(overrides or {})
+    config["BASE_URL"] = _base_url(config)
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
     if not config["SQLALCHEMY_DATABASE_URI"]:
@@ -335,6 +347,23 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None) -> di
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return config
+
+
+def _base_url(config: Mapping[str, Any]) -> str:
+    """Return the portal's public address; only the local demo and tests may leave it unset.
+
+    A deployment (its own secret key, or TLS cookies) has to name it: links built from the
+    request's Host header would let anyone who sends a forged Host have reset links mailed to
+    their own site.
+    """
+    if config["BASE_URL"]:
+        return config["BASE_URL"].rstrip("/")
+    if (config["SECRET_KEY"] or config["SESSION_COOKIE_SECURE"]) and not config.get("TESTING"):
+        raise ConfigError(
+            f"{PREFIX}BASE_URL is required once {PREFIX}SECRET_KEY or {PREFIX}SECURE_COOKIES is "
+            "set: the public address mailed links start with, e.g. https://beltcast.example"
+        )
+    return LOCAL_BASE_URL
 
 
 def _instance_secret_key(instance_path: Path) -> str:

@@ -10,11 +10,13 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 
@@ -77,6 +79,15 @@ def show_service_error(form: Any, exc: ServiceError) -> None:
         field.errors.append(exc.message)
     else:
         flash(exc.message, "error")
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of ``endpoint`` on the configured ``BASE_URL``.
+
+    Mailed links, feeds and share pages use it; never the request's Host header, which anyone
+    can forge (a reset link mailed to its owner would point at the forger's site).
+    """
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def safe_next(default: str) -> str:

@@ -35,6 +35,8 @@ def test_config(instance: Path, database_url: str, **extra: Any) -> dict[str, An
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
+        # Mailed and shared links are built on the base URL: the test client's own host.
+        "BASE_URL": "http://localhost",
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         **extra,
     }

@@ -19,7 +19,7 @@ from portal.auth.models import User
 from portal.database import utcnow
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
-from portal.library.feeds import absolute_url
+from portal.web import absolute_url
 
 MAX_REASON = 1000
 _CODE = re.compile(r"^[0-9A-Za-z]{1,32}$")

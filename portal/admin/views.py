@@ -11,7 +11,6 @@ from portal.admin.forms import CategoryForm, InviteForm, OrganisationForm, RoleF
 from portal.auth import services as accounts
 from portal.auth.access import acting_user, admin_required
 from portal.auth.models import Role, User
-from portal.auth.views import external_url
 from portal.catalog.models import Category
 from portal.catalog.services import list_categories
 from portal.errors import ServiceError
@@ -19,7 +18,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, list_organisations
-from portal.web import show_service_error
+from portal.web import absolute_url, show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -46,7 +45,7 @@ def users() -> ResponseReturnValue:
                 name=form.name.data,
                 role=Role(form.role.data),
                 org=_chosen_org(form),
-                link_for=lambda token: external_url("auth.accept_invite", token=token),
+                link_for=lambda token: absolute_url("auth.accept_invite", token=token),
             )
         except ServiceError as exc:
             show_service_error(form, exc)

@@ -32,7 +32,7 @@ from portal.auth.forms import (
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import limiter
-from portal.web import safe_next, show_service_error
+from portal.web import absolute_url, safe_next, show_service_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -126,19 +126,11 @@ def forgot() -> ResponseReturnValue:
     form = ForgotForm()
     if form.validate_on_submit():
         services.request_password_reset(
-            form.email.data, lambda token: external_url("auth.reset", token=token)
+            form.email.data, lambda token: absolute_url("auth.reset", token=token)
         )
         flash(_("If that address has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
-
-
-def external_url(endpoint: str, **values: str) -> str:
-    """Return an absolute URL for mailed links, on ``BASE_URL`` when it is set."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

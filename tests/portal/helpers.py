@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, url_for
@@ -21,7 +22,7 @@ from werkzeug.routing import AnyConverter, Rule
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 
-LINK_PATTERN = re.compile(r"https?://[^\s/]+(/auth/(?:reset|invite)/\S+)")
+LINK_PATTERN = re.compile(r"https?://[^\s/]+/auth/(?:reset|invite)/\S+")
 
 
 @dataclass
@@ -101,14 +102,19 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any
     return client.post("/auth/login", data={"email": email, "password": password})
 
 
-def mailed_links(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Return the paths of reset/invitation links written to the mail log, oldest first."""
+def mailed_urls(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the reset/invitation links written to the mail log, oldest first."""
     return [
-        match.group(1)
+        match.group(0)
         for record in caplog.records
         if record.name == "beltcast.mail"
         for match in LINK_PATTERN.finditer(record.getMessage())
     ]
+
+
+def mailed_links(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the paths of reset/invitation links written to the mail log, oldest first."""
+    return [urlsplit(url).path for url in mailed_urls(caplog)]
 
 
 def capture_mail(caplog: pytest.LogCaptureFixture) -> None:

@@ -16,6 +16,7 @@ from tests.portal.helpers import (
     in_english,
     login,
     mailed_links,
+    mailed_urls,
     url_for_rule,
 )
 
@@ -28,9 +29,9 @@ def admin_browser(client_as, admin):
     return in_english(client_as(admin))
 
 
-def _invite(browser, **fields):
+def _invite(browser, headers=None, **fields):
     data = {"email": "new@example.com", "name": "新同事", "role": "trainer", "org": "0"}
-    return browser.post("/admin/users", data=data | fields)
+    return browser.post("/admin/users", data=data | fields, headers=headers)
 
 
 def _accept(app, link):
@@ -81,14 +82,26 @@ def test_admin_invites_merchant_of_organisation_who_reaches_own_catalog(
     assert "CY-7" in merchant_browser.get("/catalog/").text
 
 
-@pytest.mark.parametrize("app_config", [{"BASE_URL": "https://beltcast.example"}])
-def test_admin_invitation_link_uses_public_base_url(admin_browser, caplog):
+@pytest.mark.parametrize(
+    ("app_config", "site"),
+    [
+        ({"BASE_URL": ""}, "http://127.0.0.1:8000"),
+        ({"BASE_URL": "https://beltcast.example"}, "https://beltcast.example"),
+    ],
+    ids=["local-default", "configured"],
+)
+def test_admin_invitation_link_uses_public_base_url_whatever_the_host_header(
+    client, admin, caplog, site
+):
     capture_mail(caplog)
+    forged = {"Host": "evil.example"}
+    signing_in = {"email": admin.email, "password": TEST_PASSWORD}
+    assert client.post("/auth/login", data=signing_in, headers=forged).status_code == 302
 
-    _invite(admin_browser)
+    _invite(client, headers=forged)
 
-    [record] = [r for r in caplog.records if r.name == "beltcast.mail"]
-    assert "https://beltcast.example/auth/invite/" in record.getMessage()
+    [url] = mailed_urls(caplog)
+    assert url.startswith(f"{site}/auth/invite/")
 
 
 def test_admin_inviting_merchant_without_organisation_sees_error_in_place(

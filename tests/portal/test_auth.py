@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from argon2 import Type
@@ -23,6 +24,7 @@ from tests.portal.helpers import (
     in_english,
     login,
     mailed_links,
+    mailed_urls,
 )
 
 NEW_PASSWORD = "new-secret-password-7"
@@ -234,6 +236,26 @@ def test_user_resets_password_through_mailed_link_once_only(app, client, caplog,
     assert reused.status_code == 400
     assert "invalid, expired or already used" in reused.text
     assert login(app.test_client(), streamer.email, NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("app_config", "site"),
+    [
+        ({"BASE_URL": ""}, "http://127.0.0.1:8000"),
+        ({"BASE_URL": "https://beltcast.example/"}, "https://beltcast.example"),
+    ],
+    ids=["local-default", "configured"],
+)
+def test_visitor_forging_host_header_gets_reset_link_on_configured_site(
+    client, caplog, streamer, site
+):
+    capture_mail(caplog)
+
+    client.post("/auth/forgot", data={"email": streamer.email}, headers={"Host": "evil.example"})
+
+    [url] = mailed_urls(caplog)
+    assert url.startswith(f"{site}/auth/reset/")
+    assert client.get(urlsplit(url).path).status_code == 200  # a valid token
 
 
 def test_visitor_asking_reset_for_unknown_email_gets_same_answer_and_no_mail(client, caplog):

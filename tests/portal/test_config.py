@@ -33,3 +33,27 @@ def test_secret_key_is_generated_once_into_the_instance(tmp_path):
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_local_demo_mails_links_to_the_local_portal(tmp_path, monkeypatch):
+    monkeypatch.delenv("BELTCAST_SECRET_KEY", raising=False)
+    monkeypatch.delenv("BELTCAST_BASE_URL", raising=False)
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+
+    assert app.config["BASE_URL"] == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("deployed_by", ["BELTCAST_SECRET_KEY", "BELTCAST_SECURE_COOKIES"])
+def test_deployment_without_base_url_stops_start_up_naming_it(tmp_path, monkeypatch, deployed_by):
+    monkeypatch.delenv("BELTCAST_BASE_URL", raising=False)
+    monkeypatch.setenv(deployed_by, "true")
+
+    with pytest.raises(ConfigError, match="BELTCAST_BASE_URL"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+@pytest.mark.parametrize("value", ["beltcast.example", "ftp://beltcast.example", "https://"])
+def test_base_url_that_is_not_an_http_site_stops_start_up(value):
+    with pytest.raises(ConfigError, match="BELTCAST_BASE_URL"):
+        read_environment({"BELTCAST_BASE_URL": value})

@@ -285,6 +285,7 @@ def two_web_processes(app: Flask, tmp_path) -> Iterator[list[str]]:
         BELTCAST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         BELTCAST_REDIS_URL=redis_url,
         BELTCAST_SECRET_KEY=app.config["SECRET_KEY"],
+        BELTCAST_BASE_URL=app.config["BASE_URL"],
         BELTCAST_QUEUE_NAME=app.config["QUEUE_NAME"],
     )
     factory = f"portal:create_app({{'RATELIMIT_KEY_PREFIX': 'test-{uuid.uuid4().hex}'}})"

@@ -33,6 +33,7 @@ def worker_environment(
         BELTCAST_JOB_SWEEP_SECONDS="1",
         BELTCAST_QUEUE_NAME=app.config["QUEUE_NAME"],
         BELTCAST_SECRET_KEY=app.config["SECRET_KEY"],
+        BELTCAST_BASE_URL=app.config["BASE_URL"],
         BELTCAST_DEFAULT_LOCALE="en",
     )
     if model_dir is not None:
