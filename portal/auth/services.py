@@ -17,6 +17,7 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.mail import send_mail
 from portal.organisations.models import Organisation, OrgStatus
+from portal.text_cleaning import clean_line
 
 LinkBuilder = Callable[[str], str]
 PASSWORD_MIN_LENGTH = 8
@@ -180,7 +181,7 @@ def create_user(
         raise ServiceError(_("The password needs at least 8 characters."), field="password")
     user = User(
         email=normalise_email(email),
-        name=name.strip(),
+        name=clean_line(name).strip(),
         role=role,
         org_id=org.id if org else None,
         password_hash=hash_password(password),

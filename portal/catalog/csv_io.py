@@ -30,6 +30,7 @@ from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.organisations.scoping import scoped
 from portal.spreadsheets import csv_text, read_csv
+from portal.text_cleaning import clean_line, clean_text
 
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -51,6 +52,7 @@ HEADER_ALIASES = {
     "designer_new": "designer_new", "设计师新品": "designer_new",
     "archived": "archived", "归档": "archived", "已归档": "archived",
 }  # fmt: skip
+MULTI_LINE_COLUMNS = frozenset({"aliases", "description"})
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "√"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
 
@@ -124,6 +126,11 @@ def _category_lookup() -> dict[str, int]:
     return lookup
 
 
+def _clean_cell(column: str, cell: str) -> str:
+    """Take invisible characters out of a cell, as the item form's filters do."""
+    return clean_text(cell) if column in MULTI_LINE_COLUMNS else clean_line(cell)
+
+
 def _row_data(cells: dict[str, str], categories: dict[str, int]) -> tuple[ItemData, list[str]]:
     errors: list[str] = []
     sku, name = cells.get("sku", "").strip(), cells.get("name", "").strip()
@@ -173,7 +180,11 @@ def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        values = {columns[i]: cell for i, cell in enumerate(cells) if i in columns}
+        values = {
+            columns[i]: _clean_cell(columns[i], cell)
+            for i, cell in enumerate(cells)
+            if i in columns
+        }
         data, errors = _row_data(values, categories)
         archive = _parse_word(values.get("archived", ""))
         if archive is None:

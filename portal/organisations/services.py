@@ -10,6 +10,7 @@ from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
+from portal.text_cleaning import clean_line
 
 
 def merchant_organisations() -> Select[tuple[Organisation]]:
@@ -36,7 +37,9 @@ def create_organisation(
     if get_org_by_slug(slug) is not None:
         raise ServiceError(_("The slug %(slug)s is already used.", slug=slug), field="slug")
     org = Organisation(
-        slug=slug, name=name, status=OrgStatus.APPROVED if approved else OrgStatus.PENDING
+        slug=slug,
+        name=clean_line(name),
+        status=OrgStatus.APPROVED if approved else OrgStatus.PENDING,
     )
     db.session.add(org)
     record_event(actor, "organisation.created", org, org_id=None, status=org.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -15,6 +16,7 @@ from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from tests.conftest import TEST_PASSWORD
 from tests.portal.helpers import count_rows, fetch, field_errors, in_english, login
+from tests.support.invisible import invisible_in, sprinkled_all
 
 CHINESE_CSV = (
     "货号,名称,别名,类别,价格\n"
@@ -93,6 +95,41 @@ def test_merchant_imports_gb18030_only_characters(app, browser, merchant_org):
     browser.post(upload.headers["Location"])
 
     assert _items(app, merchant_org)["CY-1"][0] == "𠮷祥如意翡翠"
+
+
+def test_merchant_importing_text_with_invisible_characters_stores_it_without_them(
+    app, browser, merchant_org
+):
+    clean = [
+        "CY-1",
+        "冰种翡翠手镯",
+        "冰种手镯\n翡翠镯子",
+        "翡翠",
+        "第一行\n第二行",
+        "NGTC",
+        "N-1",
+        "A货",
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([
+        ["sku", "name", "aliases", "category", "description", "cert_lab", "cert_number",
+         "cert_grade"],
+        [sprinkled_all(cell) + "\x00" for cell in clean],
+    ])  # fmt: skip
+
+    upload = _upload(browser, buffer.getvalue().encode())
+    assert upload.status_code == 302
+    preview = browser.get(upload.headers["Location"])
+    assert invisible_in(preview.text) == []
+    assert browser.post(upload.headers["Location"]).status_code == 302
+
+    item = fetch(app, Item, Item.org_id == merchant_org.id)
+    assert (item.sku, item.name, item.aliases, item.category_id, item.description) == (
+        "CY-1", "冰种翡翠手镯", ["冰种手镯", "翡翠镯子"], _category_id(app, "翡翠"),
+        "第一行\n第二行",
+    )  # fmt: skip
+    assert (item.cert_lab, item.cert_number, item.cert_grade) == ("NGTC", "N-1", "A货")
+    assert invisible_in(browser.get(f"/catalog/items/{item.id}").text) == []
 
 
 def test_merchant_file_with_row_errors_shows_them_and_writes_nothing(app, browser, merchant_org):
@@ -240,6 +277,21 @@ def test_operator_creates_organisation_from_cli(app, runner):
     pending = runner.invoke(args=["beltcast", "create-org", "hetian", "和田"])
     assert pending.exit_code == 0
     assert fetch(app, Organisation, Organisation.slug == "hetian").status == OrgStatus.PENDING
+
+
+def test_operator_creating_organisation_and_user_stores_names_without_invisible_characters(
+    app, runner
+):
+    org = runner.invoke(args=["beltcast", "create-org", "cuiyufang", sprinkled_all("翠玉坊")])
+    user = runner.invoke(
+        args=["beltcast", "create-user", "chen@example.com", "--role", "merchant",
+              "--org", "cuiyufang", "--name", sprinkled_all("陈老板"), "--password-stdin"],
+        input=f"{TEST_PASSWORD}\n",
+    )  # fmt: skip
+
+    assert (org.exit_code, user.exit_code) == (0, 0), org.output + user.output
+    assert fetch(app, Organisation, Organisation.slug == "cuiyufang").name == "翠玉坊"
+    assert fetch(app, User, User.email == "chen@example.com").name == "陈老板"
 
 
 def test_operator_creating_organisation_with_taken_slug_gets_failure(app, runner, merchant_org):
