@@ -1,4 +1,4 @@
-"""Where media files live under ``MEDIA_ROOT``, and how much space an organisation uses.
+"""Where media files live under ``MEDIA_ROOT``, and how much space an organisation or user uses.
 
 Stored names are always generated ids; a user's file name never becomes part of a path.
 """
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from media.recordings.models import Recording
 from media.uploads.models import Upload
 from portal.extensions import db
+from portal.organisations.models import BASE_ORG_SLUG, Organisation
 
 UPLOAD_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
@@ -37,10 +38,25 @@ def upload_path(media_root: str | Path, upload_id: str) -> Path:
     return uploads_dir(media_root) / f"{upload_id}.part"
 
 
+def _total(size_column: Any, *conditions: Any) -> int:
+    query = select(func.coalesce(func.sum(size_column), 0)).where(*conditions)
+    return int(db.session.scalar(query) or 0)
+
+
 def org_usage_bytes(org_id: int) -> int:
     """Return the bytes organisation ``org_id`` holds or has reserved (quota usage)."""
-    total = 0
-    for model, size_column in QUOTA_SOURCES:
-        query = select(func.coalesce(func.sum(size_column), 0)).where(model.org_id == org_id)
-        total += int(db.session.scalar(query) or 0)
-    return total
+    return sum(_total(size, model.org_id == org_id) for model, size in QUOTA_SOURCES)
+
+
+def user_usage_bytes(user_id: int) -> int:
+    """Return the bytes a user without an organisation holds or has reserved (quota usage).
+
+    Their uploads (reserved at full length from creation) and the course and practice videos
+    they added (recordings of the base's own organisation).
+    """
+    base = select(Organisation.id).where(Organisation.slug == BASE_ORG_SLUG).scalar_subquery()
+    uploads = _total(Upload.length, Upload.owner_id == user_id, Upload.org_id.is_(None))
+    videos = _total(
+        Recording.size_bytes, Recording.created_by_id == user_id, Recording.org_id == base
+    )
+    return uploads + videos

@@ -194,6 +194,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Storage quota of one merchant organisation for recordings and uploads.",
     ),
     Setting(
+        "STREAMER_QUOTA_BYTES",
+        "STREAMER_QUOTA_BYTES",
+        _parse_bytes,
+        5 * 1024**3,
+        "Storage quota of each streamer for practice videos and uploads.",
+    ),
+    Setting(
+        "STAFF_QUOTA_BYTES",
+        "STAFF_QUOTA_BYTES",
+        _parse_bytes,
+        50 * 1024**3,
+        "Storage quota of each trainer and administrator for course videos and uploads.",
+    ),
+    Setting(
         "UPLOAD_EXPIRY_HOURS",
         "UPLOAD_EXPIRY_HOURS",
         _parse_positive_int,
@@ -344,6 +358,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None) -> di
     config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or (
         config["REDIS_URL"] or "memory://"
     )
+    # X-RateLimit-* on limited routes, and Retry-After on a 429 (RFC 6585): when to come back.
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return config

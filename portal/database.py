@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import DateTime, ForeignKey, event
+from sqlalchemy import DateTime, ForeignKey, Select, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -60,6 +61,23 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def lock_rows(session: Session, statement: Select[Any]) -> None:
+    """Hold the rows ``statement`` selects until the session commits or rolls back.
+
+    So a check followed by a write (a quota, a counter) cannot race another request doing the
+    same. PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks: the transaction takes
+    the database's write lock at once (``BEGIN IMMEDIATE``), so the reads that follow see every
+    committed write and other writers wait (busy timeout). The driver only begins a transaction
+    before its first write, which already holds that lock.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        session.execute(statement.with_for_update())
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def configure_sqlite(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Upload workflows: who may upload, creation within limits, appending, expiry and hand-over.
+"""Upload workflows: who may upload, creation within limits and quotas, appending, expiry and
+hand-over.
 
 The tus views call these; the recording form hands a finished upload over with
 ``get_completed_upload_or_404`` and ``claim_upload``; the job worker calls
@@ -26,10 +27,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ClientDisconnected
 
-from media.storage import org_usage_bytes, upload_path
+from media.storage import org_usage_bytes, upload_path, user_usage_bytes
 from media.uploads.models import Upload
 from portal.auth.models import Role, User
-from portal.database import utcnow
+from portal.database import lock_rows, utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.models import Organisation
@@ -110,8 +111,69 @@ def format_bytes(size: int) -> str:
     return f"{value:.1f} TB"
 
 
-def _check_limits(length: int, org_id: int | None) -> None:
-    """Refuse an upload that is too large or would exceed the organisation's quota."""
+@dataclass(frozen=True)
+class Quota:
+    """The storage an uploader's files count against: their organisation's, else their own."""
+
+    limit_bytes: int
+    used_bytes: int  # stored files, plus every upload not yet claimed at its full length
+    is_org: bool
+
+    @property
+    def free_bytes(self) -> int:
+        """Return what may still be uploaded."""
+        return max(0, self.limit_bytes - self.used_bytes)
+
+
+def get_quota(user: User) -> Quota:
+    """Return the quota ``user``'s uploads count against, with what is used or reserved.
+
+    Merchants share their organisation's; streamers, trainers and admins each have their own.
+    """
+    config = current_app.config
+    if user.is_merchant:
+        used = org_usage_bytes(user.org_id) if user.org_id else 0
+        return Quota(config["ORG_QUOTA_BYTES"], used, is_org=True)
+    limit = config["STREAMER_QUOTA_BYTES" if user.role == Role.STREAMER else "STAFF_QUOTA_BYTES"]
+    return Quota(limit, user_usage_bytes(user.id), is_org=False)
+
+
+def _over_quota_message(quota: Quota, length: int) -> str:
+    values = {
+        "size": format_bytes(length),
+        "used": format_bytes(quota.used_bytes),
+        "quota": format_bytes(quota.limit_bytes),
+    }
+    if quota.is_org:
+        return _(
+            "This file (%(size)s) does not fit your organisation's storage quota: "
+            "%(used)s of %(quota)s used. Delete old recordings or ask the base for more.",
+            **values,
+        )
+    return _(
+        "This file (%(size)s) does not fit your storage quota: %(used)s of %(quota)s used "
+        "(uploads in progress count at their full size). Ask the base for more space.",
+        **values,
+    )
+
+
+def _reserve_quota(owner: User, length: int) -> None:
+    """Refuse ``length`` more bytes beyond the owner's quota; else hold it for the new upload.
+
+    The quota's row (organisation or user) stays locked until the caller commits the upload
+    row, whose ``length`` is the reservation: parallel creations are counted one by one.
+    """
+    if owner.is_merchant:
+        lock_rows(db.session, select(Organisation.id).where(Organisation.id == owner.org_id))
+    else:
+        lock_rows(db.session, select(User.id).where(User.id == owner.id))
+    quota = get_quota(owner)
+    if quota.used_bytes + length > quota.limit_bytes:
+        raise UploadTooLargeError(_over_quota_message(quota, length))
+
+
+def _check_size(length: int) -> None:
+    """Refuse an upload larger than any upload may be."""
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     if length > max_bytes:
         raise UploadTooLargeError(
@@ -119,21 +181,6 @@ def _check_limits(length: int, org_id: int | None) -> None:
                 "The file is %(size)s; the largest upload allowed is %(limit)s.",
                 size=format_bytes(length),
                 limit=format_bytes(max_bytes),
-            )
-        )
-    if org_id is None:
-        return
-    # Lock the organisation row (PostgreSQL) so two uploads cannot both squeeze into the quota.
-    db.session.execute(select(Organisation.id).where(Organisation.id == org_id).with_for_update())
-    quota, used = current_app.config["ORG_QUOTA_BYTES"], org_usage_bytes(org_id)
-    if used + length > quota:
-        raise UploadTooLargeError(
-            _(
-                "This file (%(size)s) does not fit your organisation's storage quota: "
-                "%(used)s of %(quota)s used. Delete old recordings or ask the base for more.",
-                used=format_bytes(used),
-                quota=format_bytes(quota),
-                size=format_bytes(length),
             )
         )
 
@@ -146,8 +193,9 @@ def create_upload(
         raise UploadNotAllowedError(_("Your account may not upload videos yet."))
     if length < 1:
         raise ServiceError(_("The file is empty."))
+    _check_size(length)
+    _reserve_quota(owner, length)
     org_id = owner.org_id if owner.is_merchant else None
-    _check_limits(length, org_id)
     now = now or utcnow()
     upload = Upload(
         owner_id=owner.id,

@@ -1,5 +1,6 @@
 """The tus 1.0 upload endpoint under ``/uploads/``: core, creation, termination, expiration
-and checksum (sha1). Answers are plain text; every one carries ``Tus-Resumable``.
+and checksum (sha1). Answers are plain text; every one carries ``Tus-Resumable``. Beside it,
+``/uploads/quota``: the widget's note of the storage left.
 """
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ import base64
 import binascii
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
@@ -82,7 +83,7 @@ def _parse_checksum(header: str | None) -> services.Checksum | None:
 @bp.before_request
 def _require_tus_and_user() -> ResponseReturnValue | None:
     """Refuse other protocol versions (412), visitors (401) and users who may not upload."""
-    if request.method == "OPTIONS":
+    if request.method == "OPTIONS" or request.endpoint == "uploads.quota":
         return None
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _text(412, _("Tus-Resumable 1.0.0 is required."), {"Tus-Version": TUS_VERSION})
@@ -122,6 +123,19 @@ def options() -> ResponseReturnValue:
             "Tus-Max-Size": current_app.config["MAX_UPLOAD_BYTES"],
             "Tus-Checksum-Algorithm": ",".join(services.CHECKSUM_ALGORITHMS),
         },
+    )
+
+
+@bp.get("/quota")
+@login_required
+def quota() -> ResponseReturnValue:
+    """Say how much the user may still upload (the widget loads this note)."""
+    user_quota = services.get_quota(acting_user())
+    return render_template(
+        "uploads/_quota.html",
+        is_org=user_quota.is_org,
+        free=services.format_bytes(user_quota.free_bytes),
+        limit=services.format_bytes(user_quota.limit_bytes),
     )
 
 

@@ -206,6 +206,17 @@ def test_visitor_with_too_many_failed_logins_gets_429(client, streamer):
 
 
 @pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "2 per minute"}])
+def test_visitor_stopped_by_a_rate_limit_is_told_when_to_retry(client, streamer):
+    for _ in range(2):
+        assert login(client, streamer.email, "wrong-password").status_code == 200
+
+    blocked = login(client, streamer.email, "wrong-password")
+
+    assert blocked.status_code == 429
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "2 per minute"}])
 def test_visitor_flooding_password_reset_gets_429(client):
     codes = [
         client.post("/auth/forgot", data={"email": "a@example.com"}).status_code for _ in "abc"

@@ -146,6 +146,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "uploads.append PATCH": (401, 404, 404),
     "uploads.create POST": (401, 400, 400),
     "uploads.options OPTIONS": (204, 204, 204),
+    "uploads.quota GET": (LOGIN, 200, 200),
     "uploads.status HEAD": (401, 404, 404),
     "uploads.terminate DELETE": (401, 404, 404),
 }

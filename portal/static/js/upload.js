@@ -140,6 +140,7 @@
       headers: { "X-CSRFToken": csrfToken() },
       metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
       onProgress: this.onProgress.bind(this),
+      onUploadUrlAvailable: this.quotaChanged.bind(this),
       onSuccess: this.onSuccess.bind(this),
       onError: this.onError.bind(this)
     });
@@ -158,6 +159,12 @@
       }
       widget.start();
     });
+  };
+
+  // The quota box (uploads/_quota.html, loaded by htmx) reloads on this event: creating an
+  // upload reserves its whole size; a refusal for quota shows what is really left.
+  Widget.prototype.quotaChanged = function () {
+    this.root.dispatchEvent(new CustomEvent("beltcast:quota", { bubbles: true }));
   };
 
   Widget.prototype.start = function () {
@@ -236,6 +243,9 @@
       this.setButtons(null); // the server said no; resuming cannot help
       setVisible(this.progress, false);
       this.show(refused);
+      if (error.originalResponse.getStatus() === 413) {
+        this.quotaChanged();
+      }
       return;
     }
     this.setButtons(false);

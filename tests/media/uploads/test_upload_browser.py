@@ -195,3 +195,22 @@ def test_widget_shows_server_message_when_file_is_too_large(
     assert page.is_hidden("[data-upload-resume]")
     assert upload_ids(app) == []
     context.close()
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "ORG_QUOTA_BYTES": 5000}]
+)
+def test_widget_shows_space_left_and_why_a_file_does_not_fit(
+    app, live_url, launch, merchant, video_file
+):
+    context = launch().new_context(locale="zh-CN")
+    _sign_in(context, live_url, merchant.email)
+    page, _cdp = _open_page(context, live_url)
+    quota = "#upload-quota"
+    page.wait_for_selector(quota)
+    assert page.text_content(quota).strip() == "店铺存储空间：剩余 4.9 KB，共 4.9 KB。"
+    page.set_input_files("[data-upload-file]", str(video_file))
+    page.wait_for_function("() => window.seen.some(t => t.includes('超出了贵店铺的存储配额'))")
+    assert page.is_hidden("[data-upload-resume]")
+    assert upload_ids(app) == []
+    context.close()
