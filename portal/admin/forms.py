@@ -8,6 +8,7 @@ from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from portal.auth.models import Role
+from portal.forms import one_line
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -34,7 +35,7 @@ class InviteForm(_RoleAndOrg, FlaskForm):
     """Invite a person: an account without a password and a mailed link."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), filters=[one_line], validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -55,14 +56,18 @@ class OrganisationForm(FlaskForm):
             Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and -.")),
         ],
     )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[one_line], validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create organisation"))
 
 
 class CategoryForm(FlaskForm):
     """Add or rename a category."""
 
-    name_zh = StringField(_l("Chinese name"), validators=[DataRequired(), Length(max=50)])
-    name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=50)])
+    name_zh = StringField(
+        _l("Chinese name"), filters=[one_line], validators=[DataRequired(), Length(max=50)]
+    )
+    name_en = StringField(
+        _l("English name"), filters=[one_line], validators=[DataRequired(), Length(max=50)]
+    )
     position = IntegerField(_l("Order"), default=0, validators=[NumberRange(min=0, max=1000)])
     submit = SubmitField(_l("Save category"))

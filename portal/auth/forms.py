@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
+from portal.forms import one_line
+
 PASSWORD_MIN = 8
 
 LANGUAGE_CHOICES = [("zh_CN", "中文"), ("en", "English")]
@@ -44,7 +46,9 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """A new streamer's account."""
 
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        _l("Your name"), filters=[one_line], validators=[DataRequired(), Length(max=100)]
+    )
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password, confirm = _new_password_fields()
     submit = SubmitField(_l("Create account"))
@@ -53,12 +57,18 @@ class RegisterForm(FlaskForm):
 class ApplyForm(FlaskForm):
     """A merchant's application: the organisation and its first member."""
 
-    org_name = StringField(_l("Shop or company name"), validators=[DataRequired(), Length(max=200)])
+    org_name = StringField(
+        _l("Shop or company name"),
+        filters=[one_line],
+        validators=[DataRequired(), Length(max=200)],
+    )
     contact_phone = StringField(
         _l("Contact phone"),
         validators=[DataRequired(), Regexp(r"^[0-9+\- ]{5,40}$", message=_l("Digits only."))],
     )
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        _l("Your name"), filters=[one_line], validators=[DataRequired(), Length(max=100)]
+    )
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password, confirm = _new_password_fields()
     submit = SubmitField(_l("Apply"))
@@ -81,7 +91,9 @@ class SetPasswordForm(FlaskForm):
 class AccountForm(FlaskForm):
     """Name and interface language."""
 
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        _l("Your name"), filters=[one_line], validators=[DataRequired(), Length(max=100)]
+    )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save"))
 

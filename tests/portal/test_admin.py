@@ -19,6 +19,7 @@ from tests.portal.helpers import (
     mailed_urls,
     url_for_rule,
 )
+from tests.support.invisible import sprinkled_all
 
 NEW_PASSWORD = "invited-password-5"
 
@@ -300,3 +301,24 @@ def test_admin_invited_user_with_wrong_confirmation_keeps_invitation(app, admin_
     assert response.status_code == 200
     assert field_errors(response.text, "confirm") == ["The passwords differ."]
     _accept(app, link)
+
+
+def test_admin_texts_typed_with_invisible_characters_are_stored_without_them(app, admin_browser):
+    invited = _invite(admin_browser, name=sprinkled_all("新同事"))
+    category = admin_browser.post(
+        "/admin/categories",
+        data={
+            "name_zh": sprinkled_all("玛瑙"),
+            "name_en": sprinkled_all("Agate"),
+            "position": "85",
+        },
+    )
+    org = admin_browser.post(
+        "/admin/organisations", data={"slug": "hetianyuan", "name": sprinkled_all("和田玉苑")}
+    )
+
+    assert (invited.status_code, category.status_code, org.status_code) == (302, 302, 302)
+    assert fetch(app, User, User.email == "new@example.com").name == "新同事"
+    assert fetch(app, Category, Category.position == 85).name_zh == "玛瑙"
+    assert fetch(app, Category, Category.position == 85).name_en == "Agate"
+    assert fetch(app, Organisation, Organisation.slug == "hetianyuan").name == "和田玉苑"

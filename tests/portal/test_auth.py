@@ -26,6 +26,7 @@ from tests.portal.helpers import (
     mailed_links,
     mailed_urls,
 )
+from tests.support.invisible import sprinkled_all
 
 NEW_PASSWORD = "new-secret-password-7"
 
@@ -131,6 +132,34 @@ def test_production_password_hasher_uses_strong_argon2id_parameters():
     assert hasher.time_cost >= 2
     assert hasher.memory_cost >= 19 * 1024  # KiB, the OWASP minimum for argon2id
     assert PRODUCTION_HASHER.hash("x").startswith("$argon2id$v=19$")
+
+
+def test_names_typed_with_invisible_characters_are_stored_without_them(
+    app, client, client_as, streamer
+):
+    registered = client.post("/auth/register", data=_registration(name=sprinkled_all("小周")))
+    applied = app.test_client().post(
+        "/auth/apply",
+        data={"org_name": sprinkled_all("翠玉坊珠宝"), "contact_phone": "+86 138 0000 0000",
+              "name": sprinkled_all("陈老板"), "email": "chen@example.com",
+              "password": TEST_PASSWORD, "confirm": TEST_PASSWORD},
+    )  # fmt: skip
+    renamed = client_as(streamer).post(
+        "/auth/account", data={"name": sprinkled_all("新主播"), "locale": "zh_CN"}
+    )
+
+    assert (registered.status_code, applied.status_code, renamed.status_code) == (302, 302, 302)
+    names = {
+        email: fetch(app, User, User.email == email).name
+        for email in ("zhou@example.com", "chen@example.com", streamer.email)
+    }
+    assert names == {
+        "zhou@example.com": "小周",
+        "chen@example.com": "陈老板",
+        streamer.email: "新主播",
+    }
+    org = fetch(app, Organisation, Organisation.slug == "cui-yu-fang-zhu-bao")
+    assert org.name == "翠玉坊珠宝"
 
 
 @pytest.mark.parametrize(
