@@ -9,7 +9,14 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from portal.jobs.presenters import job_view, kind_label, state_label, step_label, subject_label
+from portal.jobs.presenters import (
+    admin_error,
+    job_view,
+    kind_label,
+    state_label,
+    step_label,
+    subject_label,
+)
 
 
 def money(cents: int | None) -> str:
@@ -64,4 +71,5 @@ def install_filters(app: Flask) -> None:
         job_kind_label=kind_label,
         job_subject_label=subject_label,
         job_state_label=state_label,
+        job_admin_error=admin_error,
     )

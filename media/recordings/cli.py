@@ -16,6 +16,7 @@ from media.transcription.model import prepare_packaged_model
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
+from portal.jobs.presenters import error_report
 from portal.jobs.queue import worker_identity
 from portal.jobs.runner import execute_job
 from portal.organisations.scoping import find_any
@@ -101,7 +102,7 @@ def ingest_command(path: Path, org_slug: str, language: str, title: str | None, 
                 break
     click.echo(f"recording {recording.id}: {job.state}")
     if job.state == JobState.FAILED:
-        raise click.ClickException(job.error)
+        raise click.ClickException(error_report(job))
 
 
 @media_cli.command("transcript")

@@ -8,12 +8,12 @@ from flask import current_app
 
 from media import ffmpeg
 from media.clips.discovery import refresh_mentions
+from media.probe import ProbeRejected, probe_media
 from media.recordings import services
 from media.recordings.models import Language, Recording
 from media.transcription import engine, model
 from media.transcripts.services import save_transcript
 from portal.catalog.services import active_items
-from portal.errors import ServiceError
 from portal.jobs.runner import JobContext, PermanentJobError
 from portal.organisations.scoping import get_owned_or_404
 
@@ -41,9 +41,9 @@ def transcribe_recording(ctx: JobContext) -> None:
     source = services.source_path(recording)
     ctx.step("probing")
     try:
-        services.probe_or_reject(source)
-    except ServiceError as exc:
-        raise PermanentJobError(exc.message) from exc
+        probe_media(source, services.probe_limits())
+    except ProbeRejected as exc:
+        raise PermanentJobError(exc.key, detail=str(exc), **exc.key_args) from exc
     language = None if recording.language == Language.AUTO else str(recording.language)
     hotwords, prompt = recognition_context(recording.org_id, language)
     model_path = recogniser_model_path()

@@ -6,6 +6,9 @@ Create Date: 2026-12-06 10:00:00
 
 """
 
+import sqlalchemy as sa
+from alembic import op
+
 # revision identifiers, used by Alembic.
 revision = "0016"
 down_revision = "0015"
@@ -14,8 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Existing rows keep their message in ``error``; the pages still show it.
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("error_key", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("error_args", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.drop_column("error_args")
+        batch_op.drop_column("error_key")

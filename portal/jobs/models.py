@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import TimestampMixin, UTCDateTime
@@ -42,6 +43,11 @@ class Job(TimestampMixin, db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=3)
+    # Why it failed: users read ``error_key`` (an untranslated msgid) formatted with
+    # ``error_args``, in their own language; ``error`` holds technical details for
+    # administrators (rows from before error_key held the message itself there).
+    error_key: Mapped[str] = mapped_column(Text, default="")
+    error_args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str] = mapped_column(Text, default="")
     error_is_internal: Mapped[bool] = mapped_column(default=False)
     worker_id: Mapped[str] = mapped_column(String(100), default="")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.database import utcnow
+from portal.i18n import translate_message
 from portal.jobs.models import Job, JobState
 
 # The visible steps of each job kind, in order.
@@ -128,8 +129,31 @@ def job_view(job: Job) -> JobView:
     )
 
 
+@dataclass(frozen=True)
+class ErrorView:
+    """A job's error as administrators read it: the message, and the technical details."""
+
+    message: str
+    details: str
+
+
 def public_error(job: Job) -> str:
-    """The job's error as a merchant may read it (internal details stay on the admin page)."""
+    """The job's error as a merchant may read it, in their language (no technical details)."""
+    if job.error_key:
+        return translate_message(job.error_key, job.error_args)
     if job.error and job.error_is_internal:
         return str(_l("An unexpected error happened. The base staff can see the details."))
-    return job.error
+    return job.error  # a row from before error_key: its message as stored
+
+
+def admin_error(job: Job) -> ErrorView:
+    """The job's error for the jobs page and operators: the message, then the details."""
+    message = "" if job.error_is_internal else public_error(job)
+    details = job.error if job.error_key or job.error_is_internal else ""
+    return ErrorView(message, details)
+
+
+def error_report(job: Job) -> str:
+    """The job's whole error on one line or two (operators' command line)."""
+    view = admin_error(job)
+    return "\n".join(part for part in (view.message, view.details) if part)

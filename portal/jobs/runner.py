@@ -36,11 +36,16 @@ class JobCancelled(Exception):  # noqa: N818 - a signal, not an error
 
 
 class PermanentJobError(Exception):
-    """A failure that another attempt cannot fix (e.g. a rejected file)."""
+    """A failure that another attempt cannot fix (e.g. a rejected file).
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    ``key`` is the message users read, untranslated (mark it with ``N_``), and ``args`` its
+    named arguments: the job stores both and every reader sees the message in their own
+    language. ``detail`` is technical text (ffmpeg's words, say) for administrators only.
+    """
+
+    def __init__(self, key: str, *, detail: str = "", **args: str | int | float) -> None:
+        super().__init__(key)
+        self.failure = services.Failure(key, args, detail)
 
 
 class JobContext:
@@ -138,15 +143,15 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
         services.finish_job(job, JobState.CANCELLED)
     except PermanentJobError as exc:
         db.session.rollback()
-        services.finish_job(job, JobState.FAILED, exc.message)
+        services.finish_job(job, JobState.FAILED, exc.failure)
     except Exception as exc:
         log.exception("job %s (%s) failed", job_id, job.kind)
         db.session.rollback()
-        message = f"{type(exc).__name__}: {exc}"
+        crash = services.Failure(detail=f"{type(exc).__name__}: {exc}", internal=True)
         if job.attempts < job.max_attempts:
-            services.requeue_job(job, message, internal=True)
+            services.requeue_job(job, crash)
         else:
-            services.finish_job(job, JobState.FAILED, message, internal=True)
+            services.finish_job(job, JobState.FAILED, crash)
     else:
         services.finish_job(job, JobState.SUCCEEDED)
     return job.state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -13,8 +15,30 @@ from portal.audit.services import record_event
 from portal.database import utcnow
 from portal.errors import ConflictError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.queue import deliver
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an attempt failed, kept untranslated so each reader sees it in their own language.
+
+    ``key`` is a msgid (marked with ``N_``) and ``args`` its named arguments; ``detail`` is
+    technical text for administrators. An ``internal`` failure shows merchants a generic
+    message instead.
+    """
+
+    key: str = ""
+    args: Mapping[str, str | int | float] = field(default_factory=dict)
+    detail: str = ""
+    internal: bool = False
+
+
+def _record_failure(job: Job, failure: Failure | None) -> None:
+    failure = failure or Failure()
+    job.error_key, job.error_args = failure.key, dict(failure.args)
+    job.error, job.error_is_internal = failure.detail, failure.internal
 
 
 def _lease_deadline() -> Any:
@@ -80,6 +104,8 @@ def claim_job(job_id: int, worker_id: str) -> bool:
             started_at=now,
             step_started_at=now,
             error="",
+            error_key="",
+            error_args={},
         )
         .execution_options(synchronize_session=False)
     )
@@ -116,11 +142,10 @@ def cancel_requested(job_id: int) -> bool:
     return bool(db.session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
 
 
-def finish_job(job: Job, state: JobState, error: str = "", *, internal: bool = False) -> None:
-    """Record the job's end; an ``internal`` error is shown in full to administrators only."""
+def finish_job(job: Job, state: JobState, failure: Failure | None = None) -> None:
+    """Record the job's end, and why it failed if it did."""
     job.state = state
-    job.error = error
-    job.error_is_internal = internal
+    _record_failure(job, failure)
     job.finished_at = utcnow()
     job.lease_expires_at = None
     if state == JobState.SUCCEEDED:
@@ -128,15 +153,14 @@ def finish_job(job: Job, state: JobState, error: str = "", *, internal: bool = F
     db.session.commit()
 
 
-def requeue_job(job: Job, error: str, *, internal: bool = False) -> None:
+def requeue_job(job: Job, failure: Failure) -> None:
     """Put a failed attempt back in the queue; a job asked to stop ends cancelled instead."""
     if job.cancel_requested:
         # Queued with the flag set, no worker could ever claim it again.
-        finish_job(job, JobState.CANCELLED, error, internal=internal)
+        finish_job(job, JobState.CANCELLED, failure)
         return
     job.state = JobState.QUEUED
-    job.error = error
-    job.error_is_internal = internal
+    _record_failure(job, failure)
     job.lease_expires_at = None
     db.session.commit()
     deliver(job.id)
@@ -160,7 +184,7 @@ def retry_job(job: Job, actor: Any) -> None:
         raise ConflictError(_("Only a failed or cancelled job can be retried."))
     job.state = JobState.QUEUED
     job.attempts = 0
-    job.error = ""
+    _record_failure(job, None)
     job.cancel_requested = False
     job.progress = 0
     job.step = ""
@@ -176,8 +200,10 @@ def sweep_expired_leases() -> list[int]:
         select(Job).where(Job.state == JobState.RUNNING, Job.lease_expires_at < utcnow())
     ).all()
     for job in expired:
-        lost = _("The worker stopped while running this job (attempt %(n)s of %(max)s).",
-                 n=job.attempts, max=job.max_attempts)  # fmt: skip
+        lost = Failure(
+            N_("The worker stopped while running this job (attempt %(n)s of %(max)s)."),
+            {"n": job.attempts, "max": job.max_attempts},
+        )
         if job.attempts >= job.max_attempts:
             finish_job(job, JobState.FAILED, lost)
         else:

@@ -399,6 +399,25 @@ def alert_text(html: str, css_class: str) -> str:
     return " ".join(found.group(1).split())
 
 
+def test_failed_transcription_reads_wholly_in_each_merchants_language(
+    app, client_as, make_user, merchant_org, speech_video
+):
+    recording_id = ingest(app, merchant_org, speech_video)
+    recording_files(app)[0].write_text("overwritten by a broken storage sync\n" * 20)
+    run_jobs(app)  # the worker's language is English
+    assert load_job(app, recording_id).state == JobState.FAILED
+
+    def failure_as(locale: str) -> str:
+        browser = client_as(make_user(Role.MERCHANT, merchant_org, locale=locale))
+        page = browser.get(f"/media/recordings/{recording_id}").text
+        return alert_text(page, "flash flash-error")
+
+    assert failure_as("en") == "Processing failed: The file is text, not a video."
+    chinese = failure_as("zh_CN")
+    assert chinese == "处理失败：文件是文本，不是视频。"
+    assert not re.search("[A-Za-z]", chinese)
+
+
 def test_chinese_merchant_reads_an_upload_refusal_wholly_in_chinese(
     app, client_as, make_user, merchant_org
 ):

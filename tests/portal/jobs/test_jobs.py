@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
+from portal.auth.models import Role
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs import services
@@ -158,6 +159,12 @@ def listed_ids(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<td data-label="#">(\d+)</td>', html)]
 
 
+def error_cell(html: str) -> str:
+    """The text of the first job's error cell on the jobs page."""
+    cell = re.search(r'<td data-label="(?:Error|错误)">(.*?)</td>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
 def test_enqueue_commits_a_queued_job_and_delivers_it(app, enqueue, merchant_org):
     job_id = enqueue("test.succeeds")
     job = load(app, job_id)
@@ -274,8 +281,8 @@ def test_permanent_error_fails_at_once(app, enqueue):
     with app.app_context():
         assert run_queued_jobs() == [job_id]
     job = load(app, job_id)
-    assert (job.state, job.attempts, job.error) == (
-        JobState.FAILED, 1, "This recording cannot be read.",
+    assert (job.state, job.attempts, job.error_key, job.error) == (
+        JobState.FAILED, 1, "This recording cannot be read.", "",
     )  # fmt: skip
     assert calls == {job_id: 1}
 
@@ -292,8 +299,10 @@ def test_sweeper_requeues_expired_leases_then_fails_when_attempts_run_out(app, e
             assert services.sweep_expired_leases() == [job_id]
             job = db.session.get(Job, job_id)
             db.session.refresh(job)
-            expected = f"The worker stopped while running this job (attempt {attempt} of 3)."
-            assert job.error == expected
+            assert (job.error_key, job.error_args) == (
+                "The worker stopped while running this job (attempt %(n)s of %(max)s).",
+                {"n": attempt, "max": 3},
+            )
             assert job.lease_expires_at is None
             if attempt < 3:
                 assert job.state == JobState.QUEUED
@@ -350,14 +359,36 @@ def test_lost_deliveries_are_redelivered_once_per_wait(app, enqueue):
 
 
 @pytest.mark.parametrize("extra_config", [{"BABEL_DEFAULT_LOCALE": "zh_CN"}])
-def test_sweeper_message_is_in_the_default_language(app, enqueue):
+def test_admin_reads_a_lost_jobs_error_in_their_own_language_not_the_workers(
+    app, enqueue, client_as, make_user
+):
     job_id = enqueue("test.succeeds")
-    with app.app_context():
-        services.claim_job(job_id, "w")
-    expire_lease(app, job_id)
-    with app.app_context():
-        services.sweep_expired_leases()
-    assert load(app, job_id).error == "后台处理进程在运行此任务时中断（第 1 次尝试，共 3 次）。"
+    with app.app_context():  # the worker runs in Chinese and dies on every attempt
+        for worker in ("w1", "w2", "w3"):
+            services.claim_job(job_id, worker)
+            expire_lease(app, job_id)
+            services.sweep_expired_leases()
+    assert load(app, job_id).state == JobState.FAILED
+
+    english = error_cell(client_as(make_user(Role.ADMIN, locale="en")).get("/admin/jobs/").text)
+    chinese = error_cell(client_as(make_user(Role.ADMIN, locale="zh_CN")).get("/admin/jobs/").text)
+
+    assert english == "The worker stopped while running this job (attempt 3 of 3)."
+    assert chinese == "后台处理进程在运行此任务时中断（第 3 次尝试，共 3 次）。"
+
+
+def test_a_job_that_failed_before_error_keys_still_shows_its_message(
+    app, enqueue, client_as, admin
+):
+    job_id = enqueue("test.succeeds")
+    with app.app_context():  # written as before error_key: the message itself in ``error``
+        db.session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(state=JobState.FAILED, error="文件已损坏，请重新上传。")
+        )
+        db.session.commit()
+    assert error_cell(client_as(admin).get("/admin/jobs/").text) == "文件已损坏，请重新上传。"
 
 
 def test_sweeper_thread_recovers_a_job_whose_worker_died(app, enqueue):
