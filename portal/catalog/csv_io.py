@@ -23,6 +23,7 @@ from portal.catalog.signals import (
     certificate_of,
     item_archived,
     item_certificate_changed,
+    recalls_counted,
 )
 from portal.database import utcnow
 from portal.errors import ServiceError
@@ -215,6 +216,27 @@ def save_preview(org_id: int, actor: User, filename: str, rows: list[ImportRow])
 def preview_rows(pending: CatalogImport) -> list[ImportRow]:
     """Return the stored rows of a pending import."""
     return [ImportRow(**row) for row in pending.rows]
+
+
+def clips_to_recall(pending: CatalogImport) -> int:
+    """How many approved or published clips confirming ``pending`` would send back to review."""
+    by_sku = {item.sku: item for item in db.session.scalars(scoped(Item, pending.org_id))}
+    item_ids = [
+        item.id
+        for row in preview_rows(pending)
+        if (item := by_sku.get(row.data["sku"])) is not None and _recalls(item, row)
+    ]
+    if not item_ids:
+        return 0
+    return sum(count for _, count in recalls_counted.send(item_ids=item_ids))
+
+
+def _recalls(item: Item, row: ImportRow) -> bool:
+    """Tell whether the row archives the live item or changes its certificate."""
+    if row.archive:
+        return not item.is_archived
+    new = (row.data["cert_lab"], row.data["cert_number"], row.data["cert_grade"])
+    return not item.is_archived and new != certificate_of(item)
 
 
 @dataclass

@@ -18,6 +18,10 @@ item_archived = _signals.signal("item-archived")
 # Sent with ``item`` after a live item's certificate (lab, number or grade) changed, committed.
 item_certificate_changed = _signals.signal("item-certificate-changed")
 
+# Sent with ``item_ids`` before an import archives those items or changes their certificates;
+# each receiver returns how many published or approved clips that would send back to review.
+recalls_counted = _signals.signal("recalls-counted")
+
 
 def certificate_of(item: Item) -> tuple[str, str, str]:
     """Return an item's certificate fields (lab, number, grade): what makes it change."""

@@ -213,6 +213,7 @@ def import_preview(import_id: int) -> ResponseReturnValue:
         rows=rows,
         form=form,
         has_errors=has_errors,
+        recalls=0 if has_errors else csv_io.clips_to_recall(pending),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import Select, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_items
@@ -131,18 +132,30 @@ def unpublish(clip: Clip, actor: User) -> None:
     transition(clip, ClipState.APPROVED, actor)
 
 
-def recall_clips_of_item(item: Item, reason_key: str) -> int:
-    """Send the item's approved and published clips back to review; return how many."""
-    statement = (
-        scoped(Clip, item.org_id)
-        .join(ClipItem, ClipItem.clip_id == Clip.id)
+def _recallable(org_id: int, item_ids: list[int]) -> Select[tuple[Clip]]:
+    """The approved and published clips of the organisation linked to any of ``item_ids``."""
+    return (
+        scoped(Clip, org_id)
         .where(
-            ClipItem.item_id == item.id,
+            Clip.id.in_(select(ClipItem.clip_id).where(ClipItem.item_id.in_(item_ids))),
             Clip.state.in_([ClipState.APPROVED, ClipState.PUBLISHED]),
         )
         .order_by(Clip.id)
     )
-    clips = list(db.session.scalars(statement))
+
+
+def count_recalls(sender: object = None, *, item_ids: list[int], **_: object) -> int:
+    """How many clips archiving or re-certifying ``item_ids`` would recall (a signal listener)."""
+    items = list(db.session.scalars(select(Item).where(Item.id.in_(item_ids))))
+    if not items:
+        return 0
+    statement = _recallable(items[0].org_id, [item.id for item in items])
+    return len(db.session.scalars(statement).all())
+
+
+def recall_clips_of_item(item: Item, reason_key: str) -> int:
+    """Send the item's approved and published clips back to review; return how many."""
+    clips = list(db.session.scalars(_recallable(item.org_id, [item.id])))
     args = {"name": f"{item.name} ({item.sku})"}
     for clip in clips:
         transition(clip, ClipState.IN_REVIEW, None, reason_key=reason_key, reason_args=args)

@@ -21,7 +21,7 @@ from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions, version_items
 from media.clips.rendering import version_file as version_file_path
 from portal.auth.access import acting_user, merchant_required, staff_required
-from portal.catalog.signals import item_archived, item_certificate_changed
+from portal.catalog.signals import item_archived, item_certificate_changed, recalls_counted
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.compliance.published import check_version
@@ -44,6 +44,7 @@ def _listen(_state: object) -> None:
     """Send clips back to review when a linked item is archived or its certificate changes."""
     item_archived.connect(publishing.recall_archived)
     item_certificate_changed.connect(publishing.recall_recertified)
+    recalls_counted.connect(publishing.count_recalls)
 
 
 def clip_for_viewer(clip_id: int) -> Clip:

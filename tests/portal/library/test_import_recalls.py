@@ -114,3 +114,70 @@ def test_operator_cli_import_changing_a_certificate_sends_clips_back_to_review(
 
     assert result.exit_code == 0, result.output
     assert _state(app, published) == "in_review"
+
+
+def test_import_preview_warns_how_many_clips_go_back_to_review(
+    app, client_as, merchant, merchant_org, certified, make_library_clip
+):
+    make_library_clip(merchant_org, item=certified)
+    make_library_clip(merchant_org, item=certified, state=ClipState.APPROVED)
+    make_library_clip(merchant_org, item=certified, state=ClipState.DRAFT)
+    browser = in_english(client_as(merchant))
+    upload = browser.post(
+        "/catalog/import",
+        data={"file": (io.BytesIO(f"{HEADER}\nJADE-1,满绿手镯,NGTC,N-2,A\n".encode()), "c.csv")},
+        content_type="multipart/form-data",
+    )
+    preview = browser.get(upload.headers["Location"]).text
+    assert "2 published or approved clips will go back to review" in preview
+    assert [_state(app, c) for c in (1, 2)] == ["published", "approved"]  # nothing written yet
+
+
+def test_import_preview_says_nothing_when_no_clip_is_recalled(
+    client_as, merchant, certified, make_library_clip, merchant_org
+):
+    make_library_clip(merchant_org, item=certified)
+    browser = in_english(client_as(merchant))
+    upload = browser.post(
+        "/catalog/import",
+        data={"file": (io.BytesIO(f"{HEADER}\nJADE-1,新名,NGTC,N-1,A\n".encode()), "c.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "go back to review" not in browser.get(upload.headers["Location"]).text
+
+
+def test_clip_of_an_archived_item_cannot_be_published_again(
+    app, client_as, merchant, trainer, merchant_org, certified, make_library_clip
+):
+    """Recalled by the archive, approved again: publishing stays blocked while it is archived."""
+    published = make_library_clip(merchant_org, item=certified)
+    _import(in_english(client_as(merchant)), f"{HEADER},archived\nJADE-1,满绿手镯,NGTC,N-1,A,yes\n")
+    staff = in_english(client_as(trainer))
+    reason = "Linked item 满绿手镯 (JADE-1) was archived."
+    assert reason in staff.get("/review/").text  # the queue says why it is back
+    page = staff.get(f"/review/clips/{published}").text
+    assert page.index(reason) < page.index('id="decision"')  # at the top, not only in History
+    assert "is archived: this clip cannot be published" in page
+
+    assert (
+        staff.post(f"/review/clips/{published}/decision", data={"decision": "approve"}).status_code
+        == 302
+    )
+    response = staff.post(f"/review/clips/{published}/publish")
+    assert response.status_code == 409
+    assert "Linked items are archived: 满绿手镯 (JADE-1)." in response.text
+    assert _state(app, published) == "approved"
+    assert staff.get(f"/library/clips/{published}").status_code == 404
+
+
+def test_the_systems_reason_is_shown_in_the_readers_language(
+    app, client_as, merchant, trainer, merchant_org, certified, make_library_clip
+):
+    """The reason is stored as a message id: a Chinese trainer reads it in Chinese, not in the
+    language of whoever archived the item, and the system is named as the actor."""
+    published = make_library_clip(merchant_org, item=certified)
+    _import(in_english(client_as(merchant)), f"{HEADER},archived\nJADE-1,满绿手镯,NGTC,N-1,A,yes\n")
+    chinese = client_as(trainer).get(f"/review/clips/{published}?lang=zh_CN").text
+    assert "关联商品 满绿手镯 (JADE-1) 已归档。" in chinese
+    assert "was archived" not in chinese
+    assert "系统" in chinese
