@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from courses.models import CourseLevel
+from portal.forms import multi_line, one_line
 
 MAX_MARKDOWN_CHARS = 50_000
 
@@ -46,9 +47,12 @@ def caption_language_choices() -> list[tuple[str, str]]:
 class CourseForm(FlaskForm):
     """A course's title, description, level and cover."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)]
+    )
     description = TextAreaField(
         _l("Description"),
+        filters=[multi_line],
         validators=[Length(max=MAX_MARKDOWN_CHARS)],
         description=_l("Markdown: **bold**, lists, links, tables."),
     )
@@ -65,7 +69,9 @@ class CourseForm(FlaskForm):
 class TitleForm(FlaskForm):
     """A single title: add or rename a module, add a lesson."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)]
+    )
     submit = SubmitField(_l("Add"))
 
 
@@ -78,15 +84,19 @@ class MoveForm(FlaskForm):
 class LessonForm(FlaskForm):
     """A lesson's title, notes and practice prompt."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)]
+    )
     notes_md = TextAreaField(
         _l("Notes"),
+        filters=[multi_line],
         validators=[Length(max=MAX_MARKDOWN_CHARS)],
         description=_l("Markdown: headings, **bold**, lists, links, tables."),
         render_kw={"rows": 12},
     )
     practice_prompt = TextAreaField(
         _l("Practice assignment"),
+        filters=[multi_line],
         validators=[Length(max=5000)],
         description=_l("What learners should record and send in. Leave empty for no practice."),
         render_kw={"rows": 3},
@@ -139,7 +149,9 @@ class AttachmentForm(FlaskForm):
 class CaptionForm(FlaskForm):
     """Correct one caption sentence."""
 
-    text = TextAreaField(_l("Sentence"), validators=[DataRequired(), Length(max=1000)])
+    text = TextAreaField(
+        _l("Sentence"), filters=[multi_line], validators=[DataRequired(), Length(max=1000)]
+    )
     submit = SubmitField(_l("Save"))
 
 

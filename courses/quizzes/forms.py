@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from courses.models import QuestionKind, Quiz, QuizQuestion
 from courses.quizzes.authoring import MAX_CHOICES, ChoiceData, QuestionData, QuizSettings
+from portal.forms import multi_line, one_line
 
 KIND_LABELS = {
     QuestionKind.SINGLE: _l("Single choice"),
@@ -65,7 +66,7 @@ class ChoiceRowForm(Form):
     """One choice row: its text and whether it is correct."""
 
     choice_id = HiddenField()
-    text = StringField(_l("Choice"), validators=[Optional(), Length(max=500)])
+    text = StringField(_l("Choice"), filters=[one_line], validators=[Optional(), Length(max=500)])
     is_correct = BooleanField(_l("Correct"))
 
 
@@ -77,7 +78,7 @@ class QuestionForm(FlaskForm):
         choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
         default=QuestionKind.SINGLE.value,
     )
-    prompt = TextAreaField(_l("Question"), validators=[Length(max=2000)])
+    prompt = TextAreaField(_l("Question"), filters=[multi_line], validators=[Length(max=2000)])
     statement_is_true = RadioField(
         _l("For a true/false question: the statement is"),
         choices=[("true", _l("True")), ("false", _l("False"))],
@@ -86,6 +87,7 @@ class QuestionForm(FlaskForm):
     choices = FieldList(FormField(ChoiceRowForm), min_entries=MAX_CHOICES, max_entries=MAX_CHOICES)
     explanation = TextAreaField(
         _l("Explanation"),
+        filters=[multi_line],
         validators=[Length(max=4000)],
         description=_l("Shown to learners after they submit, right or wrong."),
     )

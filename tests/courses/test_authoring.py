@@ -12,6 +12,7 @@ from courses.signals import course_changed
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.extensions import db
+from tests.support.invisible import invisible_in, sprinkled_all
 
 HTMX = {"HX-Request": "true"}
 
@@ -108,6 +109,32 @@ def test_trainer_creates_draft_course_audited_and_announced(app, staff, trainer,
     assert "Course created. Now add modules and lessons." in page.text
     assert "<strong>lighting</strong>" in page.text
     assert "Intermediate" in page.text
+
+
+def test_trainer_texts_typed_with_invisible_characters_are_stored_without_them(app, staff):
+    course_id = create_course(
+        staff, sprinkled_all("直播入门"), description=sprinkled_all("第一段\n\n第二段")
+    )
+    staff.post(f"/courses/manage/{course_id}/modules", data={"title": sprinkled_all("布光")})
+    (module_id,) = module_ids(app, course_id)
+    staff.post(f"/courses/manage/modules/{module_id}/lessons", data={"title": "灯光"})
+    (lesson_id,) = lesson_ids(app, course_id)
+    saved = staff.post(
+        f"/courses/manage/lessons/{lesson_id}",
+        data={"title": sprinkled_all("三点布光"), "notes_md": sprinkled_all("- 主光\n- 辅光"),
+              "practice_prompt": sprinkled_all("拍一段")},
+    )  # fmt: skip
+
+    assert saved.status_code == 302
+    course = load_course(app, course_id)
+    assert (course.title, course.description, course.outline) == (
+        "直播入门", "第一段\n\n第二段", [("布光", ["三点布光"])]
+    )  # fmt: skip
+    with app.app_context():
+        lesson = db.session.get(Lesson, lesson_id)
+        assert (lesson.notes_md, lesson.practice_prompt) == ("- 主光\n- 辅光", "拍一段")
+    for url in (f"/courses/manage/{course_id}", f"/courses/manage/lessons/{lesson_id}"):
+        assert invisible_in(staff.get(url).text) == [], url
 
 
 def test_trainer_create_without_title_or_with_bad_level_shows_errors_in_place(app, staff):
