@@ -25,6 +25,7 @@ from portal.i18n import select_locale
 from portal.jobs.queue import init_queue
 from portal.media_offload import install_proxy_support
 from portal.navigation import navigation_for
+from portal.routing import install_database_id_converter
 from portal.templating import install_filters
 from portal.web import install_input_guard, install_security_headers
 
@@ -77,6 +78,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
+    install_database_id_converter(app)
     _register_blueprints(app)
     register_error_handlers(app)
     install_security_headers(app)

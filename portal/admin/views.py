@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, list_organisations
+from portal.routing import query_id, query_page
 from portal.web import absolute_url, show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -53,7 +54,7 @@ def users() -> ResponseReturnValue:
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".users"))
     role = request.args.get("role") or None
-    page = services.list_users(role, max(request.args.get("page", 1, type=int), 1))
+    page = services.list_users(role, query_page())
     return render_template("admin/users.html", form=form, page=page, role=role)
 
 
@@ -112,7 +113,7 @@ def organisations() -> ResponseReturnValue:
 @admin_required
 def categories() -> ResponseReturnValue:
     """List, add and rename catalog categories."""
-    category_id = request.args.get("edit", type=int)
+    category_id = query_id("edit")
     category = db.session.get(Category, category_id) if category_id else None
     form = CategoryForm(obj=category)
     if form.validate_on_submit():

@@ -26,6 +26,7 @@ from portal.errors import ServiceError
 from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.organisations.services import list_organisations
+from portal.routing import query_id, query_page
 from portal.web import render_page_or_partial, show_service_error
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="templates")
@@ -52,14 +53,10 @@ def _filter_from_request(form: FilterForm, org_id: int | None = None) -> service
 def index() -> ResponseReturnValue:
     """List, search and filter the merchant's items."""
     form = FilterForm(request.args)
-    page = services.list_items(current_org_id(), _filter_from_request(form), _page())
+    page = services.list_items(current_org_id(), _filter_from_request(form), query_page())
     return render_page_or_partial(
         "catalog/index.html", "catalog/_items.html", form=form, page=page, staff=False
     )
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
 
 
 def _item_form(item: Item | None = None) -> ItemForm:
@@ -221,9 +218,9 @@ def import_preview(import_id: int) -> ResponseReturnValue:
 @staff_required
 def staff_index() -> ResponseReturnValue:
     """Every organisation's items, read-only, for base staff."""
-    org_id = request.args.get("org", 0, type=int) or None
+    org_id = query_id("org") or None
     form = FilterForm(request.args)
-    page = services.list_all_items(_filter_from_request(form, org_id), _page())
+    page = services.list_all_items(_filter_from_request(form, org_id), query_page())
     return render_page_or_partial(
         "catalog/index.html",
         "catalog/_items.html",

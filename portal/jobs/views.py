@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.jobs import services
 from portal.jobs.models import Job, JobState
+from portal.routing import query_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs", template_folder="templates")
 
@@ -20,7 +21,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs", template_folder="temp
 def index() -> ResponseReturnValue:
     """List jobs, newest first, optionally of one state."""
     state = request.args.get("state") or None
-    page = services.list_jobs(state, max(request.args.get("page", 1, type=int), 1))
+    page = services.list_jobs(state, query_page())
     return render_template(
         "jobs/index.html", page=page, state=state, states=list(JobState), form=ConfirmForm()
     )

@@ -19,6 +19,7 @@ from media.clips.rendering import MIME_TYPES, version_file
 from portal.catalog.models import Item
 from portal.library import feeds, services
 from portal.library.services import LibraryFilter
+from portal.routing import query_id, query_page
 from portal.web import frameable
 
 bp = Blueprint(
@@ -54,9 +55,9 @@ def _tag(*parts: object) -> tuple[object, ...]:
 
 def _filter() -> LibraryFilter:
     return LibraryFilter(
-        category_id=request.args.get("category", type=int),
+        category_id=query_id("category"),
         merchant=request.args.get("merchant", "", type=str).strip(),
-        item_id=request.args.get("item", type=int),
+        item_id=query_id("item"),
     )
 
 
@@ -64,7 +65,7 @@ def _filter() -> LibraryFilter:
 def index() -> ResponseReturnValue:
     """The grid of published clips, filtered by category, merchant and item."""
     chosen = _filter()
-    page = services.list_library(chosen, request.args.get("page", 1, type=int))
+    page = services.list_library(chosen, query_page())
     categories, merchants, items = services.filter_choices()
     choices = [(o.id, o.updated_at) for o in [*merchants, *items]]
     etag, modified = services.fingerprint(page.items, page.total, choices, *_tag())

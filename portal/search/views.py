@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectField
+from wtforms import DateField, SelectField
 
 import portal.search.sources  # noqa: F401 - importing registers every source
 from portal.search import services
@@ -47,9 +49,14 @@ def _form(viewer: Viewer) -> tuple[SearchForm, services.Filters]:
     form.validate()
     chosen = services.Filters(
         kind=form.kind.data or "", recording_id=form.recording.data, item_id=form.item.data,
-        date_from=form.date_from.data, date_to=form.date_to.data,
+        date_from=_day(form.date_from), date_to=_day(form.date_to),
     )  # fmt: skip
     return form, chosen
+
+
+def _day(field: DateField) -> date | None:
+    """The field's day, if it passed validation (a day out of range would fail the query)."""
+    return None if field.errors else field.data
 
 
 @bp.get("/search")
@@ -59,10 +66,12 @@ def index() -> ResponseReturnValue:
     form, chosen = _form(viewer)
     text = (form.q.data or "").strip()[:MAX_QUERY_CHARS]
     page = form.page.data if not form.page.errors and form.page.data else 1
-    outcome = services.search(viewer, text, chosen, page) if text else None
+    date_errors = [*form.date_from.errors, *form.date_to.errors]
+    outcome = services.search(viewer, text, chosen, page) if text and not date_errors else None
     return render_page_or_partial(
-        "search/index.html", "search/_results.html", form=form, outcome=outcome, chosen=chosen
-    )
+        "search/index.html", "search/_results.html",
+        form=form, outcome=outcome, chosen=chosen, date_errors=date_errors,
+    )  # fmt: skip
 
 
 @bp.get("/search/quick")

@@ -9,6 +9,7 @@ import pytest
 from media.clips.discovery import refresh_mentions
 from media.recordings.models import Recording
 from portal.extensions import db
+from tests.portal.helpers import field_errors, in_english
 from tests.portal.search.conftest import NOTHING, hit_links, hits
 
 LINES = [
@@ -109,6 +110,29 @@ def test_merchant_filters_by_kind_recording_item_and_date(
     assert one_recording == [next(h for h in one_recording if "另一场也说翡翠" in h)]
     assert NOTHING in _search(browser, "翡翠", date_from=tomorrow)
     assert len(hits(_search(browser, "翡翠", date_to=tomorrow, kind="sentence"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [("date_to", "9999-12-31", "Choose a day from 2000-01-01 to 2099-12-31."),
+     ("date_from", "0001-01-01", "Choose a day from 2000-01-01 to 2099-12-31."),
+     ("date_from", "2024-13-45", "Not a valid date value."),
+     ("date_to", "soon", "Not a valid date value.")],
+)  # fmt: skip
+def test_merchant_with_a_date_out_of_range_or_unreadable_is_told_why_and_nothing_is_searched(
+    client_as, merchant, stocked, field, value, error
+):
+    browser = in_english(client_as(merchant))
+    query = {"q": "翡翠", field: value}
+
+    page = browser.get("/search", query_string=query)
+    partial = browser.get("/search", query_string=query, headers={"HX-Request": "true"})
+
+    assert page.status_code == partial.status_code == 200
+    assert field_errors(page.text, field) == [error]
+    assert error in partial.text
+    assert hits(page.text) == hits(partial.text) == []
+    assert 'class="search-filters" open' in page.text
 
 
 def test_merchant_filters_by_item_to_its_mentions_and_clips(
