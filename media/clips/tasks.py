@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from media import ffmpeg
 from media.clips.models import Clip, ClipVersion
@@ -16,17 +15,24 @@ from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.render.profiles import Cue, RenderSpec
 from media.render.renderer import RenderError, render_clip
 from portal.extensions import db
+from portal.i18n import N_
 from portal.jobs.runner import JobContext, PermanentJobError
 from portal.organisations.scoping import get_owned_or_404
 
 _DISK_FULL = "No space left on device"
-
-
-def _disk_full_message() -> str:
-    return _(
-        "There is not enough disk space to render the clip. Nothing was changed: ask the base "
-        "staff to free some space, then render again."
-    )
+# What the merchant reads, translated when shown; ffmpeg's words go to the job's details.
+_DISK_FULL_MESSAGE = N_(
+    "There is not enough disk space to render the clip. Nothing was changed: ask the base "
+    "staff to free some space, then render again."
+)
+_FAILED_MESSAGE = N_(
+    "The clip could not be rendered. Nothing was changed: render again, and if it fails again, "
+    "ask the base staff (they can see the details)."
+)
+_NO_FONT_MESSAGE = N_(
+    "The subtitles cannot be burned in: the server has no Chinese font. Ask the base staff to "
+    "install one, or render without burned subtitles."
+)
 
 
 def _spec(version: ClipVersion, recording: Recording) -> RenderSpec:
@@ -74,14 +80,16 @@ def render_version(ctx: JobContext) -> None:
                 font=font, work_root=workdir,
             )  # fmt: skip
     except RenderError as exc:
-        if _DISK_FULL in exc.stderr_tail:
-            raise PermanentJobError(_disk_full_message()) from exc
-        raise PermanentJobError(exc.message) from exc
-    except (FontNotFoundError, ValueError) as exc:
-        raise PermanentJobError(str(exc)) from exc
+        full = _DISK_FULL in exc.stderr_tail
+        key = _DISK_FULL_MESSAGE if full else _FAILED_MESSAGE
+        raise PermanentJobError(key, detail=exc.message) from exc
+    except FontNotFoundError as exc:
+        raise PermanentJobError(_NO_FONT_MESSAGE, detail=str(exc)) from exc
+    except ValueError as exc:
+        raise PermanentJobError(_FAILED_MESSAGE, detail=str(exc)) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise PermanentJobError(_disk_full_message()) from exc
+            raise PermanentJobError(_DISK_FULL_MESSAGE, detail=str(exc)) from exc
         raise
     version.duration_s, version.width, version.height = (
         result.duration_s, result.width, result.height,

@@ -22,6 +22,7 @@ from media.clips.rendering import clips_dir
 from media.recordings.models import Recording
 from media.recordings.services import source_path
 from portal import create_app
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.jobs.models import JobState
 from portal.jobs.queue import deliver
@@ -164,6 +165,32 @@ def test_render_failing_every_attempt_ends_failed_and_the_error_is_shown(
     assert clip_state(app, clip_id) == "draft"
 
 
+def test_render_of_an_unreadable_source_fails_wholly_in_each_merchants_language(
+    app, browser, client_as, make_user, merchant_org, short_source
+):
+    clip_id = add_renderable_clip(app, merchant_org.id, short_source, seconds=3.0)
+    request_render(browser, clip_id)
+    with app.app_context():
+        source = source_path(db.session.scalar(db.select(Recording)))
+    source.write_text("overwritten by a broken storage sync\n" * 20)
+    with app.app_context():
+        run_queued_jobs()  # the worker's language is English
+    (job,) = render_jobs(app)
+    assert (job.state, job.attempts) == (JobState.FAILED, 1)
+    assert "The file is text, not a video." in job.error  # the details, for administrators
+
+    def failure_as(locale: str) -> str:
+        reader = client_as(make_user(Role.MERCHANT, merchant_org, locale=locale))
+        page = reader.get(f"/media/clips/{clip_id}/render-status").text
+        found = re.search(r'<p class="flash flash-error" role="alert">(.*?)</p>', page, re.S)
+        return " ".join(found.group(1).split())
+
+    english, chinese = failure_as("en"), failure_as("zh_CN")
+    assert english.startswith("Processing failed: The clip could not be rendered.")
+    assert chinese.startswith("处理失败：短视频渲染失败。")
+    assert not re.search("[A-Za-z]", chinese)
+
+
 @pytest.fixture
 def small_media_root(tmp_path: Path) -> Iterator[Path]:
     """A 24 MB tmpfs as the media root (skipped where this user may not mount)."""
@@ -217,7 +244,7 @@ def test_disk_full_during_render_fails_clearly_and_keeps_source_and_earlier_vers
     latest = render_jobs(app)[-1]
     assert latest.state == JobState.FAILED
     assert latest.attempts == 1
-    assert "not enough disk space" in latest.error.lower()
+    assert "not enough disk space" in latest.error_key.lower()
     page = browser.get(f"/media/clips/{clip_id}/render-status").text
     assert "not enough disk space" in page.lower()
     assert {p: sha256(p) for p in kept} == kept
