@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Regexp
 
 from media.recordings.models import Language
+from portal.forms import multi_line
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -38,5 +39,7 @@ class RecordingForm(FlaskForm):
 class SentenceForm(FlaskForm):
     """Correct one sentence of a transcript."""
 
-    text = TextAreaField(_l("Sentence"), validators=[DataRequired(), Length(max=1000)])
+    text = TextAreaField(
+        _l("Sentence"), filters=[multi_line], validators=[DataRequired(), Length(max=1000)]
+    )
     submit = SubmitField(_l("Save"))
