@@ -29,6 +29,7 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
+from portal.text_cleaning import clean_line
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def refresh_completion(user: User, course: Course) -> Certificate | None:
     if certificate is None:
         certificate = Certificate(
             code=new_certificate_code(), user_id=user.id, course_id=course.id,
-            holder_name=user.name, course_title=course.title,
+            holder_name=clean_line(user.name), course_title=clean_line(course.title),
         )  # fmt: skip
         db.session.add(certificate)
         db.session.flush()

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from courses.certificates.fonts import certificate_font
 from courses.certificates.services import qr_code, verify_url
 from courses.models import Certificate
+from portal.text_cleaning import clean_line
 
 JADE = HexColor("#1f7a5a")
 JADE_DARK = HexColor("#145c43")
@@ -41,7 +42,12 @@ class Page:
     height: float
 
     def centred(self, text: str, y: float, size: float, color: object = INK) -> None:
-        """Draw ``text`` centred at height ``y``, shrunk to fit the page's width."""
+        """Draw ``text`` centred at height ``y``, shrunk to fit the page's width.
+
+        Invisible characters are left out (``clean_line``): the font has no glyph for them, so
+        they would print as empty boxes (certificates issued before names were cleaned).
+        """
+        text = clean_line(text)
         fitted = size
         while fitted > 8 and stringWidth(text, self.font, fitted) > self.width - 160:
             fitted -= 1

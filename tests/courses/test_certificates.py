@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from courses.certificates.fonts import truetype_candidates
 from courses.models import (
@@ -18,9 +18,11 @@ from courses.models import (
     QuizAttempt,
 )
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role
+from portal.auth.models import Role, User
 from portal.database import utcnow
 from portal.extensions import db
+from tests.support.invisible import invisible_in, sprinkled_all
+from tests.support.pdftext import drawn_texts
 
 PASS_RUBRIC = {
     "decision": "pass", "feedback": "", "score_lighting": "5", "score_framing": "5",
@@ -138,6 +140,48 @@ def test_learner_downloads_pdf_with_code_and_qr_link(app, code, client_as, strea
 def test_pdf_embeds_a_truetype_cjk_font_when_one_is_installed(app, code, client_as, streamer):
     body = client_as(streamer).get(f"/courses/certificates/{code}.pdf").data
     assert b"/FontFile2" in body
+
+
+@pytest.mark.skipif(not truetype_candidates(), reason="no TrueType CJK font on this host")
+def test_names_with_invisible_characters_are_issued_and_printed_without_them(
+    app, request, course_id, client_as, streamer
+):
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.id == streamer.id).values(name=sprinkled_all("Ann Lee"))
+        )
+        db.session.execute(
+            update(Course).where(Course.id == course_id).values(title=sprinkled_all("直播入门"))
+        )
+        db.session.commit()
+    code = request.getfixturevalue("code")  # issued now, from the names above
+
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate))
+        assert (certificate.holder_name, certificate.course_title) == ("Ann Lee", "直播入门")
+    learner = english(client_as(streamer))
+    assert "Ann Lee" in learner.get(f"/courses/certificates/{code}").text
+    texts = drawn_texts(learner.get(f"/courses/certificates/{code}.pdf").data)
+    assert {"Ann Lee", "直播入门", code} <= set(texts)
+    assert [text for text in texts if invisible_in(text)] == []
+
+
+@pytest.mark.skipif(not truetype_candidates(), reason="no TrueType CJK font on this host")
+def test_certificate_issued_with_invisible_characters_is_printed_without_them(
+    app, code, client_as, streamer
+):
+    with app.app_context():  # as a certificate issued before names were cleaned
+        db.session.execute(
+            update(Certificate).values(
+                holder_name=sprinkled_all("Ann Lee"), course_title=sprinkled_all("直播入门")
+            )
+        )
+        db.session.commit()
+
+    texts = drawn_texts(english(client_as(streamer)).get(f"/courses/certificates/{code}.pdf").data)
+
+    assert {"Ann Lee", "直播入门"} <= set(texts)
+    assert [text for text in texts if invisible_in(text)] == []
 
 
 def test_other_learner_and_visitor_cannot_open_a_certificate(
