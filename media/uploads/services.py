@@ -9,6 +9,7 @@ small chunks, so an upload is never held in memory.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -37,6 +38,7 @@ from portal.organisations.models import Organisation
 
 CHUNK_BYTES = 1024 * 1024
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1}
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 UPLOADER_ROLES = frozenset({Role.STREAMER, Role.TRAINER, Role.ADMIN})
 # C0/C1 controls (NUL is refused by PostgreSQL text) and the bidi controls that make a name
 # display as something else ("clip\u202e4pm.exe" shows as "clipexe.mp4").
@@ -65,6 +67,12 @@ class UploadLockedError(ServiceError):
     """Another request is writing to the upload right now (HTTP 409)."""
 
     status_code = 409
+
+
+class StorageFullError(ServiceError):
+    """The media disk is full; what arrived is kept and the client may resume (HTTP 507)."""
+
+    status_code = 507
 
 
 class ChecksumMismatchError(ServiceError):
@@ -296,6 +304,19 @@ def _copy_stream(stream: BinaryIO, part: IO[bytes], limit: int, hasher: Any) -> 
     return written
 
 
+@contextmanager
+def _disk_full_as_507() -> Iterator[None]:
+    """Turn a full disk (or quota of the file system) into ``StorageFullError``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in DISK_FULL_ERRNOS:
+            raise
+        raise StorageFullError(
+            _("The server is out of space. What arrived is kept; try again later to resume.")
+        ) from exc
+
+
 def _record(upload: Upload, part: IO[bytes], new_offset: int, now: datetime | None) -> None:
     """Keep the file up to ``new_offset`` and store that offset (finished when it is full)."""
     part.truncate(new_offset)
@@ -319,10 +340,11 @@ def append_chunk(
     """Append the bytes of ``stream`` at ``offset``; return the new offset.
 
     Only one request writes at a time. A chunk failing its checksum, or going past the end,
-    is dropped whole. If the client goes away mid-body, the bytes that arrived are kept and
-    recorded (unless a checksum must vouch for them), so the client can resume.
+    is dropped whole. If the client goes away or the disk fills up mid-body, the bytes that
+    arrived are kept and recorded (unless a checksum must vouch for them), so the client can
+    resume; a full disk raises ``StorageFullError``.
     """
-    with _locked_part(upload) as part:
+    with _disk_full_as_507(), _locked_part(upload) as part:
         _sync_offset(upload, part)
         start = upload.offset
         if offset != start:

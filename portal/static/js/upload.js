@@ -53,16 +53,27 @@
     return url.split("?")[0].replace(/\/+$/, "").split("/").pop();
   }
 
-  function serverMessage(error) {
+  function statusOf(error) {
     var response = error && error.originalResponse;
-    if (!response) {
-      return "";
-    }
-    var status = response.getStatus();
-    if (status === 401 || status === 403 || status === 413) {
-      return (response.getBody() || "").trim();
-    }
-    return "";
+    return response ? response.getStatus() : 0;
+  }
+
+  function bodyOf(error) {
+    return (error.originalResponse.getBody() || "").trim();
+  }
+
+  // The server said no (signed out, not allowed, too large for the limit or the quota): its
+  // translated text is the message, and resuming cannot help.
+  var REFUSALS = [401, 403, 413];
+  // The server's disk is full (507): its text says so; what arrived is kept, so Resume stays.
+  // Retrying at once cannot help either, so tus-js-client does not retry it.
+  var DISK_FULL = 507;
+
+  function shouldRetry(error, attempt, options) {
+    return (
+      statusOf(error) !== DISK_FULL &&
+      window.tus.defaultOptions.onShouldRetry(error, attempt, options)
+    );
   }
 
   function Widget(root) {
@@ -139,6 +150,7 @@
       retryDelays: RETRY_DELAYS,
       headers: { "X-CSRFToken": csrfToken() },
       metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
+      onShouldRetry: shouldRetry,
       onProgress: this.onProgress.bind(this),
       onUploadUrlAvailable: this.quotaChanged.bind(this),
       onSuccess: this.onSuccess.bind(this),
@@ -238,19 +250,22 @@
   };
 
   Widget.prototype.onError = function (error) {
-    var refused = serverMessage(error);
-    if (refused) {
-      this.setButtons(null); // the server said no; resuming cannot help
+    var status = statusOf(error);
+    if (REFUSALS.indexOf(status) >= 0) {
+      this.setButtons(null);
       setVisible(this.progress, false);
-      this.show(refused);
-      if (error.originalResponse.getStatus() === 413) {
+      this.show(bodyOf(error));
+      if (status === 413) {
         this.quotaChanged();
       }
       return;
     }
     this.setButtons(false);
-    var response = error && error.originalResponse;
-    var reason = response ? "HTTP " + response.getStatus() : this.message("offline");
+    if (status === DISK_FULL) {
+      this.show(bodyOf(error));
+      return;
+    }
+    var reason = status ? "HTTP " + status : this.message("offline");
     this.show(this.message("error", { reason: reason }));
   };
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,3 +119,22 @@ def upload_ids(app: Flask) -> list[str]:
     """Return the ids of every upload row."""
     with app.app_context():
         return list(db.session.scalars(select(Upload.id)))
+
+
+def resize_tmpfs(mount: Path, size: str) -> None:
+    """Give a tmpfs mounted by ``small_disk`` a new size (e.g. ``8m``)."""
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(mount)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MiB file system (tmpfs), for a full disk; mounting needs root, else the test skips."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)

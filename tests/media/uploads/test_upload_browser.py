@@ -21,7 +21,7 @@ from flask import Flask, render_template_string
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_PASSWORD
-from tests.media.uploads.conftest import load_upload, sha256_file, upload_ids
+from tests.media.uploads.conftest import load_upload, resize_tmpfs, sha256_file, upload_ids
 
 pytestmark = pytest.mark.browser
 
@@ -213,4 +213,29 @@ def test_widget_shows_space_left_and_why_a_file_does_not_fit(
     page.wait_for_function("() => window.seen.some(t => t.includes('超出了贵店铺的存储配额'))")
     assert page.is_hidden("[data-upload-resume]")
     assert upload_ids(app) == []
+    context.close()
+
+
+def test_widget_says_the_disk_is_full_and_resumes_once_there_is_space(
+    app, live_url, launch, merchant, video_file, small_disk
+):
+    app.config["MEDIA_ROOT"] = str(small_disk)  # 2 MiB: the ~3 MB file does not fit
+    context = launch().new_context(locale="zh-CN")
+    _sign_in(context, live_url, merchant.email)
+    page, _cdp = _open_page(context, live_url)
+    page.set_input_files("[data-upload-file]", str(video_file))
+    page.wait_for_function(
+        "() => window.seen.some(t => t.includes('服务器存储空间已满'))", timeout=30_000
+    )
+    assert page.is_visible("[data-upload-resume]")
+    (upload_id,) = upload_ids(app)
+    kept = load_upload(app, upload_id).offset
+    assert 0 < kept < FILE_BYTES
+
+    resize_tmpfs(small_disk, "8m")
+    page.click("[data-upload-resume]")
+    page.wait_for_function("() => window.uploaded", timeout=60_000)
+    assert page.evaluate("window.uploaded.uploadId") == upload_id
+    part = small_disk / "uploads" / f"{upload_id}.part"
+    assert sha256_file(part) == hashlib.sha256(video_file.read_bytes()).hexdigest()
     context.close()
