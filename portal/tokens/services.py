@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.audit.services import record_event
+from portal.auth.access import acting_user
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
@@ -48,13 +49,39 @@ def revoke_token(token: ApiToken, actor: User) -> None:
     db.session.commit()
 
 
-def org_for_secret(secret: str) -> int | None:
-    """Return the organisation of a valid, unrevoked token secret."""
+def may_use_api(user: User | None, org_id: int) -> bool:
+    """Tell whether ``user`` may read organisation ``org_id``'s data through the API now.
+
+    Only an active merchant of that organisation may, while it is approved (not pending,
+    rejected or suspended). Asked on every request, so a token follows its owner's rights.
+    """
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_merchant
+        and user.org_id == org_id
+        and user.org is not None
+        and user.org.is_approved
+    )
+
+
+def token_for_secret(secret: str) -> ApiToken | None:
+    """Return the unrevoked token of ``secret``, or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
-    if token is None or token.revoked_at is not None:
-        return None
+    return token if token is not None and token.revoked_at is None else None
+
+
+def _org_of_token(secret: str) -> int:
+    """The organisation of a token: unknown or revoked answers 401; 403 if its owner may not
+    use the API (any more)."""
+    token = token_for_secret(secret)
+    if token is None:
+        abort(401)
+    owner = db.session.get(User, token.created_by_id) if token.created_by_id else None
+    if not may_use_api(owner, token.org_id):
+        abort(403)
     token.last_used_at = utcnow()
     db.session.commit()
     return token.org_id
@@ -63,16 +90,15 @@ def org_for_secret(secret: str) -> int | None:
 def api_org_id() -> int:
     """The organisation of an API request: a Bearer token, else a signed-in merchant.
 
-    No credentials answer 401; a signed-in user who is not a merchant answers 403.
+    No credentials answer 401; a user who may not use the API (see ``may_use_api``), by
+    session or as the token's owner, answers 403.
     """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        org_id = org_for_secret(header.removeprefix("Bearer ").strip())
-        if org_id is None:
-            abort(401)
-        return org_id
-    if current_user.is_authenticated:
-        if current_user.is_merchant:
-            return current_user.org_id
+        return _org_of_token(header.removeprefix("Bearer ").strip())
+    if not current_user.is_authenticated:
+        abort(401)
+    user = acting_user()
+    if user.org_id is None or not may_use_api(user, user.org_id):
         abort(403)
-    abort(401)
+    return user.org_id
