@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from media.render.profiles import Cue
+from portal.text_cleaning import clean_line
 
 MAX_LINES = 2
 EM_HEIGHT_RATIO = 0.042  # a CJK character is 4.2 % of the frame height (54 px at 1280)
@@ -37,8 +38,6 @@ _CLOSING = set("，。、；：！？）」』》〉】〕…—,.;:!?)]}%")
 _OPENING = set("（「『《〈【〔“‘([{")
 _BREAK_AFTER = set("，。、；：！？,.;:!?")
 _SPACES = re.compile(r"\s+")
-# Control characters, and bidi overrides that would let text display in another order.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _ASS_ESCAPED_LETTERS = ("N", "n", "h")
 _PUNCTUATION_BONUS_EM = 3.0  # how much further a cue may be cut to end at punctuation
 
@@ -110,8 +109,12 @@ def text_width_em(text: str) -> float:
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace (line breaks included) and drop control characters."""
-    return _SPACES.sub(" ", _CONTROLS.sub("", text)).strip()
+    """Collapse whitespace (line breaks included) and drop invisible characters.
+
+    Texts are cleaned when they are saved (``portal.text_cleaning``); this also keeps older
+    ones from drawing empty boxes or showing in another order.
+    """
+    return _SPACES.sub(" ", clean_line(text)).strip()
 
 
 def break_lines(text: str, max_em: float) -> list[str]:

@@ -19,7 +19,9 @@ from media.render.subtitles import (
     layout_cues,
     text_width_em,
     write_ass,
+    write_vtt,
 )
+from tests.support.invisible import sprinkled_all
 
 VERTICAL = SubtitleLayout.for_frame(720, 1280)
 LONG_CHINESE = (
@@ -63,6 +65,16 @@ def test_user_text_cannot_inject_ass_tags(tmp_path: Path):
     assert "c＼hd" in text  # not a hard space
     assert "e\\\\f" in text  # a backslash before anything else is already literal
     assert "\\N" not in text
+
+
+def test_invisible_characters_are_neither_burned_in_nor_written_to_webvtt(tmp_path: Path):
+    ass, vtt = tmp_path / "s.ass", tmp_path / "s.vtt"
+    cues = [Cue(0.0, 2.0, sprinkled_all("翡翠手镯"))]  # saved before texts were cleaned
+    write_ass(ass, cues, font_name="Noto Sans CJK SC", layout=SubtitleLayout.for_frame(1920, 1080))
+    write_vtt(vtt, cues)
+
+    assert dialogue_texts(ass) == ["翡翠手镯"]
+    assert vtt.read_text(encoding="utf-8").splitlines()[4] == "翡翠手镯"
 
 
 def test_escape_keeps_ordinary_text_and_collapses_whitespace():
