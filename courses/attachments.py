@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from flask_babel import gettext as _
 
 from courses.models import LessonAttachment
 from portal.errors import ServiceError
+from portal.web import send_private_file
 
 MAX_BYTES = 20 * 1024**2
 CHUNK_BYTES = 1024**2
@@ -155,11 +156,10 @@ def delete_attachment_file(stored_name: str | None) -> None:
 
 def send_attachment(attachment: LessonAttachment) -> Response:
     """Serve an attachment as a download under its original name."""
-    return send_file(
+    return send_private_file(
         attachment_path(attachment.stored_name),
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,
-        conditional=True,
         max_age=0,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from flask import Response, abort, send_file
+from flask import Response, abort
 from sqlalchemy import exists, or_, select
 
 from courses.models import Lesson, PracticeSubmission
@@ -27,6 +27,7 @@ from portal.jobs.services import cancel_job
 from portal.organisations.models import BASE_ORG_SLUG, Organisation, OrgStatus
 from portal.organisations.scoping import get_owned_or_404, scoped
 from portal.organisations.services import get_org_by_slug
+from portal.web import send_private_file
 
 BASE_ORG_NAME = "培训基地 · Training base"  # stored once: not in any one reader's language
 
@@ -88,10 +89,8 @@ def discard_unused_video(recording_id: int, actor: User) -> None:
 
 def video_response(recording: Recording) -> Response:
     """Serve the video file (HTTP Range supported, so seeking works)."""
-    return send_file(
-        recordings.source_path(recording),
-        conditional=True,
-        mimetype=recordings.mime_type(recording),
+    return send_private_file(
+        recordings.source_path(recording), mimetype=recordings.mime_type(recording)
     )
 
 

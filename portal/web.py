@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -88,6 +89,18 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     can forge (a reset link mailed to its owner would point at the forger's site).
     """
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def send_private_file(path_or_file: Any, /, **options: Any) -> Response:
+    """Send a file that only some signed-in users may see (Range and 304 as ``send_file``).
+
+    ``Cache-Control: private``: the viewer's browser may keep it, a shared cache (a proxy, a
+    CDN) never, or it would hand the file to the next visitor without asking the portal.
+    """
+    response = send_file(path_or_file, **options)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 def safe_next(default: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,7 +18,7 @@ from courses.markdown import render_markdown
 from courses.models import Course
 from portal.auth.access import acting_user, staff_required
 from portal.forms import ConfirmForm
-from portal.web import render_page_or_partial, wants_partial
+from portal.web import render_page_or_partial, send_private_file, wants_partial
 
 
 def _course_data(form: CourseForm) -> services.CourseData:
@@ -163,8 +163,8 @@ def cover(course_id: int) -> ResponseReturnValue:
     course = services.get_course_or_404(course_id)
     if not course.cover_name or not (course.is_published or current_user.is_staff):
         abort(404)
-    return send_file(
-        covers.cover_path(course.cover_name), mimetype="image/jpeg", conditional=True, max_age=3600
+    return send_private_file(
+        covers.cover_path(course.cover_name), mimetype="image/jpeg", max_age=3600
     )
 
 

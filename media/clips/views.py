@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -34,7 +34,13 @@ from portal.organisations.scoping import get_owned_or_404
 from portal.review import services as review
 from portal.review.forms import SubmitVersionForm
 from portal.review.states import allowed_targets
-from portal.web import render_page_or_partial, safe_next, show_service_error, wants_partial
+from portal.web import (
+    render_page_or_partial,
+    safe_next,
+    send_private_file,
+    show_service_error,
+    wants_partial,
+)
 
 bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="templates")
 
@@ -311,9 +317,9 @@ def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValu
     if version.clip_id != clip.id or not version.is_ready:
         abort(404)
     name = f"clip-{clip.id}-v{version.number}{rendering.FILE_SUFFIXES[kind]}"
-    return send_file(
+    return send_private_file(
         rendering.version_file(version, kind), mimetype=rendering.MIME_TYPES[kind],
-        conditional=True, as_attachment=request.args.get("download") == "1", download_name=name,
+        as_attachment=request.args.get("download") == "1", download_name=name,
     )  # fmt: skip
 
 
@@ -342,7 +348,7 @@ def publish_kit(clip_id: int) -> ResponseReturnValue:
     """Download a published clip's publish kit (video, subtitles, card, post text)."""
     clip = _clip(clip_id)
     archive = kit.build_kit(clip, kit.kit_version_or_404(clip))
-    return send_file(
+    return send_private_file(
         archive, mimetype="application/zip", as_attachment=True,
         download_name=f"clip-{clip.id}-kit.zip",
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -18,7 +18,7 @@ from portal.errors import ServiceError
 from portal.forms import ConfirmForm
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
-from portal.web import render_page_or_partial
+from portal.web import render_page_or_partial, send_private_file
 
 bp = Blueprint("recordings", __name__, url_prefix="/media/recordings", template_folder="templates")
 
@@ -134,8 +134,8 @@ def _job_action(recording_id: int, action: object, message: str) -> ResponseRetu
 def video(recording_id: int) -> ResponseReturnValue:
     """Stream the source video (HTTP Range supported, so seeking works)."""
     recording = _load(recording_id)
-    return send_file(
-        services.source_path(recording), conditional=True, mimetype=services.mime_type(recording)
+    return send_private_file(
+        services.source_path(recording), mimetype=services.mime_type(recording)
     )
 
 

@@ -10,7 +10,6 @@ from flask import (
     flash,
     redirect,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -27,7 +26,7 @@ from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.organisations.services import list_organisations
 from portal.routing import query_id, query_page
-from portal.web import render_page_or_partial, show_service_error
+from portal.web import render_page_or_partial, send_private_file, show_service_error
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="templates")
 
@@ -157,7 +156,7 @@ def _send_certificate(item: Item) -> Response:
     path = certificates.certificate_path(
         current_app.config["MEDIA_ROOT"], item.org_id, item.cert_image
     )
-    return send_file(path, mimetype="image/jpeg", conditional=True, max_age=300)
+    return send_private_file(path, mimetype="image/jpeg", max_age=300)
 
 
 @bp.get("/export.csv")

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -34,7 +33,7 @@ from portal.review import dashboard as board
 from portal.review import services
 from portal.review.forms import DecisionForm, SubmitVersionForm
 from portal.review.states import allowed_targets
-from portal.web import render_page_or_partial
+from portal.web import render_page_or_partial, send_private_file
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -268,4 +267,4 @@ def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValu
     version = get_any_or_404(ClipVersion, version_id)
     if version.clip_id != clip.id or not version.is_ready:
         abort(404)
-    return send_file(version_file_path(version, kind), mimetype=MIME_TYPES[kind], conditional=True)
+    return send_private_file(version_file_path(version, kind), mimetype=MIME_TYPES[kind])

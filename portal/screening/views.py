@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -24,7 +23,7 @@ from portal.organisations.models import Organisation
 from portal.screening import licences, services
 from portal.screening.forms import ApplicationForm, DecisionForm, SuspendForm
 from portal.screening.models import Application, LicenceKind
-from portal.web import show_service_error
+from portal.web import send_private_file, show_service_error
 
 bp = Blueprint("screening", __name__, url_prefix="/screening", template_folder="templates")
 
@@ -103,12 +102,11 @@ def _send_licence(application: Application) -> ResponseReturnValue:
         current_app.config["MEDIA_ROOT"], application.org_id, application.licence_name
     )
     # A PDF is only ever downloaded: a browser's PDF viewer would run its scripts.
-    return send_file(
+    return send_private_file(
         path,
         mimetype=licences.MIME_TYPES[kind],
         as_attachment=kind is LicenceKind.PDF,
         download_name=f"licence-{application.org_id}{path.suffix}",
-        conditional=True,
         max_age=0,
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from courses.models import Course, Lesson, LessonAttachment, LessonCaption
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from tests.portal.helpers import is_private
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nWelcome to the jade stream.\n"
 
@@ -92,6 +93,7 @@ def test_cover_is_reencoded_to_capped_jpeg_and_served(app, staff, client_as, str
     cover_url = re.search(r'src="(/courses/manage/\d+/cover\?v=[0-9a-f]{8})"', page).group(1)
     served = staff.get(cover_url)
     assert served.status_code == 200
+    assert is_private(served)
     assert served.mimetype == "image/jpeg"
     assert served.data == stored.read_bytes()
     # Learners see a published course's cover only.
@@ -101,6 +103,7 @@ def test_cover_is_reencoded_to_capped_jpeg_and_served(app, staff, client_as, str
         db.session.get(Course, course_id).status = "published"
         db.session.commit()
     assert learner.get(cover_url).status_code == 200
+    assert is_private(learner.get(cover_url))
 
 
 def test_non_image_cover_is_refused_leaving_no_file_or_row(app, staff):
@@ -199,6 +202,7 @@ def test_trainer_adds_allowed_attachment_and_downloads_it(
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.data == data
+    assert is_private(download)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from courses.models import (
 from portal.auth.models import User
 from portal.extensions import db
 from tests.courses.helpers import give_lesson_video
-from tests.portal.helpers import in_english
+from tests.portal.helpers import in_english, is_private
 from tests.support.mediagen import make_test_video
 
 VIDEO_SECONDS = 10.0
@@ -272,6 +272,7 @@ def test_lesson_video_answers_range_requests(client_as, streamer, video_course, 
 
     assert whole.status_code == 200
     assert whole.data == lesson_video_file.read_bytes()
+    assert is_private(whole)
     assert part.status_code == 206
     assert len(part.data) == 100
     assert part.headers["Content-Range"].startswith("bytes 0-99/")

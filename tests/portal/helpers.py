@@ -122,6 +122,11 @@ def capture_mail(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="beltcast.mail")
 
 
+def is_private(response: Any) -> bool:
+    """Tell whether only the user's own browser may keep ``response``, never a shared cache."""
+    return bool(response.cache_control.private) and not response.cache_control.public
+
+
 def count_rows(app: Flask, model: type, *where: Any) -> int:
     """Count the rows of ``model`` matching ``where``."""
     with app.app_context():

@@ -29,7 +29,7 @@ from portal.catalog.models import CatalogImport, Item
 from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
-from tests.portal.helpers import count_rows, fetch, png_bytes, url_for_rule
+from tests.portal.helpers import count_rows, fetch, is_private, png_bytes, url_for_rule
 
 
 class Access(Enum):
@@ -321,6 +321,28 @@ def test_staff_reach_every_staff_object_route_of_any_org(app, world, make_user, 
         else:
             expected = 403
         assert browser.get(url).status_code == expected, (endpoint, url)
+
+
+PAGE_TYPES = {"text/html", "application/json"}  # pages and API answers; anything else is a file
+
+
+def test_files_served_to_their_owner_or_staff_are_never_kept_by_shared_caches(
+    app, world, make_user, client_as
+):
+    browsers = [world["merchant_a"], client_as(make_user(Role.TRAINER))]
+    files = []
+
+    for endpoint, route, method, url in _requests(app, world["ids"]):
+        if method != "GET" or route.access is Access.PUBLIC:
+            continue
+        for browser in browsers:
+            answer = browser.get(url)
+            assert not answer.cache_control.public, (endpoint, url)
+            if answer.status_code == 200 and answer.mimetype not in PAGE_TYPES:
+                files.append(endpoint)
+                assert is_private(answer), (endpoint, url)
+
+    assert {"catalog.certificate_image", "catalog.staff_certificate_image"} <= set(files)
 
 
 def test_merchant_gets_404_for_object_ids_that_do_not_exist(app, world):

@@ -27,7 +27,7 @@ from portal.jobs.models import Job, JobState
 from portal.jobs.runner import run_queued_jobs
 from portal.templating import duration
 from tests.media.clips.helpers import misheard_sentence, one, rows, sentences
-from tests.portal.helpers import flashes
+from tests.portal.helpers import flashes, is_private
 
 HTMX = {"HX-Request": "true"}
 ERRORS = re.compile(r'<p class="error" role="alert">(.*?)</p>', re.DOTALL)
@@ -457,6 +457,7 @@ def test_merchant_renders_versions_and_downloads_every_file(
     assert end == pytest.approx((found[1].end_ms - found[1].start_ms) / 1000, abs=0.05)
     download = browser.get(f"{base}/video?download=1")
     assert f"clip-{bangle_clip}-v1.mp4" in download.headers["Content-Disposition"]
+    assert is_private(download)
 
     again = browser.post(
         f"/media/clips/{bangle_clip}/render",

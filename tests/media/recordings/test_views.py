@@ -25,6 +25,7 @@ from tests.media.recordings.helpers import (
     run_jobs,
     sentences_of,
 )
+from tests.portal.helpers import is_private
 from tests.support.uploads import TUS, tus_upload
 
 HTMX = {"HX-Request": "true"}
@@ -180,6 +181,7 @@ def test_video_answers_range_requests(app, client_as, merchant, merchant_org, sp
     assert whole.mimetype == "video/mp4"
     assert whole.headers["Accept-Ranges"] == "bytes"
     assert whole.data == data
+    assert is_private(whole)
 
     head = browser.get(f"/media/recordings/{recording_id}/video", headers={"Range": "bytes=0-99"})
     assert head.status_code == 206

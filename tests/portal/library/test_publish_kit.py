@@ -14,7 +14,7 @@ from media.clips.models import Clip, ClipState, ClipVersion
 from portal.auth.models import Role
 from portal.catalog.models import Category
 from portal.extensions import db
-from tests.portal.helpers import fetch, form_with, in_english
+from tests.portal.helpers import fetch, form_with, in_english, is_private
 
 CUES = ("这款翡翠手镯水头很好", "NGTC 证书编号可以查", "满绿色很正", "圈口 56 毫米")
 KIT_FILES = {
@@ -63,6 +63,7 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
 
     response = browser.get(f"/media/clips/{published}/kit.zip")
     assert f"clip-{published}-kit.zip" in response.headers["Content-Disposition"]
+    assert is_private(response)
     kit = _kit(response)
 
     assert set(kit.namelist()) == KIT_FILES
@@ -87,9 +88,7 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
     assert post.rstrip().endswith("#翡翠 #满绿翡翠手镯")
 
 
-def test_key_facts_of_a_published_clip_stay_the_approved_ones(
-    app, client_as, merchant, published
-):
+def test_key_facts_of_a_published_clip_stay_the_approved_ones(app, client_as, merchant, published):
     """Key facts are published in the card: they change only in a new, reviewed version."""
     browser = in_english(client_as(merchant))
     response = _pick_key_facts(browser, published, CUES[:1])

@@ -15,7 +15,7 @@ from portal.catalog.models import Category
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.screening.models import Application, Decision
-from tests.portal.helpers import count_rows, fetch, field_errors, in_english, png_bytes
+from tests.portal.helpers import count_rows, fetch, field_errors, in_english, is_private, png_bytes
 
 TUS_CREATE = {"Tus-Resumable": "1.0.0", "Upload-Length": "10"}
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -115,6 +115,7 @@ def test_merchant_submits_application_stored_and_waiting(
     assert "Waiting for a decision" in page
     licence = merchant_browser.get(f"/screening/application/{pending_org.id}/licence")
     assert (licence.status_code, licence.mimetype) == (200, "image/jpeg")
+    assert is_private(licence)
 
 
 def test_merchant_submits_pdf_licence_served_as_pdf_download(
@@ -126,6 +127,7 @@ def test_merchant_submits_pdf_licence_served_as_pdf_download(
     assert (answer.status_code, answer.mimetype) == (200, "application/pdf")
     assert answer.headers["Content-Disposition"].startswith("attachment")
     assert answer.data == PDF
+    assert is_private(answer)
     page = trainer_browser.get(f"/screening/{pending_org.id}").text
     assert "Download the licence (PDF)" in page
 
