@@ -1,4 +1,4 @@
-"""Invisible characters for tests: text sprinkled with every kind, and a check that none is left.
+"""Invisible characters for tests: text holding every kind, and a check that none is left.
 
 NUL is not among them: the portal refuses a request carrying one with 400 before any form sees
 it (``reliability/test_web_security.py``); the unit tests of ``portal.text_cleaning`` cover it.
@@ -17,16 +17,6 @@ KINDS = {
     "control": "\x01\x07\x08\x0b\x0c\x1b\x1f\x7f\x80\x85\x9b\x9f",
 }
 EVERY_KIND = "".join(KINDS.values())
-
-
-def sprinkle(text: str, invisible: str = EVERY_KIND) -> str:
-    """Put the ``invisible`` characters between the characters of ``text``, in turn."""
-    out = []
-    for index, char in enumerate(text):
-        out.append(char)
-        if index < len(text) - 1:
-            out.append(invisible[index % len(invisible)])
-    return "".join(out)
 
 
 def sprinkled_all(text: str) -> str:
