@@ -99,9 +99,9 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     state: Mapped[ClipState] = mapped_column(String(20), default=ClipState.DRAFT, index=True)
     key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # subtitle lines
     # The version the review state is about: submitted, approved, and published when published.
-    review_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("clip_version.id", ondelete="SET NULL", use_alter=True)
-    )
+    # No foreign key: SQLite adds one only by rebuilding this table, and dropping the old table
+    # would cascade-delete the clip's cues and items. Versions are deleted only with their clip.
+    review_version_id: Mapped[int | None]
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True

@@ -39,12 +39,9 @@ def upgrade():
         batch_op.add_column(
             sa.Column("item_ids", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
-    with op.batch_alter_table("clip") as batch_op:
-        batch_op.add_column(sa.Column("review_version_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_clip_review_version_id_clip_version", "clip_version", ["review_version_id"],
-            ["id"], ondelete="SET NULL", use_alter=True,
-        )  # fmt: skip
+    # A plain column (see Clip.review_version_id): a foreign key would make SQLite rebuild the
+    # clip table, and dropping the old one would cascade-delete every clip's cues and items.
+    op.add_column("clip", sa.Column("review_version_id", sa.Integer(), nullable=True))
     with op.batch_alter_table("compliance_override") as batch_op:
         batch_op.add_column(sa.Column("version_id", sa.Integer(), nullable=True))
         batch_op.add_column(
@@ -143,9 +140,7 @@ def downgrade():
         batch_op.drop_index("ix_compliance_override_version_id")
         batch_op.drop_column("source")
         batch_op.drop_column("version_id")
-    with op.batch_alter_table("clip") as batch_op:
-        batch_op.drop_constraint("fk_clip_review_version_id_clip_version", type_="foreignkey")
-        batch_op.drop_column("review_version_id")
+    op.drop_column("clip", "review_version_id")  # not batch: no rebuild of the clip table
     with op.batch_alter_table("clip_version") as batch_op:
         for name in ("item_ids", "key_facts", "description", "title", "spoken"):
             batch_op.drop_column(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -43,9 +44,10 @@ def items_certified(clip: Clip) -> bool:
 
 
 def check_clip(clip: Clip) -> list[Hit]:
-    """Find the active terms in the clip's visible subtitles, timed from the clip's start.
+    """Find the active terms in the clip's subtitle lines, timed from the clip's start.
 
-    Each hit's ``cue_index`` is the ``ClipCue`` id.
+    What the editor shows before a render. A hidden line is still said: its hits are marked
+    "spoken, subtitle hidden". Each hit's ``cue_index`` is the ``ClipCue`` id.
     """
     duration_s = clip.duration_s
     cues = [
@@ -54,11 +56,12 @@ def check_clip(clip: Clip) -> list[Hit]:
             end_s=_within(cue.end_ms - clip.start_ms, duration_s),
             text=cue.text,
             index=cue.id,
+            source="spoken" if cue.is_hidden else "subtitle",
         )
         for cue in clip.cues
-        if not cue.is_hidden
     ]
-    return find_hits(cues, active_terms(), items_certified=items_certified(clip))
+    hits = find_hits(cues, active_terms(), items_certified=items_certified(clip))
+    return [replace(hit, note="hidden") if hit.source == "spoken" else hit for hit in hits]
 
 
 def _within(offset_ms: int, duration_s: float) -> float:

@@ -59,9 +59,13 @@ def add_renderable_clip(app: Flask, org_id: int, source: Path, *, seconds: float
         return clip.id
 
 
-def request_render(browser: Any, clip_id: int) -> None:
-    """Ask for a render through the editor's form, as the merchant does."""
-    response = browser.post(f"/media/clips/{clip_id}/render", data=RENDER_FORM)
+def request_render(browser: Any, clip_id: int, **changes: str) -> None:
+    """Ask for a render through the editor's form, as the merchant does.
+
+    ``changes`` alter the form: a render with the same settings as a rendered version only
+    makes a new version of the same files, with no job.
+    """
+    response = browser.post(f"/media/clips/{clip_id}/render", data={**RENDER_FORM, **changes})
     assert response.status_code == 302, response.text
 
 

@@ -237,7 +237,7 @@ def test_disk_full_during_render_fails_clearly_and_keeps_source_and_earlier_vers
         handle.write(b"\0" * (free_bytes(small_media_root) - 40 * 1024))
     free_before = free_bytes(small_media_root)
 
-    request_render(browser, clip_id)
+    request_render(browser, clip_id, poster_at_s="0.5")
     with app.app_context():
         run_queued_jobs()
 
@@ -255,7 +255,7 @@ def test_disk_full_during_render_fails_clearly_and_keeps_source_and_earlier_vers
     assert clip_state(app, clip_id) == "ready"
 
     filler.unlink()  # the operator frees space; the merchant renders again
-    request_render(browser, clip_id)
+    request_render(browser, clip_id, poster_at_s="0.5")
     with app.app_context():
         run_queued_jobs()
     assert render_jobs(app)[-1].state == JobState.SUCCEEDED

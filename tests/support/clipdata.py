@@ -20,6 +20,7 @@ from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
 from media.clips.rendering import version_file, visible_cues
 from media.recordings.models import Recording
 from media.recordings.services import source_path
+from media.transcripts.models import Sentence, Transcript
 from portal.database import utcnow
 from portal.extensions import db
 from tests.support.mediagen import make_test_video, run_ffmpeg
@@ -78,6 +79,7 @@ def add_clip_rows(
         "profile": "vertical", "duration_s": (end_ms - start_ms) / 1000, "title": title,
         "description": description, "item_ids": list(item_ids), **version,
     }  # fmt: skip
+    newest = None
     for number, cues in enumerate(version_cues, start=1):
         newest = ClipVersion(
             org_id=org_id, clip_id=clip.id, number=number, created_at=utcnow(),
@@ -87,7 +89,7 @@ def add_clip_rows(
         )  # fmt: skip
         db.session.add(newest)
     db.session.flush()
-    if state in {ClipState.IN_REVIEW, ClipState.APPROVED, ClipState.PUBLISHED}:
+    if newest and state in {ClipState.IN_REVIEW, ClipState.APPROVED, ClipState.PUBLISHED}:
         clip.review_version_id = newest.id
     db.session.commit()
     return clip
@@ -121,3 +123,16 @@ def add_clip_with_media(
         shutil.copy(video, source_path(recording))
         version_file(version, "vtt").write_text(_vtt(texts), encoding="utf-8")
         return clip.id
+
+
+def add_transcript(
+    recording_id: int, org_id: int, sentences: Sequence[tuple[int, int, str]]
+) -> None:
+    """Give the recording a transcript of ``(start_ms, end_ms, text)`` sentences (committed)."""
+    transcript = Transcript(
+        org_id=org_id, recording_id=recording_id, language="zh", model_name="test",
+        sentences=[Sentence(org_id=org_id, position=n, start_ms=start, end_ms=end, text=text)
+                   for n, (start, end, text) in enumerate(sentences)],
+    )  # fmt: skip
+    db.session.add(transcript)
+    db.session.commit()

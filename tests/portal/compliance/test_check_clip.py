@@ -65,14 +65,15 @@ def test_check_clip_finds_terms_with_times_from_the_clip_start(app, build_clip):
     assert texts[hits[0].cue_index] == "原价两万，想要的加 微 信"
 
 
-def test_check_clip_ignores_hidden_cues(app, build_clip):
+def test_check_clip_keeps_hidden_cues_as_spoken(app, build_clip):
+    """Hiding a subtitle does not unsay it (issue 14: flags vanished with the line)."""
     clip_id = build_clip(
         [(100_000, 104_000, "保证第一", True), (104_000, 108_000, "好看吗", False)]
     )
 
     hits, _texts = _check(app, clip_id)
 
-    assert hits == []
+    assert [(h.term, h.source, h.note) for h in hits] == [("第一", "spoken", "hidden")]
 
 
 def test_check_clip_clamps_a_cue_starting_before_the_in_point(app, build_clip):

@@ -1,0 +1,122 @@
+"""A clip on the review stage: a merchant and a trainer acting through the pages.
+
+``ACTIONS`` are what people do (the forms they post, with the version ids the pages offer);
+``finish_render`` stands for a render job: it writes files that name their version, then runs
+the job's own last step (``mark_rendered``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from media.clips.models import Clip, ClipVersion
+from media.clips.rendering import mark_rendered, version_file
+from portal.extensions import db
+from tests.portal.helpers import forms_of
+
+CLEAN, SPOKEN_BANNED, LAST = "这款翡翠手镯水头很好", "全网最低价 加微信下单", "圈口五十六毫米"
+BANNED_SUBTITLE = "加微信 jade888 最便宜 能治病"
+SENTENCES = [(10_000, 13_000, CLEAN), (13_000, 16_000, SPOKEN_BANNED), (16_000, 19_000, LAST)]
+
+
+@dataclass
+class Stage:
+    """One clip and the people acting on it."""
+
+    app: Flask
+    clip_id: int
+    item_id: int
+    merchant: FlaskClient
+    trainer: FlaskClient
+    visitor: FlaskClient
+
+    def clip(self) -> Clip:
+        return db.session.get(Clip, self.clip_id)
+
+    def cue_ids(self) -> list[int]:
+        with self.app.app_context():
+            return [cue.id for cue in self.clip().cues]
+
+    def edit_cue(self, position: int, text: str, *, hidden: bool = False) -> None:
+        data = {"text": text, **({"is_hidden": "y"} if hidden else {})}
+        self.merchant.post(
+            f"/media/clips/{self.clip_id}/cues/{self.cue_ids()[position]}", data=data
+        )
+
+    def details(self, title: str) -> None:
+        self.merchant.post(
+            f"/media/clips/{self.clip_id}/details",
+            data={"title": title, "description": "讲解种水", "item_ids": [self.item_id]},
+        )
+
+    def post_page_form(self, browser: FlaskClient, page: str, field: str, **data: str) -> None:
+        """Post the page's form that has ``field``, as a browser would (if the page has it)."""
+        found = [f for f in forms_of(browser.get(page).text) if field in f.fields]
+        if found:
+            browser.post(found[0].action, data={**found[0].fields, **data})
+
+
+def finish_render(stage: Stage) -> None:
+    """Do what a finished render job leaves: files naming the version, then ``mark_rendered``."""
+    with stage.app.app_context():
+        pending = db.session.scalars(
+            select(ClipVersion)
+            .where(ClipVersion.clip_id == stage.clip_id, ClipVersion.is_ready.is_(False))
+            .order_by(ClipVersion.id)
+        ).first()
+        if pending is None:
+            return
+        version_file(pending, "video").parent.mkdir(parents=True, exist_ok=True)
+        version_file(pending, "video").write_bytes(f"video of version {pending.id}".encode())
+        version_file(pending, "poster").write_bytes(b"\xff\xd8poster")
+        lines = "".join(f"\n00:00.000 --> 00:01.000\n{cue['text']}\n" for cue in pending.cues)
+        version_file(pending, "vtt").write_text("WEBVTT\n" + lines, encoding="utf-8")
+        mark_rendered(pending, stage.clip())
+
+
+def _override_all(stage: Stage) -> None:
+    page = f"/review/clips/{stage.clip_id}"
+    for _ in range(8):  # each override reloads the page; a clip has a few flags at most
+        forms = [f for f in forms_of(stage.trainer.get(page).text) if "/overrides" in f.action]
+        if not forms:
+            return
+        reason_field = next(name for name in forms[0].fields if name.endswith("reason"))
+        stage.trainer.post(forms[0].action, data={**forms[0].fields, reason_field: "已核实"})
+
+
+def _set_archived(stage: Stage, archived: bool) -> None:
+    data = {} if archived else {"restore": "1"}
+    stage.merchant.post(f"/catalog/items/{stage.item_id}/archive", data=data)
+
+
+ACTIONS = {
+    "edit_banned": lambda s: s.edit_cue(0, BANNED_SUBTITLE),
+    "edit_clean": lambda s: s.edit_cue(0, CLEAN),
+    "hide_spoken": lambda s: s.edit_cue(1, SPOKEN_BANNED, hidden=True),
+    "show_spoken": lambda s: s.edit_cue(1, SPOKEN_BANNED),
+    "title_banned": lambda s: s.details("全网最低价手镯 加微信"),
+    "title_clean": lambda s: s.details("翡翠手镯讲解"),
+    "render": lambda s: s.merchant.post(
+        f"/media/clips/{s.clip_id}/render",
+        data={"profile": "vertical", "fill": "blur", "burn_subtitles": "y", "poster_at_s": "0"},
+    ),
+    "finish_render": finish_render,
+    "submit": lambda s: s.post_page_form(s.merchant, f"/media/clips/{s.clip_id}", "version_id"),
+    "approve": lambda s: s.post_page_form(
+        s.trainer, f"/review/clips/{s.clip_id}", "decision", decision="approve"
+    ),
+    "changes": lambda s: s.post_page_form(
+        s.trainer, f"/review/clips/{s.clip_id}", "decision", decision="changes", message="改字幕"
+    ),
+    "override_all": _override_all,
+    "publish": lambda s: s.trainer.post(f"/review/clips/{s.clip_id}/publish"),
+    "unpublish": lambda s: s.trainer.post(f"/review/clips/{s.clip_id}/unpublish"),
+    "archive_item": lambda s: _set_archived(s, True),
+    "restore_item": lambda s: _set_archived(s, False),
+}
+# Sequences that reach the library need these in order; hypothesis mixes in the rest.
+HAPPY_PATH = ["render", "finish_render", "submit", "approve", "override_all", "publish"]

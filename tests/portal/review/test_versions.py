@@ -1,0 +1,186 @@
+"""A decision is about one version: what submitting sends, what the trainer checks and sees."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from media.clips.models import Clip, ClipState, ClipVersion
+from portal.extensions import db
+from portal.jobs.models import Job
+from portal.library import publishing
+from tests.portal.helpers import count_rows, forms_of
+from tests.portal.review.stage import ACTIONS, BANNED_SUBTITLE, SPOKEN_BANNED, finish_render
+
+
+def _versions(stage):
+    with stage.app.app_context():
+        return list(
+            db.session.scalars(
+                select(ClipVersion)
+                .where(ClipVersion.clip_id == stage.clip_id)
+                .order_by(ClipVersion.number)
+            )
+        )
+
+
+def _rendered(stage):
+    stage.merchant.post(
+        f"/media/clips/{stage.clip_id}/render",
+        data={"profile": "vertical", "fill": "blur", "burn_subtitles": "y", "poster_at_s": "0"},
+    )
+    finish_render(stage)
+
+
+def _submit(stage, version_id=None):
+    found = [f for f in forms_of(stage.merchant.get(f"/media/clips/{stage.clip_id}").text)
+             if "version_id" in f.fields]  # fmt: skip
+    fields = {**found[0].fields, **({"version_id": str(version_id)} if version_id else {})}
+    return stage.merchant.post(found[0].action, data=fields)
+
+
+def _state(stage):
+    with stage.app.app_context():
+        clip = db.session.get(Clip, stage.clip_id)
+        return clip.state, clip.review_version_id
+
+
+def test_a_render_with_unchanged_settings_reuses_the_files_at_once(app, stage):
+    current = stage()
+    _rendered(current)
+    jobs = count_rows(app, Job)
+    _rendered(current)
+    first, second = _versions(current)
+    assert (second.is_ready, second.stored_stem) == (True, first.stored_stem)
+    assert count_rows(app, Job) == jobs
+
+
+def test_a_title_changed_after_the_render_is_submitted_in_a_new_version_of_the_same_files(stage):
+    current = stage()
+    _rendered(current)
+    current.details("翡翠手镯的种水")
+    assert _submit(current).status_code == 302
+    first, second = _versions(current)
+    assert (second.title, first.title) == ("翡翠手镯的种水", "翡翠手镯讲解")
+    assert second.stored_stem == first.stored_stem
+    assert _state(current) == (ClipState.IN_REVIEW, second.id)
+
+
+def test_subtitles_changed_after_the_render_must_be_rendered_before_submitting(stage):
+    current = stage()
+    _rendered(current)
+    current.edit_cue(0, "这款手镯种水很好")
+    editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
+    assert "render again, then submit" in editor
+    assert "Submit version" not in editor
+    response = current.merchant.post(
+        f"/review/clips/{current.clip_id}/submit", data={"version_id": _versions(current)[0].id}
+    )
+    assert response.status_code == 409
+    assert "render again, then submit" in response.text
+    assert _state(current) == (ClipState.READY, None)
+
+
+def test_a_decision_on_another_version_than_the_submitted_one_is_refused(stage):
+    current = stage()
+    _rendered(current)
+    _submit(current)
+    (version,) = _versions(current)
+    response = current.trainer.post(
+        f"/review/clips/{current.clip_id}/decision",
+        data={"decision": "approve", "version_id": str(version.id + 1000)},
+    )
+    assert "submitted another version meanwhile" in response.text
+    assert _state(current)[0] == ClipState.IN_REVIEW
+
+
+def test_the_trainer_sees_which_version_is_submitted_and_the_diff_to_the_approved_one(stage):
+    current = stage()
+    _rendered(current)
+    for name in ["submit", "approve"]:
+        ACTIONS[name](current)
+    editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
+    assert "Version 1 is approved and waits to be published." in editor
+    ACTIONS["archive_item"](current)  # the system sends it back to review
+    ACTIONS["restore_item"](current)
+    ACTIONS["changes"](current)
+    current.edit_cue(1, SPOKEN_BANNED, hidden=True)
+    current.details("翡翠手镯的种水")
+    _rendered(current)
+    _submit(current)
+    page = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    assert "Submitted: version 2." in page
+    assert "Changes since version 1 (approved)" in page
+    assert "<del>翡翠手镯讲解</del> <ins>翡翠手镯的种水</ins>" in page
+    assert "subtitle hidden, still spoken" in page
+    assert "Your decision is about version 2." in page
+
+
+def _hits(stage):
+    with stage.app.app_context():
+        clip = db.session.get(Clip, stage.clip_id)
+        return [(f.hit.source, f.hit.note, f.hit.term) for f in publishing.flagged_hits(clip)]
+
+
+def test_a_hidden_subtitle_keeps_the_flag_of_what_is_still_said(stage):
+    current = stage()
+    current.edit_cue(1, SPOKEN_BANNED, hidden=True)
+    _rendered(current)
+    _submit(current)
+    assert ("spoken", "hidden", "加微信") in _hits(current)
+    page = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    assert "spoken, subtitle hidden" in page
+    assert 'id="hit0-reason"' in page  # an override form: publishing stays blocked until then
+
+
+def test_a_subtitle_reworded_away_from_what_is_said_keeps_the_spoken_flag(stage):
+    current = stage()
+    current.edit_cue(1, "现在下单有优惠")
+    _rendered(current)
+    _submit(current)
+    assert ("spoken", "unshown", "加微信") in _hits(current)
+    assert not [h for h in _hits(current) if h[0] == "subtitle"]
+
+
+def test_words_shown_and_said_are_flagged_once_as_a_subtitle(stage):
+    current = stage()
+    _rendered(current)
+    _submit(current)
+    sources = [source for source, _, term in _hits(current) if term == "加微信"]
+    assert sources == ["subtitle"]
+
+
+def test_title_description_and_key_facts_are_checked(stage):
+    current = stage()
+    current.merchant.post(
+        f"/media/clips/{current.clip_id}/details",
+        data={"title": "顶级手镯", "description": "能治病", "item_ids": [current.item_id]},
+    )
+    current.edit_cue(0, BANNED_SUBTITLE)
+    with current.app.app_context():
+        cue_id = db.session.get(Clip, current.clip_id).cues[0].id
+    current.merchant.post(f"/media/clips/{current.clip_id}/key-facts", data={"cue_ids": [cue_id]})
+    _rendered(current)
+    _submit(current)
+    hits = _hits(current)
+    assert ("title", "", "顶级") in hits
+    assert ("description", "", "治病") in hits
+    assert ("key_fact", "", "加微信") in hits
+
+
+def test_an_override_belongs_to_its_version(stage):
+    """A flag let stand on version 1 is open again on version 2 (a new decision)."""
+    current = stage()
+    _rendered(current)
+    for name in ["submit", "override_all", "changes"]:
+        ACTIONS[name](current)
+    assert not _hits_open(current)
+    current.edit_cue(2, "圈口五十七毫米")
+    _rendered(current)
+    _submit(current)
+    assert _hits_open(current)
+
+
+def _hits_open(stage):
+    with stage.app.app_context():
+        clip = db.session.get(Clip, stage.clip_id)
+        return [f.hit.term for f in publishing.flagged_hits(clip) if f.is_open]
