@@ -4,7 +4,8 @@ hand-over.
 The tus views call these; the recording form hands a finished upload over with
 ``get_completed_upload_or_404`` and ``claim_upload``; the job worker calls
 ``delete_expired_uploads``. Bytes go straight from the request stream to the ``.part`` file in
-small chunks, so an upload is never held in memory.
+small chunks, so an upload is never held in memory. The stored offset only ever counts bytes
+flushed to disk, and is recorded while they stream, so a killed web worker loses little.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import fcntl
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +39,9 @@ from portal.extensions import db
 from portal.organisations.models import Organisation
 
 CHUNK_BYTES = 1024 * 1024
+# While a chunk streams in, the offset is recorded (after an fsync) about this often, so a web
+# worker killed mid-request loses at most the last second or so of what arrived.
+CHECKPOINT_SECONDS = 1.0
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1}
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 UPLOADER_ROLES = frozenset({Role.STREAMER, Role.TRAINER, Role.ADMIN})
@@ -291,9 +296,18 @@ def _write_all(part: IO[bytes], data: bytes) -> None:
         view = view[part.write(view) or 0 :]
 
 
-def _copy_stream(stream: BinaryIO, part: IO[bytes], limit: int, hasher: Any) -> int:
-    """Append ``stream`` to ``part``; return bytes written; refuse more than ``limit``."""
-    written = 0
+def _copy_stream(
+    stream: BinaryIO,
+    part: IO[bytes],
+    limit: int,
+    hasher: Any,
+    checkpoint: Callable[[int], None] | None,
+) -> int:
+    """Append ``stream`` to ``part``; return bytes written; refuse more than ``limit``.
+
+    ``checkpoint(written)``, if given, runs every ``CHECKPOINT_SECONDS`` or so.
+    """
+    written, last_checkpoint = 0, time.monotonic()
     while chunk := stream.read(CHUNK_BYTES):
         if written + len(chunk) > limit:
             raise UploadTooLargeError(_("The data goes past the end of the upload."))
@@ -301,6 +315,9 @@ def _copy_stream(stream: BinaryIO, part: IO[bytes], limit: int, hasher: Any) -> 
             hasher.update(chunk)
         _write_all(part, chunk)
         written += len(chunk)
+        if checkpoint is not None and time.monotonic() - last_checkpoint >= CHECKPOINT_SECONDS:
+            checkpoint(written)
+            last_checkpoint = time.monotonic()
     return written
 
 
@@ -318,8 +335,13 @@ def _disk_full_as_507() -> Iterator[None]:
 
 
 def _record(upload: Upload, part: IO[bytes], new_offset: int, now: datetime | None) -> None:
-    """Keep the file up to ``new_offset`` and store that offset (finished when it is full)."""
+    """Keep the file up to ``new_offset`` and store that offset (finished when it is full).
+
+    The bytes are flushed to disk before the offset is committed: the offset never counts
+    bytes a crash could lose.
+    """
     part.truncate(new_offset)
+    os.fsync(part.fileno())
     now = now or utcnow()
     upload.offset = new_offset
     upload.expires_at = _expiry(now)  # an upload in progress stays alive
@@ -339,41 +361,54 @@ def append_chunk(
 ) -> int:
     """Append the bytes of ``stream`` at ``offset``; return the new offset.
 
-    Only one request writes at a time. A chunk failing its checksum, or going past the end,
-    is dropped whole. If the client goes away or the disk fills up mid-body, the bytes that
-    arrived are kept and recorded (unless a checksum must vouch for them), so the client can
-    resume; a full disk raises ``StorageFullError``.
+    Only one request writes at a time; a full disk raises ``StorageFullError``.
     """
     with _disk_full_as_507(), _locked_part(upload) as part:
         _sync_offset(upload, part)
-        start = upload.offset
-        if offset != start:
+        if offset != upload.offset:
             raise OffsetMismatchError(
                 _("Upload-Offset does not match the upload's current offset.")
             )
-        limit = upload.length - start
-        if body_length is not None and body_length > limit:
+        if body_length is not None and body_length > upload.length - upload.offset:
             raise UploadTooLargeError(_("The data goes past the end of the upload."))
         db.session.commit()  # hold no transaction open while the body streams in
-        part.seek(start)
-        hasher = CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
-        try:
-            written = _copy_stream(stream, part, limit, hasher)
-        except UploadTooLargeError:
-            part.truncate(start)
-            raise
-        except (ClientDisconnected, OSError):
-            # The client went away or the disk failed: keep the bytes that are safely written.
-            kept = 0 if checksum else os.fstat(part.fileno()).st_size - start
-            _record(upload, part, start + max(0, min(kept, limit)), now)
-            raise
-        if checksum is not None and hasher.digest() != checksum.digest:
-            part.truncate(start)
-            raise ChecksumMismatchError(
-                _("Checksum mismatch: the chunk was dropped, send it again.")
-            )
-        _record(upload, part, start + written, now)
+        _receive(upload, part, stream, checksum, now)
     return upload.offset
+
+
+def _receive(
+    upload: Upload,
+    part: IO[bytes],
+    stream: BinaryIO,
+    checksum: Checksum | None,
+    now: datetime | None,
+) -> None:
+    """Stream the body to the end of ``part`` and record what is kept.
+
+    Without a checksum the offset is recorded every ``CHECKPOINT_SECONDS`` while streaming, so
+    a killed worker keeps what was safely on disk. A chunk failing its checksum, or going past the
+    end, is dropped (back to the last recorded offset). If the client goes away or the disk
+    fills up mid-body, the bytes that arrived are kept and recorded (unless a checksum must
+    vouch for them), so the client can resume.
+    """
+    start, limit = upload.offset, upload.length - upload.offset
+    part.seek(start)
+    hasher = CHECKSUM_ALGORITHMS[checksum.algorithm]() if checksum else None
+    checkpoint = None if checksum else (lambda n: _record(upload, part, start + n, now))
+    try:
+        written = _copy_stream(stream, part, limit, hasher, checkpoint)
+    except UploadTooLargeError:
+        part.truncate(upload.offset)
+        raise
+    except (ClientDisconnected, OSError):
+        # The client went away or the disk failed: keep the bytes that are safely written.
+        kept = 0 if checksum else os.fstat(part.fileno()).st_size - start
+        _record(upload, part, start + max(0, min(kept, limit)), now)
+        raise
+    if checksum is not None and hasher.digest() != checksum.digest:
+        part.truncate(start)
+        raise ChecksumMismatchError(_("Checksum mismatch: the chunk was dropped, send it again."))
+    _record(upload, part, start + written, now)
 
 
 def _remove_locked(upload: Upload) -> None:

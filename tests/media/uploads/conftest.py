@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,3 +140,63 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     yield mount
     subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def rss_bytes() -> int:
+    """Return this process's resident memory."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+class Body:
+    """A request body of ``size`` announced bytes, generated on demand, that can stop early.
+
+    The test client needs ``seek``/``tell`` to learn the length; ``read`` stops at
+    ``available`` (a client that went away), or raises ``crash`` there (the process serving the
+    request is stopped), waits ``delay_s`` per read (a slow link), and records the peak RSS
+    seen while reading.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        data: bytes | None = None,
+        available: int | None = None,
+        crash: type[BaseException] | None = None,
+        delay_s: float = 0,
+    ):
+        self.size, self.pos = size, 0
+        self.available = size if available is None else available
+        self.crash, self.delay_s = crash, delay_s
+        self.data = data
+        self.block = os.urandom(64 * 1024)
+        self.digest = hashlib.sha256()
+        self.peak_rss = rss_bytes()
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = {0: 0, 1: self.pos, 2: self.size}[whence] + offset
+        return self.pos
+
+    def _bytes(self, start: int, count: int) -> bytes:
+        if self.data is not None:
+            return self.data[start : start + count]
+        first = start % len(self.block)
+        return (self.block * ((first + count) // len(self.block) + 1))[first : first + count]
+
+    def read(self, size: int = -1) -> bytes:
+        left = max(0, self.available - self.pos)
+        if not left and self.crash is not None:
+            raise self.crash()
+        time.sleep(self.delay_s)
+        count = left if size is None or size < 0 else min(size, left)
+        chunk = self._bytes(self.pos, count)
+        self.pos += count
+        self.digest.update(chunk)
+        self.peak_rss = max(self.peak_rss, rss_bytes())
+        return chunk

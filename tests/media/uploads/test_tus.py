@@ -20,7 +20,9 @@ from portal.organisations.models import OrgStatus
 from tests.media.uploads.conftest import (
     OCTETS,
     TUS,
+    Body,
     load_upload,
+    rss_bytes,
     sha1_header,
     sha256_file,
     upload_ids,
@@ -288,52 +290,6 @@ def test_concurrent_append_gets_409_and_file_is_intact(tus):
     assert tus.patch(upload_id, b"b" * 5, 5).status_code == 204
 
 
-def _rss_bytes() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS")
-
-
-class Body:
-    """A request body of ``size`` announced bytes, generated on demand, that can stop early.
-
-    The test client needs ``seek``/``tell`` to learn the length; ``read`` stops at
-    ``available`` (a client that went away) and records the peak RSS seen while reading.
-    """
-
-    def __init__(self, size: int, data: bytes | None = None, available: int | None = None):
-        self.size, self.pos = size, 0
-        self.available = size if available is None else available
-        self.data = data
-        self.block = os.urandom(64 * 1024)
-        self.digest = hashlib.sha256()
-        self.peak_rss = _rss_bytes()
-
-    def tell(self) -> int:
-        return self.pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self.pos = {0: 0, 1: self.pos, 2: self.size}[whence] + offset
-        return self.pos
-
-    def _bytes(self, start: int, count: int) -> bytes:
-        if self.data is not None:
-            return self.data[start : start + count]
-        first = start % len(self.block)
-        return (self.block * ((first + count) // len(self.block) + 1))[first : first + count]
-
-    def read(self, size: int = -1) -> bytes:
-        left = max(0, self.available - self.pos)
-        count = left if size is None or size < 0 else min(size, left)
-        chunk = self._bytes(self.pos, count)
-        self.pos += count
-        self.digest.update(chunk)
-        self.peak_rss = max(self.peak_rss, _rss_bytes())
-        return chunk
-
-
 def test_client_disconnect_keeps_bytes_that_arrived(app, tus):
     data = os.urandom(3 * MIB)
     upload_id = tus.start(len(data))
@@ -353,7 +309,7 @@ def test_large_patch_streams_with_flat_memory(tus):
     size = 200 * MIB
     upload_id = tus.start(size)
     body = Body(size)
-    before = _rss_bytes()
+    before = rss_bytes()
     response = tus.client.patch(
         f"/uploads/{upload_id}",
         input_stream=body,
