@@ -30,13 +30,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ClientDisconnected
 
-from media.storage import org_usage_bytes, upload_path, user_usage_bytes
+from media.storage import upload_path
 from media.uploads.models import Upload
+from media.uploads.quotas import format_bytes, get_quota, lock_quota, over_quota_message
 from portal.auth.models import Role, User
-from portal.database import lock_rows, utcnow
+from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.organisations.models import Organisation
 
 CHUNK_BYTES = 1024 * 1024
 # While a chunk streams in, the offset is recorded (after an fsync) about this often, so a web
@@ -114,75 +114,16 @@ def _expiry(now: datetime) -> datetime:
     return now + timedelta(hours=current_app.config["UPLOAD_EXPIRY_HOURS"])
 
 
-def format_bytes(size: int) -> str:
-    """Format a byte count for people, e.g. ``1.5 GB``."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
-
-
-@dataclass(frozen=True)
-class Quota:
-    """The storage an uploader's files count against: their organisation's, else their own."""
-
-    limit_bytes: int
-    used_bytes: int  # stored files, plus every upload not yet claimed at its full length
-    is_org: bool
-
-    @property
-    def free_bytes(self) -> int:
-        """Return what may still be uploaded."""
-        return max(0, self.limit_bytes - self.used_bytes)
-
-
-def get_quota(user: User) -> Quota:
-    """Return the quota ``user``'s uploads count against, with what is used or reserved.
-
-    Merchants share their organisation's; streamers, trainers and admins each have their own.
-    """
-    config = current_app.config
-    if user.is_merchant:
-        used = org_usage_bytes(user.org_id) if user.org_id else 0
-        return Quota(config["ORG_QUOTA_BYTES"], used, is_org=True)
-    limit = config["STREAMER_QUOTA_BYTES" if user.role == Role.STREAMER else "STAFF_QUOTA_BYTES"]
-    return Quota(limit, user_usage_bytes(user.id), is_org=False)
-
-
-def _over_quota_message(quota: Quota, length: int) -> str:
-    values = {
-        "size": format_bytes(length),
-        "used": format_bytes(quota.used_bytes),
-        "quota": format_bytes(quota.limit_bytes),
-    }
-    if quota.is_org:
-        return _(
-            "This file (%(size)s) does not fit your organisation's storage quota: "
-            "%(used)s of %(quota)s used. Delete old recordings or ask the base for more.",
-            **values,
-        )
-    return _(
-        "This file (%(size)s) does not fit your storage quota: %(used)s of %(quota)s used "
-        "(uploads in progress count at their full size). Ask the base for more space.",
-        **values,
-    )
-
-
 def _reserve_quota(owner: User, length: int) -> None:
     """Refuse ``length`` more bytes beyond the owner's quota; else hold it for the new upload.
 
-    The quota's row (organisation or user) stays locked until the caller commits the upload
-    row, whose ``length`` is the reservation: parallel creations are counted one by one.
+    The quota's row stays locked until the caller commits the upload row, whose ``length`` is
+    the reservation: parallel creations are counted one by one.
     """
-    if owner.is_merchant:
-        lock_rows(db.session, select(Organisation.id).where(Organisation.id == owner.org_id))
-    else:
-        lock_rows(db.session, select(User.id).where(User.id == owner.id))
+    lock_quota(owner)
     quota = get_quota(owner)
     if quota.used_bytes + length > quota.limit_bytes:
-        raise UploadTooLargeError(_over_quota_message(quota, length))
+        raise UploadTooLargeError(over_quota_message(quota, length))
 
 
 def _check_size(length: int) -> None:

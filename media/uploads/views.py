@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
-from media.uploads import services
+from media.uploads import quotas, services
 from media.uploads.models import Upload
 from portal.auth.access import acting_user
 from portal.errors import ServiceError
@@ -130,12 +130,12 @@ def options() -> ResponseReturnValue:
 @login_required
 def quota() -> ResponseReturnValue:
     """Say how much the user may still upload (the widget loads this note)."""
-    user_quota = services.get_quota(acting_user())
+    quota = quotas.get_quota(acting_user())
     return render_template(
         "uploads/_quota.html",
-        is_org=user_quota.is_org,
-        free=services.format_bytes(user_quota.free_bytes),
-        limit=services.format_bytes(user_quota.limit_bytes),
+        is_org=quota.is_org,
+        free=quotas.format_bytes(quota.free_bytes),
+        limit=quotas.format_bytes(quota.limit_bytes),
     )
 
 

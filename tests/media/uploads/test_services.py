@@ -10,7 +10,7 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from media.storage import org_usage_bytes, upload_path
-from media.uploads import services
+from media.uploads import quotas, services
 from media.uploads.models import Upload
 from portal.auth.models import Role, User
 from portal.database import utcnow
@@ -137,7 +137,7 @@ def test_suspended_org_cannot_continue_an_upload(app, tus, merchant_org):
 
 
 def test_format_bytes():
-    assert services.format_bytes(999) == "999 B"
-    assert services.format_bytes(1536) == "1.5 KB"
-    assert services.format_bytes(20 * 1024**3) == "20.0 GB"
-    assert services.format_bytes(3 * 1024**4) == "3.0 TB"
+    assert quotas.format_bytes(999) == "999 B"
+    assert quotas.format_bytes(1536) == "1.5 KB"
+    assert quotas.format_bytes(20 * 1024**3) == "20.0 GB"
+    assert quotas.format_bytes(3 * 1024**4) == "3.0 TB"
