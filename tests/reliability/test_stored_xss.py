@@ -169,7 +169,9 @@ def _publish(app: Flask, ids: dict[str, int]) -> None:
             .values(is_ready=True, duration_s=5.0, width=720, height=1280)
         )  # fmt: skip
         db.session.execute(
-            update(Clip).where(Clip.id == ids["clip"]).values(state=ClipState.PUBLISHED)
+            update(Clip)
+            .where(Clip.id == ids["clip"])
+            .values(state=ClipState.PUBLISHED, review_version_id=ids["version"])
         )
         db.session.commit()
 
