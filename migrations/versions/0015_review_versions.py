@@ -89,7 +89,7 @@ def _backfill(bind):
                 description=row["description"],
                 key_facts=key_facts if isinstance(key_facts, list) else [],
                 item_ids=item_ids,
-            )  # fmt: skip
+            )
         )
         newest = bind.scalar(
             sa.select(sa.func.max(version.c.id)).where(
