@@ -32,12 +32,17 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """Serve the test ``app`` on a free 127.0.0.1 port; yield its base URL."""
+    """Serve the test ``app`` on a free 127.0.0.1 port; yield its base URL.
+
+    The portal's ``BASE_URL`` becomes that address, so mailed and shared links lead back to it.
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base_url
     finally:
         server.shutdown()
         server.server_close()
