@@ -24,8 +24,9 @@ from media.clips.models import (
     Suggestion,
     SuggestionItem,
 )
+from media.glossary.models import GlossaryTerm
 from media.recordings.models import Recording
-from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
 from media.uploads.models import Upload as Upload  # registers the upload table
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
@@ -56,6 +57,7 @@ __all__ = [
     "Course",
     "CourseModule",
     "Enrolment",
+    "GlossaryTerm",
     "Item",
     "Job",
     "Lesson",
@@ -63,6 +65,7 @@ __all__ = [
     "LessonCaption",
     "LessonProgress",
     "Mention",
+    "NameCorrection",
     "Organisation",
     "PracticeSubmission",
     "Quiz",

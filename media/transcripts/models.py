@@ -1,4 +1,17 @@
-"""Transcript models: a transcript per recording, its sentences, words and edit history."""
+"""Transcript models: a transcript per recording, its sentences, words and edit history.
+
+Where each version of a sentence's text lives:
+
+* ``Sentence.text``: what the pipeline wrote, with catalog names and glossary terms written
+  as the catalog spells them (``NameCorrection``); the text subtitles and exports use unless
+  the merchant edits it. ``Word`` rows carry the same spelling, so mentions are timed on it.
+* ``Sentence.heard_text``: what the recogniser wrote, kept when a correction changed the
+  sentence (None when nothing was corrected).
+* ``NameCorrection``: each automatic correction, where it is in ``text`` and what was heard;
+  undoing one puts the heard words back and is kept (``undone_at``), not deleted.
+* ``Sentence.edited_text`` and ``SentenceEdit``: the merchant's own corrections and their
+  history (an undone name correction is one of them).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +55,7 @@ class Sentence(OrgOwned, db.Model):
     end_ms: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     edited_text: Mapped[str | None] = mapped_column(Text)
+    heard_text: Mapped[str | None] = mapped_column(Text)
 
     @property
     def shown_text(self) -> str:
@@ -84,3 +98,27 @@ class SentenceEdit(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     old_text: Mapped[str] = mapped_column(Text)
     new_text: Mapped[str] = mapped_column(Text)
+
+
+class NameCorrection(OrgOwned, db.Model):
+    """A span of a sentence written as a catalog name or glossary term spells it.
+
+    ``start_char``/``end_char`` locate ``written`` in ``Sentence.text`` (while not undone);
+    ``heard`` is what the recogniser wrote there. ``word_start_ms``/``word_end_ms`` time the
+    word that carries it. ``source`` is ``catalog`` or ``glossary``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(
+        ForeignKey("sentence.id", ondelete="CASCADE"), index=True
+    )
+    start_char: Mapped[int]
+    end_char: Mapped[int]
+    heard: Mapped[str] = mapped_column(String(200))
+    written: Mapped[str] = mapped_column(String(200))
+    term: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))
+    word_start_ms: Mapped[int]
+    word_end_ms: Mapped[int]
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
