@@ -40,7 +40,7 @@ from media.mentions.normalise import (
     pinyin_readings,
 )
 
-MatchKind = Literal["exact", "pinyin", "fuzzy"]
+MatchKind = Literal["exact", "pinyin", "fuzzy", "link"]  # link: media.mentions.links
 
 _KIND_RANK: dict[str, int] = {"exact": 0, "pinyin": 1, "fuzzy": 2}
 _SEPARATOR = "\x00"  # joins sentences; normalisation never keeps it, so no match crosses it
