@@ -1,41 +1,38 @@
-"""Propose clips from mentions: dense stretches about an item, cut at sentence boundaries (pure).
+"""Propose clips from mentions: dense stretches about items, cut at sentence boundaries (pure).
 
-Per item:
+Each item's mentions become clip windows (``media.mentions.windows``). A window is scored as
+mentions per minute (over at least ``min_s``) + 0.5 · ln(1 + mentions), so density counts most
+and more mentions break near-ties.
 
-1. group its mentions whose gaps are at most ``gap_s``, and cut a group where a whole group of
-   another item (two or more mentions, or one in a gap over ``gap_s`` / 2) lies between two of
-   its mentions: the host moved on to another piece and came back. In a comparison the groups
-   interleave, or the other item is named close by, and the group stays whole;
-2. split a group spanning more than ``max_s`` into the fewest pieces that fit, cut at the widest
-   gaps between mentions, so the dense parts stay whole;
-3. extend each piece to whole sentences, then pad it with neighbouring sentences up to ``min_s``
-   (the side with the shorter pause first, after on ties), never past ``max_s`` and never into the
-   item's neighbouring pieces; a single sentence longer than ``max_s`` is cut to ``max_s`` around
-   its mentions;
-4. score = mentions per minute (over at least ``min_s``) + 0.5 · ln(1 + mentions), so density
-   counts most and more mentions break near-ties.
+Across items, windows about one stretch become one suggestion; the window with more mentions
+leads (``item_ids`` lists its item first) and the count and score include the linked items'
+mentions inside it. Windows are about one stretch when
 
-Across items, when the mentions of two items' windows interleave (the stretch from first to last
-mention overlaps: a comparison), the window with more mentions absorbs the other: ``item_ids``
-lists its item first, and the count and score include the linked items' mentions inside it. An
-item with several windows near the main one is not linked (it has clips of its own). Finally,
-greedily by score, no two suggestions sharing an item overlap in time. The result is sorted by
-score descending, ties by start, then item ids: the same input always gives the same list.
+* their mentions interleave (the stretches from first to last mention overlap: a comparison),
+  unless the other item has several windows there (it has clips of its own); or
+* they share at least half of the longer one, or all their mentions fit in ``min_s``: two
+  clips would show mostly the same time (two items named once each, a few seconds apart).
+  The suggestion is then padded anew around all their mentions, within the windows' stretch,
+  unless that passes ``max_s`` or meets another window of one of its items.
+
+Finally, greedily by score, no two suggestions sharing an item overlap in time. The result is
+sorted by score descending, ties by start, then item ids: the same input always gives the same
+list.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from media.mentions.matching import Mention, TimedSentence
+from media.mentions.windows import Timeline, Window, item_windows, pad
 
-_TOPIC_SWITCH = 2
 _COUNT_BONUS = 0.5
+_MOSTLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -49,44 +46,6 @@ class Suggestion:
     last_sentence: int
     score: float
     mention_count: int
-
-
-@dataclass(frozen=True)
-class _Window:
-    """One item's clip candidate: timeline positions, sentence indices, seconds and mentions."""
-
-    item_id: int
-    first: int
-    last: int
-    first_sentence: int
-    last_sentence: int
-    start: float
-    end: float
-    mentions: tuple[Mention, ...]
-
-    @property
-    def duration(self) -> float:
-        """Length in seconds."""
-        return self.end - self.start
-
-
-class _Timeline:
-    """Sentences in time order, with the position of each sentence index."""
-
-    def __init__(self, sentences: Sequence[TimedSentence]) -> None:
-        self.sentences = sorted(sentences, key=lambda s: (s.start, s.index))
-        self.position = {sentence.index: pos for pos, sentence in enumerate(self.sentences)}
-
-    def span(self, first: int, last: int) -> float:
-        """Seconds from the start of sentence ``first`` to the end of ``last`` (positions)."""
-        return self.sentences[last].end - self.sentences[first].start
-
-    def of(self, mention: Mention) -> int:
-        """Return the position of the sentence holding ``mention``."""
-        try:
-            return self.position[mention.sentence_index]
-        except KeyError:
-            raise ValueError(f"mention of unknown sentence {mention.sentence_index}") from None
 
 
 def suggest_clips(
@@ -104,184 +63,10 @@ def suggest_clips(
     """
     if not 0 < min_s <= max_s or gap_s < 0:
         raise ValueError("need 0 < min_s <= max_s and gap_s >= 0")
-    timeline = _Timeline(sentences)
-    by_item: dict[int, list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        by_item[mention.item_id].append(mention)
-    ordered = {
-        item_id: sorted(found, key=lambda m: (timeline.of(m), m.start, m.end, m.term, m.kind))
-        for item_id, found in sorted(by_item.items())
-    }
-    plain = {item_id: _groups(found, gap_s) for item_id, found in ordered.items()}
-    stretches = _Stretches(plain, gap_s)
-    windows: list[_Window] = []
-    for item_id, groups in plain.items():
-        pieces = [part for group in groups for part in stretches.split_switches(item_id, group)]
-        windows.extend(_item_windows(timeline, item_id, pieces, min_s, max_s))
-    linked = _link(windows, min_s, max_s)
+    timeline = Timeline(sentences)
+    windows = item_windows(timeline, mentions, min_s, max_s, gap_s)
+    linked = _link(timeline, windows, min_s, max_s)
     return sorted(_select(linked), key=lambda s: (-s.score, s.start, s.item_ids))
-
-
-def _item_windows(
-    timeline: _Timeline,
-    item_id: int,
-    groups: list[list[Mention]],
-    min_s: float,
-    max_s: float,
-) -> list[_Window]:
-    """Cut one item's groups of mentions into padded, non-overlapping windows."""
-    pieces: list[list[Mention]] = []
-    for group in groups:
-        for piece in _split(timeline, group, max_s):
-            if pieces and timeline.of(piece[0]) <= timeline.of(pieces[-1][-1]):
-                pieces[-1].extend(piece)  # a sentence longer than gap_s holds both
-            else:
-                pieces.append(piece)
-    windows: list[_Window] = []
-    for number, piece in enumerate(pieces):
-        low = windows[-1].last + 1 if windows else 0
-        following = pieces[number + 1] if number + 1 < len(pieces) else None
-        high = timeline.of(following[0]) - 1 if following else len(timeline.sentences) - 1
-        first, last = _pad(timeline, piece, (low, high), min_s, max_s)
-        windows.append(_clamp(timeline, item_id, piece, first, last, max_s))
-    return windows
-
-
-def _groups(mentions: list[Mention], gap_s: float) -> list[list[Mention]]:
-    """Group one item's time-ordered mentions whose gaps are at most ``gap_s``."""
-    groups: list[list[Mention]] = []
-    group_end = -math.inf
-    for mention in mentions:
-        if not groups or mention.start - group_end > gap_s:
-            groups.append([])
-        groups[-1].append(mention)
-        group_end = max(group_end, mention.end)
-    return groups
-
-
-class _Stretches:
-    """Every item's groups as (start, end, item, mention count), in time order."""
-
-    def __init__(self, groups: dict[int, list[list[Mention]]], gap_s: float) -> None:
-        self.spans = sorted(
-            (group[0].start, max(m.end for m in group), item_id, len(group))
-            for item_id, found in groups.items()
-            for group in found
-        )
-        self.starts = [span[0] for span in self.spans]
-        self.long_gap_s = gap_s / 2
-
-    def has_other_inside(self, item_id: int, after: float, before: float) -> bool:
-        """Tell whether another item's whole group lies in the gap ``after``–``before``.
-
-        A single mention counts only in a long gap (over half of ``gap_s``): a passing
-        reference in a comparison sits close to the item's own mentions.
-        """
-        least = 1 if before - after > self.long_gap_s else _TOPIC_SWITCH
-        for number in range(bisect_right(self.starts, after), len(self.spans)):
-            start, end, other, count = self.spans[number]
-            if start >= before:
-                return False
-            if end <= before and other != item_id and count >= least:
-                return True
-        return False
-
-    def split_switches(self, item_id: int, group: list[Mention]) -> list[list[Mention]]:
-        """Split a group where the host talked about another item in between (a topic switch).
-
-        In a comparison the items' groups interleave, so neither lies inside the other's gap.
-        """
-        parts = [[group[0]]]
-        for previous, mention in itertools.pairwise(group):
-            if self.has_other_inside(item_id, previous.end, mention.start):
-                parts.append([])
-            parts[-1].append(mention)
-        return parts
-
-
-def _split(timeline: _Timeline, group: list[Mention], max_s: float) -> list[list[Mention]]:
-    """Split a group into the fewest pieces spanning at most ``max_s``, cut at the widest gaps.
-
-    Dynamic programming over the cuts between sentences: ``best[e]`` is the cheapest way to cut
-    the first ``e`` mentions, costed (pieces, minus the sum of the gaps cut at).
-    """
-    pos = [timeline.of(m) for m in group]
-    cuttable = [e for e in range(len(group) + 1) if e in (0, len(group)) or pos[e] > pos[e - 1]]
-    best: dict[int, tuple[int, float, int]] = {0: (0, 0.0, 0)}  # e -> (pieces, -gaps, start)
-    for number, e in enumerate(cuttable[1:], start=1):
-        gap = group[e].start - group[e - 1].end if e < len(group) else 0.0
-        for s in (cuttable[k] for k in range(number - 1, -1, -1)):
-            if pos[s] < pos[e - 1] and timeline.span(pos[s], pos[e - 1]) > max_s:
-                break
-            pieces, gaps, _ = best[s]
-            cost = (pieces + 1, gaps - gap, s)
-            if e not in best or cost[:2] < best[e][:2]:
-                best[e] = cost
-    pieces: list[list[Mention]] = []
-    e = len(group)
-    while e > 0:
-        s = best[e][2]
-        pieces.append(group[s:e])
-        e = s
-    return pieces[::-1]
-
-
-def _pad(
-    timeline: _Timeline,
-    piece: list[Mention],
-    bounds: tuple[int, int],
-    min_s: float,
-    max_s: float,
-) -> tuple[int, int]:
-    """Extend a piece to whole sentences and pad it towards ``min_s`` within ``bounds``."""
-    sentences = timeline.sentences
-    first, last = timeline.of(piece[0]), timeline.of(piece[-1])
-    low, high = bounds
-    while timeline.span(first, last) < min_s:
-        options = []
-        if last + 1 <= high and timeline.span(first, last + 1) <= max_s:
-            options.append((sentences[last + 1].start - sentences[last].end, 0, first, last + 1))
-        if first - 1 >= low and timeline.span(first - 1, last) <= max_s:
-            options.append((sentences[first].start - sentences[first - 1].end, 1, first - 1, last))
-        if not options:
-            break
-        _, _, first, last = min(options)
-    return first, last
-
-
-def _clamp(
-    timeline: _Timeline,
-    item_id: int,
-    piece: list[Mention],
-    first: int,
-    last: int,
-    max_s: float,
-) -> _Window:
-    """Build the window; a span over ``max_s`` (one long sentence) is cut around its mentions."""
-    start, end = timeline.sentences[first].start, timeline.sentences[last].end
-    if end - start > max_s:
-        piece = _densest(piece, max_s)
-        centre = (piece[0].start + max(m.end for m in piece)) / 2
-        start = min(max(start, centre - max_s / 2), end - max_s)
-        end = start + max_s
-        inside = [
-            pos
-            for pos in range(first, last + 1)
-            if timeline.sentences[pos].start < end and timeline.sentences[pos].end > start
-        ]
-        first, last = inside[0], inside[-1]
-    indices = (timeline.sentences[first].index, timeline.sentences[last].index)
-    return _Window(item_id, first, last, *indices, start, end, tuple(piece))
-
-
-def _densest(piece: list[Mention], max_s: float) -> list[Mention]:
-    """Return the most mentions that fit in ``max_s`` seconds (the earliest such run on ties)."""
-    best: list[Mention] = piece[:1]
-    for number, mention in enumerate(piece):
-        run = [m for m in piece[number:] if m.end <= mention.start + max_s]
-        if len(run) > len(best):
-            best = run
-    return best
 
 
 def _score(count: int, duration: float, min_s: float) -> float:
@@ -289,39 +74,122 @@ def _score(count: int, duration: float, min_s: float) -> float:
     return round(60.0 * count / max(duration, min_s) + _COUNT_BONUS * math.log1p(count), 6)
 
 
-def _link(windows: list[_Window], min_s: float, max_s: float) -> list[Suggestion]:
-    """Merge windows of different items that mostly overlap; the most mentioned item leads."""
+class _Index:
+    """Every window by start, to find the ones near a stretch."""
+
+    def __init__(self, windows: list[Window], max_s: float) -> None:
+        self.by_start = sorted(windows, key=lambda w: (w.start, w.item_id))
+        self.starts = [w.start for w in self.by_start]
+        self.max_s = max_s
+
+    def overlapping(self, start: float, end: float) -> list[Window]:
+        """Return the windows sharing time with ``start``–``end``."""
+        # Windows are at most max_s long, so any overlapping one starts after start - max_s.
+        low, high = bisect_left(self.starts, start - self.max_s), bisect_left(self.starts, end)
+        return [w for w in self.by_start[low:high] if w.end > start]
+
+
+def _link(
+    timeline: Timeline, windows: list[Window], min_s: float, max_s: float
+) -> list[Suggestion]:
+    """Merge windows of different items about one stretch; the most mentioned item leads.
+
+    A window joins a bigger one when their mentions interleave (a comparison; unless its item
+    has several windows there), or when they cover mostly the same stretch, also after that
+    one grew by merging.
+    """
     order = sorted(windows, key=lambda w: (-len(w.mentions), w.start, w.item_id))
-    by_start = sorted(windows, key=lambda w: (w.start, w.item_id))
-    starts = [w.start for w in by_start]
+    index = _Index(windows, max_s)
     taken: set[int] = set()
-    suggestions: list[Suggestion] = []
+    groups: list[tuple[Window, list[Window]]] = []  # (the stretch, its windows: main first)
     for main in order:
         if id(main) in taken:
             continue
         taken.add(id(main))
-        # Windows are at most max_s long, so any overlapping one starts after main.start - max_s.
-        near = by_start[bisect_left(starts, main.start - max_s) : bisect_left(starts, main.end)]
-        overlapping = [w for w in near if w.end > main.start and w.item_id != main.item_id]
-        per_item = Counter(w.item_id for w in overlapping)
-        partners = [
-            w
-            for w in overlapping
-            if id(w) not in taken and per_item[w.item_id] == 1 and _interleave(main, w)
-        ]
-        taken.update(id(w) for w in partners)
-        suggestions.append(_suggestion(main, partners, min_s))
-    return suggestions
+        if not _join(timeline, index, groups, main, min_s):
+            groups.append(_group(timeline, index, main, taken, min_s))
+    return [_suggestion(stretch, members[1:], min_s) for stretch, members in groups]
 
 
-def _interleave(a: _Window, b: _Window) -> bool:
+def _group(
+    timeline: Timeline, index: _Index, main: Window, taken: set[int], min_s: float
+) -> tuple[Window, list[Window]]:
+    """Link to ``main`` the free windows of other items about its stretch; mark them taken."""
+    near = [
+        w
+        for w in index.overlapping(main.start - min_s, main.end + min_s)
+        if w.item_id != main.item_id and id(w) not in taken
+    ]
+    per_item = Counter(w.item_id for w in index.overlapping(main.start, main.end))
+    partners = [w for w in near if per_item[w.item_id] == 1 and _interleave(main, w)]
+    window = main
+    for other in near:
+        if other not in partners and _same_stretch(main, other, min_s):
+            merged = _merged(timeline, index, [main, *partners, other], min_s)
+            if merged is not None:
+                window = merged
+                partners.append(other)
+    taken.update(id(w) for w in partners)
+    return window, [main, *partners]
+
+
+def _join(
+    timeline: Timeline,
+    index: _Index,
+    groups: list[tuple[Window, list[Window]]],
+    window: Window,
+    min_s: float,
+) -> bool:
+    """Add ``window`` to an earlier group about the same stretch, if one takes it."""
+    for number, (stretch, members) in enumerate(groups):
+        if window.item_id in {w.item_id for w in members}:
+            continue
+        if _same_stretch(stretch, window, min_s):
+            merged = _merged(timeline, index, [*members, window], min_s)
+            if merged is not None:
+                groups[number] = (merged, [*members, window])
+                return True
+    return False
+
+
+def _interleave(a: Window, b: Window) -> bool:
     """Tell whether the stretches from first to last mention of two windows overlap."""
     a_first, a_last = a.mentions[0].start, max(m.end for m in a.mentions)
     b_first, b_last = b.mentions[0].start, max(m.end for m in b.mentions)
     return a_first <= b_last and b_first <= a_last
 
 
-def _suggestion(main: _Window, partners: list[_Window], min_s: float) -> Suggestion:
+def _same_stretch(a: Window, b: Window, min_s: float) -> bool:
+    """Tell whether two windows share half of the longer one, or all their mentions fit ``min_s``.
+
+    Either way two clips of their own would show mostly the same stretch.
+    """
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    if shared > 0 and shared >= _MOSTLY * max(a.duration, b.duration):
+        return True
+    found = [*a.mentions, *b.mentions]
+    return max(m.end for m in found) - min(m.start for m in found) <= min_s
+
+
+def _merged(timeline: Timeline, index: _Index, group: list[Window], min_s: float) -> Window | None:
+    """One window over the group's mentions, padded within the group's windows (main first).
+
+    None when it would pass ``max_s`` or overlap another window of one of the group's items
+    (two suggestions of one item would overlap).
+    """
+    piece = sorted((m for w in group for m in w.mentions), key=lambda m: (timeline.of(m), m.start))
+    bounds = (min(w.first for w in group), max(w.last for w in group))
+    first, last = pad(timeline, piece, bounds, min_s, index.max_s)
+    start, end = timeline.sentences[first].start, timeline.sentences[last].end
+    items = {w.item_id for w in group}
+    others = (w for w in index.overlapping(start, end) if all(w is not own for own in group))
+    if end - start > index.max_s or any(w.item_id in items for w in others):
+        return None
+    indices = (timeline.sentences[first].index, timeline.sentences[last].index)
+    return Window(group[0].item_id, first, last, *indices, start, end, group[0].mentions)
+
+
+def _suggestion(main: Window, partners: list[Window], min_s: float) -> Suggestion:
     """Build a suggestion for ``main`` linking the ``partners`` mentioned inside it."""
     inside = {
         w.item_id: [m for m in w.mentions if main.start <= (m.start + m.end) / 2 <= main.end]

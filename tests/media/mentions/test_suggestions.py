@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from media.mentions.matching import Mention, TimedSentence, TimedWord
+from media.mentions.matching import Mention, TimedSentence, TimedWord, find_mentions, terms_for
 from media.mentions.suggestions import Suggestion, suggest_clips
 
 
@@ -105,6 +105,62 @@ def test_passing_mention_inside_a_stretch_links_the_other_item():
     mentions = [mention(1, sentences[n]) for n in (20, 21, 23, 24)] + [mention(2, sentences[22])]
     [clip] = suggest_clips(sentences, mentions)
     assert clip.item_ids == (1, 2)
+
+
+# (sentences, mentions per item as sentence numbers, expected item ids per suggestion)
+LINKING = {
+    "issue 15: two items in a short recording's last half minute, padded to one stretch": (
+        30, {1: (25,), 2: (27,)}, [(1, 2)]),
+    "two items named once, ten seconds apart, in the middle of a stream": (
+        100, {1: (50,), 2: (52,)}, [(1, 2)]),
+    "three items named once each in one stretch": (
+        100, {1: (50,), 2: (51,), 3: (51,)}, [(1, 2, 3)]),
+    "the most mentioned item leads a stretch shared with another": (
+        100, {1: (48,), 2: (49, 50)}, [(2, 1)]),
+    "a comparison whose mentions interleave": (
+        60, {1: (20, 22, 24, 26), 2: (21, 25)}, [(1, 2)]),
+    "an item's paragraph, then another item's right after it": (
+        100, {1: (10, 11, 12, 13, 14, 15), 2: (17, 18, 19)}, [(1,), (2,)]),
+    "items a minute apart": (
+        100, {1: (10, 12), 2: (30,)}, [(1,), (2,)]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("count", "said", "expected"), LINKING.values(), ids=LINKING.keys())
+def test_items_sharing_most_of_a_stretch_are_one_suggestion(count, said, expected):
+    sentences = timeline(count)
+    mentions = [mention(item, sentences[n]) for item, where in said.items() for n in where]
+    found = suggest_clips(sentences, mentions)
+    assert sorted(c.item_ids for c in found) == sorted(expected)
+    for clip in found:
+        linked = [m for m in mentions if m.item_id in clip.item_ids]
+        assert all(clip.start <= m.start < m.end <= clip.end for m in linked)
+        assert clip.mention_count == len(linked)
+
+
+def test_issue_15_comparison_at_the_end_of_a_mandarin_upload_is_one_suggestion():
+    """2:39 of speech; 和田玉手镯 at 2:14 and 翡翠手镯 at 2:24 were suggested twice, 2:14–2:37."""
+    texts = ["大家好，欢迎来到直播间。"] * 29 + [
+        "这款和田玉手镯白度很高。", "油性也足，手感细腻。", "旁边这只翡翠手镯是冰种的。",
+        "两只放在一起对比一下。", "喜欢的宝宝点小黄车。",
+    ]  # fmt: skip
+    sentences = []
+    for index, text in enumerate(texts):
+        start, step = index * 4.6, 4.2 / len(text)
+        words = tuple(
+            TimedWord(start + n * step, start + (n + 1) * step, char) for n, char in enumerate(text)
+        )
+        sentences.append(TimedSentence(index, start, start + 4.2, words))
+    terms = [*terms_for(1, ["和田玉手镯"]), *terms_for(2, ["翡翠手镯", "冰种翡翠手镯"])]
+    mentions = find_mentions(sentences, terms)
+    assert {m.item_id for m in mentions} == {1, 2}
+
+    [clip] = suggest_clips(sentences, mentions)
+
+    assert clip.item_ids == (1, 2)
+    assert clip.mention_count == 2
+    assert clip.start <= min(m.start for m in mentions)
+    assert clip.end >= max(m.end for m in mentions)
 
 
 def test_topic_switch_splits_an_items_stretch():
