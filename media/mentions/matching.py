@@ -124,13 +124,54 @@ def find_mentions(
     window of Latin words needs to match a Latin term.
     """
     transcript = _Transcript.build(sentences)
+    return [transcript.mention(c) for c in _matched(transcript, terms, fuzzy_threshold)]
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """A term found in one of several texts: which text, which characters, how."""
+
+    text_index: int
+    start: int
+    end: int
+    term: CatalogTerm
+    kind: MatchKind
+
+
+def match_texts(
+    texts: Sequence[str], terms: Iterable[CatalogTerm], *, fuzzy_threshold: float | None = None
+) -> list[TextMatch]:
+    """Find the terms in plain texts, as ``find_mentions`` does, located by character offsets.
+
+    ``start``/``end`` slice the text (so the slice holds any separators the match skipped).
+    Without ``fuzzy_threshold`` only the exact and pinyin passes run.
+    """
+    sentences = [TimedSentence(n, 0.0, 0.0, (TimedWord(0.0, 0.0, t),)) for n, t in enumerate(texts)]
+    transcript = _Transcript.build(sentences)
+    return [
+        TextMatch(
+            text_index=transcript.sentence_at(c.start),
+            start=transcript.offsets[c.start],
+            end=transcript.offsets[c.end - 1] + 1,
+            term=c.term,
+            kind=c.kind,
+        )
+        for c in _matched(transcript, terms, fuzzy_threshold)
+    ]
+
+
+def _matched(
+    transcript: _Transcript, terms: Iterable[CatalogTerm], fuzzy_threshold: float | None
+) -> list[_Candidate]:
+    """Run every pass over the transcript and keep the candidates that win their stretch."""
     prepared = [_PreparedTerm.build(term) for term in _unique_terms(terms)]
     candidates = [
         *_exact_candidates(transcript, prepared),
         *_pinyin_candidates(transcript, prepared),
-        *_fuzzy_candidates(transcript, prepared, fuzzy_threshold),
     ]
-    return [transcript.mention(c) for c in _resolve(transcript, candidates)]
+    if fuzzy_threshold is not None:
+        candidates.extend(_fuzzy_candidates(transcript, prepared, fuzzy_threshold))
+    return _resolve(transcript, candidates)
 
 
 def _unique_terms(terms: Iterable[CatalogTerm]) -> list[CatalogTerm]:

@@ -1,0 +1,132 @@
+"""Name correction on plain texts: what is rewritten, what is left alone, Chinese and English.
+
+Each row is (heard sentence, terms, expected sentence). The hostile rows are near-misses a
+careless corrector would "fix": common words that sound like a trade term, partial matches,
+words that merely resemble a name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from media.mentions.correction import apply_fixes, find_fixes
+from media.mentions.matching import CatalogTerm
+
+GLOSSARY = (
+    "翡翠", "和田玉", "籽料", "冰种", "糯种", "种水", "飘花", "平安扣", "无事牌", "国检证书", "A货",
+    "貔貅", "岫玉", "独山玉", "玛瑙", "蜜蜡", "琥珀", "羊脂玉", "碧玉", "青海料", "俄料", "山料",
+    "翡翠手镯", "满绿", "帝王绿", "jadeite", "nephrite", "Hetian", "Xiuyan", "Dushan", "Pixiu",
+    "amber", "agate",
+)  # fmt: skip
+CATALOG = (
+    "冰种翡翠手镯",
+    "籽料手镯",
+    "lucky Pixiu",
+    "Hetian nephrite bangle",
+    "Dushan jade Buddha",
+)
+
+
+def corrected(text: str, names: tuple[str, ...] = GLOSSARY + CATALOG) -> str:
+    terms = [CatalogTerm(n, name) for n, name in enumerate(names)]
+    return apply_fixes(text, find_fixes([text], terms)[0])
+
+
+CORRECTED = [
+    # Chinese: homophones of a term, written as the term is
+    ("这款匪翠手镯是冰种的", "这款翡翠手镯是冰种的"),
+    ("飞翠", "翡翠"),
+    ("肺脆的颜色", "翡翠的颜色"),
+    ("费翠", "翡翠"),
+    ("这个皮修很可爱", "这个貔貅很可爱"),
+    ("冰种匪翠手镯", "冰种翡翠手镯"),
+    ("河田玉手镯", "和田玉手镯"),
+    ("这个平安口", "这个平安扣"),
+    ("漂花很美", "飘花很美"),
+    ("国建证书", "国检证书"),
+    ("迷蜡", "蜜蜡"),
+    # a common word inside a longer name whose other characters were heard right
+    ("资料手镯", "籽料手镯"),
+    ("病种飞翠手镯", "冰种翡翠手镯"),
+    # English: sounds alike, spelled nearly alike
+    ("Look at this lucky pixel charm", "Look at this lucky Pixiu charm"),
+    ("Lucky pixel", "Lucky Pixiu"),
+    ("Hessian jade is white", "Hetian jade is white"),
+    ("Hessian nephrite bangle", "Hetian nephrite bangle"),
+    ("a nefrite bangle", "a nephrite bangle"),
+    ("Siuyan jade", "Xiuyan jade"),
+    ("Douchan jade", "Dushan jade"),
+]
+
+LEFT_ALONE = [
+    # Chinese common words that sound like a term (碧玉, 籽料, 琥珀, 羊脂玉, 冰种, 种水)
+    "这个比喻很好",
+    "这份资料",
+    "湖泊很美",
+    "养殖鱼",
+    "两者并重",
+    "兵种很多",
+    "重水",
+    # other syllables (fei chang, fei yong are not fei cui), one syllable is never enough
+    "非常好",
+    "费用不高",
+    "我饿了",
+    "玉",
+    # a word that reaches outside the name: 消费 keeps its 费
+    "我们消费翠手镯",
+    # already written right
+    "翡翠手镯",
+    "和田玉",
+    # English: real words that merely resemble a term
+    "the pixel density",
+    "the ember glows",
+    "jaded buyers",
+    "agape",
+    "a gate",
+    "this jade, it is",
+    "Russian jade border pendant",
+    "pick you charm",
+    "heh tian",
+    "the Hetian",
+    "hetian",
+]
+
+
+@pytest.mark.parametrize(("heard", "expected"), CORRECTED)
+def test_misheard_name_is_written_as_the_term(heard, expected):
+    assert corrected(heard) == expected
+
+
+@pytest.mark.parametrize("heard", LEFT_ALONE)
+def test_near_miss_is_left_alone(heard):
+    assert corrected(heard) == heard
+
+
+def test_fix_holds_only_the_words_heard_wrong():
+    terms = [CatalogTerm(1, "翡翠手镯"), CatalogTerm(2, "lucky Pixiu")]
+    fixes = find_fixes(["这款匪翠手镯", "lucky pixel charm"], terms)
+
+    assert [(f.start, f.end, f.heard, f.written) for f in fixes[0]] == [(2, 4, "匪翠", "翡翠")]
+    assert [(f.start, f.end, f.heard, f.written) for f in fixes[1]] == [(6, 11, "pixel", "Pixiu")]
+    assert fixes[0][0].term == CatalogTerm(1, "翡翠手镯")
+
+
+def test_span_two_terms_claim_equally_is_left_alone():
+    assert corrected("匪翠", ("翡翠", "菲翠")) == "匪翠"
+    assert corrected("Hessian jade", ("Hetian", "HeTian")) == "Hessian jade"
+
+
+def test_words_with_punctuation_between_are_not_one_name():
+    heard = "Hessian, nephrite bangle"
+
+    assert corrected(heard, ("Hetian nephrite bangle",)) == heard
+
+
+def test_short_latin_term_is_never_a_correction():
+    assert corrected("jad stone", ("jade",)) == "jad stone"
+
+
+def test_every_fix_of_a_sentence_is_applied():
+    heard = "匪翠和皮修, and a lucky pixel"
+
+    assert corrected(heard) == "翡翠和貔貅, and a lucky Pixiu"
