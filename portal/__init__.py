@@ -49,6 +49,7 @@ BLUEPRINTS = (
     "media.clips.views:bp",
     "media.clips.api:bp",
     "portal.compliance.views:bp",
+    "media.glossary.views:bp",
     "portal.review.views:bp",
     "portal.library.views:bp",
     "portal.screening.views:bp",

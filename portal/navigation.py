@@ -43,5 +43,6 @@ def navigation_for(user: Any) -> list[NavLink]:
         links.append(NavLink(_l("Organisations"), "admin.organisations"))
         links.append(NavLink(_l("Categories"), "admin.categories"))
         links.append(NavLink(_l("Compliance terms"), "compliance.index"))
+        links.append(NavLink(_l("Glossary"), "glossary.index"))
         links.append(NavLink(_l("Jobs"), "jobs.index"))
     return links
