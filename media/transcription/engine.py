@@ -43,7 +43,7 @@ _MIN_LANE_WINDOW_S = 30.0
 _PROGRESS_POLL_S = 0.5
 
 ProgressCallback = Callable[[float], None]
-_Start = Callable[[np.ndarray, str | None], tuple[Iterable[WhisperSegment], str]]
+_Start = Callable[[np.ndarray, str | None, float], tuple[Iterable[WhisperSegment], str]]
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,17 @@ class Segment:
 
     In batched mode this is one VAD chunk of up to 30 s, not a sentence: split sentences on the
     words' punctuation. ``"".join(w.text for w in words)`` gives the text (Latin words keep their
-    leading space, as Whisper writes them).
+    leading space, as Whisper writes them). The scores are faster-whisper's: in batched mode
+    ``avg_logprob`` and ``no_speech_prob`` are the whole chunk's (see ``quality``).
     """
 
     start: float
     end: float
     text: str
     words: tuple[Word, ...]
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,14 @@ class Transcript:
     language: str
     duration_s: float
     segments: tuple[Segment, ...]
+
+
+class HintSource(Protocol):
+    """Chooses hints as the speech goes (``media.transcription.hints.HintPlanner``)."""
+
+    def pipeline(self, model: WhisperModel, offset_s: float) -> BatchedInferencePipeline:
+        """Return the pipeline that transcribes the window starting at ``offset_s``."""
+        ...
 
 
 class Recogniser(Protocol):
@@ -91,8 +103,12 @@ class Recogniser(Protocol):
         hotwords: str | None,
         initial_prompt: str | None,
         on_progress: ProgressCallback | None,
+        hints: HintSource | None = None,
     ) -> Transcript:
-        """Recognise the 16 kHz mono WAV at ``audio_path``; ``language`` None detects it."""
+        """Recognise the 16 kHz mono WAV at ``audio_path``; ``language`` None detects it.
+
+        ``hints``, if given, chooses the hotwords and prompt batch by batch instead.
+        """
         ...
 
 
@@ -138,7 +154,7 @@ class _Lanes:
         if self.stop.is_set():
             return []
         if batch is None:
-            batch, _language = self.start(samples, language)
+            batch, _language = self.start(samples, language, offset_s)
         length_s = len(samples) / SAMPLE_RATE
         segments: list[Segment] = []
         for raw in batch:
@@ -187,6 +203,7 @@ class WhisperRecogniser:
         hotwords: str | None,
         initial_prompt: str | None,
         on_progress: ProgressCallback | None,
+        hints: HintSource | None = None,
     ) -> Transcript:
         """Recognise the 16 kHz mono WAV at ``audio_path`` (as written by ``extract_audio``).
 
@@ -194,8 +211,9 @@ class WhisperRecogniser:
         their current batch and the error propagates.
         """
         start = partial(
-            self._start, hotwords=hotwords or None, initial_prompt=initial_prompt or None
-        )
+            self._start, hotwords=hotwords or None, initial_prompt=initial_prompt or None,
+            hints=hints,
+        )  # fmt: skip
         with wave.open(str(audio_path), "rb") as wav:
             _check_wav(wav, audio_path)
             duration_s = wav.getnframes() / SAMPLE_RATE
@@ -236,7 +254,7 @@ class WhisperRecogniser:
                 for index, (offset_s, samples) in enumerate(windows):
                     batch = None
                     if language is None:  # detect once; start() returns before decoding
-                        batch, language = lanes.start(samples, None)
+                        batch, language = lanes.start(samples, None, offset_s)
                     lane = partial(lanes.collect, batch, language)
                     futures.append(pool.submit(lane, index, offset_s, samples))
                     _await_lanes(futures, self.lanes - 1, report)
@@ -249,12 +267,18 @@ class WhisperRecogniser:
         self,
         samples: np.ndarray,
         language: str | None,
+        offset_s: float,
         *,
         hotwords: str | None,
         initial_prompt: str | None,
+        hints: HintSource | None,
     ) -> tuple[Iterable[WhisperSegment], str]:
         """Run VAD and language detection on one window; return its lazy segments and language."""
-        batch, info = BatchedInferencePipeline(self.model).transcribe(
+        if hints is None:
+            pipeline = BatchedInferencePipeline(self.model)
+        else:
+            pipeline = hints.pipeline(self.model, offset_s)
+        batch, info = pipeline.transcribe(
             samples,
             language=language,
             hotwords=hotwords,
@@ -377,6 +401,9 @@ def _segment(raw: WhisperSegment, offset_s: float, language: str | None) -> Segm
         end=_seconds(raw.end + offset_s),
         text=convert(raw.text.strip()),
         words=words,
+        avg_logprob=float(raw.avg_logprob),
+        no_speech_prob=float(raw.no_speech_prob),
+        compression_ratio=float(raw.compression_ratio),
     )
 
 

@@ -229,9 +229,9 @@ def test_whisper_stops_when_progress_raises(
     started: list[int] = []
     start = recogniser._start
 
-    def counting_start(samples: Any, language: str | None, **options: Any) -> Any:
+    def counting_start(samples: Any, *args: Any, **options: Any) -> Any:
         started.append(len(samples))
-        return start(samples, language, **options)
+        return start(samples, *args, **options)
 
     monkeypatch.setattr(recogniser, "_start", counting_start)
 

@@ -1,0 +1,359 @@
+"""Recognition hints chosen batch by batch: the stream's items, then what the speech sounds like.
+
+Whisper reads hints as "previous text": faster-whisper's batched pipeline puts the hotwords and
+the initial prompt after ``<|startofprev|>`` (each cut to 223 tokens on its own), and that
+context shares the decoder's 448 positions with the text being written. So the hints of a batch
+are kept, together, within one budget counted with the model's own tokenizer (default 223,
+Whisper's prompt limit), never cut at a number of characters.
+
+What fills the budget, in order: the names of the recording's stream items (the shop's list for
+this stream), then catalog items whose names the speech just before probably said — the words
+recognised in the window so far, matched by sound (``phonetic``: toneless pinyin for Chinese,
+a consonant-and-vowel-shape key for Latin script), each item's likelihood fading batch by batch
+— and, when the whole catalog fits, everything else. Every item's name comes before any alias.
+
+``BatchedInferencePipeline`` fixes hotwords and prompt for a whole call; ``HintedPipeline``
+chooses them afresh for every batch of VAD chunks (up to ``batch_size`` × 30 s) and records what
+each stretch of speech was given, so the transcript can say which hints were used where.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+import numpy as np
+from faster_whisper import BatchedInferencePipeline, WhisperModel
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import Segment as WhisperSegment
+from faster_whisper.transcribe import TranscriptionInfo, TranscriptionOptions
+from rapidfuzz import fuzz, process
+
+from media.mentions.matching import terms_for
+from media.mentions.normalise import TO_SIMPLIFIED
+from media.transcription.engine import build_domain_prompt
+from media.transcription.phonetic import LATIN, Sounds, heard_sounds, name_sounds
+
+TokenCounter = Callable[[str], int]
+MAX_HINT_TOKENS = 223  # Whisper's own prompt limit: half its 448 text positions, less one
+_SEPARATOR = ", "
+_DECAY = 0.6  # a likelihood fades to 0.6 of itself per batch unless heard again
+_MIN_LIKELY = 0.3  # share of a name's weighted sounds heard before the item counts as likely
+_LATIN_SIMILAR = 80.0  # rapidfuzz ratio of two word keys that sound alike
+_SHORT_KEY = 3  # keys shorter than this must match exactly
+
+
+@dataclass(frozen=True)
+class HintItem:
+    """A catalog item as hints see it: its id and spoken names, the name first."""
+
+    item_id: int
+    names: tuple[str, ...]
+
+    @classmethod
+    def build(cls, item_id: int, names: Iterable[str]) -> HintItem:
+        """Keep each distinct name once (as mention matching compares them), in order."""
+        return cls(item_id, tuple(term.text for term in terms_for(item_id, names)))
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What one batch of speech is given: hotwords, prompt, the items named, their tokens."""
+
+    hotwords: str | None
+    prompt: str | None
+    item_ids: tuple[int, ...]
+    tokens: int
+
+
+class HintCatalog:
+    """The stream's items and the rest of the catalog, keyed by sound once per recording."""
+
+    def __init__(self, stream: Sequence[HintItem], catalog: Sequence[HintItem]) -> None:
+        """Keep ``stream`` in its order and the other ``catalog`` items after it."""
+        stream_ids = {item.item_id for item in stream}
+        self.stream = tuple(_distinct(stream))
+        self.others = tuple(item for item in _distinct(catalog) if item.item_id not in stream_ids)
+        self._sounds = {
+            item.item_id: [name_sounds(name) for name in item.names]
+            for item in (*self.stream, *self.others)
+        }
+        documents = Counter(key for sounds in self._sounds.values() for key in _keys(*sounds))
+        count = len(self._sounds)
+        self._weight = {key: math.log(1 + count / df) for key, df in documents.items()}
+        self._latin = [key for key in self._weight if key.startswith(LATIN)]
+
+    def score(self, text: str) -> dict[int, float]:
+        """Return, per item, the share of its best name's weighted sounds heard in ``text``."""
+        heard = heard_sounds(text)
+        matched = {key: 1.0 for key in heard.chinese if key in self._weight}
+        matched |= self._latin_matches(heard)
+        scores: dict[int, float] = {}
+        for item_id, sounds in self._sounds.items():
+            best = max((self._share(name, matched) for name in sounds), default=0.0)
+            if best > 0:
+                scores[item_id] = best
+        return scores
+
+    def _latin_matches(self, heard: Sounds) -> dict[str, float]:
+        """Map each catalog word key to its similarity (0–1) to the closest heard word key."""
+        spoken = [key.removeprefix(LATIN) for key in sorted(heard.latin)]
+        if not spoken or not self._latin:
+            return {}
+        ours = [key.removeprefix(LATIN) for key in self._latin]
+        similar = process.cdist(
+            ours, spoken, scorer=fuzz.ratio, score_cutoff=_LATIN_SIMILAR, workers=1
+        )
+        matches: dict[str, float] = {}
+        for key, bare, row in zip(self._latin, ours, similar, strict=True):
+            best = float(np.max(row))
+            if best >= 100 or (best > 0 and len(bare) >= _SHORT_KEY):
+                matches[key] = best / 100
+        return matches
+
+    def _share(self, sounds: Sounds, matched: Mapping[str, float]) -> float:
+        """Weigh each key by how rare it is in the catalog; return the heard share."""
+        keys = _keys(sounds)
+        total = sum(self._weight[key] for key in keys)
+        heard = sum(self._weight[key] * matched.get(key, 0.0) for key in keys)
+        return heard / total if total else 0.0
+
+
+def choose_hints(
+    catalog: HintCatalog,
+    likely: Mapping[int, float],
+    language: str | None,
+    count_tokens: TokenCounter,
+    budget_tokens: int = MAX_HINT_TOKENS,
+) -> Hints:
+    """Choose the hints for one batch within ``budget_tokens`` of the model's tokenizer.
+
+    The stream's items come first (those heard lately before the others), then the ``likely``
+    catalog items by likelihood, then — only if all of it fits — the rest of the catalog. Names
+    go in before aliases; a name that does not fit is skipped whole.
+    """
+    prompt = build_domain_prompt((), language)
+    if prompt and count_tokens(prompt) > budget_tokens:
+        prompt = None
+    room = budget_tokens - (count_tokens(prompt) if prompt else 0)
+    ranked = _ranked(catalog, likely)
+    rest = [item for item in catalog.others if item.item_id not in likely]
+    if rest and _tokens(_names([*ranked, *rest], language), count_tokens) <= room:
+        ranked += rest
+    names, item_ids = _fill(ranked, language, room, count_tokens)
+    hotwords = _SEPARATOR.join(names) or None
+    used = _tokens(names, count_tokens) + (count_tokens(prompt) if prompt else 0)
+    return Hints(hotwords, prompt, item_ids, used)
+
+
+def _ranked(catalog: HintCatalog, likely: Mapping[int, float]) -> list[HintItem]:
+    """Order the stream's items (heard first) and then the likely catalog items."""
+
+    def heard_first(item: HintItem) -> float:
+        return -likely.get(item.item_id, 0.0)
+
+    stream = sorted(catalog.stream, key=heard_first)  # stable: the stream's order otherwise
+    others = sorted((i for i in catalog.others if i.item_id in likely), key=heard_first)
+    return [*stream, *others]
+
+
+def _names(items: Sequence[HintItem], language: str | None) -> list[str]:
+    """List every item's name, then every alias; in Simplified characters for Chinese."""
+    deepest = max((len(item.names) for item in items), default=0)
+    names = [
+        item.names[rank] for rank in range(deepest) for item in items if rank < len(item.names)
+    ]
+    if language == "zh":
+        names = [TO_SIMPLIFIED.convert(name) for name in names]
+    return list(dict.fromkeys(names))
+
+
+def _fill(
+    items: Sequence[HintItem], language: str | None, room: int, count_tokens: TokenCounter
+) -> tuple[list[str], tuple[int, ...]]:
+    """Take names in order while the hotwords stay within ``room`` tokens."""
+    owner = {}
+    for item in reversed(items):
+        for name in _names([item], language):
+            owner[name] = item.item_id
+    chosen: list[str] = []
+    for name in _names(items, language):
+        if _tokens([*chosen, name], count_tokens) <= room:
+            chosen.append(name)
+    return chosen, tuple(dict.fromkeys(owner[name] for name in chosen))
+
+
+def _tokens(names: Sequence[str], count_tokens: TokenCounter) -> int:
+    """Count the tokens of names as faster-whisper encodes hotwords (after a space)."""
+    return count_tokens(" " + _SEPARATOR.join(names)) if names else 0
+
+
+def _keys(*sounds: Sounds) -> set[str]:
+    """Return every key of the given sounds."""
+    return {key for sound in sounds for key in (*sound.chinese, *sound.latin)}
+
+
+def _distinct(items: Iterable[HintItem]) -> Iterator[HintItem]:
+    """Yield each item once (its first occurrence) that has a name."""
+    seen: set[int] = set()
+    for item in items:
+        if item.names and item.item_id not in seen:
+            seen.add(item.item_id)
+            yield item
+
+
+@dataclass
+class WindowHints:
+    """What one window of speech has sounded like so far, and so the hints for its next batch."""
+
+    catalog: HintCatalog
+    budget_tokens: int = MAX_HINT_TOKENS
+    likely: dict[int, float] = field(default_factory=dict)
+
+    def hear(self, text: str) -> None:
+        """Fade every likelihood, then raise those of the items ``text`` sounds like."""
+        scores = self.catalog.score(text) if text.strip() else {}
+        faded = {item_id: value * _DECAY for item_id, value in self.likely.items()}
+        merged = {i: max(faded.get(i, 0.0), scores.get(i, 0.0)) for i in {*faded, *scores}}
+        self.likely = {i: value for i, value in merged.items() if value >= _MIN_LIKELY}
+
+    def choose(self, language: str | None, count_tokens: TokenCounter) -> Hints:
+        """Choose the hints for the next batch."""
+        return choose_hints(self.catalog, self.likely, language, count_tokens, self.budget_tokens)
+
+
+@dataclass(frozen=True)
+class HintSpan:
+    """The hints a stretch of speech (in seconds from the start of the recording) was given."""
+
+    start_s: float
+    end_s: float
+    hints: Hints
+
+
+class HintPlanner:
+    """Hints for one recording: its catalog, the budget and a record of what each span got."""
+
+    def __init__(self, catalog: HintCatalog, budget_tokens: int = MAX_HINT_TOKENS) -> None:
+        """Plan within ``budget_tokens`` (at most Whisper's 223)."""
+        self.catalog = catalog
+        self.budget_tokens = min(budget_tokens, MAX_HINT_TOKENS)
+        self._spans: list[HintSpan] = []
+        self._lock = threading.Lock()
+
+    def pipeline(self, model: WhisperModel, offset_s: float) -> BatchedInferencePipeline:
+        """Return the pipeline for the window starting at ``offset_s`` (one per window)."""
+        window = WindowHints(self.catalog, self.budget_tokens)
+        return HintedPipeline(model, window, partial(self._record, offset_s))
+
+    def spans(self) -> list[HintSpan]:
+        """Return the recorded spans in time order, neighbours with the same hints merged."""
+        with self._lock:
+            ordered = sorted(self._spans, key=lambda span: span.start_s)
+        merged: list[HintSpan] = []
+        for span in ordered:
+            if merged and merged[-1].hints == span.hints:
+                merged[-1] = replace(merged[-1], end_s=max(merged[-1].end_s, span.end_s))
+            else:
+                merged.append(span)
+        return merged
+
+    def summary(self) -> tuple[str, str]:
+        """Describe what was used: every hinted name (first use first) and the spans as JSON."""
+        spans = self.spans()
+        names = dict.fromkeys(
+            name for span in spans for name in (span.hints.hotwords or "").split(_SEPARATOR) if name
+        )
+        described = [
+            {"start_s": round(span.start_s, 3), "end_s": round(span.end_s, 3),
+             "tokens": span.hints.tokens, "prompt": span.hints.prompt or "",
+             "hotwords": span.hints.hotwords or "", "items": list(span.hints.item_ids)}
+            for span in spans
+        ]  # fmt: skip
+        document = {"budget_tokens": self.budget_tokens, "spans": described}
+        return _SEPARATOR.join(names), json.dumps(document, ensure_ascii=False)
+
+    def _record(self, offset_s: float, start_s: float, end_s: float, hints: Hints) -> None:
+        with self._lock:
+            self._spans.append(HintSpan(offset_s + start_s, offset_s + end_s, hints))
+
+
+class HintedPipeline(BatchedInferencePipeline):
+    """faster-whisper's batched pipeline, its hints chosen afresh for every batch."""
+
+    def __init__(
+        self,
+        model: WhisperModel,
+        window: WindowHints,
+        record: Callable[[float, float, Hints], None],
+    ) -> None:
+        """Choose hints through ``window``; ``record`` each segment's times and hints."""
+        super().__init__(model)
+        self.window = window
+        self.record = record
+        self.current: Hints | None = None
+
+    def transcribe(
+        self, audio: np.ndarray, **options: Any
+    ) -> tuple[Iterable[WhisperSegment], TranscriptionInfo]:
+        """Transcribe like ``BatchedInferencePipeline`` (hotwords and prompt are replaced)."""
+        segments, info = super().transcribe(audio, **options)
+        return self._recorded(segments), info
+
+    def forward(
+        self,
+        features: np.ndarray,
+        tokenizer: Tokenizer,
+        chunks_metadata: list[dict[str, Any]],
+        options: TranscriptionOptions,
+    ) -> list[list[dict[str, Any]]]:
+        """Decode one batch with hints chosen from what the window said before it."""
+        count = partial(_count_tokens, tokenizer)
+        self.current = self.window.choose(tokenizer.language_code, count)
+        hinted = replace(
+            options, hotwords=self.current.hotwords, initial_prompt=self.current.prompt
+        )
+        outputs = super().forward(features, tokenizer, chunks_metadata, hinted)
+        self.window.hear(" ".join(_reliable_texts(outputs, options)))
+        return outputs
+
+    def _recorded(self, segments: Iterable[WhisperSegment]) -> Iterator[WhisperSegment]:
+        for segment in segments:
+            if self.current is not None:
+                self.record(segment.start, segment.end, self.current)
+            yield segment
+
+
+def _count_tokens(tokenizer: Tokenizer, text: str) -> int:
+    """Count the tokens of ``text`` with the model's tokenizer."""
+    return len(tokenizer.encode(text))
+
+
+def _reliable_texts(
+    outputs: list[list[dict[str, Any]]], options: TranscriptionOptions
+) -> Iterator[str]:
+    """Yield the text of each decoded piece that passes faster-whisper's own quality thresholds.
+
+    Text the model was unsure of (or that repeats itself) is not used to choose later hints,
+    so a recited hint list does not keep itself going.
+    """
+    for chunk in outputs:
+        for piece in chunk:
+            if _is_reliable(piece, options):
+                yield piece["text"]
+
+
+def _is_reliable(piece: Mapping[str, Any], options: TranscriptionOptions) -> bool:
+    """Tell whether a decoded piece passes the compression, log-probability and silence limits."""
+    checks = (
+        (options.compression_ratio_threshold, piece["compression_ratio"], 1),
+        (options.log_prob_threshold, piece["avg_logprob"], -1),
+        (options.no_speech_threshold, piece["no_speech_prob"], 1),
+    )
+    return all(limit is None or value * sign <= limit * sign for limit, value, sign in checks)
