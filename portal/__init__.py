@@ -44,6 +44,7 @@ BLUEPRINTS = (
     "courses.quizzes.views:bp",
     "media.uploads.views:bp",
     "media.recordings.views:bp",
+    "media.recordings.stream_views:bp",
     "portal.jobs.views:bp",
     "portal.tokens.views:bp",
     "media.clips.views:bp",

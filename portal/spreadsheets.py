@@ -49,7 +49,10 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def read_csv(text: str) -> Iterator[list[str]]:
-    """Yield the rows of CSV ``text``, each cell as ``csv_text`` was given it."""
-    for row in csv.reader(io.StringIO(text)):
+def read_csv(text: str, delimiter: str = ",") -> Iterator[list[str]]:
+    """Yield the rows of CSV ``text``, each cell as ``csv_text`` was given it.
+
+    ``delimiter`` "\t" reads cells pasted from a spreadsheet.
+    """
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
         yield [restore_cell(cell) for cell in row]

@@ -20,6 +20,7 @@ from media.clips.forms import (
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import build_timeline, profile_label, state_label
 from media.recordings.models import Recording
+from media.recordings.signals import stream_items_changed
 from media.transcripts.signals import transcript_edited
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
@@ -47,9 +48,10 @@ bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="template
 
 @bp.record_once
 def _listen(_state: object) -> None:
-    """Refresh mentions when the catalog or a transcript changes."""
+    """Refresh mentions when the catalog, a transcript or a stream's item list changes."""
     catalog_changed.connect(discovery.queue_refresh_for_org)
     transcript_edited.connect(discovery.queue_refresh_for_recording)
+    stream_items_changed.connect(discovery.queue_refresh_for_stream_items)
 
 
 @bp.app_context_processor

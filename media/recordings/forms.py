@@ -1,14 +1,25 @@
-"""Forms for adding a recording and correcting transcript sentences."""
+"""Forms for adding a recording, correcting transcript sentences and the stream's item list."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
+from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Language
-from portal.forms import multi_line
+from portal.forms import multi_line, one_line
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -43,3 +54,71 @@ class SentenceForm(FlaskForm):
         _l("Sentence"), filters=[multi_line], validators=[DataRequired(), Length(max=1000)]
     )
     submit = SubmitField(_l("Save"))
+
+
+class ItemSearchForm(FlaskForm):
+    """Search the catalog for the stream's items (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Search your catalog"), filters=[one_line], validators=[Optional(), Length(max=100)]
+    )
+
+
+class AddItemsForm(FlaskForm):
+    """Put the ticked catalog items on the stream's list."""
+
+    item_ids = SelectMultipleField(
+        coerce=int,
+        validate_choice=False,  # the service accepts only the organisation's active items
+        validators=[DataRequired(message=_l("Tick the items to add."))],
+    )
+    q = HiddenField(filters=[one_line], validators=[Length(max=100)])
+
+
+class LinkNumberForm(FlaskForm):
+    """Set or clear one item's link number."""
+
+    link_number = IntegerField(
+        _l("Link number"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_LINK_NUMBER,
+                message=_l("The link number must be a whole number from 1 to 999."),
+            ),
+        ],
+    )
+
+
+class MoveForm(FlaskForm):
+    """Move one item up or down the list."""
+
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class GoodsListForm(FlaskForm):
+    """Paste the platform's goods list or choose its CSV file."""
+
+    text = TextAreaField(
+        _l("Goods list"),
+        filters=[multi_line],
+        validators=[Length(max=200_000)],
+        description=_l("One line per link: the link number, then the SKU or the item's name."),
+    )
+    file = FileField(
+        _l("Or a CSV file"), validators=[FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
+    )
+    submit = SubmitField(_l("Preview"))
+
+    def validate(self, extra_validators: object = None) -> bool:
+        """Require the pasted text or a file."""
+        if not super().validate(extra_validators):  # type: ignore[arg-type]
+            return False
+        if not (self.text.data or "").strip() and not (self.file.data and self.file.data.filename):
+            self.text.errors.append(_l("Paste the list or choose a CSV file."))
+            return False
+        return True

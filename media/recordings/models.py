@@ -1,12 +1,13 @@
-"""The ``Recording`` model: one uploaded or ingested stream video of an organisation."""
+"""Recording models: one uploaded or ingested stream video, and the items it sells."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.catalog.models import Item
 from portal.database import OrgOwned, TimestampMixin
 from portal.extensions import db
 
@@ -36,3 +37,27 @@ class Recording(OrgOwned, TimestampMixin, db.Model):
     fps: Mapped[float] = mapped_column(default=0.0)
     video_codec: Mapped[str] = mapped_column(String(32), default="")
     audio_codec: Mapped[str] = mapped_column(String(32), default="")
+
+
+class StreamItem(OrgOwned, db.Model):
+    """An item on a recording's item list (the live-commerce cart, 小黄车).
+
+    ``link_number`` is the number of the item's link in the cart ("3号链接"): optional, at most
+    once per recording. The list reads in link-number order, unnumbered items last in
+    ``position`` order.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("recording_id", "item_id", name="uq_stream_item_recording_id_item_id"),
+        UniqueConstraint(
+            "recording_id", "link_number", name="uq_stream_item_recording_id_link_number"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recording.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    link_number: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[Item] = relationship()

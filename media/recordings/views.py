@@ -10,6 +10,7 @@ from media.clips.aliases import alias_offers_for
 from media.recordings import services
 from media.recordings.forms import RecordingForm, SentenceForm, language_choices
 from media.recordings.models import Language, Recording
+from media.recordings.stream_views import item_section
 from media.transcripts import exports
 from media.transcripts import services as transcripts
 from media.uploads.services import get_completed_upload_or_404
@@ -70,7 +71,7 @@ def detail(recording_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording,
         job=services.transcription_job(recording), transcript=transcript, sentences=sentences,
-        action_form=ConfirmForm(),
+        action_form=ConfirmForm(), **item_section(recording, is_open=transcript is None),
     )  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def status(recording_id: int) -> ResponseReturnValue:
     job = services.transcription_job(recording)
     response = render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording, job=job,
-        action_form=ConfirmForm(), transcript=None, sentences=[],
+        action_form=ConfirmForm(), transcript=None, sentences=[], **item_section(recording),
     )  # fmt: skip
     if request.args.get("polling") and not services.is_processing(job):
         response.headers["HX-Refresh"] = "true"

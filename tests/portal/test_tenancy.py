@@ -78,6 +78,16 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.video": Route(Access.MERCHANT, owner_get=None),
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),
+    # The stream's item list: the fixture's item is not on the recording's list, so its
+    # number, move and remove answer 404 even to the owner (they are posts, never fetched).
+    "stream_items.search": Route(Access.MERCHANT),
+    "stream_items.add": Route(Access.MERCHANT),
+    "stream_items.number": Route(Access.MERCHANT),
+    "stream_items.move": Route(Access.MERCHANT),
+    "stream_items.remove": Route(Access.MERCHANT),
+    "stream_items.renumber": Route(Access.MERCHANT),
+    "stream_items.import_list": Route(Access.MERCHANT),
+    "stream_items.import_confirm": Route(Access.MERCHANT),
     "tokens.revoke": Route(Access.MERCHANT),
     # Clip workshop: the recording has no transcript and the version is not rendered, so the
     # pages show their empty states and the version's files answer 404 even to the owner.
