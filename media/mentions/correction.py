@@ -88,26 +88,29 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
 
 
 def _chinese_fixes(texts: Sequence[str], matches: list[TextMatch]) -> Iterable[tuple[int, Fix]]:
-    """Yield the pinyin matches that pass the dictionary check, trimmed to what differs."""
-    claims: dict[tuple[int, int, int], set[str]] = defaultdict(set)
+    """Yield the pinyin matches that pass the dictionary check, trimmed to what differs.
+
+    Where several terms claim a span with the same spelling, a catalog name (id ≥ 0) stands for
+    them rather than a glossary term (negative id); different spellings leave the span alone.
+    """
+    claims: dict[tuple[int, int, int], list[TextMatch]] = defaultdict(list)
     for match in matches:
-        claims[match.text_index, match.start, match.end].add(match.term.text.strip())
-    for match in matches:
-        key = (match.text_index, match.start, match.end)
-        written, text = match.term.text.strip(), texts[match.text_index]
-        if (
-            match.kind != "pinyin"
-            or len(claims[key]) > 1
-            or match.end - match.start != len(written)
-        ):
+        claims[match.text_index, match.start, match.end].append(match)
+    for (index, start, end), claimed in claims.items():
+        match = max(claimed, key=lambda m: m.term.item_id >= 0)  # the first catalog term if any
+        text = texts[index]
+        written = match.term.text.strip()
+        spellings = {other.term.text.strip() for other in claimed}
+        if match.kind != "pinyin" or len(spellings) > 1 or end - start != len(written):
             continue
-        heard = text[match.start : match.end]
+        heard = text[start:end]
         differs = [i for i, (h, w) in enumerate(zip(heard, written, strict=True)) if h != w]
-        if differs and _keeps_words(text, match.start, match.end, differs):
+        if differs and _keeps_words(text, start, end, differs):
             first, last = _widened(written, differs[0], differs[-1] + 1)
-            start, end = match.start + first, match.start + last
-            fix = Fix(start, end, heard[first:last], written[first:last], match.term)
-            yield match.text_index, fix
+            fix = Fix(
+                start + first, start + last, heard[first:last], written[first:last], match.term
+            )
+            yield index, fix
 
 
 def _widened(written: str, first: int, last: int) -> tuple[int, int]:

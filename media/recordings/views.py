@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -11,7 +11,7 @@ from media.recordings import services
 from media.recordings.forms import RecordingForm, SentenceForm, language_choices
 from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
-from media.transcripts import exports
+from media.transcripts import corrections, exports
 from media.transcripts import services as transcripts
 from media.uploads.services import get_completed_upload_or_404
 from portal.auth.access import acting_user, current_org_id, merchant_required
@@ -19,7 +19,7 @@ from portal.errors import ServiceError
 from portal.forms import ConfirmForm
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
-from portal.web import render_page_or_partial, send_private_file
+from portal.web import render_page_or_partial, send_private_file, wants_partial
 
 bp = Blueprint("recordings", __name__, url_prefix="/media/recordings", template_folder="templates")
 
@@ -27,7 +27,10 @@ bp = Blueprint("recordings", __name__, url_prefix="/media/recordings", template_
 @bp.context_processor
 def _display_helpers() -> dict[str, object]:
     labels = dict(language_choices())
-    return {"language_label": lambda code: labels.get(code, code)}
+    return {
+        "language_label": lambda code: labels.get(code, code),
+        "text_pieces": corrections.sentence_pieces,
+    }
 
 
 def _load(recording_id: int) -> Recording:
@@ -178,4 +181,26 @@ def sentence(recording_id: int, sentence_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "recordings/sentence.html", "recordings/_sentence.html", recording=recording,
         sentence=item, form=form, editing=editing, alias_offers=offers,
+    )  # fmt: skip
+
+
+@bp.post("/<int:recording_id>/sentences/<int:sentence_id>/corrections/<int:correction_id>/undo")
+@merchant_required
+def undo_correction(recording_id: int, sentence_id: int, correction_id: int) -> ResponseReturnValue:
+    """Put back the words heard where a name was corrected automatically."""
+    recording = _load(recording_id)
+    transcript = transcripts.get_transcript(recording)
+    if transcript is None:
+        abort(404)
+    item = transcripts.get_sentence_or_404(transcript, sentence_id)
+    correction = corrections.get_correction_or_404(item, correction_id)
+    if ConfirmForm().validate_on_submit():
+        corrections.undo_correction(correction, item, acting_user())
+    if not wants_partial():
+        return redirect(
+            url_for(".detail", recording_id=recording.id, _anchor=f"sentence-{item.id}")
+        )
+    return render_page_or_partial(
+        "recordings/sentence.html", "recordings/_sentence.html", recording=recording,
+        sentence=item, form=SentenceForm(text=item.shown_text), editing=False, alias_offers=[],
     )  # fmt: skip

@@ -57,6 +57,15 @@ class Sentence(OrgOwned, db.Model):
     edited_text: Mapped[str | None] = mapped_column(Text)
     heard_text: Mapped[str | None] = mapped_column(Text)
 
+    # The corrections in force (not undone), in text order, loaded with the sentences.
+    corrections: Mapped[list[NameCorrection]] = relationship(
+        primaryjoin="and_(NameCorrection.sentence_id == Sentence.id, "
+        "NameCorrection.undone_at.is_(None))",
+        order_by="NameCorrection.start_char",
+        viewonly=True,
+        lazy="selectin",
+    )
+
     @property
     def shown_text(self) -> str:
         """The text to show and export: the correction if any, else what was recognised."""

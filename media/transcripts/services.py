@@ -1,4 +1,4 @@
-"""Transcript workflows: store a recognition result, edit sentences, export."""
+"""Transcript workflows: store a recognition result (names corrected), edit sentences, export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from sqlalchemy import delete, insert, select
 
 from media.recordings.models import Recording
 from media.transcription import engine
-from media.transcripts.models import Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
+from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
 from media.transcripts.sentences import split_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
@@ -39,24 +40,42 @@ def save_transcript(
     )  # fmt: skip
     db.session.add(transcript)
     db.session.flush()
-    drafts = split_sentences(result.segments)
+    drafts = correct_sentences(split_sentences(result.segments), correction_terms(recording.org_id))
     sentence_rows = [
         {"org_id": recording.org_id, "transcript_id": transcript.id, "position": n,
-         "start_ms": _ms(d.start), "end_ms": _ms(d.end), "text": d.text}
+         "start_ms": _ms(d.draft.start), "end_ms": _ms(d.draft.end), "text": d.draft.text,
+         "heard_text": d.heard_text}
         for n, d in enumerate(drafts)
     ]  # fmt: skip
     word_rows = [
         {"transcript_id": transcript.id, "sentence_position": n, "start_ms": _ms(w.start),
          "end_ms": _ms(w.end), "text": w.text.strip()[:100], "probability": w.probability}
-        for n, d in enumerate(drafts) for w in d.words
+        for n, d in enumerate(drafts) for w in d.draft.words
     ]  # fmt: skip
     if sentence_rows:
         db.session.execute(insert(Sentence), sentence_rows)
     if word_rows:
         db.session.execute(insert(Word), word_rows)
+    _insert_corrections(transcript, drafts)
     db.session.commit()
     transcript_saved.send(recording_id=recording.id, org_id=recording.org_id)
     return transcript
+
+
+def _insert_corrections(transcript: Transcript, drafts: list[CorrectedSentence]) -> None:
+    """Store the name corrections of the transcript's newly inserted sentences."""
+    if not any(d.corrections for d in drafts):
+        return
+    found = db.session.execute(
+        select(Sentence.position, Sentence.id).where(Sentence.transcript_id == transcript.id)
+    )
+    ids = dict(found.all())
+    rows = [
+        {"org_id": transcript.org_id, "sentence_id": ids[n], **correction}
+        for n, d in enumerate(drafts)
+        for correction in d.corrections
+    ]
+    db.session.execute(insert(NameCorrection), rows)
 
 
 def get_transcript(recording: Recording) -> Transcript | None:

@@ -68,6 +68,8 @@ OBJECT_ROUTES: dict[str, Route] = {
     "jobs.act": Route(Access.ADMIN),
     "compliance.edit": Route(Access.ADMIN),
     "compliance.activation": Route(Access.ADMIN),
+    "glossary.edit": Route(Access.ADMIN),
+    "glossary.activation": Route(Access.ADMIN),
     # Recordings: the fixture row has no file, job or transcript, so only the pages are
     # checked for the owner; every route must still answer 404 to another organisation.
     "recordings.detail": Route(Access.MERCHANT),
@@ -78,6 +80,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.video": Route(Access.MERCHANT, owner_get=None),
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),
+    "recordings.undo_correction": Route(Access.MERCHANT, owner_get=None),
     # The stream's item list: the fixture's item is not on the recording's list, so its
     # number, move and remove answer 404 even to the owner (they are posts, never fetched).
     "stream_items.search": Route(Access.MERCHANT),
@@ -140,6 +143,7 @@ ID_KINDS = {
     "term_id": "user",  # admin-only: any id
     "recording_id": "recording",
     "sentence_id": "recording",  # the recording is checked first
+    "correction_id": "recording",  # the recording is checked first
     "token_id": "token",
     "clip_id": "clip",
     "suggestion_id": "suggestion",
