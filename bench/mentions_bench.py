@@ -387,26 +387,39 @@ def script(seed: int = 11) -> list[Paragraph]:
 
 def synthesise(paragraphs: list[Paragraph], folder: Path) -> tuple[Path, list[Paragraph]]:
     """Speak each paragraph with espeak-ng, join them with pauses; return the 16 kHz WAV."""
-    from tests.support.mediagen import make_english_speech, run_ffmpeg
+    from tests.support.mediagen import make_english_speech
+
+    parts = [
+        make_english_speech(paragraph.text, folder / f"p{number:02d}.wav")
+        for number, paragraph in enumerate(paragraphs)
+    ]
+    wav16, bounds = join_speech(parts, folder)
+    timed = [
+        Paragraph(paragraph.item_id, paragraph.text, start, end)
+        for paragraph, (start, end) in zip(paragraphs, bounds, strict=True)
+    ]
+    return wav16, timed
+
+
+def join_speech(parts: list[Path], folder: Path) -> tuple[Path, list[tuple[float, float]]]:
+    """Join same-format WAV files ``PAUSE_S`` apart into a 16 kHz mono WAV; return their bounds."""
+    from tests.support.mediagen import run_ffmpeg
 
     joined = folder / "script.wav"
-    timed: list[Paragraph] = []
+    bounds: list[tuple[float, float]] = []
     with wave.open(str(joined), "wb") as out:
-        for number, paragraph in enumerate(paragraphs):
-            path = make_english_speech(paragraph.text, folder / f"p{number:02d}.wav")
+        for number, path in enumerate(parts):
             with wave.open(str(path), "rb") as part:
                 if number == 0:
                     out.setparams(part.getparams())
                 rate = part.getframerate()
                 start = out.tell() / rate if number else 0.0
-                frames = part.readframes(part.getnframes())
-                out.writeframes(frames)
-                end = start + part.getnframes() / rate
+                out.writeframes(part.readframes(part.getnframes()))
+                bounds.append((start, start + part.getnframes() / rate))
                 out.writeframes(b"\0" * int(PAUSE_S * rate) * part.getsampwidth())
-            timed.append(Paragraph(paragraph.item_id, paragraph.text, start, end))
     wav16 = folder / "script16k.wav"
     run_ffmpeg("-i", str(joined), "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav16))
-    return wav16, timed
+    return wav16, bounds
 
 
 def transcribe(wav: Path, models: Path, threads: int, hinted: bool) -> list[TimedSentence]:

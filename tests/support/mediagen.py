@@ -26,11 +26,13 @@ def run_ffmpeg(*args: str) -> None:
     )
 
 
-def make_english_speech(text: str, wav_path: Path, *, words_per_minute: int = 150) -> Path:
-    """Speak ``text`` with espeak-ng into a WAV file."""
+def make_english_speech(
+    text: str, wav_path: Path, *, words_per_minute: int = 150, voice: str = "en-us"
+) -> Path:
+    """Speak ``text`` with espeak-ng (``voice``: an espeak-ng voice name) into a WAV file."""
     wav_path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["espeak-ng", "-v", "en-us", "-s", str(words_per_minute), "-w", str(wav_path), text],
+        ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-w", str(wav_path), text],
         check=True,
         timeout=120,
     )
