@@ -238,6 +238,14 @@ SETTINGS: tuple[Setting, ...] = (
         "CPU threads for speech recognition per worker.",
     ),
     Setting(
+        "WHISPER_HINT_TOKENS",
+        "WHISPER_HINT_TOKENS",
+        _parse_positive_int,
+        223,
+        "Tokens of recognition hints (item names, trade terms, the domain prompt) per batch of "
+        "speech; at most 223, Whisper's prompt limit.",
+    ),
+    Setting(
         "MAX_DURATION_HOURS",
         "MAX_DURATION_S",
         lambda raw: _parse_positive_int(raw) * 3600,

@@ -8,10 +8,13 @@ from flask import current_app
 
 from media import ffmpeg
 from media.clips.discovery import refresh_mentions
+from media.glossary.services import glossary_terms
 from media.probe import ProbeRejected, probe_media
 from media.recordings import services
 from media.recordings.models import Language, Recording
+from media.recordings.stream_items import stream_items
 from media.transcription import engine, model
+from media.transcription.hints import HintCatalog, HintItem, HintPlanner
 from media.transcripts.services import save_transcript
 from portal.catalog.services import active_items
 from portal.jobs.runner import JobContext, PermanentJobError
@@ -27,12 +30,12 @@ def recogniser_model_path() -> str:
     return model.resolve_model(setting, models_dir)
 
 
-def recognition_context(org_id: int, language: str | None) -> tuple[str, str]:
-    """Return the hotwords and domain prompt built from the organisation's catalog."""
-    names = [name for item in active_items(org_id) for name in item.spoken_names]
-    hotwords = engine.build_hotwords(names) or ""
-    prompt = engine.build_domain_prompt(names, language) or ""
-    return hotwords, prompt
+def recognition_hints(recording: Recording, language: str | None) -> HintPlanner:
+    """Plan the recogniser's hints: the stream's items, then the catalog and the glossary."""
+    stream = [HintItem.build(item.id, item.spoken_names) for item in stream_items(recording)]
+    catalog = [HintItem.build(i.id, i.spoken_names) for i in active_items(recording.org_id)]
+    hint_catalog = HintCatalog(stream, catalog, glossary_terms(language))
+    return HintPlanner(hint_catalog, current_app.config["WHISPER_HINT_TOKENS"])
 
 
 def transcribe_recording(ctx: JobContext) -> None:
@@ -45,7 +48,7 @@ def transcribe_recording(ctx: JobContext) -> None:
     except ProbeRejected as exc:
         raise PermanentJobError(exc.key, detail=str(exc), **exc.key_args) from exc
     language = None if recording.language == Language.AUTO else str(recording.language)
-    hotwords, prompt = recognition_context(recording.org_id, language)
+    hints = recognition_hints(recording, language)
     model_path = recogniser_model_path()
     with ctx.workdir() as workdir:
         ctx.step("extracting_audio")
@@ -59,10 +62,11 @@ def transcribe_recording(ctx: JobContext) -> None:
             model_path, cpu_threads=current_app.config["WHISPER_THREADS"]
         )
         result = recogniser.transcribe(
-            audio, language=language, hotwords=hotwords or None,
-            initial_prompt=prompt or None, on_progress=ctx.progress,
+            audio, language=language, hotwords=None, initial_prompt=None,
+            on_progress=ctx.progress, hints=hints,
         )  # fmt: skip
     ctx.step("saving")
+    hotwords, prompt = hints.summary()
     save_transcript(
         recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
     )

@@ -7,10 +7,11 @@ are kept, together, within one budget counted with the model's own tokenizer (de
 Whisper's prompt limit), never cut at a number of characters.
 
 What fills the budget, in order: the names of the recording's stream items (the shop's list for
-this stream), then catalog items whose names the speech just before probably said — the words
+this stream), then catalog items and glossary terms the speech just before probably said — the words
 recognised in the window so far, matched by sound (``phonetic``: toneless pinyin for Chinese,
 a consonant-and-vowel-shape key for Latin script), each item's likelihood fading batch by batch
-— and, when the whole catalog fits, everything else. Every item's name comes before any alias.
+— and, when the whole catalog fits, the rest of it (then the rest of the glossary, if it fits).
+Every item's name comes before any alias.
 
 ``BatchedInferencePipeline`` fixes hotwords and prompt for a whole call; ``HintedPipeline``
 chooses them afresh for every batch of VAD chunks (up to ``batch_size`` × 30 s) and records what
@@ -75,11 +76,20 @@ class Hints:
 class HintCatalog:
     """The stream's items and the rest of the catalog, keyed by sound once per recording."""
 
-    def __init__(self, stream: Sequence[HintItem], catalog: Sequence[HintItem]) -> None:
-        """Keep ``stream`` in its order and the other ``catalog`` items after it."""
+    def __init__(
+        self, stream: Sequence[HintItem], catalog: Sequence[HintItem], terms: Sequence[str] = ()
+    ) -> None:
+        """Keep ``stream`` in its order, then the other ``catalog`` items and the trade ``terms``.
+
+        A glossary term (翡翠, 籽料, nephrite …) is hinted like an item, when likely, under a
+        negative id that never appears in ``Hints.item_ids``.
+        """
         stream_ids = {item.item_id for item in stream}
+        glossary = [HintItem.build(-index, [term]) for index, term in enumerate(terms, start=1)]
         self.stream = tuple(_distinct(stream))
-        self.others = tuple(item for item in _distinct(catalog) if item.item_id not in stream_ids)
+        self.others = tuple(
+            item for item in _distinct([*catalog, *glossary]) if item.item_id not in stream_ids
+        )
         self._sounds = {
             item.item_id: [name_sounds(name) for name in item.names]
             for item in (*self.stream, *self.others)
@@ -135,8 +145,9 @@ def choose_hints(
     """Choose the hints for one batch within ``budget_tokens`` of the model's tokenizer.
 
     The stream's items come first (those heard lately before the others), then the ``likely``
-    catalog items by likelihood, then — only if all of it fits — the rest of the catalog. Names
-    go in before aliases; a name that does not fit is skipped whole.
+    catalog items and terms by likelihood, then the rest of the catalog only if all of it fits,
+    then likewise the rest of the glossary. Names go in before aliases; a name that does not fit
+    is skipped whole.
     """
     prompt = build_domain_prompt((), language)
     if prompt and count_tokens(prompt) > budget_tokens:
@@ -144,8 +155,9 @@ def choose_hints(
     room = budget_tokens - (count_tokens(prompt) if prompt else 0)
     ranked = _ranked(catalog, likely)
     rest = [item for item in catalog.others if item.item_id not in likely]
-    if rest and _tokens(_names([*ranked, *rest], language), count_tokens) <= room:
-        ranked += rest
+    for group in ([i for i in rest if i.item_id > 0], [i for i in rest if i.item_id < 0]):
+        if group and _tokens(_names([*ranked, *group], language), count_tokens) <= room:
+            ranked += group
     names, item_ids = _fill(ranked, language, room, count_tokens)
     hotwords = _SEPARATOR.join(names) or None
     used = _tokens(names, count_tokens) + (count_tokens(prompt) if prompt else 0)
@@ -186,7 +198,7 @@ def _fill(
     for name in _names(items, language):
         if _tokens([*chosen, name], count_tokens) <= room:
             chosen.append(name)
-    return chosen, tuple(dict.fromkeys(owner[name] for name in chosen))
+    return chosen, tuple(dict.fromkeys(owner[name] for name in chosen if owner[name] > 0))
 
 
 def _tokens(names: Sequence[str], count_tokens: TokenCounter) -> int:

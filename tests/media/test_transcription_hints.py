@@ -103,6 +103,22 @@ def test_a_window_that_sounds_like_an_item_hints_it_next(language, heard, expect
     assert len(hints.item_ids) < len(items) / 4  # the likely few, not the catalog
 
 
+def many_terms() -> list[str]:
+    """A glossary too long for the budget: 80 made-up two-word trade terms."""
+    return [f"{first}{second}" for first in "甲乙丙丁戊己庚辛" for second in "金木水火土天地人山川"]
+
+
+def test_a_glossary_term_that_was_heard_is_hinted_but_is_no_item():
+    items = hint_items("zh")
+    terms = ["翡翠", "籽料", "无事牌", *many_terms()]
+    window = WindowHints(HintCatalog(items[:3], items, terms=terms))
+    window.hear("今天这块飞翠的种水很好")
+    hints = window.choose("zh", count_tokens)
+    assert "翡翠" in hinted_names(hints)
+    assert "籽料" not in hinted_names(hints)
+    assert all(item_id > 0 for item_id in hints.item_ids)
+
+
 def test_without_a_stream_or_speech_a_large_catalog_gives_no_names():
     catalog = HintCatalog([], hint_items("en"))
     hints = choose_hints(catalog, {}, "en", count_tokens)
@@ -111,14 +127,18 @@ def test_without_a_stream_or_speech_a_large_catalog_gives_no_names():
     assert hints.tokens == used_tokens(hints)
 
 
-def test_a_catalog_that_fits_is_hinted_whole_stream_first():
+def test_a_catalog_that_fits_is_hinted_whole_stream_first_even_if_the_glossary_does_not():
     items = hint_items("zh", 12)
-    catalog = HintCatalog([items[7]], items)
+    glossary = many_terms()
+    catalog = HintCatalog([items[7]], items, terms=glossary)
     hints = choose_hints(catalog, {}, "zh", count_tokens)
     names = hinted_names(hints)
     assert names[0] == items[7].names[0]
     assert {name for item in items for name in item.names} == set(names)
     assert hints.prompt == "以下是玉石直播间的讲解。"
+    assert not set(glossary) & set(names)
+    small = choose_hints(HintCatalog([], items[:6], terms=glossary[:5]), {}, "zh", count_tokens)
+    assert set(glossary[:5]) <= set(hinted_names(small))
 
 
 def test_an_item_heard_once_fades_after_a_few_quiet_batches():

@@ -94,11 +94,10 @@ def test_merchant_recording_is_transcribed_with_catalog_hints(
         assert name in transcript.hotwords
     assert "archived agate ring" not in transcript.hotwords
     assert "other shop necklace" not in transcript.hotwords
-    # Items in SKU order; the last alias does not fit the prompt's 120 characters.
-    assert transcript.prompt == (
-        "This is a jade live stream. Products: "
-        "jadeite bangle, jade bangle, green bangle, Hetian jade pendant."
-    )
+    # The small catalog fits the hints' token budget whole: names (SKU order), then aliases.
+    (span,) = json.loads(transcript.prompt)["spans"]
+    assert span["prompt"] == "This is a jade live stream."
+    assert span["hotwords"].startswith("jadeite bangle, Hetian jade pendant, ")
 
     sentences = sentences_of(app, recording_id)
     assert [s.position for s in sentences] == list(range(len(sentences)))
@@ -339,9 +338,9 @@ def test_mandarin_stream_is_transcribed_in_simplified_chinese(
     assert transcript.language == "zh"
     assert "翡翠手镯" in transcript.hotwords
     assert "和田玉吊坠" in transcript.hotwords
-    assert transcript.prompt.startswith(
-        "以下是玉石直播间的讲解，商品有：翡翠手镯、冰种手镯、和田玉吊坠"
-    )
+    for span in json.loads(transcript.prompt)["spans"]:
+        assert span["prompt"] == "以下是玉石直播间的讲解。"
+        assert span["hotwords"].startswith("翡翠手镯, 和田玉吊坠, 独山玉摆件")
     sentences = sentences_of(app, recording_id)
     text = "".join(s.text for s in sentences)
     with capsys.disabled():
