@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.services import recording_sentences, require_editable
 from media.recordings.models import Recording
+from media.transcripts.models import Sentence
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -52,7 +53,8 @@ def visible_cues(clip: Clip) -> list[dict[str, object]]:
 def spoken_lines(clip: Clip) -> list[dict[str, object]]:
     """The transcript of the clip's range, timed relative to its start (what its audio says).
 
-    ``heard`` keeps the recogniser's words where the merchant corrected the sentence.
+    ``heard`` keeps the recogniser's words where the merchant or the name correction changed the
+    sentence.
     """
     recording = db.session.get(Recording, clip.recording_id)
     sentences = recording_sentences(recording) if recording else []
@@ -61,11 +63,16 @@ def spoken_lines(clip: Clip) -> list[dict[str, object]]:
             "start": max(0, s.start_ms - clip.start_ms) / 1000,
             "end": (min(s.end_ms, clip.end_ms) - clip.start_ms) / 1000,
             "text": s.shown_text,
-            "heard": s.text if s.shown_text != s.text else "",
+            "heard": _first_heard(s) if s.shown_text != _first_heard(s) else "",
         }
         for s in sentences
         if s.end_ms > clip.start_ms and s.start_ms < clip.end_ms
     ]
+
+
+def _first_heard(sentence: Sentence) -> str:
+    """The sentence as the recogniser wrote it, before any correction."""
+    return sentence.heard_text if sentence.heard_text is not None else sentence.text
 
 
 def _published_text(clip: Clip) -> dict[str, object]:

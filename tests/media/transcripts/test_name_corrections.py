@@ -11,6 +11,7 @@ from sqlalchemy import select
 from media.clips.discovery import refresh_mentions
 from media.clips.kit import key_fact_choices
 from media.clips.models import Mention
+from media.clips.rendering import spoken_lines
 from media.clips.services import create_clip
 from media.glossary import services as glossary
 from media.glossary.models import GlossaryTerm
@@ -129,3 +130,17 @@ def test_subtitles_key_facts_and_downloads_spell_the_item_right(
         assert "冰种翡翠手镯" in srt
         assert "肺脆" not in srt
         assert "飞翠" not in srt
+
+
+def test_compliance_reads_the_words_as_first_heard(app, merchant_org, merchant, make_item):
+    item = make_item(merchant_org, name="翡翠手镯", aliases=[])
+    with app.app_context():
+        recording = db.session.get(Recording, store_spoken(merchant_org.id, [JADE_BANGLE]))
+        clip = create_clip(
+            recording, db.session.get(User, merchant.id), first_sentence=0, last_sentence=0,
+            item_ids=[item.id], title="翡翠手镯",
+        )  # fmt: skip
+
+        [line] = spoken_lines(clip)
+
+    assert (line["text"], line["heard"]) == ("这款翡翠手镯是冰种的。", "这款匪翠手镯是冰种的。")
