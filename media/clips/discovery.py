@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from media.clips.models import Mention, Suggestion, SuggestionItem
+from media.mentions.links import find_link_mentions, prefer_listed
 from media.mentions.matching import CatalogTerm, TimedSentence, TimedWord, find_mentions, terms_for
+from media.mentions.matching import Mention as FoundMention
 from media.mentions.suggestions import suggest_clips
 from media.recordings.models import Recording
+from media.recordings.stream_items import stream_links
 from media.transcripts.models import Sentence, Transcript, Word
 from media.transcripts.services import get_transcript, list_sentences
 from portal.catalog.models import Item
@@ -70,10 +73,21 @@ def catalog_terms(org_id: int) -> list[CatalogTerm]:
     return [term for item in active_items(org_id) for term in terms_for(item.id, item.spoken_names)]
 
 
+def find_item_mentions(recording: Recording, sentences: list[TimedSentence]) -> list[FoundMention]:
+    """Find the catalog's names, the stream's list first: its items win ties on a shared name,
+    and its link numbers ("3号链接", "item 3") count as mentions of the items they number.
+    """
+    links = stream_links(recording)
+    listed = {item.id for _, item in links}
+    named = prefer_listed(find_mentions(sentences, catalog_terms(recording.org_id)), listed)
+    numbered = find_link_mentions(sentences, {n: item.id for n, item in links if n is not None})
+    return sorted([*named, *numbered], key=lambda m: (m.sentence_index, m.start, m.item_id))
+
+
 def refresh_mentions(recording: Recording) -> tuple[int, int]:
     """Recompute the recording's mentions and suggestions; return how many of each."""
     sentences = timed_sentences(recording)
-    mentions = find_mentions(sentences, catalog_terms(recording.org_id)) if sentences else []
+    mentions = find_item_mentions(recording, sentences) if sentences else []
     suggestions = suggest_clips(sentences, mentions) if mentions else []
     db.session.execute(delete(Mention).where(Mention.recording_id == recording.id))
     db.session.execute(delete(Suggestion).where(Suggestion.recording_id == recording.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +30,7 @@ class Lane:
     label: str
     count: int
     marks: list[Mark]
+    off_list: bool = False  # found, though not on the stream's item list
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,13 @@ class Timeline:
     lanes: list[Lane]
 
 
-def build_timeline(lanes: list[ItemMentions], duration_s: float) -> Timeline:
-    """Lay out one lane per item with a mark per mention, scaled to the recording."""
+def build_timeline(
+    lanes: list[ItemMentions], duration_s: float, off_list: Collection[int] = ()
+) -> Timeline:
+    """Lay out one lane per item with a mark per mention, scaled to the recording.
+
+    Lanes of the items in ``off_list`` (found, not on the stream's list) say so.
+    """
     scale = TIMELINE_WIDTH / duration_s if duration_s > 0 else 0
     drawn = [
         Lane(
@@ -49,6 +56,7 @@ def build_timeline(lanes: list[ItemMentions], duration_s: float) -> Timeline:
             label=lane.item.name,
             count=lane.count,
             marks=[Mark(x=round(t * scale, 1), seconds=round(t, 2)) for t in lane.times_s],
+            off_list=lane.item.id in off_list,
         )
         for n, lane in enumerate(lanes)
     ]

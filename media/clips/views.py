@@ -19,6 +19,7 @@ from media.clips.forms import (
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import build_timeline, profile_label, state_label
+from media.recordings import stream_items
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
 from media.transcripts.signals import transcript_edited
@@ -79,10 +80,13 @@ def workshop(recording_id: int) -> ResponseReturnValue:
     form = NewClipForm()
     form.item_ids.choices = _item_choices()
     lanes = discovery.mentions_by_item(recording)
+    suggestions = discovery.list_suggestions(recording)
+    found = [lane.item.id for lane in lanes] + [i.item_id for s in suggestions for i in s.links]
+    off_list = stream_items.off_list(recording, found)
     return render_page_or_partial(
         "clips/workshop.html", "clips/_suggestions.html", recording=recording, form=form,
-        lanes=lanes, timeline=build_timeline(lanes, recording.duration_s),
-        suggestions=discovery.list_suggestions(recording), clips=services.list_clips(recording),
+        lanes=lanes, timeline=build_timeline(lanes, recording.duration_s, off_list),
+        suggestions=suggestions, clips=services.list_clips(recording), off_list=off_list,
         sentences=services.recording_sentences(recording), confirm_form=ConfirmForm(),
     )  # fmt: skip
 

@@ -16,7 +16,7 @@ Every change below is one unit of work: it locks the recording, writes, commits 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, select
@@ -64,6 +64,15 @@ def stream_links(recording: Recording) -> list[tuple[int | None, Item]]:
 def stream_items(recording: Recording) -> list[Item]:
     """Return the active items of the recording's item list, in list order (may be empty)."""
     return [item for _, item in stream_links(recording)]
+
+
+def off_list(recording: Recording, item_ids: Iterable[int]) -> set[int]:
+    """Return the ids of ``item_ids`` not on the recording's list (none when it has no list).
+
+    The workshop marks these: found in the transcript, though the merchant did not list them.
+    """
+    listed = {item.id for item in stream_items(recording)}
+    return set(item_ids) - listed if listed else set()
 
 
 def get_entry_or_404(recording: Recording, item_id: int) -> StreamItem:
