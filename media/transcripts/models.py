@@ -36,6 +36,9 @@ class Transcript(OrgOwned, TimestampMixin, db.Model):
     duration_s: Mapped[float] = mapped_column(default=0.0)
     hotwords: Mapped[str] = mapped_column(Text, default="")
     prompt: Mapped[str] = mapped_column(Text, default="")
+    # Where the speech could not be recognised (no sentences there): a list of
+    # {"start_ms", "end_ms", "reason"}, reason a ``media.transcription.quality.Reason``.
+    unclear_ranges: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
 
     sentences: Mapped[list[Sentence]] = relationship(
         order_by="Sentence.position", cascade="all, delete-orphan", passive_deletes=True
