@@ -1,0 +1,86 @@
+"""Keep the sentences that were heard; report the time of those the recogniser made up.
+
+A recognition result is screened before it is stored: a segment whose own scores say the
+decoding failed, and a sentence that loops, only lists the hints, or whose words are mostly
+guesses, become an unclear range of the recording instead of text (``media.transcription.
+quality`` says how each is judged). Unclear ranges next to each other are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from media.transcription.engine import Segment
+from media.transcription.quality import (
+    HintVocabulary,
+    repair_words,
+    segment_verdict,
+    text_verdict,
+)
+from media.transcripts.sentences import SentenceDraft, split_sentences
+
+
+@dataclass(frozen=True)
+class UnclearSpan:
+    """A stretch of the recording whose speech could not be recognised, and why."""
+
+    start: float
+    end: float
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        """The span as stored in ``Transcript.unclear_ranges``."""
+        return {
+            "start_ms": round(self.start * 1000),
+            "end_ms": round(self.end * 1000),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Screened:
+    """The sentences to store, and the unclear spans between them, in time order."""
+
+    sentences: list[SentenceDraft]
+    unclear: list[UnclearSpan]
+
+
+def screen_sentences(segments: Iterable[Segment], hints: HintVocabulary) -> Screened:
+    """Split the segments into sentences, keeping only those that were heard."""
+    timeline: list[SentenceDraft | UnclearSpan] = []
+    for segment in segments:
+        failed = segment_verdict(segment, hints)
+        if failed is not None:
+            timeline.append(UnclearSpan(segment.start, segment.end, failed))
+            continue
+        repaired = replace(segment, words=repair_words(segment.words))
+        timeline.extend(_judged(draft, hints) for draft in split_sentences([repaired]))
+    return Screened(
+        sentences=[entry for entry in timeline if isinstance(entry, SentenceDraft)],
+        unclear=_merged(timeline),
+    )
+
+
+def _judged(draft: SentenceDraft, hints: HintVocabulary) -> SentenceDraft | UnclearSpan:
+    """Return the sentence, or its span if it was not heard."""
+    probabilities = [word.probability for word in draft.words]
+    reason = text_verdict(draft.text, probabilities, hints)
+    return draft if reason is None else UnclearSpan(draft.start, draft.end, reason)
+
+
+def _merged(timeline: Sequence[SentenceDraft | UnclearSpan]) -> list[UnclearSpan]:
+    """Merge unclear spans that follow each other with no kept sentence between them."""
+    merged: list[UnclearSpan] = []
+    follows = False
+    for entry in timeline:
+        if not isinstance(entry, UnclearSpan):
+            follows = False
+            continue
+        if follows:
+            last = merged[-1]
+            merged[-1] = replace(last, end=max(last.end, entry.end))
+        else:
+            merged.append(entry)
+        follows = True
+    return merged
