@@ -307,3 +307,27 @@ def test_merchant_of_another_org_gets_404_and_changes_nothing(
 
     assert listed(app, recording_id) == [(1, "JD-001")]
     assert count_rows(app, StreamItem) == 1
+
+
+def test_section_is_open_until_transcribed_then_folded_once_items_are_chosen(
+    client_as, merchant, merchant_org, add_recording, catalog
+):
+    fresh, transcribed = add_recording(merchant_org), add_recording(merchant_org, True)
+    browser = client_as(merchant)
+
+    def is_open(recording_id: int) -> bool:
+        html = browser.get(f"/media/recordings/{recording_id}").text
+        return "<details open>" in html[html.index('id="stream-items"') :]
+
+    assert is_open(fresh)
+    assert is_open(transcribed)  # nothing chosen yet: the section invites choosing
+    add(browser, transcribed, catalog["bangle"])
+    add(browser, fresh, catalog["bangle"])
+    assert is_open(fresh)
+    assert not is_open(transcribed)
+
+
+def test_upload_page_says_where_to_choose_the_streams_items(client_as, merchant):
+    html = client_as(merchant).get("/media/recordings/").text
+
+    assert "choose this stream's items" in html
