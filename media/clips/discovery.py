@@ -171,6 +171,42 @@ def suggestions_for_item(item: Item) -> list[Suggestion]:
     )
 
 
+@dataclass(frozen=True)
+class LinkedItem:
+    """One item of a suggestion and the seconds it is mentioned inside the suggestion."""
+
+    item: Item
+    times_s: list[float]
+
+
+def suggestion_items(suggestions: list[Suggestion]) -> dict[int, list[LinkedItem]]:
+    """Each suggestion's items (main first), with when each is mentioned inside it, by id.
+
+    A mention is inside when its middle is, as when the suggestion was counted.
+    """
+    if not suggestions:
+        return {}
+    recordings = {s.recording_id for s in suggestions}
+    found = db.session.scalars(
+        scoped(Mention, suggestions[0].org_id)
+        .where(Mention.recording_id.in_(recordings))
+        .order_by(Mention.start_ms, Mention.id)
+    )
+    by_item: dict[tuple[int, int], list[Mention]] = {}
+    for mention in found:
+        by_item.setdefault((mention.recording_id, mention.item_id), []).append(mention)
+    return {
+        s.id: [
+            LinkedItem(link.item, [
+                m.start_ms / 1000 for m in by_item.get((s.recording_id, link.item_id), [])
+                if s.start_ms <= (m.start_ms + m.end_ms) / 2 <= s.end_ms
+            ])
+            for link in s.links
+        ]
+        for s in suggestions
+    }  # fmt: skip
+
+
 MENTIONS_JOB = "recording.mentions"
 
 

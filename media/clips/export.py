@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from media.clips.discovery import suggestion_items
 from media.clips.models import Clip, Suggestion
 from media.clips.rendering import latest_ready_version
 
@@ -13,7 +14,12 @@ def _seconds(ms: int) -> float:
 
 
 def suggestions_document(recording_id: int, suggestions: list[Suggestion]) -> dict[str, Any]:
-    """The suggestions of one recording: main SKU, all SKUs, times, score, mentions."""
+    """The suggestions of one recording: main SKU, all SKUs, times, score, mentions.
+
+    ``items`` lists every item of a suggestion (main first) with the seconds it is mentioned
+    inside the suggestion: a comparison of two items is one suggestion with both.
+    """
+    linked = suggestion_items(suggestions)
     return {
         "recording": recording_id,
         "suggestions": [
@@ -25,6 +31,14 @@ def suggestions_document(recording_id: int, suggestions: list[Suggestion]) -> di
                 "end": _seconds(s.end_ms),
                 "score": round(s.score, 4),
                 "mentions": s.mention_count,
+                "items": [
+                    {
+                        "sku": entry.item.sku,
+                        "name": entry.item.name,
+                        "mentions": [round(t, 3) for t in entry.times_s],
+                    }
+                    for entry in linked[s.id]
+                ],
             }
             for s in suggestions
         ],

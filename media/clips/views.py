@@ -87,6 +87,7 @@ def workshop(recording_id: int) -> ResponseReturnValue:
         "clips/workshop.html", "clips/_suggestions.html", recording=recording, form=form,
         lanes=lanes, timeline=build_timeline(lanes, recording.duration_s, off_list),
         suggestions=suggestions, clips=services.list_clips(recording), off_list=off_list,
+        linked=discovery.suggestion_items(suggestions),
         sentences=services.recording_sentences(recording), confirm_form=ConfirmForm(),
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import update
 
-from media.clips.models import Clip, ClipCue, ClipVersion, Suggestion
+from media.clips.models import Clip, ClipCue, ClipVersion, Mention, Suggestion, SuggestionItem
 from media.recordings.models import Recording
 from portal.auth.models import Role
 from portal.database import utcnow
@@ -68,10 +68,21 @@ def foreign(app, other_merchant):
         return recording.id, clip.id
 
 
+def mentioned_inside(app, suggestion, item_id) -> list[float]:
+    """The seconds ``item_id`` is mentioned inside the suggestion (the middle of the mention)."""
+    found = rows(app, Mention, Mention.recording_id == suggestion.recording_id,
+                 Mention.item_id == item_id, order_by=Mention.start_ms)  # fmt: skip
+    middle = [m for m in found if suggestion.start_ms <= (m.start_ms + m.end_ms) / 2
+              <= suggestion.end_ms]  # fmt: skip
+    return [m.start_ms / 1000 for m in middle]
+
+
 def expected_suggestions(app, recording_id, items):
     by_id = {item.id: item for item in items.values()}
     found = rows(app, Suggestion, Suggestion.recording_id == recording_id)
     found.sort(key=lambda s: (-s.score, s.start_ms))
+    assert all(len(rows(app, SuggestionItem, SuggestionItem.suggestion_id == s.id)) == 1
+               for s in found), "the two items are in separate paragraphs"  # fmt: skip
     return {
         "recording": recording_id,
         "suggestions": [
@@ -83,6 +94,13 @@ def expected_suggestions(app, recording_id, items):
                 "end": s.end_ms / 1000,
                 "score": round(s.score, 4),
                 "mentions": s.mention_count,
+                "items": [
+                    {
+                        "sku": by_id[s.main_item_id].sku,
+                        "name": by_id[s.main_item_id].name,
+                        "mentions": mentioned_inside(app, s, s.main_item_id),
+                    },
+                ],
             }
             for s in found
         ],
