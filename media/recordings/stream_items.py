@@ -146,7 +146,7 @@ def set_link_number(entry: StreamItem, actor: User | None, number: int | None) -
                 field="link_number",
             )  # fmt: skip
     entry.link_number = number
-    _commit(recording, actor, "recording.item_numbered", sku=entry.item.sku, link=number)
+    _commit(recording, actor, "recording.items_link_set", sku=entry.item.sku, link=number)
 
 
 def move_item(entry: StreamItem, actor: User | None, step: int) -> None:
@@ -166,7 +166,7 @@ def move_item(entry: StreamItem, actor: User | None, step: int) -> None:
     db.session.flush()
     other.link_number, entry.link_number = numbers
     other.position, entry.position = positions
-    _commit(recording, actor, "recording.item_moved", sku=entry.item.sku, step=step)
+    _commit(recording, actor, "recording.items_moved", sku=entry.item.sku, step=step)
 
 
 def number_in_order(recording: Recording, actor: User | None) -> None:
@@ -187,7 +187,7 @@ def remove_item(entry: StreamItem, actor: User | None) -> None:
     _lock(recording)
     sku = entry.item.sku
     db.session.delete(entry)
-    _commit(recording, actor, "recording.item_removed", sku=sku)
+    _commit(recording, actor, "recording.items_removed", sku=sku)
 
 
 def replace_items(

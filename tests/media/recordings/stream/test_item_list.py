@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from media.clips.discovery import MENTIONS_JOB
 from media.recordings.models import Recording, StreamItem
 from media.recordings.stream_items import stream_items, stream_links
+from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.catalog.models import Item
 from portal.database import utcnow
@@ -178,20 +180,18 @@ def test_merchant_moves_items_up_and_down_carrying_the_numbers(
     add(browser, recording_id, catalog["bangle"], catalog["pendant"], catalog["pearl"])
     number(browser, recording_id, catalog["pearl"], "")
 
-    moved = browser.post(
-        f"{base(recording_id)}/{catalog['pearl'].id}/move", data={"direction": "up"}
-    )
+    moved = move(browser, recording_id, catalog["pearl"], "up")
     assert moved.status_code == 302
     assert listed(app, recording_id) == [(1, "JD-001"), (2, "PL-003"), (None, "HT-002")]
-    browser.post(f"{base(recording_id)}/{catalog['bangle'].id}/move", data={"direction": "down"})
+    move(browser, recording_id, catalog["bangle"], "down")
     assert listed(app, recording_id) == [(1, "PL-003"), (2, "JD-001"), (None, "HT-002")]
-    browser.post(
-        f"{base(recording_id)}/{catalog['pearl'].id}/move", data={"direction": "up"}
-    )  # top
-    browser.post(
-        f"{base(recording_id)}/{catalog['bangle'].id}/move", data={"direction": "sideways"}
-    )
+    move(browser, recording_id, catalog["pearl"], "up")  # at the top already
+    move(browser, recording_id, catalog["bangle"], "sideways")
     assert listed(app, recording_id) == [(1, "PL-003"), (2, "JD-001"), (None, "HT-002")]
+
+
+def move(browser, recording_id: int, item: Item, direction: str) -> Any:
+    return browser.post(f"{base(recording_id)}/{item.id}/move", data={"direction": direction})
 
 
 def test_merchant_numbers_the_list_in_its_order_and_removes_an_item(
@@ -331,3 +331,30 @@ def test_upload_page_says_where_to_choose_the_streams_items(client_as, merchant)
     html = client_as(merchant).get("/media/recordings/").text
 
     assert "choose this stream's items" in html
+
+
+def test_every_change_of_the_list_is_audited_with_who_and_which_recording(
+    app, client_as, merchant, merchant_org, add_recording, catalog
+):
+    recording_id = add_recording(merchant_org)
+    browser = client_as(merchant)
+    url = base(recording_id)
+
+    add(browser, recording_id, catalog["bangle"], catalog["pendant"])
+    number(browser, recording_id, catalog["bangle"], "7")
+    move(browser, recording_id, catalog["bangle"], "up")
+    browser.post(f"{url}/renumber")
+    browser.post(f"{url}/{catalog['pendant'].id}/remove")
+    browser.post(f"{url}/import/confirm", data={"text": "1,HT-002\n"})
+
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "Recording").order_by(AuditEvent.id)
+        ).all()
+        assert [e.action for e in events] == [
+            "recording.items_added", "recording.items_link_set", "recording.items_moved",
+            "recording.items_numbered", "recording.items_removed", "recording.items_imported",
+        ]  # fmt: skip
+        assert {(e.actor_id, e.object_id, e.org_id) for e in events} == {
+            (merchant.id, recording_id, merchant_org.id)
+        }

@@ -35,7 +35,8 @@ def transcribe(app, org, recording_id: int, texts: list[str] = SPOKEN) -> None:
             )  # fmt: skip
             db.session.add_all(
                 Word(transcript_id=transcript.id, sentence_position=position,
-                     start_ms=start + 200 * n, end_ms=start + 200 * (n + 1), text=char)
+                     start_ms=start + 200 * n, end_ms=start + 200 * (n + 1), text=char,
+                     probability=0.9)
                 for n, char in enumerate(text)
             )  # fmt: skip
             start += 200 * len(text) + 500
