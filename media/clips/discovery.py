@@ -18,6 +18,7 @@ from media.mentions.matching import Mention as FoundMention
 from media.mentions.suggestions import suggest_clips
 from media.recordings.models import Recording
 from media.recordings.stream_items import stream_links
+from media.transcription.quality import HintVocabulary, text_verdict
 from media.transcripts.models import Sentence, Transcript, Word
 from media.transcripts.services import get_transcript, list_sentences
 from portal.catalog.models import Item
@@ -47,19 +48,26 @@ def timed_sentences(recording: Recording) -> list[TimedSentence]:
     if transcript is None:
         return []
     words: dict[int, list[TimedWord]] = {}
+    probabilities: dict[int, list[float]] = {}
     rows = db.session.execute(
-        select(Word.sentence_position, Word.start_ms, Word.end_ms, Word.text)
+        select(Word.sentence_position, Word.start_ms, Word.end_ms, Word.text, Word.probability)
         .where(Word.transcript_id == transcript.id)
         .order_by(Word.sentence_position, Word.start_ms, Word.id)
     )
-    for position, start_ms, end_ms, text in rows:
+    for position, start_ms, end_ms, text, probability in rows:
         word_text = text if _is_cjk(text) else f" {text}"
         words.setdefault(position, []).append(TimedWord(start_ms / 1000, end_ms / 1000, word_text))
+        probabilities.setdefault(position, []).append(probability)
+    hints = HintVocabulary(
+        [transcript.hotwords, *(t.text for t in catalog_terms(recording.org_id))]
+    )
     timed = []
     for sentence in list_sentences(transcript):
         own = tuple(words.get(sentence.position, ()))
         if sentence.edited_text is not None or not own:
             own = _spread_words(sentence)
+        elif text_verdict(sentence.text, probabilities[sentence.position], hints) is not None:
+            own = ()  # made up (stored before screening existed): no mentions from it
         timed.append(TimedSentence(sentence.position, sentence.start_s, sentence.end_s, own))
     return timed
 

@@ -22,6 +22,7 @@ from media.clips.presenters import build_timeline, profile_label, state_label
 from media.recordings import stream_items
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
+from media.transcripts.services import get_transcript, unclear_ranges_label
 from media.transcripts.signals import transcript_edited
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
@@ -89,6 +90,7 @@ def workshop(recording_id: int) -> ResponseReturnValue:
         suggestions=suggestions, clips=services.list_clips(recording), off_list=off_list,
         linked=discovery.suggestion_items(suggestions),
         sentences=services.recording_sentences(recording), confirm_form=ConfirmForm(),
+        unclear=unclear_ranges_label(get_transcript(recording)),
     )  # fmt: skip
 
 

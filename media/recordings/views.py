@@ -74,7 +74,8 @@ def detail(recording_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording,
         job=services.transcription_job(recording), transcript=transcript, sentences=sentences,
-        action_form=ConfirmForm(), **item_section(recording, is_open=transcript is None),
+        unclear=transcripts.unclear_ranges_label(transcript), action_form=ConfirmForm(),
+        **item_section(recording, is_open=transcript is None),
     )  # fmt: skip
 
 

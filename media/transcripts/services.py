@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
 from media.recordings.models import Recording
 from media.transcription import engine
+from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
-from media.transcripts.sentences import split_sentences
+from media.transcripts.screening import screen_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
+from portal.templating import duration
 
 MAX_SENTENCE_CHARS = 1000
 
@@ -32,15 +36,23 @@ def save_transcript(
     hotwords: str,
     prompt: str,
 ) -> Transcript:
-    """Replace the recording's transcript with ``result`` (one transaction, idempotent)."""
+    """Replace the recording's transcript with ``result`` (one transaction, idempotent).
+
+    Text the recogniser made up (loops, the hints read back, guesses) is not stored: its time
+    is kept in ``unclear_ranges`` instead (``media.transcripts.screening``).
+    """
     db.session.execute(delete(Transcript).where(Transcript.recording_id == recording.id))
+    terms = correction_terms(recording.org_id)
+    hints = HintVocabulary([hotwords, *(term.text for term in terms)])
+    screened = screen_sentences(result.segments, hints)
     transcript = Transcript(
         org_id=recording.org_id, recording_id=recording.id, language=result.language,
         model_name=model_name, duration_s=result.duration_s, hotwords=hotwords, prompt=prompt,
+        unclear_ranges=[span.as_json() for span in screened.unclear],
     )  # fmt: skip
     db.session.add(transcript)
     db.session.flush()
-    drafts = correct_sentences(split_sentences(result.segments), correction_terms(recording.org_id))
+    drafts = correct_sentences(screened.sentences, terms)
     sentence_rows = [
         {"org_id": recording.org_id, "transcript_id": transcript.id, "position": n,
          "start_ms": _ms(d.draft.start), "end_ms": _ms(d.draft.end), "text": d.draft.text,
@@ -82,6 +94,19 @@ def get_transcript(recording: Recording) -> Transcript | None:
     """Return the recording's transcript, if transcribed."""
     return db.session.scalar(
         scoped(Transcript, recording.org_id).where(Transcript.recording_id == recording.id)
+    )
+
+
+def unclear_ranges_label(transcript: Transcript | None) -> str:
+    """Write where the speech could not be recognised, e.g. ``12:00–15:00, 21:03–21:10``.
+
+    Empty when all of it was (or there is no transcript yet).
+    """
+    if transcript is None:
+        return ""
+    return ", ".join(
+        f"{duration(span['start_ms'] // 1000)}–{duration(math.ceil(span['end_ms'] / 1000))}"
+        for span in transcript.unclear_ranges
     )
 
 
