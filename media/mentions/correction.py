@@ -17,7 +17,9 @@ them. It corrects only where a wrong correction is unlikely:
   keys must be close, and a one-word term must be at least ``MIN_LATIN_LETTERS`` letters, sound
   the same (equal keys) and be spelled nearly the same ("Hessian" → "Hetian", but "ember" never
   becomes "amber" nor "jaded" "jadeite"). A longer term needs one word heard exactly ("lucky
-  pixel" → "lucky Pixiu"). Words heard right keep their own case.
+  pixel" → "lucky Pixiu"). A heard word inside the term's word, or holding it, is another word
+  or form, not a mishearing ("jade bangle" stays, though the catalog says "jadeite bangle").
+  Words heard right keep their own case.
 
 A span already spelled like some term (an exact match) is never rewritten, and a span two
 different terms claim equally is left alone.
@@ -276,6 +278,8 @@ def _passes(heard: str, term: str, size: int) -> bool:
     """Tell whether a heard word may be rewritten as the term's word."""
     if len(heard) < _MIN_CHANGED_LETTERS or not heard.isalpha():
         return False
+    if heard in term or term in heard:
+        return False  # another word (jade, not jadeite) or another form of it (bangles)
     letters, sound = fuzz.ratio(heard, term), fuzz.ratio(_key(heard), _key(term))
     if size == 1:
         return letters >= _ONE_WORD_LETTERS and sound >= _ONE_WORD_SOUND

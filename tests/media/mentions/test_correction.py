@@ -19,12 +19,9 @@ GLOSSARY = (
     "amber", "agate",
 )  # fmt: skip
 CATALOG = (
-    "冰种翡翠手镯",
-    "籽料手镯",
-    "lucky Pixiu",
-    "Hetian nephrite bangle",
-    "Dushan jade Buddha",
-)
+    "冰种翡翠手镯", "籽料手镯", "lucky Pixiu", "Hetian nephrite bangle", "Dushan jade Buddha",
+    "jadeite bangle", "two bangle",
+)  # fmt: skip
 
 
 def corrected(text: str, names: tuple[str, ...] = GLOSSARY + CATALOG) -> str:
@@ -89,6 +86,10 @@ LEFT_ALONE = [
     "heh tian",
     "the Hetian",
     "hetian",
+    # a word inside the term's word is another word, not a mishearing (jade is not jadeite)
+    "a jade bangle",
+    "two bangles",
+    "a jadeite bangles box",
 ]
 
 
