@@ -13,6 +13,7 @@ from media.clips import discovery
 from media.clips.export import clip_document, suggestions_document
 from media.clips.models import Clip
 from media.recordings.models import Recording
+from media.recordings.stream_items import stream_links
 from portal.extensions import csrf
 from portal.organisations.scoping import get_owned_or_404
 from portal.tokens.services import api_org_id
@@ -25,7 +26,10 @@ csrf.exempt(bp)
 def suggestions(recording_id: int) -> ResponseReturnValue:
     """The recording's suggested clips."""
     recording = get_owned_or_404(Recording, recording_id, api_org_id())
-    return jsonify(suggestions_document(recording.id, discovery.list_suggestions(recording)))
+    document = suggestions_document(
+        recording.id, discovery.list_suggestions(recording), stream_links(recording)
+    )
+    return jsonify(document)
 
 
 @bp.get("/clips/<int:clip_id>.json")

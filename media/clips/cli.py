@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from media.clips import discovery
 from media.clips.export import suggestions_document
 from media.recordings.models import Recording
+from media.recordings.stream_items import stream_links
 from portal.organisations.scoping import find_any
 
 clips_cli = AppGroup("clips", help="Clip workshop.")
@@ -25,5 +26,7 @@ def export_command(recording_id: int, refresh: bool) -> None:
         raise click.ClickException(f"no recording {recording_id}")
     if refresh:
         discovery.refresh_mentions(recording)
-    document = suggestions_document(recording.id, discovery.list_suggestions(recording))
+    document = suggestions_document(
+        recording.id, discovery.list_suggestions(recording), stream_links(recording)
+    )
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))

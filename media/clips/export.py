@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from media.clips.discovery import suggestion_items
 from media.clips.models import Clip, Suggestion
 from media.clips.rendering import latest_ready_version
+from portal.catalog.models import Item
 
 
 def _seconds(ms: int) -> float:
     return round(ms / 1000, 3)
 
 
-def suggestions_document(recording_id: int, suggestions: list[Suggestion]) -> dict[str, Any]:
+def suggestions_document(
+    recording_id: int,
+    suggestions: list[Suggestion],
+    stream: Sequence[tuple[int | None, Item]] = (),
+) -> dict[str, Any]:
     """The suggestions of one recording: main SKU, all SKUs, times, score, mentions.
 
     ``items`` lists every item of a suggestion (main first) with the seconds it is mentioned
-    inside the suggestion: a comparison of two items is one suggestion with both.
+    inside the suggestion: a comparison of two items is one suggestion with both. ``stream`` is
+    the recording's item list (``stream_links``): each item says whether it is on it (``None``
+    when the recording has no list).
     """
     linked = suggestion_items(suggestions)
+    listed = {item.id for _, item in stream} if stream else None
     return {
         "recording": recording_id,
+        "stream_items": [
+            {"link": number, "sku": item.sku, "name": item.name} for number, item in stream
+        ],
         "suggestions": [
             {
                 "sku": s.main_item.sku,
@@ -36,6 +48,7 @@ def suggestions_document(recording_id: int, suggestions: list[Suggestion]) -> di
                         "sku": entry.item.sku,
                         "name": entry.item.name,
                         "mentions": [round(t, 3) for t in entry.times_s],
+                        "on_list": None if listed is None else entry.item.id in listed,
                     }
                     for entry in linked[s.id]
                 ],

@@ -85,6 +85,7 @@ def expected_suggestions(app, recording_id, items):
                for s in found), "the two items are in separate paragraphs"  # fmt: skip
     return {
         "recording": recording_id,
+        "stream_items": [],  # no item list: nothing is on or off it
         "suggestions": [
             {
                 "sku": by_id[s.main_item_id].sku,
@@ -99,6 +100,7 @@ def expected_suggestions(app, recording_id, items):
                         "sku": by_id[s.main_item_id].sku,
                         "name": by_id[s.main_item_id].name,
                         "mentions": mentioned_inside(app, s, s.main_item_id),
+                        "on_list": None,
                     },
                 ],
             }

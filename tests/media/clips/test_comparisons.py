@@ -102,6 +102,11 @@ def test_operator_export_lists_both_skus_and_each_items_mention_times(
     assert suggestion["mentions"] == 2
     assert suggestion["start"] <= 29 * (SENTENCE_S + PAUSE_S)
     assert sorted(suggestion["items"], key=lambda entry: entry["sku"]) == [
-        {"sku": item.sku, "name": item.name, "mentions": mention_times(app, comparison_id, item.id)}
+        {
+            "sku": item.sku,
+            "name": item.name,
+            "mentions": mention_times(app, comparison_id, item.id),
+            "on_list": None,
+        }  # the recording has no item list
         for item in sorted((bangle, pearl), key=lambda item: item.sku)
     ]

@@ -3,6 +3,8 @@ shared names, items off the list are still found and marked in the workshop."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from media.clips.models import Mention
@@ -134,3 +136,26 @@ def test_suggestion_about_an_item_off_the_list_is_marked(
     suggestions = page[page.index('id="suggestions"') :]
     assert 'class="card suggestion"' in suggestions
     assert "Not on this stream's list" in suggestions.split("</li>")[0]
+
+
+def test_suggestions_api_and_export_say_the_list_and_which_items_are_on_it(
+    app, client_as, merchant, merchant_org, add_recording, catalog
+):
+    recording_id = add_recording(merchant_org)
+    talk = ["和田玉吊坠的玉质很细腻，和田玉吊坠的雕工也好，大家看看和田玉吊坠。"] * 12
+    transcribe(app, merchant_org, recording_id, talk)
+    browser = client_as(merchant)
+    find_again(browser, recording_id)
+    url = f"/api/recordings/{recording_id}/suggestions.json"
+
+    before = browser.get(url).get_json()
+    add(browser, recording_id, catalog["bangle"])
+    after = browser.get(url).get_json()
+    printed = app.test_cli_runner().invoke(args=["clips", "export", str(recording_id)])
+
+    assert before["stream_items"] == []
+    assert {i["on_list"] for s in before["suggestions"] for i in s["items"]} == {None}
+    assert after["stream_items"] == [{"link": 1, "sku": "JD-001", "name": "冰种翡翠手镯"}]
+    found = {(i["sku"], i["on_list"]) for s in after["suggestions"] for i in s["items"]}
+    assert found == {("HT-002", False)}
+    assert json.loads(printed.output) == after
