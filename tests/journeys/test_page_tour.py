@@ -61,7 +61,7 @@ def _paths(app: Flask, role: str, clips: dict[str, int]) -> list[str]:
                     f"/courses/manage/lessons/{lesson}", f"/courses/manage/lessons/{lesson}/quiz",
                     f"/courses/manage/{course}/learners", "/courses/practice/queue"],
         "admin": ["/", "/admin/users", "/admin/organisations", "/admin/categories",
-                  "/admin/compliance/", "/admin/jobs/"],
+                  "/admin/compliance/", "/admin/glossary/", "/admin/jobs/"],
     }[role]  # fmt: skip
 
 
