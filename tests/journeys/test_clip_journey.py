@@ -301,7 +301,7 @@ def _merchant_fixes_and_resubmits(merchant: Visit, app, clip_id: int, keyboard: 
 def _trainer_overrides_approves_publishes(trainer: Visit, clip_id: int) -> None:
     page = trainer.goto(f"/review/clips/{clip_id}")
     assert page.locator(".versions-nav a").count() == 2
-    page.click(".subtitle-diff summary")  # what changed since version 1
+    assert page.locator(".subtitle-diff[open]").count() == 1  # what changed since version 1
     assert FIXED_LINE in page.inner_text(".subtitle-diff ins")
     reason = page.locator("#publishing textarea[name$='-reason']")
     assert reason.count() == 1  # only 第一 is left

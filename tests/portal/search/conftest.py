@@ -11,6 +11,7 @@ from courses.models import Course, CourseModule, CourseStatus, Lesson
 from courses.signals import course_changed
 from courses.videos import base_org_id
 from media.clips.models import Clip, ClipState
+from media.clips.rendering import latest_ready_version
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcription import engine
@@ -126,9 +127,15 @@ def hit_links(html):
 
 
 def set_clip_state(app, clip_id, state):
-    """Move a clip to ``state`` directly and tell the index (as ``transition`` does)."""
+    """Move a clip to ``state`` directly and tell the index (as ``transition`` does).
+
+    A clip that has been submitted points at its newest rendered version, as submitting does.
+    """
     with app.app_context():
         clip = db.session.get(Clip, clip_id)
         clip.state = state
+        if clip.review_version_id is None:
+            newest = latest_ready_version(clip)
+            clip.review_version_id = newest.id if newest else None
         db.session.commit()
         clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
