@@ -18,7 +18,10 @@ count), and pipeline ÷ bare for both. Run from the repo root (Mandarin needs ``
 ``tests/fixtures/make_mandarin.py``)::
 
     .venv/bin/python -m bench.stream_bench --seed 5 --voices en-gb@150 zh@1.1 [--quick]
-        [--catalogs small big] [--threads 2] [--keep DIR] [-v]
+        [--catalogs small big] [--stream-list off|on|both] [--threads 2] [--keep DIR] [-v]
+
+``--stream-list on`` puts the stream's items on the recording's item list before the job runs
+(as a merchant picking them at upload; ``both`` runs the pipeline without and with it).
 
 Voices are ``NAME[@SPEED][^PITCH]`` (``bench.stream_speech``): espeak-ng voices for English
 (``en-us``, ``en-gb``, ``en+f3``, ``en-gb-scotland`` …), ``zh`` for Mandarin. Targets (issue 15):
@@ -81,11 +84,26 @@ def all_names(catalog: tuple[CatalogItem, ...], language: str) -> list[str]:
     return [name for item in catalog for name in item.names[language]]
 
 
+@dataclass(frozen=True)
+class Settings:
+    """How to run: threads, model, catalogs, and without and/or with the stream's item list."""
+
+    threads: int
+    model_dir: str
+    catalogs: tuple[str, ...]
+    lists: tuple[bool, ...]
+    verbose: bool
+
+
 def run_pipeline(
-    video: Path, stream: Stream, catalog: tuple[CatalogItem, ...], folder: Path, threads: int,
-    model_dir: str,
+    video: Path, stream: Stream, catalog: tuple[CatalogItem, ...], folder: Path,
+    settings: Settings, *, listed: bool,
 ) -> Run:  # fmt: skip
-    """Run the app's transcription job on ``video`` with ``catalog``; read what it stored."""
+    """Run the app's transcription job on ``video`` with ``catalog``; read what it stored.
+
+    ``listed`` puts the stream's items on the recording's item list before the job runs, as a
+    merchant picking them at upload (``media.recordings.stream_items``, issue 15).
+    """
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -99,8 +117,8 @@ def run_pipeline(
     from portal.organisations.services import create_organisation
 
     shutil.rmtree(folder, ignore_errors=True)  # a fresh instance: its database, its media
-    app = create_app({"INSTANCE_PATH": str(folder), "WHISPER_MODEL": model_dir,
-                      "WHISPER_THREADS": threads})  # fmt: skip
+    app = create_app({"INSTANCE_PATH": str(folder), "WHISPER_MODEL": settings.model_dir,
+                      "WHISPER_THREADS": settings.threads})  # fmt: skip
     with app.app_context():
         upgrade()
         org = create_organisation("bench", "Bench jade shop", approved=True)
@@ -111,7 +129,10 @@ def run_pipeline(
         )  # fmt: skip
         db.session.commit()
         details = NewRecording("bench", Language(stream.language), video.name)
-        recording_id = add_recording_from_file(org.id, None, video, details).id
+        recording = add_recording_from_file(org.id, None, video, details)
+        if listed:
+            _list_items(recording, [item.sku for item in stream.items])
+        recording_id = recording.id
         wall, cpu = timed(run_queued_jobs)
         recording = db.session.scalar(select(Recording).where(Recording.id == recording_id))
         found = [
@@ -121,8 +142,20 @@ def run_pipeline(
         return Run(discovery.timed_sentences(recording), found, wall, cpu)
 
 
+def _list_items(recording: object, skus: list[str]) -> None:
+    """Put the items of ``skus`` on the recording's item list, in that order."""
+    from sqlalchemy import select
+
+    from media.recordings.stream_items import add_items
+    from portal.catalog.models import Item
+    from portal.extensions import db
+
+    ids = dict(db.session.execute(select(Item.sku, Item.id).where(Item.sku.in_(skus))).all())
+    add_items(recording, None, [ids[sku] for sku in skus])
+
+
 def run_bare(
-    wav: Path, stream: Stream, catalog: tuple[CatalogItem, ...], threads: int, model_dir: str
+    wav: Path, stream: Stream, catalog: tuple[CatalogItem, ...], settings: Settings
 ) -> Run:
     """Transcribe with faster-whisper alone (catalog names as hotwords), then match and suggest."""
     from faster_whisper import BatchedInferencePipeline
@@ -130,7 +163,7 @@ def run_bare(
     from media.transcription.engine import load_whisper_model
 
     names = all_names(catalog, stream.language)
-    pipeline = BatchedInferencePipeline(load_whisper_model(model_dir, threads))
+    pipeline = BatchedInferencePipeline(load_whisper_model(settings.model_dir, settings.threads))
     segments: list = []
 
     def transcribe() -> int:
@@ -175,10 +208,7 @@ def _sentences(segments: list) -> list[TimedSentence]:
     ]
 
 
-def bench_stream(
-    stream: Stream, voice: Voice, catalogs: list[str], folder: Path, threads: int, model_dir: str,
-    *, verbose: bool,
-) -> list[Row]:  # fmt: skip
+def bench_stream(stream: Stream, voice: Voice, folder: Path, settings: Settings) -> list[Row]:
     """Speak one stream and run every catalog's pipeline and bare conditions on it."""
     video, wav, bounds = speak(stream, voice, folder / "speech")
     truth = [
@@ -188,16 +218,19 @@ def bench_stream(
     name = f"{'Mandarin' if stream.language == 'zh' else 'English'} {voice}, {minutes:.1f} min"
     items = [item.sku for item in stream.items]
     rows = []
-    for catalog_name in catalogs:
+    for catalog_name in settings.catalogs:
         catalog = stream.items if catalog_name == "small" else stream.big_catalog
         label = f"{len(catalog)} items"
-        work = folder / f"{catalog_name}-app"
-        pipeline = run_pipeline(video, stream, catalog, work, threads, model_dir)
-        bare = run_bare(wav, stream, catalog, threads, model_dir)
-        for condition, run in (("pipeline", pipeline), ("bare + hotwords", bare)):
+        runs = {
+            "pipeline, stream list" if listed else "pipeline": run_pipeline(
+                video, stream, catalog, folder / f"{catalog_name}-app", settings, listed=listed)
+            for listed in settings.lists
+        }  # fmt: skip
+        bare = runs["bare + hotwords"] = run_bare(wav, stream, catalog, settings)
+        for condition, run in runs.items():
             measured = score(items, run.sentences, run.found, truth, stream.language)
             rows.append(Row(name, label, condition, measured, run, bare))
-            if verbose:
+            if settings.verbose:
                 _details(condition, label, run, truth)
     return rows
 
@@ -238,30 +271,39 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="chooses items and script")
     parser.add_argument("--voices", nargs="+", default=["en-us", "zh"], help="one stream each")
     parser.add_argument("--catalogs", nargs="+", choices=("small", "big"), default=["small", "big"])
+    parser.add_argument("--stream-list", choices=("off", "on", "both"), default="off",
+                        help="put the stream's items on the recording's item list")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="4 items, 3–4 minute streams")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
     parser.add_argument("--models", type=Path, default=REPO / "instance" / "models")
     parser.add_argument("--keep", type=Path, help="folder to keep audio and databases in")
     parser.add_argument("-v", "--verbose", action="store_true", help="truth, suggestions, text")
     args = parser.parse_args()
-    from media.transcription.engine import WhisperRecogniser, load_whisper_model
-    from media.transcription.model import prepare_packaged_model
-
-    model_dir = str(prepare_packaged_model(args.models))
-    WhisperRecogniser(model_dir, cpu_threads=args.threads)  # load both models before timing
-    load_whisper_model(model_dir, args.threads)
+    lists = {"off": (False,), "on": (True,), "both": (False, True)}[args.stream_list]
+    settings = Settings(args.threads, _load_models(args.models, args.threads),
+                        tuple(args.catalogs), lists, args.verbose)  # fmt: skip
     folder = args.keep or Path(tempfile.mkdtemp(prefix="beltcast-streams-"))
     rows: list[Row] = []
     for number, spec in enumerate(args.voices):
         voice = Voice.parse(spec)
         stream = make_stream(args.seed, voice.language, quick=args.quick)
-        work = folder / f"{number}-{voice.name}"
-        rows += bench_stream(stream, voice, args.catalogs, work, args.threads, model_dir,
-                             verbose=args.verbose)  # fmt: skip
-        print(table(rows[-2 * len(args.catalogs) :]), flush=True)
+        rows += (found := bench_stream(stream, voice, folder / f"{number}-{voice.name}", settings))
+        print(table(found), flush=True)
     quick = " --quick" if args.quick else ""
-    print(f"\nseed {args.seed}, voices {' '.join(args.voices)}{quick}, threads {args.threads}")
+    print(f"\nseed {args.seed}, voices {' '.join(args.voices)}{quick}, "
+          f"stream list {args.stream_list}, threads {args.threads}")  # fmt: skip
     print(table(rows))
+
+
+def _load_models(models: Path, threads: int) -> str:
+    """Prepare the packaged model and load it for both runs before anything is timed."""
+    from media.transcription.engine import WhisperRecogniser, load_whisper_model
+    from media.transcription.model import prepare_packaged_model
+
+    model_dir = str(prepare_packaged_model(models))
+    WhisperRecogniser(model_dir, cpu_threads=threads)
+    load_whisper_model(model_dir, threads)
+    return model_dir
 
 
 if __name__ == "__main__":

@@ -235,7 +235,7 @@ def make_stream(seed: int, language: str, *, quick: bool = False) -> Stream:
     count = 4 if quick else 10
     stream, big, distractor = choose_catalogs(rng, count)
     items = [catalog_item(*triple) for triple in stream]
-    low, high = (3, 4) if quick else ((8, 11) if language == "zh" else (6, 8))
+    low, high = (3, 4) if quick else ((5, 8) if language == "zh" else (6, 8))
     body = [item_paragraph(rng, item, language, rng.randint(low, high)) for item in items]
     a, b = rng.sample(items, 2)
     body.insert(rng.randint(1, len(body)), comparison_paragraph(a, b, language))

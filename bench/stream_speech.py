@@ -63,11 +63,9 @@ def _filters(voice: Voice) -> list[str]:
     """The ffmpeg audio filters giving a part the voice's tempo and pitch, at 16 kHz mono."""
     chain = []
     if voice.pitch != 1.0:
-        chain += [
-            f"asetrate={RATE}*{voice.pitch}",
-            f"aresample={RATE}",
-            f"atempo={1 / voice.pitch}",
-        ]
+        shifted = round(RATE * voice.pitch)  # play faster, then stretch back to the tempo
+        chain += [f"aresample={RATE}", f"asetrate={shifted}", f"aresample={RATE}",
+                  f"atempo={1 / voice.pitch:.6f}"]  # fmt: skip
     if voice.language == "zh" and voice.speed != 1.0:
         chain.append(f"atempo={voice.speed}")
     return ["-af", ",".join(chain)] if chain else []
