@@ -48,7 +48,7 @@ def timed_sentences(recording: Recording) -> list[TimedSentence]:
     if transcript is None:
         return []
     words: dict[int, list[TimedWord]] = {}
-    probabilities: dict[int, list[float]] = {}
+    scored: dict[int, list[tuple[str, float]]] = {}
     rows = db.session.execute(
         select(Word.sentence_position, Word.start_ms, Word.end_ms, Word.text, Word.probability)
         .where(Word.transcript_id == transcript.id)
@@ -57,7 +57,7 @@ def timed_sentences(recording: Recording) -> list[TimedSentence]:
     for position, start_ms, end_ms, text, probability in rows:
         word_text = text if _is_cjk(text) else f" {text}"
         words.setdefault(position, []).append(TimedWord(start_ms / 1000, end_ms / 1000, word_text))
-        probabilities.setdefault(position, []).append(probability)
+        scored.setdefault(position, []).append((text, probability))
     hints = HintVocabulary(
         [transcript.hotwords, *(t.text for t in catalog_terms(recording.org_id))]
     )
@@ -66,7 +66,7 @@ def timed_sentences(recording: Recording) -> list[TimedSentence]:
         own = tuple(words.get(sentence.position, ()))
         if sentence.edited_text is not None or not own:
             own = _spread_words(sentence)
-        elif text_verdict(sentence.text, probabilities[sentence.position], hints) is not None:
+        elif text_verdict(sentence.text, scored[sentence.position], hints) is not None:
             own = ()  # made up (stored before screening existed): no mentions from it
         timed.append(TimedSentence(sentence.position, sentence.start_s, sentence.end_s, own))
     return timed

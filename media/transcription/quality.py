@@ -43,6 +43,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _PIECE_BREAK = re.compile(rf"[^\w\s{_CJK}]+|(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
+_PIECE_END = re.compile(rf"[^\w\s{_CJK}]\s*$")
 _LONGEST_HINT_RUN = 8
 
 
@@ -83,11 +84,13 @@ def segment_verdict(segment: Segment, hints: HintVocabulary) -> Reason | None:
         return Reason.NO_SPEECH
     words = repair_words(segment.words)
     text = "".join(word.text for word in words)
-    return text_verdict(text, [word.probability for word in words], hints)
+    return text_verdict(text, [(word.text, word.probability) for word in words], hints)
 
 
-def text_verdict(text: str, probabilities: Sequence[float], hints: HintVocabulary) -> Reason | None:
-    """Judge one sentence by its text and its words' probabilities; None when it may be kept."""
+def text_verdict(
+    text: str, words: Sequence[tuple[str, float]], hints: HintVocabulary
+) -> Reason | None:
+    """Judge one sentence by its text and its (word, probability) pairs; None to keep it."""
     units = text_units(text)
     if not units:
         return None
@@ -95,9 +98,32 @@ def text_verdict(text: str, probabilities: Sequence[float], hints: HintVocabular
         return Reason.REPETITION
     if hints.is_echo(text):
         return Reason.HINT_ECHO
-    if probabilities and sum(probabilities) / len(probabilities) < MIN_MEAN_WORD_PROBABILITY:
+    probability = first_use_probability(words)
+    if probability is not None and probability < MIN_MEAN_WORD_PROBABILITY:
         return Reason.LOW_CONFIDENCE
     return None
+
+
+def first_use_probability(words: Sequence[tuple[str, float]]) -> float | None:
+    """Return the mean probability of the words, counting a repeated piece only once.
+
+    A piece is the words up to a punctuation mark. faster-whisper scores words in a second pass
+    that sees the text before them, so a repeated piece scores high however unsure its first
+    use was: "老坑碧玉招财兽, 老坑碧玉招财兽" is 0.03 the first time, 0.8 the second.
+    """
+    seen: set[tuple[str, ...]] = set()
+    counted: list[float] = []
+    piece: list[tuple[str, float]] = []
+    for index, (text, probability) in enumerate(words):
+        piece.append((text, probability))
+        if index + 1 < len(words) and not _PIECE_END.search(text):
+            continue
+        key = tuple(unit for word, _ in piece for unit in text_units(word))
+        if key not in seen:
+            seen.add(key)
+            counted.extend(p for _, p in piece)
+        piece = []
+    return sum(counted) / len(counted) if counted else None
 
 
 def text_units(text: str) -> list[str]:

@@ -64,8 +64,8 @@ def screen_sentences(segments: Iterable[Segment], hints: HintVocabulary) -> Scre
 
 def _judged(draft: SentenceDraft, hints: HintVocabulary) -> SentenceDraft | UnclearSpan:
     """Return the sentence, or its span if it was not heard."""
-    probabilities = [word.probability for word in draft.words]
-    reason = text_verdict(draft.text, probabilities, hints)
+    words = [(word.text, word.probability) for word in draft.words]
+    reason = text_verdict(draft.text, words, hints)
     return draft if reason is None else UnclearSpan(draft.start, draft.end, reason)
 
 

@@ -15,6 +15,7 @@ from media.transcription.engine import Segment, Word
 from media.transcription.quality import (
     HintVocabulary,
     Reason,
+    first_use_probability,
     has_loop,
     repair_words,
     segment_verdict,
@@ -97,8 +98,19 @@ SURE = 0.9
 def test_text_verdict_tells_invented_text_from_speech(
     text: str, probability: float, reason: Reason | None
 ):
-    probabilities = [probability] * max(1, len(text_units(text)))
-    assert text_verdict(text, probabilities, HINTS) == reason
+    assert text_verdict(text, [(text, probability)], HINTS) == reason
+
+
+def test_a_repeated_piece_counts_once_for_confidence():
+    """German under music, Mandarin hints: the name is guessed, then repeats itself."""
+    heard = [("老", 0.0), ("坑", 0.04), ("碧", 0.01), ("玉", 0.16), ("招", 0.01), ("财", 0.01),
+             ("兽,", 0.01), (" 老", 0.01), ("坑", 0.83), ("碧", 0.59), ("玉", 0.9), ("招", 0.82),
+             ("财", 0.71), ("兽,", 0.98)]  # fmt: skip
+    text = "".join(word for word, _ in heard)
+    assert first_use_probability(heard) == pytest.approx(0.24 / 7)
+    assert text_verdict(text, heard, HINTS) == Reason.LOW_CONFIDENCE
+    said_twice = [("上车,", 0.9), (" 上车,", 0.95), (" 快", 0.8), ("拍", 0.7)]
+    assert first_use_probability(said_twice) == pytest.approx((0.9 + 0.8 + 0.7) / 3)
 
 
 @pytest.mark.parametrize(
