@@ -5,7 +5,9 @@ Per item:
 1. group its mentions whose gaps are at most ``gap_s``, and cut a group where a whole group of
    another item (two or more mentions, or one in a gap over ``gap_s`` / 2) lies between two of
    its mentions: the host moved on to another piece and came back. In a comparison the groups
-   interleave, or the other item is named close by, and the group stays whole;
+   interleave, or the other item is named close by, and the group stays whole. A group is also
+   cut at a pause over ``gap_s`` / 2 when the mentions on one side of it fit in ``min_s`` together
+   with another item's whole group: a comparison, then more about one of its items;
 2. split a group spanning more than ``max_s`` into the fewest pieces that fit, cut at the widest
    gaps between mentions, so the dense parts stay whole;
 3. extend each piece to whole sentences, then pad it with neighbouring sentences up to ``min_s``
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,10 +80,15 @@ def item_windows(
         for item_id, found in sorted(by_item.items())
     }
     plain = {item_id: _groups(found, gap_s) for item_id, found in ordered.items()}
-    stretches = _Stretches(plain, gap_s)
+    stretches = _Stretches(plain, gap_s, min_s)
     windows: list[Window] = []
     for item_id, groups in plain.items():
-        pieces = [part for group in groups for part in stretches.split_switches(item_id, group)]
+        pieces = [
+            piece
+            for group in groups
+            for part in stretches.split_switches(item_id, group)
+            for piece in stretches.split_comparisons(item_id, part)
+        ]
         windows.extend(_item_windows(timeline, item_id, pieces, min_s, max_s))
     return windows
 
@@ -126,7 +133,7 @@ def _groups(mentions: list[Mention], gap_s: float) -> list[list[Mention]]:
 class _Stretches:
     """Every item's groups as (start, end, item, mention count), in time order."""
 
-    def __init__(self, groups: dict[int, list[list[Mention]]], gap_s: float) -> None:
+    def __init__(self, groups: dict[int, list[list[Mention]]], gap_s: float, min_s: float) -> None:
         self.spans = sorted(
             (group[0].start, max(m.end for m in group), item_id, len(group))
             for item_id, found in groups.items()
@@ -134,6 +141,7 @@ class _Stretches:
         )
         self.starts = [span[0] for span in self.spans]
         self.long_gap_s = gap_s / 2
+        self.min_s = min_s
 
     def has_other_inside(self, item_id: int, after: float, before: float) -> bool:
         """Tell whether another item's whole group lies in the gap ``after``–``before``.
@@ -149,6 +157,30 @@ class _Stretches:
             if end <= before and other != item_id and count >= least:
                 return True
         return False
+
+    def beside_other(self, item_id: int, start: float, end: float) -> bool:
+        """Tell whether another item's whole group and ``start``–``end`` fit in ``min_s``."""
+        low = bisect_left(self.starts, end - self.min_s)  # any earlier group is too far
+        for other_start, other_end, other, _ in self.spans[low:]:
+            if other_start > start + self.min_s:
+                return False
+            if other != item_id and max(end, other_end) - min(start, other_start) <= self.min_s:
+                return True
+        return False
+
+    def split_comparisons(self, item_id: int, group: list[Mention]) -> list[list[Mention]]:
+        """Cut a group at a long pause where the mentions on one side were said beside another
+        item's (a comparison, then more about this item): that side can be linked to it.
+        """
+        for cut in range(1, len(group)):
+            if group[cut].start - group[cut - 1].end <= self.long_gap_s:
+                continue
+            head, tail = group[:cut], group[cut:]
+            if any(
+                self.beside_other(item_id, s[0].start, max(m.end for m in s)) for s in (head, tail)
+            ):
+                return [head, *self.split_comparisons(item_id, tail)]
+        return [group]
 
     def split_switches(self, item_id: int, group: list[Mention]) -> list[list[Mention]]:
         """Split a group where the host talked about another item in between (a topic switch).

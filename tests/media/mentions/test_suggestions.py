@@ -119,6 +119,8 @@ LINKING = {
         100, {1: (48,), 2: (49, 50)}, [(2, 1)]),
     "a comparison whose mentions interleave": (
         60, {1: (20, 22, 24, 26), 2: (21, 25)}, [(1, 2)]),
+    "a comparison, then more about one of its items after a pause": (
+        100, {1: (12, 13), 2: (14, 15, 20, 23, 24)}, [(1, 2), (2,)]),
     "an item's paragraph, then another item's right after it": (
         100, {1: (10, 11, 12, 13, 14, 15), 2: (17, 18, 19)}, [(1,), (2,)]),
     "items a minute apart": (
@@ -133,9 +135,10 @@ def test_items_sharing_most_of_a_stretch_are_one_suggestion(count, said, expecte
     found = suggest_clips(sentences, mentions)
     assert sorted(c.item_ids for c in found) == sorted(expected)
     for clip in found:
-        linked = [m for m in mentions if m.item_id in clip.item_ids]
-        assert all(clip.start <= m.start < m.end <= clip.end for m in linked)
-        assert clip.mention_count == len(linked)
+        inside = [m for m in mentions if clip.start <= m.start < m.end <= clip.end]
+        assert clip.mention_count == len([m for m in inside if m.item_id in clip.item_ids])
+    for m in mentions:  # every mention is in a suggestion of its item
+        assert any(m.item_id in c.item_ids and c.start <= m.start < m.end <= c.end for c in found)
 
 
 def test_issue_15_comparison_at_the_end_of_a_mandarin_upload_is_one_suggestion():
