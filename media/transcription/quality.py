@@ -71,20 +71,29 @@ def repair_words(words: Iterable[Word]) -> tuple[Word, ...]:
     return tuple(repaired)
 
 
-def segment_verdict(segment: Segment, hints: HintVocabulary) -> Reason | None:
-    """Judge a whole segment: the recogniser's own scores, then its text; None to keep it.
-
-    The text is judged whole as well as sentence by sentence: a made-up list such as
-    "jadeite pendant, jadeite pendant pendant, jadeite ring" is often split by pauses into
-    sentences that each look harmless.
-    """
-    if segment.compression_ratio > MAX_COMPRESSION_RATIO:
-        return Reason.REPETITION
+def decoding_failed(segment: Segment) -> Reason | None:
+    """Judge a segment by the recogniser's own scores (Whisper's limits); None if they pass."""
     if segment.avg_logprob < MIN_AVG_LOGPROB and segment.no_speech_prob > MAX_NO_SPEECH_PROB:
         return Reason.NO_SPEECH
-    words = repair_words(segment.words)
-    text = "".join(word.text for word in words)
-    return text_verdict(text, [(word.text, word.probability) for word in words], hints)
+    if segment.compression_ratio > MAX_COMPRESSION_RATIO:
+        return Reason.REPETITION
+    return None
+
+
+def looped_sentences(texts: Sequence[str]) -> set[int]:
+    """Return the indices of the sentences (of one segment, in order) that a loop fills.
+
+    A loop often runs across sentences ("冰种羊脂。冰种羊脂。冰种羊脂。…"), so it is found in the
+    segment's text; a sentence at least half of whose units belong to it is the loop's.
+    """
+    units = [text_units(text) for text in texts]
+    mask = loop_mask([unit for sentence in units for unit in sentence])
+    looped, offset = set(), 0
+    for index, (text, own) in enumerate(zip(texts, units, strict=True)):
+        if sum(mask[offset : offset + len(own)]) * 2 >= len(own) > 0 or _has_letter_loop(text):
+            looped.add(index)
+        offset += len(own)
+    return looped
 
 
 def text_verdict(
@@ -133,29 +142,32 @@ def text_units(text: str) -> list[str]:
 
 def has_loop(units: Sequence[str]) -> bool:
     """Tell whether some run of 1–10 units repeats back to back often enough to be a loop."""
+    return any(loop_mask(units))
+
+
+def loop_mask(units: Sequence[str], min_repeats: int | None = None) -> list[bool]:
+    """Mark the units that belong to a loop: a run of 1–10 units repeated back to back.
+
+    ``min_repeats`` defaults to six for one unit, four for longer runs.
+    """
+    mask = [False] * len(units)
     for period in range(1, LOOP_MAX_PERIOD + 1):
-        needed = LOOP_MIN_REPEATS_ONE_UNIT if period == 1 else LOOP_MIN_REPEATS
-        if _longest_repeat(units, period) >= needed:
-            return True
-    return False
+        needed = min_repeats or (LOOP_MIN_REPEATS_ONE_UNIT if period == 1 else LOOP_MIN_REPEATS)
+        streak = 0
+        for index in range(period, len(units) + 1):
+            if index < len(units) and units[index] == units[index - period]:
+                streak += 1
+                continue
+            if 1 + streak // period >= needed:
+                mask[index - streak - period : index] = [True] * (streak + period)
+            streak = 0
+    return mask
 
 
 def _has_letter_loop(text: str) -> bool:
     """Tell whether a few letters repeat inside a word ("bunbunbun…"), as loops also do."""
     letters = [char for char in text.casefold() if char.isalpha()]
-    return any(
-        _longest_repeat(letters, period) >= LOOP_MIN_REPEATS_LETTERS
-        for period in range(1, LOOP_MAX_PERIOD + 1)
-    )
-
-
-def _longest_repeat(units: Sequence[str], period: int) -> int:
-    """Return how many times in a row the most repeated run of ``period`` units occurs."""
-    best = streak = 0
-    for index in range(period, len(units)):
-        streak = streak + 1 if units[index] == units[index - period] else 0
-        best = max(best, streak)
-    return 1 + best // period if len(units) >= period else 0
+    return any(loop_mask(letters, LOOP_MIN_REPEATS_LETTERS))
 
 
 class HintVocabulary:

