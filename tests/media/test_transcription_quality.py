@@ -184,7 +184,7 @@ def test_screening_keeps_speech_and_merges_unclear_spans_between_it():
         (word(6.0, "翠牌子,"), word(6.5, "和田玉平安扣,"), word(7.0, "翡翠手镯\ufffd")),
     )
     failed = segment_of((word(8.0, "今天"), word(8.5, "很好")), compression_ratio=3.0)
-    heard_again = segment_of((word(20.0, "谢谢"), word(20.5, "大家。")))
+    heard_again = segment_of((word(20.0, "谢谢"), word(20.5, "大家\ufffd"), word(21.0, "。")))
     screened = screen_sentences([heard, loop, echo, failed, heard_again], HINTS)
     assert [s.text for s in screened.sentences] == ["这款手镯很好。", "谢谢大家。"]
     assert screened.unclear == [UnclearSpan(2.0, 8.9, Reason.REPETITION)]
