@@ -171,7 +171,7 @@ def _merchant_makes_clip_from_suggestion(merchant: Visit) -> int:
     assert page.locator("#suggestions li.suggestion").count() >= 1
     merchant.check("workshop")
     bangle = page.locator("#suggestions li.suggestion", has_text="冰种翡翠手镯").first
-    bangle.locator("button[data-seek]").click()  # play the suggestion from its start
+    bangle.locator(".actions button[data-seek]").click()  # play the suggestion from its start
     page.wait_for_function("() => document.querySelector('#player').currentTime > 0")
     page.evaluate("document.querySelector('#player').pause()")
     bangle.locator("button[type=submit]").click()
