@@ -102,12 +102,16 @@ def _link(
     index = _Index(windows, max_s)
     taken: set[int] = set()
     groups: list[tuple[Window, list[Window]]] = []  # (the stretch, its windows: main first)
+    owner: dict[int, int] = {}  # id of a window -> the number of its group
     for main in order:
         if id(main) in taken:
             continue
         taken.add(id(main))
-        if not _join(timeline, index, groups, main, min_s):
+        number = _join(timeline, index, groups, owner, main, min_s)
+        if number is None:
+            number = len(groups)
             groups.append(_group(timeline, index, main, taken, min_s))
+        owner.update((id(w), number) for w in groups[number][1])
     return [_suggestion(stretch, members[1:], min_s) for stretch, members in groups]
 
 
@@ -137,19 +141,22 @@ def _join(
     timeline: Timeline,
     index: _Index,
     groups: list[tuple[Window, list[Window]]],
+    owner: dict[int, int],
     window: Window,
     min_s: float,
-) -> bool:
-    """Add ``window`` to an earlier group about the same stretch, if one takes it."""
-    for number, (stretch, members) in enumerate(groups):
+) -> int | None:
+    """Add ``window`` to an earlier group about the same stretch; return its number, if any."""
+    near = index.overlapping(window.start - min_s, window.end + min_s)
+    for number in sorted({owner[id(w)] for w in near if id(w) in owner}):
+        stretch, members = groups[number]
         if window.item_id in {w.item_id for w in members}:
             continue
         if _same_stretch(stretch, window, min_s):
             merged = _merged(timeline, index, [*members, window], min_s)
             if merged is not None:
                 groups[number] = (merged, [*members, window])
-                return True
-    return False
+                return number
+    return None
 
 
 def _interleave(a: Window, b: Window) -> bool:
