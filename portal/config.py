@@ -241,7 +241,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WHISPER_HINT_TOKENS",
         "WHISPER_HINT_TOKENS",
         _parse_positive_int,
-        223,
+        120,
         "Tokens of recognition hints (item names, trade terms, the domain prompt) per batch of "
         "speech; at most 223, Whisper's prompt limit.",
     ),

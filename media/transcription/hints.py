@@ -3,27 +3,29 @@
 Whisper reads hints as "previous text": faster-whisper's batched pipeline puts the hotwords and
 the initial prompt after ``<|startofprev|>`` (each cut to 223 tokens on its own), and that
 context shares the decoder's 448 positions with the text being written. So the hints of a batch
-are kept, together, within one budget counted with the model's own tokenizer (default 223,
-Whisper's prompt limit), never cut at a number of characters.
+are kept, together, within one budget counted with the model's own tokenizer (at most 223,
+Whisper's prompt limit; 120 by default, as decoding slows ever faster with a longer prompt),
+never cut at a number of characters.
 
 What fills the budget, in order: the names of the recording's stream items (the shop's list for
-this stream), then catalog items and glossary terms the speech just before probably said — the words
-recognised in the window so far, matched by sound (``phonetic``: toneless pinyin for Chinese,
+this stream), then catalog items and glossary terms the speech just before probably said — the
+words recognised in the window so far, matched by sound (``likely``: toneless pinyin for Chinese,
 a consonant-and-vowel-shape key for Latin script), each item's likelihood fading batch by batch
-— and, when the whole catalog fits, the rest of it (then the rest of the glossary, if it fits).
-Every item's name comes before any alias.
+— and, when all of it fits, the rest of the catalog (then of the glossary). Names go before
+aliases, and a name whose words (Chinese: characters) are all hinted already is left out: Whisper
+needs the spelling of each word once, not every combination of a near-miss catalog.
 
 ``BatchedInferencePipeline`` fixes hotwords and prompt for a whole call; ``HintedPipeline``
 chooses them afresh for every batch of VAD chunks (up to ``batch_size`` × 30 s) and records what
-each stretch of speech was given, so the transcript can say which hints were used where.
+each stretch of speech was given, so the transcript can say which hints were used where. The
+first batch of each engine window has only the stream's items (and a catalog that fits whole).
 """
 
 from __future__ import annotations
 
 import json
-import math
+import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -34,20 +36,21 @@ from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.transcribe import TranscriptionInfo, TranscriptionOptions
-from rapidfuzz import fuzz, process
 
 from media.mentions.matching import terms_for
 from media.mentions.normalise import TO_SIMPLIFIED
 from media.transcription.engine import build_domain_prompt
-from media.transcription.phonetic import LATIN, Sounds, heard_sounds, name_sounds
+from media.transcription.likely import SoundIndex
+from media.transcription.phonetic import units
 
 TokenCounter = Callable[[str], int]
 MAX_HINT_TOKENS = 223  # Whisper's own prompt limit: half its 448 text positions, less one
+# Decoding slows with the prompt's length, faster above ~120 tokens (recognition CPU on English
+# speech: +3 % at 120 tokens, +12 % at 180, +20 % at 222; docs/benchmarks.md).
+DEFAULT_HINT_TOKENS = 120
 _SEPARATOR = ", "
 _DECAY = 0.6  # a likelihood fades to 0.6 of itself per batch unless heard again
-_MIN_LIKELY = 0.3  # share of a name's weighted sounds heard before the item counts as likely
-_LATIN_SIMILAR = 80.0  # rapidfuzz ratio of two word keys that sound alike
-_SHORT_KEY = 3  # keys shorter than this must match exactly
+_MIN_LIKELY = 0.5  # share of a name's weighted sounds heard close together: the item is likely
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,11 @@ class HintItem:
 
 @dataclass(frozen=True)
 class Hints:
-    """What one batch of speech is given: hotwords, prompt, the items named, their tokens."""
+    """What one batch of speech is given: hotwords and prompt, the names and items, the tokens."""
 
     hotwords: str | None
     prompt: str | None
+    names: tuple[str, ...]
     item_ids: tuple[int, ...]
     tokens: int
 
@@ -90,49 +94,11 @@ class HintCatalog:
         self.others = tuple(
             item for item in _distinct([*catalog, *glossary]) if item.item_id not in stream_ids
         )
-        self._sounds = {
-            item.item_id: [name_sounds(name) for name in item.names]
-            for item in (*self.stream, *self.others)
-        }
-        documents = Counter(key for sounds in self._sounds.values() for key in _keys(*sounds))
-        count = len(self._sounds)
-        self._weight = {key: math.log(1 + count / df) for key, df in documents.items()}
-        self._latin = [key for key in self._weight if key.startswith(LATIN)]
+        self._sounds = SoundIndex([(i.item_id, i.names) for i in (*self.stream, *self.others)])
 
     def score(self, text: str) -> dict[int, float]:
-        """Return, per item, the share of its best name's weighted sounds heard in ``text``."""
-        heard = heard_sounds(text)
-        matched = {key: 1.0 for key in heard.chinese if key in self._weight}
-        matched |= self._latin_matches(heard)
-        scores: dict[int, float] = {}
-        for item_id, sounds in self._sounds.items():
-            best = max((self._share(name, matched) for name in sounds), default=0.0)
-            if best > 0:
-                scores[item_id] = best
-        return scores
-
-    def _latin_matches(self, heard: Sounds) -> dict[str, float]:
-        """Map each catalog word key to its similarity (0–1) to the closest heard word key."""
-        spoken = [key.removeprefix(LATIN) for key in sorted(heard.latin)]
-        if not spoken or not self._latin:
-            return {}
-        ours = [key.removeprefix(LATIN) for key in self._latin]
-        similar = process.cdist(
-            ours, spoken, scorer=fuzz.ratio, score_cutoff=_LATIN_SIMILAR, workers=1
-        )
-        matches: dict[str, float] = {}
-        for key, bare, row in zip(self._latin, ours, similar, strict=True):
-            best = float(np.max(row))
-            if best >= 100 or (best > 0 and len(bare) >= _SHORT_KEY):
-                matches[key] = best / 100
-        return matches
-
-    def _share(self, sounds: Sounds, matched: Mapping[str, float]) -> float:
-        """Weigh each key by how rare it is in the catalog; return the heard share."""
-        keys = _keys(sounds)
-        total = sum(self._weight[key] for key in keys)
-        heard = sum(self._weight[key] * matched.get(key, 0.0) for key in keys)
-        return heard / total if total else 0.0
+        """Return, per item, how much of one of its names ``text`` sounds like it said (0–1)."""
+        return self._sounds.score(text)
 
 
 def choose_hints(
@@ -140,75 +106,104 @@ def choose_hints(
     likely: Mapping[int, float],
     language: str | None,
     count_tokens: TokenCounter,
-    budget_tokens: int = MAX_HINT_TOKENS,
+    budget_tokens: int = DEFAULT_HINT_TOKENS,
 ) -> Hints:
     """Choose the hints for one batch within ``budget_tokens`` of the model's tokenizer.
 
     The stream's items come first (those heard lately before the others), then the ``likely``
     catalog items and terms by likelihood, then the rest of the catalog only if all of it fits,
     then likewise the rest of the glossary. Names go in before aliases; a name that does not fit
-    is skipped whole.
+    is skipped whole, and so is one that brings no word (or Chinese character) the hints do not
+    already hold — except the names of the stream's items, which always go in first.
     """
-    prompt = build_domain_prompt((), language)
-    if prompt and count_tokens(prompt) > budget_tokens:
-        prompt = None
-    room = budget_tokens - (count_tokens(prompt) if prompt else 0)
+    measure = partial(_measure, language=language, count=count_tokens)
+    if measure([]) > budget_tokens:
+        return Hints(None, None, (), (), 0)
+    fill = partial(_fill, language=language, room=budget_tokens, measure=measure)
     ranked = _ranked(catalog, likely)
-    rest = [item for item in catalog.others if item.item_id not in likely]
-    for group in ([i for i in rest if i.item_id > 0], [i for i in rest if i.item_id < 0]):
-        if group and _tokens(_names([*ranked, *group], language), count_tokens) <= room:
+    rest = [(item, False) for item in catalog.others if item.item_id not in likely]
+    for group in ([r for r in rest if r[0].item_id > 0], [r for r in rest if r[0].item_id < 0]):
+        if group and fill([*ranked, *group], complete=True) is not None:
             ranked += group
-    names, item_ids = _fill(ranked, language, room, count_tokens)
-    hotwords = _SEPARATOR.join(names) or None
-    used = _tokens(names, count_tokens) + (count_tokens(prompt) if prompt else 0)
-    return Hints(hotwords, prompt, item_ids, used)
+    names, item_ids = fill(ranked, complete=False) or ([], ())
+    hotwords, prompt = _render(names, language)
+    return Hints(hotwords, prompt, tuple(names), item_ids, measure(names))
 
 
-def _ranked(catalog: HintCatalog, likely: Mapping[int, float]) -> list[HintItem]:
-    """Order the stream's items (heard first) and then the likely catalog items."""
+def _render(names: Sequence[str], language: str | None) -> tuple[str | None, str | None]:
+    """Write the names as hotwords and prompt, the way each language measured best.
+
+    Chinese: the names as hotwords, then the domain prompt (以下是玉石直播间的讲解。); English:
+    one prompt with the names last ("This is a jade live stream. Products: A, B."), as a prompt
+    ending on "live stream." made Whisper skip a spoken "Welcome to the jade live stream." (the
+    Chinese layout as one prompt, 商品有：A、B, raised a generated stream's CER from 0.05 to 0.17).
+    Other languages: the names as hotwords only.
+    """
+    if language == "zh":
+        return _SEPARATOR.join(names) or None, build_domain_prompt((), language)
+    prompt = build_domain_prompt(names, language, max_chars=sys.maxsize)
+    return (None, prompt) if prompt else (_SEPARATOR.join(names) or None, None)
+
+
+def _measure(names: Sequence[str], *, language: str | None, count: TokenCounter) -> int:
+    """Count the tokens of the written hints as faster-whisper encodes them."""
+    hotwords, prompt = _render(names, language)
+    return (count(" " + hotwords) if hotwords else 0) + (count(prompt) if prompt else 0)
+
+
+def _ranked(catalog: HintCatalog, likely: Mapping[int, float]) -> list[tuple[HintItem, bool]]:
+    """Order the stream's items (heard first) and then the likely others; flag stream items."""
 
     def heard_first(item: HintItem) -> float:
         return -likely.get(item.item_id, 0.0)
 
     stream = sorted(catalog.stream, key=heard_first)  # stable: the stream's order otherwise
     others = sorted((i for i in catalog.others if i.item_id in likely), key=heard_first)
-    return [*stream, *others]
+    return [(item, True) for item in stream] + [(item, False) for item in others]
 
 
-def _names(items: Sequence[HintItem], language: str | None) -> list[str]:
-    """List every item's name, then every alias; in Simplified characters for Chinese."""
-    deepest = max((len(item.names) for item in items), default=0)
-    names = [
-        item.names[rank] for rank in range(deepest) for item in items if rank < len(item.names)
-    ]
-    if language == "zh":
-        names = [TO_SIMPLIFIED.convert(name) for name in names]
-    return list(dict.fromkeys(names))
+def _candidates(
+    items: Sequence[tuple[HintItem, bool]], language: str | None
+) -> Iterator[tuple[str, int, bool]]:
+    """Yield (name, item id, required) for every item's name, then for every alias.
+
+    Only a stream item's own name is required. Chinese names are written in Simplified.
+    """
+    deepest = max((len(item.names) for item, _ in items), default=0)
+    for rank in range(deepest):
+        for item, listed in items:
+            if rank < len(item.names):
+                name = item.names[rank]
+                name = TO_SIMPLIFIED.convert(name) if language == "zh" else name
+                yield name, item.item_id, listed and rank == 0
 
 
 def _fill(
-    items: Sequence[HintItem], language: str | None, room: int, count_tokens: TokenCounter
-) -> tuple[list[str], tuple[int, ...]]:
-    """Take names in order while the hotwords stay within ``room`` tokens."""
-    owner = {}
-    for item in reversed(items):
-        for name in _names([item], language):
-            owner[name] = item.item_id
+    items: Sequence[tuple[HintItem, bool]],
+    *,
+    language: str | None,
+    room: int,
+    measure: Callable[[Sequence[str]], int],
+    complete: bool,
+) -> tuple[list[str], tuple[int, ...]] | None:
+    """Take names in order while the written hints stay within ``room`` tokens.
+
+    With ``complete``, return None as soon as a name that adds words does not fit.
+    """
     chosen: list[str] = []
-    for name in _names(items, language):
-        if _tokens([*chosen, name], count_tokens) <= room:
+    owners: list[int] = []
+    vocabulary: set[str] = set()
+    for name, item_id, required in _candidates(items, language):
+        words = {unit.casefold() for unit in units(name)}
+        if name in chosen or (not required and words <= vocabulary):
+            continue
+        if measure([*chosen, name]) <= room:
             chosen.append(name)
-    return chosen, tuple(dict.fromkeys(owner[name] for name in chosen if owner[name] > 0))
-
-
-def _tokens(names: Sequence[str], count_tokens: TokenCounter) -> int:
-    """Count the tokens of names as faster-whisper encodes hotwords (after a space)."""
-    return count_tokens(" " + _SEPARATOR.join(names)) if names else 0
-
-
-def _keys(*sounds: Sounds) -> set[str]:
-    """Return every key of the given sounds."""
-    return {key for sound in sounds for key in (*sound.chinese, *sound.latin)}
+            owners.append(item_id)
+            vocabulary |= words
+        elif complete:
+            return None
+    return chosen, tuple(dict.fromkeys(owner for owner in owners if owner > 0))
 
 
 def _distinct(items: Iterable[HintItem]) -> Iterator[HintItem]:
@@ -225,7 +220,7 @@ class WindowHints:
     """What one window of speech has sounded like so far, and so the hints for its next batch."""
 
     catalog: HintCatalog
-    budget_tokens: int = MAX_HINT_TOKENS
+    budget_tokens: int = DEFAULT_HINT_TOKENS
     likely: dict[int, float] = field(default_factory=dict)
 
     def hear(self, text: str) -> None:
@@ -252,7 +247,7 @@ class HintSpan:
 class HintPlanner:
     """Hints for one recording: its catalog, the budget and a record of what each span got."""
 
-    def __init__(self, catalog: HintCatalog, budget_tokens: int = MAX_HINT_TOKENS) -> None:
+    def __init__(self, catalog: HintCatalog, budget_tokens: int = DEFAULT_HINT_TOKENS) -> None:
         """Plan within ``budget_tokens`` (at most Whisper's 223)."""
         self.catalog = catalog
         self.budget_tokens = min(budget_tokens, MAX_HINT_TOKENS)
@@ -279,13 +274,12 @@ class HintPlanner:
     def summary(self) -> tuple[str, str]:
         """Describe what was used: every hinted name (first use first) and the spans as JSON."""
         spans = self.spans()
-        names = dict.fromkeys(
-            name for span in spans for name in (span.hints.hotwords or "").split(_SEPARATOR) if name
-        )
+        names = dict.fromkeys(name for span in spans for name in span.hints.names)
         described = [
             {"start_s": round(span.start_s, 3), "end_s": round(span.end_s, 3),
-             "tokens": span.hints.tokens, "prompt": span.hints.prompt or "",
-             "hotwords": span.hints.hotwords or "", "items": list(span.hints.item_ids)}
+             "tokens": span.hints.tokens, "names": list(span.hints.names),
+             "items": list(span.hints.item_ids), "prompt": span.hints.prompt or "",
+             "hotwords": span.hints.hotwords or ""}
             for span in spans
         ]  # fmt: skip
         document = {"budget_tokens": self.budget_tokens, "spans": described}

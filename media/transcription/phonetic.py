@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise, product
+from itertools import product
 
 from media.mentions.normalise import WIDE, normalise_with_offsets, pinyin_readings
 
@@ -55,15 +55,11 @@ _LATIN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 @dataclass(frozen=True)
-class Sounds:
-    """The phonetic keys of a text: Chinese syllable pairs and Latin word keys.
+class NameSounds:
+    """The phonetic keys of a catalog name and how many units (words, characters) it spans."""
 
-    ``latin`` holds a key per word and, for words heard split ("pigs new" for "Pixiu"), per
-    pair of adjacent words too; ``chinese`` holds every reading of every adjacent pair.
-    """
-
-    chinese: frozenset[str]
-    latin: frozenset[str]
+    keys: frozenset[str]
+    units: int
 
 
 def sound_key(word: str) -> str:
@@ -86,19 +82,25 @@ def syllables(char: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def name_sounds(name: str) -> Sounds:
-    """Key a catalog name: its syllable pairs and its Latin word keys (no word pairs)."""
-    units = _units(name)
-    return Sounds(frozenset(_chinese_pairs(units)), frozenset(_latin_keys(units, pairs=False)))
+def name_sounds(name: str) -> NameSounds:
+    """Key a catalog name: its syllable pairs and its Latin word keys."""
+    parts = units(name)
+    keys = {key for index in range(len(parts)) for key in _keys_at(parts, index, joined=False)}
+    return NameSounds(frozenset(keys), len(parts))
 
 
-def heard_sounds(text: str) -> Sounds:
-    """Key recognised text: its syllable pairs, Latin word keys and keys of adjacent words."""
-    units = _units(text)
-    return Sounds(frozenset(_chinese_pairs(units)), frozenset(_latin_keys(units, pairs=True)))
+def heard_sounds(text: str) -> list[tuple[str, ...]]:
+    """Key recognised text unit by unit: the keys that start at each character or word.
+
+    A Chinese character starts the pairs it forms with the next one (every reading); a Latin
+    word has its own key and, for words heard split ("pigs new" for "Pixiu"), the key of it
+    joined with the next word.
+    """
+    parts = units(text)
+    return [tuple(_keys_at(parts, index, joined=True)) for index in range(len(parts))]
 
 
-def _units(text: str) -> list[str]:
+def units(text: str) -> list[str]:
     """Split text into Chinese characters and Latin words (normalised), in order.
 
     Separators (spaces, punctuation) only end a word; an apostrophe joins ("pig's" is one word).
@@ -115,23 +117,20 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def _chinese_pairs(units: list[str]) -> Iterator[str]:
-    """Yield the keys of adjacent Chinese characters, every reading of each."""
-    for first, second in pairwise(units):
-        readings = [syllables(unit) if len(unit) == 1 else () for unit in (first, second)]
-        if all(readings):
-            for a, b in product(*readings):
-                yield f"{CHINESE}{a}+{b}"
+def _keys_at(parts: list[str], index: int, *, joined: bool) -> Iterator[str]:
+    """Yield the keys starting at ``parts[index]``.
 
-
-def _latin_keys(units: list[str], *, pairs: bool) -> Iterator[str]:
-    """Yield the key of each Latin word and, if ``pairs``, of each pair of adjacent words."""
-    words = ["" if WIDE.match(unit) else unit for unit in units]
-    for word in words:
-        key = sound_key(word)
-        if key:
-            yield LATIN + key
-    if pairs:
-        for first, second in pairwise(words):
-            if first and second:
-                yield LATIN + sound_key(first + second)
+    A Chinese character gives its pair with the next character, in every reading; a Latin word
+    its key and, if ``joined``, the key of it written together with the next Latin word.
+    """
+    unit = parts[index]
+    after = parts[index + 1] if index + 1 < len(parts) else ""
+    if WIDE.match(unit):
+        for first, second in product(syllables(unit), syllables(after) if len(after) == 1 else ()):
+            yield f"{CHINESE}{first}+{second}"
+        return
+    key = sound_key(unit)
+    if key:
+        yield LATIN + key
+    if joined and after and not WIDE.match(after):
+        yield LATIN + sound_key(unit + after)

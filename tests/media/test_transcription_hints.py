@@ -11,6 +11,7 @@ from tokenizers import Tokenizer
 
 from media.transcription.engine import WhisperRecogniser, build_domain_prompt, build_hotwords
 from media.transcription.hints import (
+    DEFAULT_HINT_TOKENS,
     MAX_HINT_TOKENS,
     HintCatalog,
     HintItem,
@@ -18,7 +19,7 @@ from media.transcription.hints import (
     WindowHints,
     choose_hints,
 )
-from media.transcription.phonetic import heard_sounds, name_sounds, sound_key
+from media.transcription.phonetic import heard_sounds, name_sounds, sound_key, units
 from tests.support.mediagen import make_english_speech, run_ffmpeg
 from tests.support.near_miss import near_miss_catalog
 
@@ -49,7 +50,7 @@ def used_tokens(hints) -> int:
 
 
 def hinted_names(hints) -> list[str]:
-    return hints.hotwords.split(", ") if hints.hotwords else []
+    return list(hints.names)
 
 
 def test_sound_keys_survive_the_recognisers_usual_mishearings():
@@ -59,10 +60,12 @@ def test_sound_keys_survive_the_recognisers_usual_mishearings():
     assert sound_key("Jade") == sound_key("jayd") == "JAT"
     assert sound_key("bangle") == "PANKL"
     assert sound_key("") == sound_key("42") == ""
-    assert "en:PAKSNA" in heard_sounds("young gay pig's new charm").latin  # "pigs new" joined
-    assert name_sounds("翡翠手镯").chinese & heard_sounds("这款匪翠手镯").chinese >= {"zh:fei+cui"}
-    assert "zh:zu+zuo" not in name_sounds("手镯").chinese
-    assert "zh:sou+zuo" in name_sounds("手鐲").chinese  # Traditional, and sh/s merged
+    heard = [key for keys in heard_sounds("young gay pig's new charm") for key in keys]
+    assert "en:PAKSNA" in heard  # "pigs new", joined
+    assert "zh:fei+cui" in name_sounds("翡翠手镯").keys
+    assert heard_sounds("这款匪翠")[2] == ("zh:fei+cui", "zh:fen+cui")  # 匪 starts the pair
+    assert "zh:sou+zuo" in name_sounds("手鐲").keys  # Traditional, and sh/s merged
+    assert name_sounds("Xiuyan jade Pixiu charm").units == 4
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -72,11 +75,12 @@ def test_the_streams_items_always_come_first_even_from_the_end_of_the_catalog(la
     catalog = HintCatalog(stream, items)
     hints = choose_hints(catalog, {}, language, count_tokens)
     names = hinted_names(hints)
-    for item in stream:
-        assert set(item.names) <= set(names)
     assert names[:4] == [item.names[0] for item in stream]  # names first, in the stream's order
+    hinted_words = {word for name in names for word in units(name)}
+    for item in stream:  # an alias goes in only if it brings a word the names do not hold
+        assert {word for alias in item.names[1:] for word in units(alias)} <= hinted_words
     assert hints.item_ids == tuple(item.item_id for item in stream)
-    assert hints.tokens == used_tokens(hints) <= MAX_HINT_TOKENS
+    assert hints.tokens == used_tokens(hints) <= DEFAULT_HINT_TOKENS
 
 
 @pytest.mark.parametrize(
@@ -99,13 +103,13 @@ def test_a_window_that_sounds_like_an_item_hints_it_next(language, heard, expect
 
     assert expected in hinted_names(hints)
     assert by_name(items, expected).item_id in hints.item_ids
-    assert hints.tokens == used_tokens(hints) <= MAX_HINT_TOKENS
+    assert hints.tokens == used_tokens(hints) <= DEFAULT_HINT_TOKENS
     assert len(hints.item_ids) < len(items) / 4  # the likely few, not the catalog
 
 
 def many_terms() -> list[str]:
-    """A glossary too long for the budget: 80 made-up two-word trade terms."""
-    return [f"{first}{second}" for first in "甲乙丙丁戊己庚辛" for second in "金木水火土天地人山川"]
+    """A glossary too long for the budget: 80 two-character terms, no character shared."""
+    return [chr(0x4E00 + 2 * index) + chr(0x4E01 + 2 * index) for index in range(80)]
 
 
 def test_a_glossary_term_that_was_heard_is_hinted_but_is_no_item():
@@ -123,21 +127,25 @@ def test_without_a_stream_or_speech_a_large_catalog_gives_no_names():
     catalog = HintCatalog([], hint_items("en"))
     hints = choose_hints(catalog, {}, "en", count_tokens)
     assert hints.hotwords is None
+    assert hints.names == ()
     assert hints.prompt == "This is a jade live stream."
     assert hints.tokens == used_tokens(hints)
 
 
 def test_a_catalog_that_fits_is_hinted_whole_stream_first_even_if_the_glossary_does_not():
-    items = hint_items("zh", 12)
+    items = hint_items("zh", 8)
     glossary = many_terms()
-    catalog = HintCatalog([items[7]], items, terms=glossary)
+    catalog = HintCatalog([items[5]], items, terms=glossary)
     hints = choose_hints(catalog, {}, "zh", count_tokens)
     names = hinted_names(hints)
-    assert names[0] == items[7].names[0]
-    assert {name for item in items for name in item.names} == set(names)
-    assert hints.prompt == "以下是玉石直播间的讲解。"
+    assert names[0] == items[5].names[0]
+    assert {w for item in items for name in item.names for w in units(name)} == {
+        word for name in names for word in units(name)
+    }  # every word (character) of the catalog; a name of words already hinted adds nothing
+    assert hints.prompt == "以下是玉石直播间的讲解。"  # Chinese: names as hotwords, then this
+    assert hints.hotwords == ", ".join(names)
     assert not set(glossary) & set(names)
-    small = choose_hints(HintCatalog([], items[:6], terms=glossary[:5]), {}, "zh", count_tokens)
+    small = choose_hints(HintCatalog([], items[:3], terms=glossary[:5]), {}, "zh", count_tokens)
     assert set(glossary[:5]) <= set(hinted_names(small))
 
 
@@ -208,10 +216,11 @@ def test_a_stream_item_beyond_the_old_cut_is_written_as_the_catalog_spells_it(
 
     assert "ruyi scepter" not in before
     assert "Lantian jade ruyi scepter" in after
-    hotwords, described = planner.summary()
-    assert "Lantian jade ruyi scepter" in hotwords.split(", ")
+    names, described = planner.summary()
+    assert "Lantian jade ruyi scepter" in names.split(", ")
     (span,) = json.loads(described)["spans"]
     assert 0.0 <= span["start_s"] < span["end_s"] <= 5.0
     assert wanted.item_id in span["items"]
-    assert span["tokens"] == count_tokens(" " + span["hotwords"]) + count_tokens(span["prompt"])
-    assert span["tokens"] <= MAX_HINT_TOKENS
+    assert span["prompt"] == f"This is a jade live stream. Products: {', '.join(span['names'])}."
+    assert span["tokens"] == count_tokens(span["prompt"])
+    assert span["tokens"] <= DEFAULT_HINT_TOKENS
