@@ -86,7 +86,7 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
     assert page.locator(".timeline .lane").count() == 2
     assert page.locator("#suggestions li.suggestion").count() == 2
-    play, make = page.locator("#suggestions li.suggestion").first.locator("button").all()
+    play, make = page.locator("#suggestions li.suggestion").first.locator(".actions button").all()
     assert play.bounding_box()["y"] == make.bounding_box()["y"]  # one row of actions
     mark = page.locator(".timeline .lane").nth(1).locator("rect.mark").first
     mark.click()  # an SVG mark of the necklace's lane: play from that mention
