@@ -51,6 +51,7 @@ DEFAULT_HINT_TOKENS = 120
 _SEPARATOR = ", "
 _DECAY = 0.6  # a likelihood fades to 0.6 of itself per batch unless heard again
 _MIN_LIKELY = 0.5  # share of a name's weighted sounds heard close together: the item is likely
+_NAMED = 0.8  # ... and clearly named (enough for an item not on the stream's list)
 
 
 @dataclass(frozen=True)
@@ -152,13 +153,19 @@ def _measure(names: Sequence[str], *, language: str | None, count: TokenCounter)
 
 
 def _ranked(catalog: HintCatalog, likely: Mapping[int, float]) -> list[tuple[HintItem, bool]]:
-    """Order the stream's items (heard first) and then the likely others; flag stream items."""
+    """Order the stream's items (heard first) and then the likely others; flag stream items.
+
+    With a stream list, another item must have been clearly named (``_NAMED``) to be hinted.
+    """
 
     def heard_first(item: HintItem) -> float:
         return -likely.get(item.item_id, 0.0)
 
+    least = _NAMED if catalog.stream else _MIN_LIKELY
     stream = sorted(catalog.stream, key=heard_first)  # stable: the stream's order otherwise
-    others = sorted((i for i in catalog.others if i.item_id in likely), key=heard_first)
+    others = sorted(
+        (i for i in catalog.others if likely.get(i.item_id, 0) >= least), key=heard_first
+    )
     return [(item, True) for item in stream] + [(item, False) for item in others]
 
 

@@ -123,6 +123,20 @@ def test_a_glossary_term_that_was_heard_is_hinted_but_is_no_item():
     assert all(item_id > 0 for item_id in hints.item_ids)
 
 
+def test_with_a_stream_list_another_item_must_be_clearly_named():
+    items = hint_items("en")
+    named, near = (
+        by_name(items, "Hetian nephrite bangle"),
+        by_name(items, "Hetian nephrite pendant"),
+    )
+    for stream, near_hinted in (([], True), (items[150:153], False)):
+        window = WindowHints(HintCatalog(stream, items))
+        window.hear("this is the Hetian nephrite bangle")
+        hinted = window.choose("en", count_tokens).item_ids
+        assert named.item_id in hinted
+        assert (near.item_id in hinted) is near_hinted  # likely (0.72), not clearly named
+
+
 def test_without_a_stream_or_speech_a_large_catalog_gives_no_names():
     catalog = HintCatalog([], hint_items("en"))
     hints = choose_hints(catalog, {}, "en", count_tokens)
