@@ -50,8 +50,10 @@ MAX_HINT_TOKENS = 223  # Whisper's own prompt limit: half its 448 text positions
 DEFAULT_HINT_TOKENS = 120
 _SEPARATOR = ", "
 _DECAY = 0.6  # a likelihood fades to 0.6 of itself per batch unless heard again
-_MIN_LIKELY = 0.5  # share of a name's weighted sounds heard close together: the item is likely
-_NAMED = 0.8  # ... and clearly named (enough for an item not on the stream's list)
+# An item becomes likely when 0.8 of one name's weighted sounds are heard close together (real
+# garbles of a name score 0.9+, its near misses about 0.7); it stays, fading, while above 0.3.
+_NAMED = 0.8
+_KEEP = 0.3
 
 
 @dataclass(frozen=True)
@@ -153,19 +155,13 @@ def _measure(names: Sequence[str], *, language: str | None, count: TokenCounter)
 
 
 def _ranked(catalog: HintCatalog, likely: Mapping[int, float]) -> list[tuple[HintItem, bool]]:
-    """Order the stream's items (heard first) and then the likely others; flag stream items.
-
-    With a stream list, another item must have been clearly named (``_NAMED``) to be hinted.
-    """
+    """Order the stream's items (heard first) and then the likely others; flag stream items."""
 
     def heard_first(item: HintItem) -> float:
         return -likely.get(item.item_id, 0.0)
 
-    least = _NAMED if catalog.stream else _MIN_LIKELY
     stream = sorted(catalog.stream, key=heard_first)  # stable: the stream's order otherwise
-    others = sorted(
-        (i for i in catalog.others if likely.get(i.item_id, 0) >= least), key=heard_first
-    )
+    others = sorted((i for i in catalog.others if i.item_id in likely), key=heard_first)
     return [(item, True) for item in stream] + [(item, False) for item in others]
 
 
@@ -231,11 +227,12 @@ class WindowHints:
     likely: dict[int, float] = field(default_factory=dict)
 
     def hear(self, text: str) -> None:
-        """Fade every likelihood, then raise those of the items ``text`` sounds like."""
+        """Fade every likelihood, then raise those of the items ``text`` clearly named."""
         scores = self.catalog.score(text) if text.strip() else {}
+        named = {item_id: value for item_id, value in scores.items() if value >= _NAMED}
         faded = {item_id: value * _DECAY for item_id, value in self.likely.items()}
-        merged = {i: max(faded.get(i, 0.0), scores.get(i, 0.0)) for i in {*faded, *scores}}
-        self.likely = {i: value for i, value in merged.items() if value >= _MIN_LIKELY}
+        merged = {i: max(faded.get(i, 0.0), named.get(i, 0.0)) for i in {*faded, *named}}
+        self.likely = {i: value for i, value in merged.items() if value >= _KEEP}
 
     def choose(self, language: str | None, count_tokens: TokenCounter) -> Hints:
         """Choose the hints for the next batch."""

@@ -88,7 +88,8 @@ def test_the_streams_items_always_come_first_even_from_the_end_of_the_catalog(la
     [
         ("en", "and this Hessian f-right angle is lovely", "Hetian nephrite bangle"),
         ("en", "look at the Russian jade border pendant", "Dushan jade Buddha pendant"),
-        ("en", "young gay pig's new charm, only today", "Xiuyan jade Pixiu charm"),
+        ("en", "the Xiuyan jade Bix new charm", "Xiuyan jade Pixiu charm"),
+        ("en", "a lovely carved dush and jade pigs in charm", "Dushan jade Pixiu charm"),
         ("zh", "这款匪翠手镯是冰种的水头非常好", "冰种翡翠手镯"),
         ("zh", "再看这个秀玉皮修手串", "岫玉貔貅手串"),
     ],
@@ -123,18 +124,16 @@ def test_a_glossary_term_that_was_heard_is_hinted_but_is_no_item():
     assert all(item_id > 0 for item_id in hints.item_ids)
 
 
-def test_with_a_stream_list_another_item_must_be_clearly_named():
+def test_only_a_clearly_named_item_is_hinted_not_its_near_misses():
     items = hint_items("en")
-    named, near = (
-        by_name(items, "Hetian nephrite bangle"),
-        by_name(items, "Hetian nephrite pendant"),
-    )
-    for stream, near_hinted in (([], True), (items[150:153], False)):
+    named = by_name(items, "Hetian nephrite bangle")
+    near = by_name(items, "Hetian nephrite pendant")
+    for stream in ([], items[150:153]):
         window = WindowHints(HintCatalog(stream, items))
         window.hear("this is the Hetian nephrite bangle")
         hinted = window.choose("en", count_tokens).item_ids
         assert named.item_id in hinted
-        assert (near.item_id in hinted) is near_hinted  # likely (0.72), not clearly named
+        assert near.item_id not in hinted  # it sounds 0.72 like what was said
 
 
 def test_without_a_stream_or_speech_a_large_catalog_gives_no_names():
