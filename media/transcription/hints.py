@@ -45,8 +45,8 @@ from media.transcription.phonetic import units
 
 TokenCounter = Callable[[str], int]
 MAX_HINT_TOKENS = 223  # Whisper's own prompt limit: half its 448 text positions, less one
-# Decoding slows with the prompt's length, faster above ~120 tokens (recognition CPU on English
-# speech: +3 % at 120 tokens, +12 % at 180, +20 % at 222; docs/benchmarks.md).
+# Decoding slows with the prompt's length, ever faster (recognition CPU on English speech with
+# every batch's hints full: +2 % at 60 tokens, +10 % at 120, +25 % at 180; docs/benchmarks.md).
 DEFAULT_HINT_TOKENS = 120
 _SEPARATOR = ", "
 _DECAY = 0.6  # a likelihood fades to 0.6 of itself per batch unless heard again
