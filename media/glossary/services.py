@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from media.glossary.models import GlossaryTerm
 from media.mentions.normalise import WIDE, normalise
+from portal import term_lists
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -71,13 +72,8 @@ def edit_term(actor: User, row: GlossaryTerm, *, term: str, note: str) -> Glossa
 
 
 def set_term_active(actor: User, row: GlossaryTerm, is_active: bool) -> GlossaryTerm:
-    """Switch a term off (no longer corrected or hinted) or on again."""
-    if row.is_active != is_active:
-        row.is_active = is_active
-        action = "glossary_term.reactivated" if is_active else "glossary_term.deactivated"
-        record_event(actor, action, row, term=row.term)
-        db.session.commit()
-    return row
+    """Switch a term off or on again."""
+    return term_lists.set_term_active(actor, row, is_active, audit_prefix="glossary_term")
 
 
 def _checked(row: GlossaryTerm | None, term: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -10,7 +10,7 @@ from media.glossary import services
 from media.glossary.forms import EditGlossaryTermForm, GlossaryTermForm
 from portal.auth.access import acting_user, admin_required
 from portal.errors import ServiceError
-from portal.forms import ConfirmForm
+from portal.term_lists import switch_posted_term
 from portal.web import show_service_error
 
 bp = Blueprint("glossary", __name__, url_prefix="/admin/glossary", template_folder="templates")
@@ -54,11 +54,5 @@ def edit(term_id: int) -> ResponseReturnValue:
 def activation(term_id: int) -> ResponseReturnValue:
     """Switch a term off or on again (``active=0`` or ``1``)."""
     row = services.get_term_or_404(term_id)
-    if ConfirmForm().validate_on_submit():
-        is_active = request.form.get("active") == "1"
-        services.set_term_active(acting_user(), row, is_active)
-        if is_active:
-            flash(_("Term “%(term)s” switched on.", term=row.term), "success")
-        else:
-            flash(_("Term “%(term)s” switched off.", term=row.term), "success")
+    switch_posted_term(row, lambda active: services.set_term_active(acting_user(), row, active))
     return redirect(url_for(".index"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal import term_lists
 from portal.audit.services import record_event
 from portal.compliance.matching import Hit, Term, TermCategory, TimedCue, find_hits, fold_term
 from portal.compliance.models import ComplianceTerm
@@ -93,13 +94,8 @@ def edit_term(
 
 
 def set_term_active(actor: User, row: ComplianceTerm, is_active: bool) -> ComplianceTerm:
-    """Switch a term off (no longer matched) or on again."""
-    if row.is_active != is_active:
-        row.is_active = is_active
-        action = "compliance_term.reactivated" if is_active else "compliance_term.deactivated"
-        record_event(actor, action, row, term=row.term)
-        db.session.commit()
-    return row
+    """Switch a term off or on again."""
+    return term_lists.set_term_active(actor, row, is_active, audit_prefix="compliance_term")
 
 
 def _checked(row: ComplianceTerm | None, category: str, term: str) -> tuple[TermCategory, str]:

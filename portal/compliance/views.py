@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,7 +14,7 @@ from portal.compliance.forms import EditTermForm, TermForm
 from portal.compliance.models import ComplianceTerm
 from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
 from portal.errors import ServiceError
-from portal.forms import ConfirmForm
+from portal.term_lists import switch_posted_term
 from portal.web import show_service_error
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_folder="templates")
@@ -87,11 +87,5 @@ def edit(term_id: int) -> ResponseReturnValue:
 def activation(term_id: int) -> ResponseReturnValue:
     """Switch a term off or on again (``active=0`` or ``1``)."""
     row = services.get_term_or_404(term_id)
-    if ConfirmForm().validate_on_submit():
-        is_active = request.form.get("active") == "1"
-        services.set_term_active(acting_user(), row, is_active)
-        if is_active:
-            flash(_("Term “%(term)s” switched on.", term=row.term), "success")
-        else:
-            flash(_("Term “%(term)s” switched off.", term=row.term), "success")
+    switch_posted_term(row, lambda active: services.set_term_active(acting_user(), row, active))
     return redirect(url_for(".index"))
