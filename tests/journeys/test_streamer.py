@@ -188,6 +188,9 @@ def _send_practice(streamer: Visit, app, video: Path) -> int:
     page.wait_for_url("**/courses/practice/*")
     streamer.check("practice-sent")
     assert run_jobs(app)  # transcribe the practice video
+    # The page polls and reloads itself when processing ends; wait for that reload, or a
+    # later goto races it (net::ERR_ABORTED).
+    page.wait_for_selector("#player", timeout=30_000)
     return int(page.url.rsplit("/", 1)[1].split("?")[0])
 
 
