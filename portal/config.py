@@ -6,6 +6,7 @@ This is the only module that reads ``os.environ``. Each setting is documented in
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -45,6 +46,13 @@ def _parse_bytes(raw: str) -> int:
     factor = units.get(text[-1:], 1)
     number = text[:-1] if text[-1:] in units else text
     return _parse_positive_int(str(int(float(number) * factor)))
+
+
+def _parse_positive_float(raw: str) -> float:
+    value = float(raw)
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError("expected a positive number")
+    return value
 
 
 def _parse_frame_size(raw: str) -> tuple[int, int]:
@@ -287,6 +295,37 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_positive_int,
         30,
         "How often a worker looks for jobs whose worker died, and cleans expired uploads.",
+    ),
+    Setting(
+        "TRANSCRIBE_TIME_BASE_SECONDS",
+        "TRANSCRIBE_TIME_BASE_S",
+        _parse_positive_float,
+        600.0,
+        "Time limit of a transcription job: this many seconds, plus "
+        "TRANSCRIBE_TIME_PER_MEDIA_SECOND for each second of the recording.",
+    ),
+    Setting(
+        "TRANSCRIBE_TIME_PER_MEDIA_SECOND",
+        "TRANSCRIBE_TIME_PER_S",
+        _parse_positive_float,
+        0.5,
+        "Seconds a transcription job may take per second of recording, on top of the base "
+        "(0.5: a 4-hour stream gets 2 h 10 min).",
+    ),
+    Setting(
+        "RENDER_TIME_BASE_SECONDS",
+        "RENDER_TIME_BASE_S",
+        _parse_positive_float,
+        300.0,
+        "Time limit of a render job: this many seconds, plus RENDER_TIME_PER_MEDIA_SECOND for "
+        "each second of the clip.",
+    ),
+    Setting(
+        "RENDER_TIME_PER_MEDIA_SECOND",
+        "RENDER_TIME_PER_S",
+        _parse_positive_float,
+        3.0,
+        "Seconds a render job may take per second of clip, on top of the base.",
     ),
     Setting(
         "QUEUE_NAME",

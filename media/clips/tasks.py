@@ -65,10 +65,12 @@ def render_version(ctx: JobContext) -> None:
     version = get_owned_or_404(ClipVersion, ctx.job.subject_id, ctx.job.org_id)
     clip = get_owned_or_404(Clip, version.clip_id, ctx.job.org_id)
     recording = get_owned_or_404(Recording, clip.recording_id, ctx.job.org_id)
+    config = current_app.config
+    clip_s = (version.end_ms - version.start_ms) / 1000
+    ctx.limit_time(config["RENDER_TIME_BASE_S"] + config["RENDER_TIME_PER_S"] * clip_s)
     ctx.step("rendering")
     clips_dir(version.org_id).mkdir(parents=True, exist_ok=True)
     _remove_leftovers(version)
-    config = current_app.config
     try:
         font = (
             find_subtitle_font(config["SUBTITLE_FONT"] or None) if version.burn_subtitles else None
@@ -77,7 +79,7 @@ def render_version(ctx: JobContext) -> None:
         with ctx.workdir() as workdir:
             result = render_clip(
                 _spec(version, recording), ffmpeg_bin=ffmpeg_bin, on_progress=ctx.progress,
-                font=font, work_root=workdir,
+                font=font, work_root=workdir, timeout_s=ctx.time_left(),
             )  # fmt: skip
     except RenderError as exc:
         full = _DISK_FULL in exc.stderr_tail

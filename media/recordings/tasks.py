@@ -10,7 +10,7 @@ from media import ffmpeg
 from media.clips.discovery import refresh_mentions
 from media.glossary.services import glossary_terms
 from media.probe import ProbeRejected, probe_media
-from media.recordings import services
+from media.recordings import overview, services
 from media.recordings.models import Language, Recording
 from media.recordings.stream_items import stream_items
 from media.transcription import engine, model
@@ -38,9 +38,17 @@ def recognition_hints(recording: Recording, language: str | None) -> HintPlanner
     return HintPlanner(hint_catalog, current_app.config["WHISPER_HINT_TOKENS"])
 
 
+def transcription_time_limit_s(recording: Recording) -> float:
+    """Return how long transcribing ``recording`` may take: a base plus a share of its length."""
+    config = current_app.config
+    duration_s = recording.duration_s or config["MAX_DURATION_S"]  # unknown: the longest
+    return config["TRANSCRIBE_TIME_BASE_S"] + config["TRANSCRIBE_TIME_PER_S"] * duration_s
+
+
 def transcribe_recording(ctx: JobContext) -> None:
     """Turn a recording into a stored transcript (safe to run again)."""
     recording = get_owned_or_404(Recording, ctx.job.subject_id, ctx.job.org_id)
+    ctx.limit_time(transcription_time_limit_s(recording))
     source = services.source_path(recording)
     ctx.step("probing")
     try:
@@ -50,12 +58,12 @@ def transcribe_recording(ctx: JobContext) -> None:
     language = None if recording.language == Language.AUTO else str(recording.language)
     hints = recognition_hints(recording, language)
     model_path = recogniser_model_path()
+    ffmpeg_bin = ffmpeg.find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None)
     with ctx.workdir() as workdir:
         ctx.step("extracting_audio")
         audio = ffmpeg.extract_audio(
-            source, workdir / "audio.wav",
-            ffmpeg_bin=ffmpeg.find_ffmpeg(current_app.config["FFMPEG_BINARY"] or None),
-            duration_s=recording.duration_s, on_progress=ctx.progress,
+            source, workdir / "audio.wav", ffmpeg_bin=ffmpeg_bin,
+            duration_s=recording.duration_s, on_progress=ctx.progress, timeout_s=ctx.time_left(),
         )  # fmt: skip
         ctx.step("transcribing")
         recogniser = engine.WhisperRecogniser(
@@ -65,6 +73,7 @@ def transcribe_recording(ctx: JobContext) -> None:
             audio, language=language, hotwords=None, initial_prompt=None,
             on_progress=ctx.progress, hints=hints,
         )  # fmt: skip
+        overview.try_store_overview(source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin)
     ctx.step("saving")
     hotwords, prompt = hints.summary()
     save_transcript(

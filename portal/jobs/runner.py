@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -20,6 +18,7 @@ from portal.extensions import db
 from portal.jobs import services
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import worker_identity
+from portal.jobs.scratch import job_scratch
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +47,53 @@ class PermanentJobError(Exception):
         self.failure = services.Failure(key, args, detail)
 
 
+class JobTimedOut(Exception):  # noqa: N818 - a signal, not an error
+    """The attempt ran past its time limit; stop and clean up."""
+
+
 class JobContext:
-    """What a handler gets: its job, and ways to report steps and progress."""
+    """What a handler gets: its job, ways to report steps and progress, a time limit, scratch."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
+        self.limit_s: float | None = None
+        self.deadline: float | None = None  # time.monotonic() by which the attempt must end
         self._last_percent = -1
+
+    def limit_time(self, seconds: float) -> None:
+        """Give the attempt ``seconds`` from now; past that it is stopped, retried or failed.
+
+        Pass ``time_left()`` as the timeout of every tool the handler runs (ffmpeg is killed
+        when it passes); each step and progress report after the limit raises ``JobTimedOut``.
+        An attempt still running a beat of the lease later is given up (see ``Heartbeat``).
+        """
+        self.limit_s = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def time_left(self) -> float:
+        """Return the seconds left before the time limit; raise ``JobTimedOut`` once it passed."""
+        if self.deadline is None:
+            raise RuntimeError("time_left() needs a limit_time() first")
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise JobTimedOut
+        return left
+
+    @property
+    def is_overdue(self) -> bool:
+        """Tell whether the attempt has run past its time limit."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def step(self, name: str) -> None:
         """Start a named step (shown to the user) at 0 %."""
         self._check_cancelled()
+        self._check_time()
         services.report_progress(self.job, step=name)
         self._last_percent = 0
 
     def progress(self, fraction: float) -> None:
-        """Report progress of the current step (0.0–1.0); raises if cancelled."""
+        """Report progress of the current step (0.0–1.0); raises if cancelled or overdue."""
+        self._check_time()
         percent = round(max(0.0, min(1.0, fraction)) * 100)
         if percent != self._last_percent:
             self._check_cancelled()
@@ -71,24 +102,21 @@ class JobContext:
 
     @contextmanager
     def workdir(self) -> Iterator[Path]:
-        """Give the job a private folder under ``instance/tmp`` for its temporary files.
+        """Give the job a private scratch folder, removed when the block ends.
 
-        The folder goes when the block ends, whatever happens. A worker killed mid-job cannot
-        clean up, so the folders an earlier attempt of this job left go first.
+        It lies on the media volume every worker shares (``portal.jobs.scratch``), so the next
+        attempt, on any worker, removes what an attempt whose worker died left there.
         """
-        root = Path(current_app.instance_path) / "tmp"
-        root.mkdir(parents=True, exist_ok=True)
-        for leftover in root.glob(f"job-{self.job.id}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        folder = Path(tempfile.mkdtemp(prefix=f"job-{self.job.id}-", dir=root))
-        try:
+        with job_scratch(self.job.id) as folder:
             yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
     def _check_cancelled(self) -> None:
         if services.cancel_requested(self.job.id):
             raise JobCancelled
+
+    def _check_time(self) -> None:
+        if self.is_overdue:
+            raise JobTimedOut
 
 
 def load_handler(kind: str) -> Callable[[JobContext], None]:
@@ -98,24 +126,48 @@ def load_handler(kind: str) -> Callable[[JobContext], None]:
 
 
 class Heartbeat:
-    """Renews a running job's lease from a background thread."""
+    """Renews a running attempt's lease from a background thread; gives up a stuck one.
 
-    def __init__(self, app: Flask, job_id: int, worker_id: str) -> None:
-        self.app, self.job_id, self.worker_id = app, job_id, worker_id
+    Past the time limit the handler's tools are killed by their timeouts and its next report
+    raises. A handler that has still not returned a beat later is stuck where Python cannot
+    stop it (inside native code, say): the attempt is recorded as timed out and its lease no
+    longer renewed, so the job is retried on any worker, or fails; the runner then records
+    nothing when (if ever) the handler returns.
+    """
+
+    def __init__(self, app: Flask, ctx: JobContext, worker_id: str) -> None:
+        self.app, self.ctx, self.worker_id = app, ctx, worker_id
+        self.job_id = ctx.job.id  # the job row belongs to the handler's thread and session
         self.interval_s = max(1.0, app.config["JOB_LEASE_S"] / 3)
+        self.gave_up = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"lease-{job_id}", daemon=True)
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{self.job_id}", daemon=True)
 
     def _beat(self) -> None:
         with self.app.app_context():
-            while not self._stop.wait(self.interval_s):
+            while not self.gave_up and not self._stop.wait(self.interval_s):
                 try:
-                    services.renew_lease(self.job_id, self.worker_id)
+                    self._beat_once()
                 except SQLAlchemyError:
                     # Keep beating: one failed renewal must not let the lease lapse for good.
                     log.exception("job %s: lease renewal failed; retrying", self.job_id)
                     db.session.rollback()
             db.session.remove()
+
+    def _beat_once(self) -> None:
+        job_id, deadline = self.job_id, self.ctx.deadline
+        if deadline is None or time.monotonic() < deadline + self.interval_s:
+            services.renew_lease(job_id, self.worker_id)
+            return
+        assert self.ctx.limit_s is not None
+        # Not ours any more (the sweeper took the lapsed lease) also means: record nothing.
+        services.give_up_attempt(job_id, self.worker_id, self.ctx.limit_s)
+        log.error(
+            "job %s: still running %.0f s past its time limit of %.0f s; attempt given up, "
+            "its thread (%s) is left behind: restart this worker to free it",
+            job_id, time.monotonic() - deadline, self.ctx.limit_s, self.worker_id,
+        )  # fmt: skip
+        self.gave_up = True
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
@@ -126,6 +178,24 @@ class Heartbeat:
         self._thread.join()
 
 
+def _record_failure(ctx: JobContext, exc: Exception) -> None:
+    """Record how an attempt that raised ``exc`` ended: cancelled, retried or failed."""
+    job = ctx.job
+    if isinstance(exc, JobCancelled):
+        services.finish_job(job, JobState.CANCELLED)
+    elif ctx.is_overdue:
+        assert ctx.limit_s is not None
+        log.warning("job %s (%s) stopped at its time limit: %r", job.id, job.kind, exc)
+        detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        services.retry_or_fail(job, services.time_limit_failure(job, ctx.limit_s, detail))
+    elif isinstance(exc, PermanentJobError):
+        services.finish_job(job, JobState.FAILED, exc.failure)
+    else:
+        log.error("job %s (%s) failed", job.id, job.kind, exc_info=exc)
+        crash = services.Failure(detail=f"{type(exc).__name__}: {exc}", internal=True)
+        services.retry_or_fail(job, crash)
+
+
 def execute_job(job_id: int, worker_id: str) -> JobState | None:
     """Run job ``job_id`` if it can be claimed; return its new state (None if not claimed)."""
     if not services.claim_job(job_id, worker_id):
@@ -134,26 +204,21 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
     job = db.session.get(Job, job_id)
     assert job is not None
     db.session.refresh(job)
-    app: Any = current_app._get_current_object()
+    ctx = JobContext(job)
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    heartbeat = Heartbeat(app, ctx, worker_id)
     try:
-        with Heartbeat(app, job_id, worker_id):
-            load_handler(job.kind)(JobContext(job))
-    except JobCancelled:
-        db.session.rollback()
-        services.finish_job(job, JobState.CANCELLED)
-    except PermanentJobError as exc:
-        db.session.rollback()
-        services.finish_job(job, JobState.FAILED, exc.failure)
+        with heartbeat:
+            load_handler(job.kind)(ctx)
     except Exception as exc:
-        log.exception("job %s (%s) failed", job_id, job.kind)
         db.session.rollback()
-        crash = services.Failure(detail=f"{type(exc).__name__}: {exc}", internal=True)
-        if job.attempts < job.max_attempts:
-            services.requeue_job(job, crash)
-        else:
-            services.finish_job(job, JobState.FAILED, crash)
+        if not heartbeat.gave_up:
+            _record_failure(ctx, exc)
     else:
-        services.finish_job(job, JobState.SUCCEEDED)
+        if heartbeat.gave_up:  # the attempt was recorded as timed out meanwhile
+            db.session.rollback()
+        else:
+            services.finish_job(job, JobState.SUCCEEDED)
     return job.state
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -166,6 +167,44 @@ def requeue_job(job: Job, failure: Failure) -> None:
     deliver(job.id)
 
 
+def retry_or_fail(job: Job, failure: Failure) -> None:
+    """Re-queue a failed attempt, or fail the job once it has used all its attempts."""
+    if job.attempts >= job.max_attempts:
+        finish_job(job, JobState.FAILED, failure)
+    else:
+        requeue_job(job, failure)
+
+
+def time_limit_failure(job: Job, limit_s: float, detail: str = "") -> Failure:
+    """Say that the job's attempt ran past its time limit of ``limit_s`` and was stopped."""
+    return Failure(
+        N_(
+            "The job ran longer than its time limit of %(minutes)s minutes and was stopped "
+            "(attempt %(n)s of %(max)s)."
+        ),
+        {"minutes": max(1, math.ceil(limit_s / 60)), "n": job.attempts, "max": job.max_attempts},
+        detail,
+    )
+
+
+def give_up_attempt(job_id: int, worker_id: str, limit_s: float) -> bool:
+    """End a stuck attempt past its time limit: re-queue or fail the job, if still this worker's.
+
+    For an attempt whose handler cannot stop itself (stuck inside native code); False when the
+    job is no longer this worker's running attempt.
+    """
+    job = db.session.scalar(
+        select(Job).where(
+            Job.id == job_id, Job.worker_id == worker_id, Job.state == JobState.RUNNING
+        )
+    )
+    if job is None:
+        return False
+    detail = f"the attempt on {worker_id} did not stop at its time limit; it was given up"
+    retry_or_fail(job, time_limit_failure(job, limit_s, detail))
+    return True
+
+
 def cancel_job(job: Job, actor: Any) -> None:
     """Cancel a queued job at once, or ask a running one to stop."""
     if job.state not in ACTIVE_STATES:
@@ -204,10 +243,7 @@ def sweep_expired_leases() -> list[int]:
             N_("The worker stopped while running this job (attempt %(n)s of %(max)s)."),
             {"n": job.attempts, "max": job.max_attempts},
         )
-        if job.attempts >= job.max_attempts:
-            finish_job(job, JobState.FAILED, lost)
-        else:
-            requeue_job(job, lost)
+        retry_or_fail(job, lost)
     return [job.id for job in expired]
 
 

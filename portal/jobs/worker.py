@@ -1,4 +1,4 @@
-"""The ``flask worker`` command: a Huey consumer plus a sweeper for lost and expired work."""
+"""The ``flask worker`` command: a Huey consumer plus a sweeper for lost, expired and stale work."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs import services
 from portal.jobs.queue import queue_of
+from portal.jobs.scratch import sweep_scratch
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,18 @@ def _redeliver_lost_messages() -> None:
         log.info("sweeper: redelivered %s", redelivered)
 
 
+def _remove_stale_scratch() -> None:
+    removed = sweep_scratch()
+    if removed:
+        log.info("sweeper: removed scratch %s", [path.name for path in removed])
+
+
 def _steps() -> list[Step]:
-    steps: list[Step] = [("re-queue", _requeue_lost_jobs), ("redeliver", _redeliver_lost_messages)]
+    steps: list[Step] = [
+        ("re-queue", _requeue_lost_jobs),
+        ("redeliver", _redeliver_lost_messages),
+        ("scratch", _remove_stale_scratch),
+    ]
     for path in PERIODIC:
         module_name, name = path.split(":")
         function = getattr(import_module(module_name), name)
@@ -76,7 +87,7 @@ def _run_step(name: str, step: Callable[[], object]) -> bool:
 
 
 def sweep_once() -> bool:
-    """Re-queue jobs of dead workers, redeliver lost messages, run housekeeping.
+    """Re-queue jobs of dead workers, redeliver lost messages, remove stale scratch, housekeep.
 
     A step whose database, queue or files are unavailable is logged and the others still run;
     return True when every step succeeded.

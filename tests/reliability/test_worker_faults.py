@@ -65,8 +65,8 @@ def output_names(version: ClipVersion) -> list[str]:
 
 
 def job_folders(app: Flask, job_id: int) -> list[Path]:
-    """The job's temporary folders under instance/tmp (a killed worker cannot remove its own)."""
-    return sorted((Path(app.instance_path) / "tmp").glob(f"job-{job_id}-*"))
+    """The job's scratch folders under MEDIA_ROOT (a killed worker cannot remove its own)."""
+    return sorted((Path(app.config["MEDIA_ROOT"]) / "scratch").glob(f"job-{job_id}-*"))
 
 
 def fresh_web_process(app: Flask) -> Flask:

@@ -91,8 +91,8 @@ def recording_files(app: Flask) -> list[Path]:
 
 
 def job_temp_leftovers(app: Flask) -> list[Path]:
-    """Return whatever jobs left under instance/tmp (files and folders)."""
-    folder = Path(app.instance_path) / "tmp"
+    """Return whatever jobs left in their scratch folder under MEDIA_ROOT (files and folders)."""
+    folder = Path(app.config["MEDIA_ROOT"]) / "scratch"
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
