@@ -73,14 +73,22 @@ def misheard_forms(original: str, corrected: str, names: Iterable[str]) -> list[
 
 def alias_offers_for(org_id: int, original: str, corrected: str) -> list[AliasOffer]:
     """Offers for one corrected text, against the organisation's active items."""
-    items = active_items(org_id)
-    by_name = {name: item for item in items for name in item.spoken_names}
-    offers = []
-    for name, heard in misheard_forms(original, corrected, by_name):
-        item = by_name[name]
-        if heard not in item.spoken_names:
-            offers.append(AliasOffer(item=item, misheard=heard))
-    return offers
+    return alias_offers_for_texts(org_id, [(original, corrected)])
+
+
+def alias_offers_for_texts(org_id: int, texts: Iterable[tuple[str, str]]) -> list[AliasOffer]:
+    """Offers for (original, corrected) texts, each (item, misheard) once; one catalog query."""
+    texts = [(original, corrected) for original, corrected in texts if original != corrected]
+    if not texts:
+        return []
+    by_name = {name: item for item in active_items(org_id) for name in item.spoken_names}
+    offers: dict[tuple[int, str], AliasOffer] = {}
+    for original, corrected in texts:
+        for name, heard in misheard_forms(original, corrected, by_name):
+            item = by_name[name]
+            if heard not in item.spoken_names:
+                offers.setdefault((item.id, heard), AliasOffer(item=item, misheard=heard))
+    return list(offers.values())
 
 
 def add_alias(item: Item, actor: User, alias: str) -> None:

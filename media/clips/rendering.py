@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
-from media.clips.services import recording_sentences, require_editable
+from media.clips.services import require_editable, sentences_during
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
 from portal.audit.services import record_event
@@ -57,7 +57,6 @@ def spoken_lines(clip: Clip) -> list[dict[str, object]]:
     sentence.
     """
     recording = db.session.get(Recording, clip.recording_id)
-    sentences = recording_sentences(recording) if recording else []
     return [
         {
             "start": max(0, s.start_ms - clip.start_ms) / 1000,
@@ -65,8 +64,7 @@ def spoken_lines(clip: Clip) -> list[dict[str, object]]:
             "text": s.shown_text,
             "heard": _first_heard(s) if s.shown_text != _first_heard(s) else "",
         }
-        for s in sentences
-        if s.end_ms > clip.start_ms and s.start_ms < clip.end_ms
+        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
     ]
 
 

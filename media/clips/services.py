@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from media.clips.aliases import AliasOffer, alias_offers_for
+from media.clips.aliases import AliasOffer, alias_offers_for_texts
 from media.clips.models import Clip, ClipCue, ClipItem, ClipState, Suggestion
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
-from media.transcripts.services import get_transcript, list_sentences
+from media.transcripts.services import get_transcript, list_sentences, sentences_between
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -31,6 +32,12 @@ def recording_sentences(recording: Recording) -> list[Sentence]:
     """Return the recording's transcript sentences (none if not transcribed)."""
     transcript = get_transcript(recording)
     return list_sentences(transcript) if transcript else []
+
+
+def sentences_during(recording: Recording | None, start_ms: int, end_ms: int) -> list[Sentence]:
+    """Return the recording's sentences overlapping ``start_ms``–``end_ms`` (one query)."""
+    transcript = get_transcript(recording) if recording else None
+    return sentences_between(transcript, start_ms, end_ms) if transcript else []
 
 
 def _owned_items(org_id: int, item_ids: Sequence[int]) -> list[Item]:
@@ -145,7 +152,7 @@ def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_
     require_editable(clip)
     _check_range(start_ms, end_ms, recording)
     clip.start_ms, clip.end_ms = start_ms, end_ms
-    clip.cues = _cues_for(clip, recording_sentences(recording))
+    clip.cues = _cues_for(clip, sentences_during(recording, start_ms, end_ms))
     record_event(actor, "clip.range_set", clip, org_id=clip.org_id, start=start_ms, end=end_ms)
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
@@ -182,26 +189,42 @@ def list_clips(recording: Recording) -> list[Clip]:
     )
 
 
-NEARBY_S = 60
+NEARBY_S = 120  # the editor shows the transcript this long either side of the clip at first
+MAX_NEARBY_S = 24 * 3600
 
 
-def nearby_sentences(clip: Clip, recording: Recording) -> list[Sentence]:
-    """Sentences around the clip (a minute either side), for re-selecting in and out."""
-    low, high = clip.start_ms - NEARBY_S * 1000, clip.end_ms + NEARBY_S * 1000
-    return [s for s in recording_sentences(recording) if s.end_ms > low and s.start_ms < high]
+@dataclass(frozen=True)
+class NearbySentences:
+    """The transcript around a clip: ``around_s`` either side; ``wider_s`` for "more"."""
+
+    sentences: list[Sentence]
+    around_s: int
+    wider_s: int | None  # None: the window already holds the whole recording
+
+
+def nearby_sentences(clip: Clip, recording: Recording, around_s: int = NEARBY_S) -> NearbySentences:
+    """Sentences around the clip, for re-selecting in and out; "more" doubles the window."""
+    around_s = min(max(NEARBY_S, around_s), MAX_NEARBY_S)
+    low, high = clip.start_ms - around_s * 1000, clip.end_ms + around_s * 1000
+    whole = low <= 0 and high >= recording.duration_s * 1000
+    return NearbySentences(sentences_during(recording, low, high), around_s,
+                           None if whole else 2 * around_s)  # fmt: skip
 
 
 def alias_offers(clip: Clip) -> list[AliasOffer]:
-    """Misheard item names the clip's subtitle corrections reveal (not yet aliases)."""
+    """Misheard item names the clip's subtitle corrections reveal (not yet aliases).
+
+    Only the sentences under the clip are read, however long the recording.
+    """
     recording = db.session.get(Recording, clip.recording_id)
-    heard = {s.position: s.text for s in recording_sentences(recording)} if recording else {}
-    offers: dict[tuple[int, str], AliasOffer] = {}
-    for cue in clip.cues:
-        original = heard.get(cue.sentence_position)
-        if original is not None and original != cue.text:
-            for offer in alias_offers_for(clip.org_id, original, cue.text):
-                offers.setdefault((offer.item.id, offer.misheard), offer)
-    return list(offers.values())
+    under = sentences_during(recording, clip.start_ms, clip.end_ms)
+    heard = {s.position: s.text for s in under}
+    corrected = [
+        (heard[cue.sentence_position], cue.text)
+        for cue in clip.cues
+        if heard.get(cue.sentence_position, cue.text) != cue.text
+    ]
+    return alias_offers_for_texts(clip.org_id, corrected)
 
 
 def clips_for_item(item: Item) -> list[Clip]:

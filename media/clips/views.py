@@ -145,7 +145,9 @@ def refresh(recording_id: int) -> ResponseReturnValue:
     return redirect(url_for(".workshop", recording_id=recording.id))
 
 
-def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
+def _editor_context(
+    clip: Clip, around_s: int = services.NEARBY_S, **forms: object
+) -> dict[str, object]:
     recording = _recording(clip.recording_id)
     details = forms.get("details_form") or ClipDetailsForm(obj=clip)
     details.item_ids.choices = _item_choices()  # type: ignore[attr-defined]
@@ -157,8 +159,7 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
     return {
         "clip": clip, "recording": recording, "details_form": details, "range_form": range_form,
         "render_form": forms.get("render_form") or RenderForm(),
-        "sentences": services.nearby_sentences(clip, recording),
-        "versions": rendering.list_versions(clip), "job": rendering.active_render_job(clip),
+        "nearby": services.nearby_sentences(clip, recording, around_s),
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip),
         "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
@@ -168,15 +169,28 @@ def _editor_context(clip: Clip, **forms: object) -> dict[str, object]:
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
-        **_review_context(clip),
+        **_review_context(clip), **_versions_context(clip),
     }  # fmt: skip
 
 
+def _versions_context(clip: Clip) -> dict[str, object]:
+    """What the versions partial shows: all the render-status poll loads (a few small queries)."""
+    return {
+        "clip": clip, "versions": rendering.list_versions(clip),
+        "job": rendering.active_render_job(clip), "reviewed": rendering.review_version(clip),
+    }  # fmt: skip
+
+
+def _sentences_context(clip: Clip, around_s: int) -> dict[str, object]:
+    """The transcript around the clip alone, and the "more" control to swap beside it."""
+    nearby = services.nearby_sentences(clip, _recording(clip.recording_id), around_s)
+    return {"clip": clip, "nearby": nearby, "swap_more": True}
+
+
 def _review_context(clip: Clip) -> dict[str, object]:
-    """Which version is in review or live, and what a submission would send."""
+    """What a submission would send."""
     newest = rendering.latest_ready_version(clip)
     return {
-        "reviewed": rendering.review_version(clip),
         "newest_ready": newest,
         "unrendered": [c for c in rendering.changes_since(clip, newest) if c != "text"]
         if newest
@@ -201,6 +215,18 @@ def editor(clip_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "clips/editor.html", "clips/_versions.html", **_editor_context(clip)
     )
+
+
+@bp.get("/clips/<int:clip_id>/sentences")
+@merchant_required
+def sentences(clip_id: int) -> ResponseReturnValue:
+    """More of the transcript around the clip (``around``: seconds either side)."""
+    clip = _clip(clip_id)
+    around_s = request.args.get("around", services.NEARBY_S, type=int)
+    context = (
+        _sentences_context(clip, around_s) if wants_partial() else _editor_context(clip, around_s)
+    )
+    return render_page_or_partial("clips/editor.html", "clips/_sentences.html", **context)
 
 
 @bp.post("/clips/<int:clip_id>/details")
@@ -308,11 +334,10 @@ def render(clip_id: int) -> ResponseReturnValue:
 def render_status(clip_id: int) -> ResponseReturnValue:
     """The polled versions partial; asks the page to reload when a render ends."""
     clip = _clip(clip_id)
-    job = rendering.active_render_job(clip)
-    response = render_page_or_partial(
-        "clips/editor.html", "clips/_versions.html", **_editor_context(clip)
-    )
-    if request.args.get("polling") and not (job and job.is_active):
+    context = _versions_context(clip) if wants_partial() else _editor_context(clip)
+    response = render_page_or_partial("clips/editor.html", "clips/_versions.html", **context)
+    job = context["job"]
+    if request.args.get("polling") and not (job and job.is_active):  # type: ignore[attr-defined]
         response.headers["HX-Refresh"] = "true"
     return response
 

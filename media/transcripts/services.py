@@ -120,6 +120,23 @@ def list_sentences(transcript: Transcript) -> list[Sentence]:
     return list(db.session.scalars(statement))
 
 
+def sentences_between(transcript: Transcript, start_ms: int, end_ms: int) -> list[Sentence]:
+    """Return the transcript's sentences that overlap ``start_ms``–``end_ms``, in order.
+
+    One query whatever the transcript's length (plus one for their name corrections).
+    """
+    statement = (
+        scoped(Sentence, transcript.org_id)
+        .where(
+            Sentence.transcript_id == transcript.id,
+            Sentence.end_ms > start_ms,
+            Sentence.start_ms < end_ms,
+        )
+        .order_by(Sentence.position)
+    )
+    return list(db.session.scalars(statement))
+
+
 def get_sentence_or_404(transcript: Transcript, sentence_id: int) -> Sentence:
     """Load one sentence of ``transcript``; anything else is a 404."""
     statement = scoped(Sentence, transcript.org_id).where(

@@ -104,6 +104,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "clips.cue": Route(Access.MERCHANT),
     "clips.render": Route(Access.MERCHANT),
     "clips.render_status": Route(Access.MERCHANT),
+    "clips.sentences": Route(Access.MERCHANT),
     "clips.version_file": Route(Access.MERCHANT, owner_get=None),
     "clips.item_clips": Route(Access.MERCHANT),
     "clips.learn_alias": Route(Access.MERCHANT),

@@ -87,6 +87,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "clips.render POST": (LOGIN, 403, 403),
     "clips.render_status GET": (LOGIN, 403, 403),
     "clips.set_range POST": (LOGIN, 403, 403),
+    "clips.sentences GET": (LOGIN, 403, 403),
     "clips.version_file GET": (LOGIN, 403, 403),
     "clips.workshop GET": (LOGIN, 403, 403),
     "compliance.activation POST": (LOGIN, 403, 403),

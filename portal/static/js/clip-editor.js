@@ -73,6 +73,14 @@
     }
   }
 
+  // More sentences swapped into a list (the editor's "more") show the selection too.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (list._selection && list.matches("[data-sentence-select]")) {
+      paint(list);
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var pick = event.target.closest && event.target.closest("[data-pick]");
     if (pick) {

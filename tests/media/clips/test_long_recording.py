@@ -1,0 +1,145 @@
+"""The clip editor on long recordings (issue 16): it loads what it edits, not the whole stream.
+
+The render-status poll runs every 2 s while a render runs: its SQL does not grow with the
+recording's transcript. The editor shows the transcript a few minutes either side of the clip
+and widens it on request ("more", htmx or a plain link).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from media.clips.models import ClipState
+from portal.extensions import db
+from tests.support.clipdata import add_clip_rows, add_transcript
+
+HTMX = {"HX-Request": "true"}
+SENTENCE_MS = 4000  # one sentence every 4 s: 3,600 make four hours
+CLIP_MS = 20_000
+
+
+def sentence_text(n: int) -> str:
+    return f"sentence number {n:05d}"
+
+
+def add_long_clip(app, org_id: int, item_id: int, sentence_count: int) -> int:
+    """A draft clip in the middle of a recording of ``sentence_count`` sentences; its id."""
+    middle_ms = sentence_count // 2 * SENTENCE_MS
+    with app.app_context():
+        clip = add_clip_rows(
+            org_id, [item_id], title="Middle", texts=("one", "two"), state=ClipState.DRAFT,
+            span_ms=(middle_ms, middle_ms + CLIP_MS), version_cues=(),
+            recording_s=sentence_count * SENTENCE_MS / 1000,
+        )  # fmt: skip
+        add_transcript(
+            clip.recording_id, org_id,
+            [(n * SENTENCE_MS, n * SENTENCE_MS + 3600, sentence_text(n))
+             for n in range(sentence_count)],
+        )  # fmt: skip
+        return clip.id
+
+
+@contextmanager
+def counted_queries(app) -> Iterator[list[str]]:
+    """Collect the SQL statements the application sends meanwhile."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def browser(client_as, merchant):
+    """The merchant's signed-in browser."""
+    return client_as(merchant)
+
+
+def poll_queries(app, browser, clip_id: int) -> int:
+    """Start a render of the clip, then count the SQL of one render-status poll."""
+    render = {"profile": "vertical", "fill": "blur", "poster_at_s": "1"}
+    started = browser.post(f"/media/clips/{clip_id}/render", data=render)
+    assert started.status_code == 302
+    url = f"/media/clips/{clip_id}/render-status?polling=1"
+    browser.get(url, headers=HTMX)  # warm: first-request work is not the poll's
+    with counted_queries(app) as statements:
+        polled = browser.get(url, headers=HTMX)
+    assert polled.status_code == 200
+    assert 'hx-trigger="every 2s"' in polled.text  # still rendering: keeps polling
+    assert "HX-Refresh" not in polled.headers
+    assert "<html" not in polled.text
+    assert "sentence number" not in polled.text
+    return len(statements)
+
+
+def test_render_status_poll_queries_do_not_grow_with_the_recording(
+    app, browser, merchant_org, items
+):
+    short = add_long_clip(app, merchant_org.id, items["bangle"].id, 50)
+    long = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+
+    short_queries = poll_queries(app, browser, short)
+    long_queries = poll_queries(app, browser, long)
+
+    assert long_queries == short_queries
+    assert short_queries <= 8
+
+
+def test_editor_shows_minutes_around_the_clip_and_more_widens_them(
+    app, browser, merchant_org, items
+):
+    clip_id = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+    middle = 1000  # the clip's first sentence
+    near, farther, far = middle - 25, middle - 50, middle - 150  # 100 s, 200 s, 600 s before
+
+    editor = browser.get(f"/media/clips/{clip_id}").text
+
+    shown = re.findall(r'data-pick="(\d+)"', editor)
+    assert len(shown) < 80  # 2 min either side of a 20 s clip, not 2,000 sentences
+    assert sentence_text(near) in editor
+    assert sentence_text(middle) in editor
+    assert sentence_text(farther) not in editor
+    more = f"/media/clips/{clip_id}/sentences?around=240"
+    assert f'hx-get="{more}"' in editor
+    assert 'hx-target="#clip-sentences"' in editor
+
+    wider = browser.get(more, headers=HTMX)
+
+    assert wider.status_code == 200
+    assert "<html" not in wider.text
+    assert sentence_text(farther) in wider.text
+    assert sentence_text(near) in wider.text
+    assert sentence_text(far) not in wider.text
+    assert 'id="clip-sentences-more" class="more-sentences" hx-swap-oob="true"' in wider.text
+    assert f'hx-get="/media/clips/{clip_id}/sentences?around=480"' in wider.text
+
+    page = browser.get(more)  # without JavaScript: the editor with the wider window
+    assert page.status_code == 200
+    assert "<h1>Middle" in page.text
+    assert sentence_text(farther) in page.text
+
+
+def test_more_is_offered_only_while_the_recording_reaches_beyond_the_window(
+    app, browser, merchant_org, items
+):
+    short = add_long_clip(app, merchant_org.id, items["bangle"].id, 50)  # 200 s: all shown
+    editor = browser.get(f"/media/clips/{short}").text
+    assert len(re.findall(r'data-pick="(\d+)"', editor)) == 50
+    assert f"/media/clips/{short}/sentences" not in editor
+
+    long = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+    whole = browser.get(f"/media/clips/{long}/sentences?around=99999999", headers=HTMX).text
+    assert len(re.findall(r'data-pick="(\d+)"', whole)) == 2000
+    assert "sentences?around=" not in whole
