@@ -202,9 +202,12 @@ def review_version(clip: Clip) -> ClipVersion | None:
     return version if version is not None and version.is_ready else None
 
 
-def active_render_job(clip: Clip) -> Job | None:
-    """Return the render job of the newest version (shown while it runs or if it failed)."""
-    versions = list_versions(clip)
+def active_render_job(clip: Clip, versions: list[ClipVersion] | None = None) -> Job | None:
+    """Return the render job of the newest version (shown while it runs or if it failed).
+
+    ``versions``: the clip's versions, newest first, if the caller has loaded them already.
+    """
+    versions = list_versions(clip) if versions is None else versions
     if not versions:
         return None
     job = latest_job(RENDER_JOB, versions[0])

@@ -175,9 +175,10 @@ def _editor_context(
 
 def _versions_context(clip: Clip) -> dict[str, object]:
     """What the versions partial shows: all the render-status poll loads (a few small queries)."""
+    versions = rendering.list_versions(clip)
     return {
-        "clip": clip, "versions": rendering.list_versions(clip),
-        "job": rendering.active_render_job(clip), "reviewed": rendering.review_version(clip),
+        "clip": clip, "versions": versions, "job": rendering.active_render_job(clip, versions),
+        "reviewed": rendering.review_version(clip),
     }  # fmt: skip
 
 
