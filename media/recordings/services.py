@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from media.clips.models import Clip
 from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, probe_media
 from media.recordings.models import Language, Recording
+from media.recordings.overview import remove_overview
 from media.storage import upload_path
 from media.transcripts import exports
 from media.transcripts.services import get_transcript, list_sentences
@@ -162,7 +163,7 @@ def add_recording_from_upload(
 
 
 def delete_recording(recording: Recording, actor: User) -> None:
-    """Delete a recording: its rows (transcript, mentions, suggestions, jobs) and its source file.
+    """Delete a recording: its rows (transcript, mentions, suggestions, jobs) and its files.
 
     Refused (``ConflictError``) while a job works on it, and when clips were cut from it (they
     are edited and rendered again from the source). The file is removed after the rows are
@@ -185,6 +186,7 @@ def delete_recording(recording: Recording, actor: User) -> None:
     db.session.delete(recording)
     db.session.commit()
     path.unlink(missing_ok=True)
+    remove_overview(path)
 
 
 def _refuse_deleting_in_use(recording: Recording, jobs: list[Job]) -> None:
