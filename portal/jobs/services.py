@@ -177,12 +177,14 @@ def retry_or_fail(job: Job, failure: Failure) -> None:
 
 def time_limit_failure(job: Job, limit_s: float, detail: str = "") -> Failure:
     """Say that the job's attempt ran past its time limit of ``limit_s`` and was stopped."""
+    whole = math.ceil(limit_s)
+    limit = f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
     return Failure(
         N_(
-            "The job ran longer than its time limit of %(minutes)s minutes and was stopped "
+            "The job ran longer than its time limit of %(limit)s and was stopped "
             "(attempt %(n)s of %(max)s)."
         ),
-        {"minutes": max(1, math.ceil(limit_s / 60)), "n": job.attempts, "max": job.max_attempts},
+        {"limit": limit, "n": job.attempts, "max": job.max_attempts},
         detail,
     )
 

@@ -1,0 +1,78 @@
+"""A transcription whose ffmpeg hangs is stopped at its time limit, retried, then failed with
+a message the merchant reads; no process, audio or scratch folder is left behind.
+
+The hanging tool is a real process (``tests.support.stuck_tools``); the limit is the real one,
+made tiny by the settings.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from media.transcripts.models import Transcript
+from portal.jobs.models import JobState
+from portal.jobs.scratch import scratch_root
+from tests.media.recordings.helpers import count, ingest, job_temp_leftovers, load_job, run_jobs
+from tests.support.stuck_tools import is_running, started_pids, stuck_ffmpeg
+
+LIMIT_S = 1.5  # the base; a six-second recording adds 0.06 s
+
+
+@pytest.fixture
+def tool_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "stuck-tool"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def extra_config(tool_folder: Path) -> dict[str, Any]:
+    return {
+        "FFMPEG_BINARY": str(stuck_ffmpeg(tool_folder)),
+        "TRANSCRIBE_TIME_BASE_S": LIMIT_S,
+        "TRANSCRIBE_TIME_PER_S": 0.01,
+        "JOB_MAX_ATTEMPTS": 2,
+    }
+
+
+def dead_attempt_folder(app: Flask, job_id: int) -> Path:
+    """Scratch as a worker on another host leaves it when it dies extracting the audio."""
+    with app.app_context():
+        folder = scratch_root() / f"job-{job_id}-otherhost"
+    folder.mkdir(parents=True)
+    (folder / "audio.wav").write_bytes(b"\0" * 65536)
+    return folder
+
+
+def test_hanging_ffmpeg_is_killed_at_the_limit_and_the_job_fails_with_the_message(
+    app, merchant_org, speech_video, client_as, merchant, tool_folder
+):
+    recording_id = ingest(app, merchant_org, speech_video)
+    dead = dead_attempt_folder(app, load_job(app, recording_id).id)
+
+    started = time.monotonic()
+    run_jobs(app)
+    elapsed_s = time.monotonic() - started
+
+    job = load_job(app, recording_id)
+    assert (job.state, job.attempts) == (JobState.FAILED, 2)
+    assert job.error_args == {"limit": "0:00:02", "n": 2, "max": 2}
+    assert job.error.startswith("FfmpegError: ffmpeg timed out after")
+    assert 2 * LIMIT_S <= elapsed_s < 2 * LIMIT_S + 6, "each attempt ends at its limit"
+    pids = started_pids(tool_folder)
+    assert len(pids) == 2  # one hanging ffmpeg per attempt
+    assert not any(is_running(pid) for pid in pids)
+    assert not dead.exists()  # the retry removed what the dead attempt left
+    assert job_temp_leftovers(app) == []
+    assert count(app, Transcript) == 0
+
+    page = client_as(merchant).get(f"/media/recordings/{recording_id}?lang=en").text
+    assert (
+        "Processing failed: The job ran longer than its time limit of 0:00:02 and was "
+        "stopped (attempt 2 of 2)."
+    ) in " ".join(page.split())
