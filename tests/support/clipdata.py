@@ -3,6 +3,7 @@
 ``add_clip_rows`` writes a recording, a clip, its items and cues, and ready version rows whose
 text is the clip's (as a render snapshots it); a clip in review, approved or published points at
 its newest version, as submitting does.
+``add_clip_in_long_recording`` puts a draft clip in the middle of a long transcript.
 ``add_clip_with_media`` adds real files to its one version: an MP4 (an ffmpeg test pattern
 with a tone), its poster and a WebVTT file; the recording's source file is the same video, so
 the editor plays it too.
@@ -136,3 +137,30 @@ def add_transcript(
     )  # fmt: skip
     db.session.add(transcript)
     db.session.commit()
+
+
+def add_clip_in_long_recording(
+    org_id: int, item_id: int, sentence_count: int, *, every_ms: int = 4000, clip_ms: int = 20_000
+) -> Clip:
+    """A draft clip in the middle of a recording of ``sentence_count`` sentences (committed).
+
+    Sentence ``n`` starts at ``n * every_ms`` and reads ``long_sentence_text(n)``; the clip
+    starts with the middle one. Needs an app context.
+    """
+    middle_ms = sentence_count // 2 * every_ms
+    clip = add_clip_rows(
+        org_id, [item_id], title="Middle", texts=("one", "two"), state=ClipState.DRAFT,
+        span_ms=(middle_ms, middle_ms + clip_ms), version_cues=(),
+        recording_s=sentence_count * every_ms / 1000,
+    )  # fmt: skip
+    add_transcript(
+        clip.recording_id, org_id,
+        [(n * every_ms, n * every_ms + every_ms - 400, long_sentence_text(n))
+         for n in range(sentence_count)],
+    )  # fmt: skip
+    return clip
+
+
+def long_sentence_text(n: int) -> str:
+    """The text of sentence ``n`` of ``add_clip_in_long_recording``."""
+    return f"sentence number {n:05d}"

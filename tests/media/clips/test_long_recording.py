@@ -14,34 +14,17 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from media.clips.models import ClipState
 from portal.extensions import db
-from tests.support.clipdata import add_clip_rows, add_transcript
+from tests.support.clipdata import add_clip_in_long_recording
+from tests.support.clipdata import long_sentence_text as sentence_text
 
 HTMX = {"HX-Request": "true"}
-SENTENCE_MS = 4000  # one sentence every 4 s: 3,600 make four hours
-CLIP_MS = 20_000
-
-
-def sentence_text(n: int) -> str:
-    return f"sentence number {n:05d}"
 
 
 def add_long_clip(app, org_id: int, item_id: int, sentence_count: int) -> int:
-    """A draft clip in the middle of a recording of ``sentence_count`` sentences; its id."""
-    middle_ms = sentence_count // 2 * SENTENCE_MS
+    """A draft clip in the middle of ``sentence_count`` sentences of 4 s; its id."""
     with app.app_context():
-        clip = add_clip_rows(
-            org_id, [item_id], title="Middle", texts=("one", "two"), state=ClipState.DRAFT,
-            span_ms=(middle_ms, middle_ms + CLIP_MS), version_cues=(),
-            recording_s=sentence_count * SENTENCE_MS / 1000,
-        )  # fmt: skip
-        add_transcript(
-            clip.recording_id, org_id,
-            [(n * SENTENCE_MS, n * SENTENCE_MS + 3600, sentence_text(n))
-             for n in range(sentence_count)],
-        )  # fmt: skip
-        return clip.id
+        return add_clip_in_long_recording(org_id, item_id, sentence_count).id
 
 
 @contextmanager
