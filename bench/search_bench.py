@@ -202,7 +202,8 @@ def _report(name: str, figures: dict[str, Any]) -> None:
               f"p95 {_percentile(values, 0.95):6.1f} ms")  # fmt: skip
 
 
-def _postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    """Create a fresh database on the server at ``server_url``; return its URL and a dropper."""
     server = make_url(server_url)
     name = f"bench_search_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -235,7 +236,7 @@ def main() -> None:
         if args.db in ("sqlite", "both"):
             _report("SQLite (FTS5)", bench(f"sqlite:///{workdir / 'bench.db'}", args, workdir))
         if args.db in ("postgresql", "both"):
-            url, drop = _postgres_database(args.postgres_url)
+            url, drop = postgres_database(args.postgres_url)
             try:
                 _report("PostgreSQL (tsvector, GIN)", bench(url, args, workdir))
             finally:
