@@ -65,7 +65,7 @@ class JobContext:
 
         Pass ``time_left()`` as the timeout of every tool the handler runs (ffmpeg is killed
         when it passes); each step and progress report after the limit raises ``JobTimedOut``.
-        An attempt still running a beat of the lease later is given up (see ``Heartbeat``).
+        An attempt still running a lease later is given up (see ``Heartbeat``).
         """
         self.limit_s = seconds
         self.deadline = time.monotonic() + seconds
@@ -129,16 +129,18 @@ class Heartbeat:
     """Renews a running attempt's lease from a background thread; gives up a stuck one.
 
     Past the time limit the handler's tools are killed by their timeouts and its next report
-    raises. A handler that has still not returned a beat later is stuck where Python cannot
-    stop it (inside native code, say): the attempt is recorded as timed out and its lease no
-    longer renewed, so the job is retried on any worker, or fails; the runner then records
-    nothing when (if ever) the handler returns.
+    raises (the recogniser's lanes stop after their current batch). A handler still running a
+    lease (``JOB_LEASE_S``) later is stuck where Python cannot stop it (inside native code,
+    say): the attempt is recorded as timed out and its lease no longer renewed, so the job is
+    retried on any worker, or fails; the runner then records nothing when (if ever) the
+    handler returns.
     """
 
     def __init__(self, app: Flask, ctx: JobContext, worker_id: str) -> None:
         self.app, self.ctx, self.worker_id = app, ctx, worker_id
         self.job_id = ctx.job.id  # the job row belongs to the handler's thread and session
         self.interval_s = max(1.0, app.config["JOB_LEASE_S"] / 3)
+        self.grace_s = float(app.config["JOB_LEASE_S"])
         self.gave_up = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"lease-{self.job_id}", daemon=True)
@@ -156,7 +158,7 @@ class Heartbeat:
 
     def _beat_once(self) -> None:
         job_id, deadline = self.job_id, self.ctx.deadline
-        if deadline is None or time.monotonic() < deadline + self.interval_s:
+        if deadline is None or time.monotonic() < deadline + self.grace_s:
             services.renew_lease(job_id, self.worker_id)
             return
         assert self.ctx.limit_s is not None
@@ -178,6 +180,13 @@ class Heartbeat:
         self._thread.join()
 
 
+def _detail_of(exc: Exception) -> str:
+    """Return what went wrong, for administrators (a permanent error's own details first)."""
+    if isinstance(exc, PermanentJobError) and exc.failure.detail:
+        return exc.failure.detail
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
 def _record_failure(ctx: JobContext, exc: Exception) -> None:
     """Record how an attempt that raised ``exc`` ended: cancelled, retried or failed."""
     job = ctx.job
@@ -185,14 +194,14 @@ def _record_failure(ctx: JobContext, exc: Exception) -> None:
         services.finish_job(job, JobState.CANCELLED)
     elif ctx.is_overdue:
         assert ctx.limit_s is not None
-        log.warning("job %s (%s) stopped at its time limit: %r", job.id, job.kind, exc)
-        detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        detail = _detail_of(exc)
+        log.warning("job %s (%s) stopped at its time limit: %s", job.id, job.kind, detail)
         services.retry_or_fail(job, services.time_limit_failure(job, ctx.limit_s, detail))
     elif isinstance(exc, PermanentJobError):
         services.finish_job(job, JobState.FAILED, exc.failure)
     else:
         log.error("job %s (%s) failed", job.id, job.kind, exc_info=exc)
-        crash = services.Failure(detail=f"{type(exc).__name__}: {exc}", internal=True)
+        crash = services.Failure(detail=_detail_of(exc), internal=True)
         services.retry_or_fail(job, crash)
 
 
@@ -219,6 +228,8 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
             db.session.rollback()
         else:
             services.finish_job(job, JobState.SUCCEEDED)
+    if heartbeat.gave_up:
+        log.warning("job %s: the attempt given up at its time limit has ended", job_id)
     return job.state
 
 

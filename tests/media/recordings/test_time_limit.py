@@ -76,3 +76,28 @@ def test_hanging_ffmpeg_is_killed_at_the_limit_and_the_job_fails_with_the_messag
         "Processing failed: The job ran longer than its time limit of 0:00:02 and was "
         "stopped (attempt 2 of 2)."
     ) in " ".join(page.split())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "extra_config",
+    [{"TRANSCRIBE_TIME_BASE_S": 6.0, "TRANSCRIBE_TIME_PER_S": 0.01, "JOB_MAX_ATTEMPTS": 1}],
+)
+def test_recognition_past_the_limit_stops_at_its_next_report(app, merchant_org, long_speech_video):
+    """Real Whisper on 75 s of speech, given 6.75 s: stopped in the middle of recognising.
+
+    The lanes stop after the batch they are in (here the whole of each short window), well
+    before the runner would give the attempt up (a lease, 120 s, past the limit).
+    """
+    recording_id = ingest(app, merchant_org, long_speech_video)
+    started = time.monotonic()
+    run_jobs(app)
+    elapsed_s = time.monotonic() - started
+
+    job = load_job(app, recording_id)
+    assert (job.state, job.step) == (JobState.FAILED, "transcribing")
+    assert job.error_args["limit"] == "0:00:07"  # 6 s and 0.01 s for each of the 75
+    assert job.error == "JobTimedOut"
+    assert elapsed_s < 6.75 + 60
+    assert job_temp_leftovers(app) == []
+    assert count(app, Transcript) == 0

@@ -158,7 +158,7 @@ def test_admin_reads_the_time_limit_message(app, enqueue, client_as, admin):
     assert "ran longer than its time limit of 0:00:01 and was stopped (attempt 3 of 3)" in html
 
 
-@pytest.mark.parametrize("extra_config", [{"JOB_LEASE_S": 3}])  # a beat each second
+@pytest.mark.parametrize("extra_config", [{"JOB_LEASE_S": 3}])  # given up 3-4 s past the limit
 def test_stuck_attempt_is_given_up_and_its_late_return_is_not_recorded(app, enqueue):
     job_id = enqueue("test.stuck_once")
     ended: dict[str, Any] = {}
@@ -173,7 +173,7 @@ def test_stuck_attempt_is_given_up_and_its_late_return_is_not_recorded(app, enqu
     try:
         wait_for(lambda: seen.get("attempts") == 1)
         wait_for(lambda: load(app, job_id).state != JobState.RUNNING)
-        assert time.monotonic() - started < 5  # 0.2 s limit, then one or two beats of 1 s
+        assert time.monotonic() - started < 6  # 0.2 s limit, a lease of 3 s, a beat of 1 s
         job = load(app, job_id)
         assert job.state == JobState.QUEUED, "the stuck attempt was not given up"
         assert job.lease_expires_at is None
