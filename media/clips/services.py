@@ -211,14 +211,16 @@ def nearby_sentences(clip: Clip, recording: Recording, around_s: int = NEARBY_S)
                            None if whole else 2 * around_s)  # fmt: skip
 
 
-def alias_offers(clip: Clip) -> list[AliasOffer]:
+def alias_offers(clip: Clip, nearby: Sequence[Sentence] | None = None) -> list[AliasOffer]:
     """Misheard item names the clip's subtitle corrections reveal (not yet aliases).
 
-    Only the sentences under the clip are read, however long the recording.
+    Only the sentences under the clip are read, however long the recording (or none, when
+    ``nearby``, sentences around the clip loaded already, holds them).
     """
-    recording = db.session.get(Recording, clip.recording_id)
-    under = sentences_during(recording, clip.start_ms, clip.end_ms)
-    heard = {s.position: s.text for s in under}
+    if nearby is None:
+        recording = db.session.get(Recording, clip.recording_id)
+        nearby = sentences_during(recording, clip.start_ms, clip.end_ms)
+    heard = {s.position: s.text for s in nearby}
     corrected = [
         (heard[cue.sentence_position], cue.text)
         for cue in clip.cues

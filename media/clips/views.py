@@ -156,12 +156,12 @@ def _editor_context(
     range_form = forms.get("range_form") or RangeForm(
         start_s=clip.start_ms / 1000, end_s=clip.end_ms / 1000
     )
+    nearby = services.nearby_sentences(clip, recording, around_s)
     return {
         "clip": clip, "recording": recording, "details_form": details, "range_form": range_form,
-        "render_form": forms.get("render_form") or RenderForm(),
-        "nearby": services.nearby_sentences(clip, recording, around_s),
+        "render_form": forms.get("render_form") or RenderForm(), "nearby": nearby,
         "is_editable": clip.state in services.EDITABLE_STATES,
-        "alias_offers": services.alias_offers(clip),
+        "alias_offers": services.alias_offers(clip, nearby.sentences),
         "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
