@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from media.clips.models import Mention, Suggestion, SuggestionItem
 from media.mentions.links import find_link_mentions, prefer_listed
@@ -157,12 +158,16 @@ def mentions_by_item(recording: Recording) -> list[ItemMentions]:
 
 
 def list_suggestions(recording: Recording) -> list[Suggestion]:
-    """Return the recording's suggestions, best first."""
+    """Return the recording's suggestions, best first, with their items."""
     return list(
         db.session.scalars(
             scoped(Suggestion, recording.org_id)
             .where(Suggestion.recording_id == recording.id)
             .order_by(Suggestion.score.desc(), Suggestion.start_ms)
+            .options(
+                selectinload(Suggestion.main_item),
+                selectinload(Suggestion.links).selectinload(SuggestionItem.item),
+            )
         )
     )
 

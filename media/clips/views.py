@@ -18,11 +18,10 @@ from media.clips.forms import (
     RenderForm,
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
-from media.clips.presenters import build_timeline, profile_label, state_label
-from media.recordings import stream_items
+from media.clips.presenters import profile_label, state_label
+from media.clips.workshop import sprite_file, suggestions_context, workshop_context
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
-from media.transcripts.services import get_transcript, unclear_ranges_label
 from media.transcripts.signals import transcript_edited
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
@@ -76,22 +75,30 @@ def _item_choices() -> list[tuple[int, str]]:
 @bp.get("/recordings/<int:recording_id>/workshop")
 @merchant_required
 def workshop(recording_id: int) -> ResponseReturnValue:
-    """Which items were discussed where, suggested clips, and the recording's clips."""
+    """The whole stream at a glance, suggested clips per item, and the recording's clips.
+
+    ``item``: show every suggestion of that item (for htmx: that item's group alone).
+    """
     recording = _recording(recording_id)
-    form = NewClipForm()
-    form.item_ids.choices = _item_choices()
-    lanes = discovery.mentions_by_item(recording)
-    suggestions = discovery.list_suggestions(recording)
-    found = [lane.item.id for lane in lanes] + [i.item_id for s in suggestions for i in s.links]
-    off_list = stream_items.off_list(recording, found)
-    return render_page_or_partial(
-        "clips/workshop.html", "clips/_suggestions.html", recording=recording, form=form,
-        lanes=lanes, timeline=build_timeline(lanes, recording.duration_s, off_list),
-        suggestions=suggestions, clips=services.list_clips(recording), off_list=off_list,
-        linked=discovery.suggestion_items(suggestions),
-        sentences=services.recording_sentences(recording), confirm_form=ConfirmForm(),
-        unclear=unclear_ranges_label(get_transcript(recording)),
-    )  # fmt: skip
+    item_id = request.args.get("item", type=int)
+    if wants_partial():
+        context = suggestions_context(recording, item_id)
+    else:
+        form = NewClipForm()
+        form.item_ids.choices = _item_choices()
+        context = {**workshop_context(recording, item_id), "form": form}
+    partial = "clips/_suggestion_group.html" if item_id else "clips/_suggestions.html"
+    return render_page_or_partial("clips/workshop.html", partial, **context)
+
+
+@bp.get("/recordings/<int:recording_id>/overview.jpg")
+@merchant_required
+def overview_sprite(recording_id: int) -> ResponseReturnValue:
+    """The row of thumbnails of the whole stream (made by the transcription job)."""
+    sprite = sprite_file(_recording(recording_id))
+    if sprite is None:
+        abort(404)
+    return send_private_file(sprite, mimetype="image/jpeg")
 
 
 @bp.post("/recordings/<int:recording_id>/clips")

@@ -24,7 +24,7 @@ from tests.media.clips.helpers import (
     sentences,
 )
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
-from tests.support.browser import open_page
+from tests.support.browser import PHONE, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -155,3 +155,54 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     with app.app_context():
         queue_of(app).huey.flush()
         db.session.remove()
+
+
+def _sign_in(page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/auth/login")
+    page.fill("#email", user.email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+
+def _player_near(page, seconds: float) -> None:
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('#player').currentTime - {seconds}) < 1.5"
+    )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_merchant_clicks_the_stream_overview_to_play_from_there(
+    app, live_server, browser, make_user, merchant_org, workshop_video, tmp_path, viewport
+):
+    merchant = make_user(Role.MERCHANT, merchant_org)
+    with app.app_context():
+        add_catalog(merchant_org.id)
+    recording_id = ingest(app, merchant_org, workshop_video)
+    assert run_jobs(app)
+    page = open_page(browser, viewport, timeout_ms=15_000)
+    _sign_in(page, live_server, merchant)
+
+    page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
+    strip = page.locator("[data-overview]")
+    page.wait_for_function("document.querySelector('.overview-thumbs').naturalWidth > 0")
+    duration = float(strip.get_attribute("data-duration"))
+    box = strip.bounding_box()
+    lane = page.locator(".timeline svg.lane-marks").first.bounding_box()
+    assert (round(box["x"]), round(box["width"])) == (round(lane["x"]), round(lane["width"]))
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    _player_near(page, 0.75 * duration)
+    page.evaluate("document.querySelector('#player').pause()")
+    head = page.locator("[data-overview-playhead]").bounding_box()
+    assert abs(head["x"] - (box["x"] + 0.75 * box["width"])) < 0.03 * box["width"]
+    assert abs(int(strip.get_attribute("aria-valuenow")) - 0.75 * duration) < 2
+    strip.scroll_into_view_if_needed()
+    _shoot(page, tmp_path, f"workshop-overview-{viewport['width']}")
+
+    strip.focus()
+    page.keyboard.press("Home")
+    _player_near(page, 0)
+    page.keyboard.press("PageUp")  # a tenth of the stream on
+    _player_near(page, 0.1 * duration)
+    assert page.console_errors == []
+    page.context.close()

@@ -95,6 +95,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     # Clip workshop: the recording has no transcript and the version is not rendered, so the
     # pages show their empty states and the version's files answer 404 even to the owner.
     "clips.workshop": Route(Access.MERCHANT),
+    "clips.overview_sprite": Route(Access.MERCHANT, owner_get=404),  # no overview made yet
     "clips.create": Route(Access.MERCHANT),
     "clips.from_suggestion": Route(Access.MERCHANT),
     "clips.refresh": Route(Access.MERCHANT),

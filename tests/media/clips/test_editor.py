@@ -97,13 +97,17 @@ def test_merchant_sees_items_timeline_and_suggestions_in_workshop(
         assert f'action="{action}"' in html
         assert f'data-seek="{suggestion.start_ms / 1000}"' in html
     names = {item.id: item.name for item in items.values()}
-    cards = re.findall(r'<li class="card suggestion">(.*?)</li>', html, re.DOTALL)
-    assert len(cards) == len(suggestions)
-    for card, suggestion in zip(cards, suggestions, strict=True):  # best first
+    groups = re.findall(
+        r'<h3 id="suggestions-\d+-heading">([^<]*) <span class="badge">(\d+)</span>.*?</h3>'
+        r"(.*?)</section>", html, re.DOTALL,
+    )  # fmt: skip
+    assert len(groups) == len(suggestions)  # one suggestion per item: a group each, best first
+    for (name, count, cards), suggestion in zip(groups, suggestions, strict=True):
         when = f"{duration(suggestion.start_ms / 1000)}–{duration(suggestion.end_ms / 1000)}"
-        assert f"<strong>{names[suggestion.main_item_id]}</strong>" in card
-        assert when in card
-        assert f"{suggestion.mention_count} mentions" in card
+        assert (name, count) == (names[suggestion.main_item_id], "1")
+        assert cards.count('<li class="card suggestion">') == 1
+        assert f"<strong>{when}</strong>" in cards
+        assert f"{suggestion.mention_count} mentions" in cards
     assert html.count('class="sentence-pick"') == len(sentences(app, recording_id))
 
 

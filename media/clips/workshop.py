@@ -1,0 +1,56 @@
+"""What the clip workshop shows of a recording, gathered for its templates.
+
+The page: the whole stream's overview (thumbnails, loudness), the items' lanes, the suggestions
+grouped per item, the recording's clips and the selectable transcript. The suggestions section
+alone (``_suggestions.html``, or one item's group opened with all its suggestions) needs only the
+suggestions' part, so an htmx request for it loads nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from media.clips import discovery, services
+from media.clips.discovery import ItemMentions
+from media.clips.presenters import build_strip, build_timeline, group_suggestions
+from media.recordings import stream_items
+from media.recordings.models import Recording
+from media.recordings.overview import load_overview, overview_files
+from media.recordings.services import source_path
+from media.transcripts.services import get_transcript, unclear_ranges_label
+from portal.forms import ConfirmForm
+
+
+def suggestions_context(recording: Recording, open_item_id: int | None) -> dict[str, object]:
+    """The suggestions per item (``open_item_id``'s all shown), lanes and the recording's clips."""
+    lanes = discovery.mentions_by_item(recording)
+    suggestions = discovery.list_suggestions(recording)
+    found = [lane.item.id for lane in lanes] + [i.item_id for s in suggestions for i in s.links]
+    groups = group_suggestions(suggestions, open_item_id)
+    return {
+        "recording": recording, "lanes": lanes, "groups": groups,
+        "group": next((g for g in groups if g.is_open), None),
+        "linked": discovery.suggestion_items([s for g in groups for s in g.shown]),
+        "off_list": stream_items.off_list(recording, found),
+        "clips": services.list_clips(recording), "confirm_form": ConfirmForm(),
+    }  # fmt: skip
+
+
+def workshop_context(recording: Recording, open_item_id: int | None) -> dict[str, object]:
+    """Everything the workshop page shows (the new-clip form is the view's)."""
+    context = suggestions_context(recording, open_item_id)
+    lanes: list[ItemMentions] = context["lanes"]  # type: ignore[assignment]
+    off_list: set[int] = context["off_list"]  # type: ignore[assignment]
+    return {
+        **context,
+        "timeline": build_timeline(lanes, recording.duration_s, off_list),
+        "strip": build_strip(load_overview(source_path(recording)), recording.duration_s),
+        "sentences": services.recording_sentences(recording),
+        "unclear": unclear_ranges_label(get_transcript(recording)),
+    }
+
+
+def sprite_file(recording: Recording) -> Path | None:
+    """Return the recording's row of thumbnails, if the transcription job made one."""
+    sprite = overview_files(source_path(recording))[1]
+    return sprite if sprite.is_file() else None
