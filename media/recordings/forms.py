@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
@@ -15,7 +17,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Language
@@ -54,6 +64,64 @@ class SentenceForm(FlaskForm):
         _l("Sentence"), filters=[multi_line], validators=[DataRequired(), Length(max=1000)]
     )
     submit = SubmitField(_l("Save"))
+
+
+# m:ss (minutes may pass 59: 125:00) or h:mm:ss; a Chinese keyboard's full-width colon counts.
+CLOCK = re.compile(r"(?:(\d{1,2}):([0-5]\d)|(\d{1,3})):([0-5]\d)")
+
+
+def clock_seconds(text: str) -> int | None:
+    """Read ``12:30`` or ``1:05:00`` as seconds; None when it is not such a time."""
+    found = CLOCK.fullmatch(text.replace("：", ":").strip())
+    if found is None:
+        return None
+    hours, minutes, bare_minutes, secs = found.groups()
+    return int(hours or 0) * 3600 + int(minutes or bare_minutes) * 60 + int(secs)
+
+
+class JumpForm(FlaskForm):
+    """Jump to a time of the recording (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    at = SearchField(
+        _l("Jump to time"),
+        id="transcript-at",
+        filters=[one_line],
+        render_kw={"placeholder": "1:05:00", "autocomplete": "off", "enterkeyhint": "go"},
+        validators=[DataRequired(message=_l("Write a time, e.g. 12:30 or 1:05:00."))],
+    )
+
+    def validate_at(self, field: SearchField) -> None:
+        """Accept m:ss or h:mm:ss."""
+        if clock_seconds(field.data or "") is None:
+            raise ValidationError(
+                _l("Write the time as minutes:seconds (12:30) or hours:minutes:seconds (1:05:00).")
+            )
+
+    @property
+    def seconds(self) -> int:
+        """The time asked for, in seconds (after validation)."""
+        return clock_seconds(self.at.data or "") or 0
+
+
+class FindForm(FlaskForm):
+    """Find words in this recording's transcript (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Find in transcript"),
+        id="transcript-q",
+        filters=[one_line],
+        render_kw={"autocomplete": "off", "enterkeyhint": "search"},
+        validators=[
+            DataRequired(message=_l("Write a word or a few to find.")),
+            Length(max=100, message=_l("Write at most 100 characters.")),
+        ],
+    )
 
 
 class ItemSearchForm(FlaskForm):

@@ -1,6 +1,14 @@
-"""Recording pages: list and add, processing status, player with transcript, downloads, delete."""
+"""Recording pages: list and add, processing status, player with transcript, downloads, delete.
+
+The transcript beside the player comes in pieces of a few minutes (``media.transcripts.pieces``):
+the page holds the first ones, ``transcript_piece`` answers the rest, ``transcript_jump`` and
+``transcript_find`` take the merchant to a time or to the sentences holding a word.
+"""
 
 from __future__ import annotations
+
+import math
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -8,15 +16,22 @@ from flask_babel import gettext as _
 
 from media.clips.aliases import alias_offers_for
 from media.recordings import services
-from media.recordings.forms import RecordingForm, SentenceForm, language_choices
+from media.recordings.forms import (
+    FindForm,
+    JumpForm,
+    RecordingForm,
+    SentenceForm,
+    language_choices,
+)
 from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
-from media.transcripts import corrections, exports
+from media.transcripts import corrections, exports, pieces
 from media.transcripts import services as transcripts
+from media.transcripts.models import Transcript
 from media.uploads.services import get_completed_upload_or_404
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.errors import ServiceError
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, apply_form_action
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
 from portal.web import render_page_or_partial, send_private_file, wants_partial
@@ -35,6 +50,50 @@ def _display_helpers() -> dict[str, object]:
 
 def _load(recording_id: int) -> Recording:
     return get_owned_or_404(Recording, recording_id, current_org_id())
+
+
+def _load_transcribed(recording_id: int) -> tuple[Recording, Transcript]:
+    """The recording and its transcript; none yet is a 404."""
+    recording = _load(recording_id)
+    transcript = transcripts.get_transcript(recording)
+    if transcript is None:
+        abort(404)
+    return recording, transcript
+
+
+def _seconds_arg(name: str) -> float | None:
+    """The query argument ``name`` as seconds; None when missing or not a finite number."""
+    try:
+        value = float(request.args.get(name, "nan"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _detail_context(recording: Recording, at_s: float = 0.0, **tools: Any) -> dict[str, Any]:
+    """The recording page: status, items, and the transcript opened at ``at_s`` seconds.
+
+    ``tools`` fill in the jump and find forms (``jump_form``, ``find_form``, ``found``).
+    """
+    transcript = transcripts.get_transcript(recording)
+    opened = pieces.open_pieces(transcript, at_s) if transcript else []
+    return {
+        "recording": recording, "job": services.transcription_job(recording),
+        "transcript": transcript, "pieces": opened,
+        "sentence_count": sum(piece.count for piece in opened),
+        "unclear": transcripts.unclear_ranges_label(transcript), "action_form": ConfirmForm(),
+        "jump_form": JumpForm(formdata=None), "find_form": FindForm(formdata=None),
+        "found": None, "goto_s": None,
+        **item_section(recording, is_open=transcript is None), **tools,
+    }  # fmt: skip
+
+
+def _page_or_tool(recording: Recording, partial: str, **tool: Any) -> ResponseReturnValue:
+    """The tool's partial for htmx, else the recording page with the tool filled in."""
+    context = (
+        {"recording": recording, **tool} if wants_partial() else _detail_context(recording, **tool)
+    )
+    return render_page_or_partial("recordings/detail.html", partial, **context)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -69,14 +128,52 @@ def index() -> ResponseReturnValue:
 def detail(recording_id: int) -> ResponseReturnValue:
     """The recording: its processing status, or its player and transcript."""
     recording = _load(recording_id)
-    transcript = transcripts.get_transcript(recording)
-    sentences = transcripts.list_sentences(transcript) if transcript else []
+    context = _detail_context(recording, _seconds_arg("t") or 0.0)
+    return render_page_or_partial("recordings/detail.html", "recordings/_status.html", **context)
+
+
+@bp.get("/<int:recording_id>/transcript")
+@merchant_required
+def transcript_piece(recording_id: int) -> ResponseReturnValue:
+    """A piece of the transcript: the sentences that start from ``from`` to ``to`` seconds."""
+    recording, transcript = _load_transcribed(recording_id)
+    start_s = _seconds_arg("from")
+    if start_s is None:
+        abort(400)
+    end_s = _seconds_arg("to") or start_s + pieces.PIECE_MS / 1000
+    piece = pieces.load_piece(transcript, start_s, end_s)
+    if not wants_partial():
+        return redirect(url_for(".detail", recording_id=recording.id, t=piece.start_s))
     return render_page_or_partial(
-        "recordings/detail.html", "recordings/_status.html", recording=recording,
-        job=services.transcription_job(recording), transcript=transcript, sentences=sentences,
-        unclear=transcripts.unclear_ranges_label(transcript), action_form=ConfirmForm(),
-        **item_section(recording, is_open=transcript is None),
-    )  # fmt: skip
+        "recordings/detail.html", "recordings/_piece.html", recording=recording, piece=piece
+    )
+
+
+@bp.get("/<int:recording_id>/transcript/jump")
+@merchant_required
+def transcript_jump(recording_id: int) -> ResponseReturnValue:
+    """Check a time to jump to; the page then seeks there and opens its piece of transcript."""
+    recording, transcript = _load_transcribed(recording_id)
+    form, goto_s = JumpForm(request.args), None
+    if form.validate() and apply_form_action(
+        form, lambda: pieces.check_time(recording, transcript, form.seconds)
+    ):
+        if not wants_partial():
+            return redirect(url_for(".detail", recording_id=recording.id, t=form.seconds))
+        goto_s = form.seconds
+    return _page_or_tool(recording, "recordings/_jump.html", jump_form=form, goto_s=goto_s)
+
+
+@bp.get("/<int:recording_id>/transcript/find")
+@merchant_required
+def transcript_find(recording_id: int) -> ResponseReturnValue:
+    """Find words in the transcript: the sentences that hold them, with their times."""
+    recording, transcript = _load_transcribed(recording_id)
+    if "q" not in request.args:  # "Clear": the empty form
+        return _page_or_tool(recording, "recordings/_find.html", find_form=FindForm(formdata=None))
+    form = FindForm(request.args)
+    found = pieces.find_sentences(transcript, form.q.data) if form.validate() else None
+    return _page_or_tool(recording, "recordings/_find.html", find_form=form, found=found)
 
 
 @bp.get("/<int:recording_id>/status")
@@ -87,7 +184,7 @@ def status(recording_id: int) -> ResponseReturnValue:
     job = services.transcription_job(recording)
     response = render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording, job=job,
-        action_form=ConfirmForm(), transcript=None, sentences=[], **item_section(recording),
+        action_form=ConfirmForm(), transcript=None, **item_section(recording),
     )  # fmt: skip
     if request.args.get("polling") and not services.is_processing(job):
         response.headers["HX-Refresh"] = "true"
@@ -189,17 +286,16 @@ def sentence(recording_id: int, sentence_id: int) -> ResponseReturnValue:
 @merchant_required
 def undo_correction(recording_id: int, sentence_id: int, correction_id: int) -> ResponseReturnValue:
     """Put back the words heard where a name was corrected automatically."""
-    recording = _load(recording_id)
-    transcript = transcripts.get_transcript(recording)
-    if transcript is None:
-        abort(404)
+    recording, transcript = _load_transcribed(recording_id)
     item = transcripts.get_sentence_or_404(transcript, sentence_id)
     correction = corrections.get_correction_or_404(item, correction_id)
     if ConfirmForm().validate_on_submit():
         corrections.undo_correction(correction, item, acting_user())
     if not wants_partial():
         return redirect(
-            url_for(".detail", recording_id=recording.id, _anchor=f"sentence-{item.id}")
+            url_for(
+                ".detail", recording_id=recording.id, t=item.start_s, _anchor=f"sentence-{item.id}"
+            )
         )
     return render_page_or_partial(
         "recordings/sentence.html", "recordings/_sentence.html", recording=recording,

@@ -81,6 +81,10 @@ OBJECT_ROUTES: dict[str, Route] = {
     "recordings.transcript_file": Route(Access.MERCHANT, owner_get=None),
     "recordings.sentence": Route(Access.MERCHANT, owner_get=None),
     "recordings.undo_correction": Route(Access.MERCHANT, owner_get=None),
+    # The transcript's pieces, jump and find: no transcript yet, so 404 to the owner too.
+    "recordings.transcript_piece": Route(Access.MERCHANT, owner_get=404),
+    "recordings.transcript_jump": Route(Access.MERCHANT, owner_get=404),
+    "recordings.transcript_find": Route(Access.MERCHANT, owner_get=404),
     # The stream's item list: the fixture's item is not on the recording's list, so its
     # number, move and remove answer 404 even to the owner (they are posts, never fetched).
     "stream_items.search": Route(Access.MERCHANT),

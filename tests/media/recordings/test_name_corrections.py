@@ -108,8 +108,9 @@ def test_undo_without_javascript_returns_to_the_sentence(app, client_as, merchan
     answer = client_as(merchant).post(_undo_url(corrected, corrected["fixes"][1]))
 
     assert answer.status_code == 302
+    start_s = _sentence(app, corrected).start_s  # the page opens the transcript's piece there
     assert answer.location == (
-        f"/media/recordings/{corrected['recording']}#sentence-{corrected['sentence']}"
+        f"/media/recordings/{corrected['recording']}?t={start_s}#sentence-{corrected['sentence']}"
     )
     assert _sentence(app, corrected).text == "这款翡翠手镯和皮修吊坠。"
 
