@@ -88,7 +88,8 @@ def find_item_mentions(recording: Recording, sentences: list[TimedSentence]) -> 
     """
     links = stream_links(recording)
     listed = {item.id for _, item in links}
-    named = prefer_listed(find_mentions(sentences, catalog_terms(recording.org_id)), listed)
+    named = find_mentions(sentences, catalog_terms(recording.org_id), listed=listed)
+    named = prefer_listed(named, listed)
     numbered = find_link_mentions(sentences, {n: item.id for n, item in links if n is not None})
     return sorted([*named, *numbered], key=lambda m: (m.sentence_index, m.start, m.item_id))
 

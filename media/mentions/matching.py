@@ -13,9 +13,15 @@ plus the catalog, not with their product. Three passes:
   half the letters of every term word, tried only around words resembling one of the term's two
   rarest words or a piece of it.
 
-Overlaps are resolved per sentence, longest match first (then exact before pinyin before fuzzy,
-then score): an item counts once per stretch of text, and a longer match of one item beats a
-shorter one of another. Items tie only on the very same span, kind and score (a shared alias).
+Overlaps are resolved per sentence, most matched characters first (then exact before pinyin
+before fuzzy, then score): an item counts once per stretch of text, and a longer match of one
+item beats a shorter one of another. A fuzzy window counts only the characters it shares with its
+term, so "a seed dushan jade bangle" read as *carved dushan jade bangle* (19 shared) loses to the
+exact *seed dushan jade bangle* (20) inside it. Items tie only on the very same span, kind and
+score (a shared alias).
+
+With a stream item list (``listed``), a window needs less likeness to be one of the stream's own
+items and more to be any other: the merchant said which items this stream sells.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Literal
@@ -51,6 +57,9 @@ _MIN_FUZZY_LETTERS = 3
 _MAX_READINGS = 3
 _MAX_VARIANTS = 16
 _ANCHOR_SCORE = 70.0
+DEFAULT_FUZZY_THRESHOLD = 85.0
+LISTED_FUZZY_THRESHOLD = 78.0  # an item on the stream's list: "ice jade ring" is *icy jadeite ring*
+UNLISTED_FUZZY_THRESHOLD = 92.0  # another item while a list exists: "a summer necklace" is not one
 _ANCHOR_WORDS = 2
 _NARROW_RUN = re.compile(f"[^{_SEPARATOR}{WIDE_CHARS}]+")
 
@@ -116,15 +125,27 @@ def find_mentions(
     sentences: Sequence[TimedSentence],
     terms: Iterable[CatalogTerm],
     *,
-    fuzzy_threshold: float = 85,
+    listed: Collection[int] = (),
 ) -> list[Mention]:
     """Find every mention of the terms' items, ordered by sentence, position and item.
 
-    ``fuzzy_threshold`` is the rapidfuzz ``ratio`` (0–100) of the space-free texts that a
-    window of Latin words needs to match a Latin term.
+    ``listed`` holds the items of the stream's list, if it has one: a window of Latin words
+    matches one of them at a rapidfuzz ``ratio`` (0–100, space-free texts) of
+    ``LISTED_FUZZY_THRESHOLD`` and any other item at ``UNLISTED_FUZZY_THRESHOLD``; without a
+    list, every item at ``DEFAULT_FUZZY_THRESHOLD``.
     """
     transcript = _Transcript.build(sentences)
-    return [transcript.mention(c) for c in _matched(transcript, terms, fuzzy_threshold)]
+    return [transcript.mention(c) for c in _matched(transcript, terms, _thresholds(listed))]
+
+
+def _thresholds(listed: Collection[int]) -> Callable[[CatalogTerm], float]:
+    """Return the fuzzy threshold of each term, given the stream's listed items."""
+    if not listed:
+        return lambda term: DEFAULT_FUZZY_THRESHOLD
+    chosen = frozenset(listed)
+    return lambda term: (
+        LISTED_FUZZY_THRESHOLD if term.item_id in chosen else UNLISTED_FUZZY_THRESHOLD
+    )
 
 
 @dataclass(frozen=True)
@@ -148,6 +169,7 @@ def match_texts(
     """
     sentences = [TimedSentence(n, 0.0, 0.0, (TimedWord(0.0, 0.0, t),)) for n, t in enumerate(texts)]
     transcript = _Transcript.build(sentences)
+    thresholds = None if fuzzy_threshold is None else (lambda term: fuzzy_threshold)
     return [
         TextMatch(
             text_index=transcript.sentence_at(c.start),
@@ -156,12 +178,14 @@ def match_texts(
             term=c.term,
             kind=c.kind,
         )
-        for c in _matched(transcript, terms, fuzzy_threshold)
+        for c in _matched(transcript, terms, thresholds)
     ]
 
 
 def _matched(
-    transcript: _Transcript, terms: Iterable[CatalogTerm], fuzzy_threshold: float | None
+    transcript: _Transcript,
+    terms: Iterable[CatalogTerm],
+    thresholds: Callable[[CatalogTerm], float] | None,
 ) -> list[_Candidate]:
     """Run every pass over the transcript and keep the candidates that win their stretch."""
     prepared = [_PreparedTerm.build(term) for term in _unique_terms(terms)]
@@ -169,8 +193,8 @@ def _matched(
         *_exact_candidates(transcript, prepared),
         *_pinyin_candidates(transcript, prepared),
     ]
-    if fuzzy_threshold is not None:
-        candidates.extend(_fuzzy_candidates(transcript, prepared, fuzzy_threshold))
+    if thresholds is not None:
+        candidates.extend(_fuzzy_candidates(transcript, prepared, thresholds))
     return _resolve(transcript, candidates)
 
 
@@ -227,6 +251,7 @@ class _Candidate:
     term: CatalogTerm
     kind: MatchKind
     score: float
+    matched: int  # characters shared with the term (all of them for exact and pinyin)
 
 
 @dataclass
@@ -350,7 +375,7 @@ def _exact_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> It
         size = len(prepared.norm)
         for pos in _find_all(transcript.joined, prepared.norm) if size else ():
             if transcript.at_boundary(pos) and transcript.at_boundary(pos + size):
-                yield _Candidate(pos, pos + size, prepared.term, "exact", 100.0)
+                yield _Candidate(pos, pos + size, prepared.term, "exact", 100.0, size)
 
 
 def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> Iterator[_Candidate]:
@@ -377,11 +402,13 @@ def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> I
             if transcript.joined[pos:end] == prepared.norm:
                 continue  # the exact pass has it
             if transcript.at_boundary(pos) and transcript.at_boundary(end):
-                yield _Candidate(pos, end, prepared.term, "pinyin", 100.0)
+                yield _Candidate(pos, end, prepared.term, "pinyin", 100.0, size)
 
 
 def _fuzzy_candidates(
-    transcript: _Transcript, terms: list[_PreparedTerm], threshold: float
+    transcript: _Transcript,
+    terms: list[_PreparedTerm],
+    thresholds: Callable[[CatalogTerm], float],
 ) -> Iterator[_Candidate]:
     """Yield the best windows of whole spaced words resembling each Latin term."""
     latin = [prepared for prepared in terms if prepared.latin_words]
@@ -390,7 +417,7 @@ def _fuzzy_candidates(
     words = transcript.spaced_words()
     for prepared in latin:
         scored = sorted(
-            _scored_windows(transcript, words, prepared, threshold),
+            _scored_windows(transcript, words, prepared, thresholds(prepared.term)),
             key=lambda c: (-c.score, abs(c.end - c.start - len(prepared.norm)), c.start),
         )
         kept: dict[int, list[_Candidate]] = defaultdict(list)
@@ -437,7 +464,8 @@ def _scored_windows(
                 score = fuzz.ratio(window, target, score_cutoff=threshold)
                 if score and window.find(target) in (-1, 0) and _covers(prepared, window):
                     kind: MatchKind = "exact" if window == target else "fuzzy"
-                    yield _Candidate(begin, end, prepared.term, kind, round(score, 2))
+                    shared = (len(window) + len(target) - Indel.distance(window, target)) // 2
+                    yield _Candidate(begin, end, prepared.term, kind, round(score, 2), shared)
         previous = anchor
 
 
@@ -445,18 +473,20 @@ def _covers(prepared: _PreparedTerm, window: str) -> bool:
     """Tell whether the window keeps at least half the letters of every term word, in order.
 
     The whole-text ratio alone lets a long generic tail carry a missing name: "a jade pendant"
-    scores 86 against "hotan jade pendant".
+    scores 86 against "hotan jade pendant". A word the term repeats needs to be kept once: the
+    recogniser says "full green nephrite" for *full green green nephrite*.
     """
     kept = bytearray(len(prepared.norm))
     for tag, first, last, _, _ in Indel.opcodes(prepared.norm, window):
         if tag == "equal":
             kept[first:last] = b"\1" * (last - first)
+    covered: dict[str, bool] = {}
     start = 0
     for word in prepared.latin_words:
-        if 2 * sum(kept[start : start + len(word)]) < len(word):
-            return False
+        half_kept = 2 * sum(kept[start : start + len(word)]) >= len(word)
+        covered[word] = covered.get(word, False) or half_kept
         start += len(word)
-    return True
+    return all(covered.values())
 
 
 def _anchors(words: _Words, term_words: tuple[str, ...]) -> set[int]:
@@ -474,10 +504,11 @@ def _overlaps(a: _Candidate, b: _Candidate) -> bool:
 
 
 def _resolve(transcript: _Transcript, candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest candidates; an item counts once per stretch; shared aliases tie."""
+    """Keep the candidates matching most characters; an item counts once per stretch; shared
+    aliases tie."""
     longest_first = sorted(
         candidates,
-        key=lambda c: (c.start - c.end, _KIND_RANK[c.kind], -c.score, c.start, c.term.item_id),
+        key=lambda c: (-c.matched, _KIND_RANK[c.kind], -c.score, c.start, c.term.item_id),
     )
     accepted: dict[int, list[_Candidate]] = defaultdict(list)
     for candidate in longest_first:

@@ -123,9 +123,34 @@ def test_generic_phrase_does_not_stand_for_a_name():
     assert [m.matched_text for m in mentions] == ["hotan jade pendant"]
 
 
-def test_fuzzy_threshold_is_configurable():
-    transcript = [sentence(0, 0.0, [" jadite", " bangle"])]
-    assert find_mentions(transcript, terms_for(4, ["jadeite bangle"]), fuzzy_threshold=99) == []
+def test_a_stream_list_loosens_its_own_items_and_tightens_the_others():
+    heard = [sentence(0, 0.0, [" the", " ice", " jade", " ring", " and", " a", " summer",
+                               " necklace"])]  # fmt: skip
+    terms = [*terms_for(1, ["icy jadeite ring"]), *terms_for(2, ["amber necklace"])]
+    unlisted = find_mentions(heard, terms)  # ratio 80 and 86 against the default 85
+    assert [(m.item_id, m.matched_text) for m in unlisted] == [(2, "a summer necklace")]
+    listed = find_mentions(heard, terms, listed={1})
+    assert [(m.item_id, m.matched_text) for m in listed] == [(1, "ice jade ring")]
+
+
+def test_a_repeated_word_of_a_name_may_be_heard_once():
+    heard = [sentence(0, 0.0, [" a", " full", " green", " nephrite", " carving", " out"])]
+    terms = [*terms_for(1, ["full green green nephrite carving"]),
+             *terms_for(2, ["green nephrite carving"])]  # fmt: skip
+    mentions = find_mentions(heard, terms)
+    assert [(m.item_id, m.matched_text) for m in mentions] == [(1, "full green nephrite carving")]
+
+
+def test_a_window_counts_only_the_characters_it_shares_with_its_term():
+    # The fuzzy window "a seed dushan jade bangle" is longer than the exact name inside it, but
+    # shares 19 characters with "carved dushan jade bangle" against the exact name's 20.
+    heard = [sentence(0, 0.0, [" a", " seed", " dushan", " jade", " bangle"])]
+    terms = [*terms_for(1, ["seed dushan jade bangle"]),
+             *terms_for(2, ["carved dushan jade bangle"])]  # fmt: skip
+    mentions = find_mentions(heard, terms)
+    assert [(m.item_id, m.matched_text, m.kind) for m in mentions] == [
+        (1, "seed dushan jade bangle", "exact")
+    ]
 
 
 def test_latin_terms_match_whole_words_only():
