@@ -37,7 +37,9 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "beltcast.db"
 PG_FILE = "beltcast.pgdump"
 MEDIA_DIR = "media"
-SKIPPED_MEDIA = ("uploads",)  # unfinished uploads expire anyway; a backup does not keep them
+# Unfinished uploads expire anyway, and jobs' scratch folders go when their attempt ends (a
+# file copied while it is removed would fail the backup): a backup keeps neither.
+SKIPPED_MEDIA = ("uploads", "scratch")
 CHUNK = 1 << 20
 
 

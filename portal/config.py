@@ -294,7 +294,8 @@ SETTINGS: tuple[Setting, ...] = (
         "JOB_SWEEP_S",
         _parse_positive_int,
         30,
-        "How often a worker looks for jobs whose worker died, and cleans expired uploads.",
+        "How often a worker looks for jobs whose worker died, cleans expired uploads and removes "
+        "the scratch folders of jobs not running.",
     ),
     Setting(
         "TRANSCRIBE_TIME_BASE_SECONDS",

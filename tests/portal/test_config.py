@@ -27,6 +27,23 @@ def test_sizes_and_frame_limits_are_parsed():
     assert values["MAX_FRAME_SIZE"] == (1920, 1080)
 
 
+def test_job_time_limits_are_parsed_as_positive_seconds():
+    values = read_environment(
+        {
+            "BELTCAST_TRANSCRIBE_TIME_PER_MEDIA_SECOND": "0.25",
+            "BELTCAST_RENDER_TIME_BASE_SECONDS": "90",
+        }
+    )
+    assert values["TRANSCRIBE_TIME_PER_S"] == 0.25
+    assert values["RENDER_TIME_BASE_S"] == 90.0
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
+def test_job_time_limit_that_is_not_a_positive_number_stops_start_up(value):
+    with pytest.raises(ConfigError, match="BELTCAST_TRANSCRIBE_TIME_BASE_SECONDS"):
+        read_environment({"BELTCAST_TRANSCRIBE_TIME_BASE_SECONDS": value})
+
+
 def test_secret_key_is_generated_once_into_the_instance(tmp_path):
     first = create_app({"INSTANCE_PATH": str(tmp_path)})
     second = create_app({"INSTANCE_PATH": str(tmp_path)})

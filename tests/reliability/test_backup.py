@@ -52,7 +52,8 @@ def media_tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def stocked(app, world, tmp_path) -> dict:
-    """Organisation A's world with files: a certificate image, a recording, an unfinished upload."""
+    """Organisation A's world with files: a certificate image, a recording, an unfinished upload
+    and a running job's scratch."""
     media_root = Path(app.config["MEDIA_ROOT"])
     recording = media_root / "recordings" / str(world["ids"]["org"]) / "a.mp4"
     recording.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +61,10 @@ def stocked(app, world, tmp_path) -> dict:
     partial = upload_path(media_root, uuid.uuid4().hex)
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(b"half an upload")
-    return {"media_root": media_root, "partial": partial}
+    scratch = media_root / "scratch" / "job-7-a1b2c3" / "audio.wav"
+    scratch.parent.mkdir(parents=True)
+    scratch.write_bytes(b"RIFF" + bytes(64))
+    return {"media_root": media_root, "skipped": [partial, scratch]}
 
 
 def test_operator_backs_up_and_restores_into_an_empty_portal(
@@ -75,7 +79,7 @@ def test_operator_backs_up_and_restores_into_an_empty_portal(
     manifest = json.loads((dest / "manifest.json").read_text())
     listed = {entry["path"] for entry in manifest["media"]}
     expected = set(media_tree(stocked["media_root"])) - {
-        stocked["partial"].relative_to(stocked["media_root"]).as_posix()
+        path.relative_to(stocked["media_root"]).as_posix() for path in stocked["skipped"]
     }
     assert listed == expected
     assert any(path.startswith("certificates/") for path in listed)
