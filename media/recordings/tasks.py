@@ -73,7 +73,9 @@ def transcribe_recording(ctx: JobContext) -> None:
             audio, language=language, hotwords=None, initial_prompt=None,
             on_progress=ctx.progress, hints=hints,
         )  # fmt: skip
-        overview.try_store_overview(source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin)
+        overview.try_store_overview(
+            source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin, scratch=workdir
+        )
     ctx.step("saving")
     hotwords, prompt = hints.summary()
     save_transcript(

@@ -60,6 +60,7 @@ def test_transcription_stores_loudness_and_a_row_of_thumbnails_beside_the_record
             for n in range(tiles)
         ]
     assert min(tile_means) > 30  # every tile holds a picture (the test pattern), none is black
+    assert len({round(mean) for mean in tile_means}) > 1  # from several key frames, not one
 
 
 def test_workshop_shows_the_overview_above_the_lanes_and_serves_its_thumbnails(
