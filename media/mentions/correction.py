@@ -20,6 +20,11 @@ them. It corrects only where a wrong correction is unlikely:
   pixel" → "lucky Pixiu"). A heard word inside the term's word, or holding it, is another word
   or form, not a mishearing ("jade bangle" stays, though the catalog says "jadeite bangle").
   Words heard right keep their own case.
+* An item on the stream's list (``listed``), Latin script: the stream sells it, so a window the
+  mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
+  dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
+  ring", "actual xiuyan jade necklace" → "natural xiuyan jade necklace", "full green nephrite"
+  → "full green green nephrite". Words heard around the name are kept.
 
 A span already spelled like some term (an exact match) is never rewritten, and a span two
 different terms claim equally is left alone.
@@ -29,8 +34,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 
@@ -38,7 +44,12 @@ import jieba
 from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 
-from media.mentions.matching import CatalogTerm, TextMatch, match_texts
+from media.mentions.matching import (
+    LISTED_FUZZY_THRESHOLD,
+    CatalogTerm,
+    TextMatch,
+    match_texts,
+)
 from media.mentions.normalise import is_wordlike, normalise_with_offsets
 
 MIN_LATIN_LETTERS = 5
@@ -62,8 +73,14 @@ class Fix:
     term: CatalogTerm
 
 
-def find_fixes(texts: Sequence[str], terms: Iterable[CatalogTerm]) -> list[list[Fix]]:
-    """Return, for each text, the corrections to make, in text order, never overlapping."""
+def find_fixes(
+    texts: Sequence[str], terms: Iterable[CatalogTerm], *, listed: Collection[int] = ()
+) -> list[list[Fix]]:
+    """Return, for each text, the corrections to make, in text order, never overlapping.
+
+    ``listed`` holds the items of the stream's list: their Latin names are corrected more
+    boldly (see the module docstring).
+    """
     terms = list(terms)
     matches = match_texts(texts, terms)
     fixes: list[list[Fix]] = [[] for _ in texts]
@@ -73,7 +90,9 @@ def find_fixes(texts: Sequence[str], terms: Iterable[CatalogTerm]) -> list[list[
             taken[match.text_index].append((match.start, match.end))
     for index, fix in _chinese_fixes(texts, matches):
         fixes[index].append(fix)
-    for index, fix in _latin_fixes(texts, terms):
+    own = [term for term in terms if term.item_id in listed]
+    latin = [*_listed_fixes(texts, own), *_latin_fixes(texts, terms)]
+    for index, fix in latin:
         spans = [*taken[index], *((f.start, f.end) for f in fixes[index])]
         if not any(fix.start < end and start < fix.end for start, end in spans):
             fixes[index].append(fix)
@@ -241,6 +260,51 @@ def _best_fixes(
         if not any(fix.start < other.end and other.start < fix.end for other in kept[index]):
             kept[index].append(fix)
             yield index, fix
+
+
+def _listed_fixes(texts: Sequence[str], terms: list[CatalogTerm]) -> Iterable[tuple[int, Fix]]:
+    """Yield a fix for every fuzzy match of a listed item's Latin name."""
+    if not terms:
+        return
+    for match in match_texts(texts, terms, fuzzy_threshold=LISTED_FUZZY_THRESHOLD):
+        if match.kind == "fuzzy":
+            fix = _differing_words(texts[match.text_index], match)
+            if fix is not None:
+                yield match.text_index, fix
+
+
+def _differing_words(text: str, match: TextMatch) -> Fix | None:
+    """Rewrite the words of a matched window that differ from its term's (word by word).
+
+    Words heard but not in the name at either end are left alone; a name word the recogniser
+    dropped is written with its neighbour ("green" → "green green").
+    """
+    heard = [
+        _Word(w.norm, w.start + match.start, w.end + match.start)
+        for w in _latin_words(text[match.start : match.end])
+    ]
+    named = _latin_words(match.term.text)
+    changes = [
+        op for op in SequenceMatcher(None, [w.norm for w in heard], [w.norm for w in named],
+                                     autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]  # fmt: skip
+    while changes and changes[0][0] == "delete" and changes[0][1] == 0:
+        changes.pop(0)
+    while changes and changes[-1][0] == "delete" and changes[-1][2] == len(heard):
+        changes.pop()
+    if not changes or not heard:
+        return None
+    first, last = changes[0][1], changes[-1][2]  # heard words [first, last)
+    first_named, last_named = changes[0][3], changes[-1][4]
+    if first == last:  # only a dropped word: rewrite the word before it (or after) too
+        first, first_named = (first - 1, first_named - 1) if first else (first, first_named)
+        last, last_named = (last, last_named) if first < last else (last + 1, last_named + 1)
+    start, end = heard[first].start, heard[last - 1].end
+    written = match.term.text[named[first_named].start : named[last_named - 1].end]
+    if text[start].isupper() and written[0].islower():
+        written = written[0].upper() + written[1:]  # "Ice jade ring" → "Icy jadeite ring"
+    return Fix(start, end, text[start:end], written, match.term)
 
 
 @lru_cache(maxsize=65536)

@@ -15,7 +15,7 @@ undo holds until the recording is transcribed again.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -60,12 +60,19 @@ class CorrectedSentence:
 
 
 def correct_sentences(
-    drafts: Sequence[SentenceDraft], terms: Sequence[CatalogTerm]
+    drafts: Sequence[SentenceDraft],
+    terms: Sequence[CatalogTerm],
+    *,
+    listed: Collection[int] = (),
 ) -> list[CorrectedSentence]:
-    """Rewrite misheard names in every sentence; each correction is described for storing."""
+    """Rewrite misheard names in every sentence; each correction is described for storing.
+
+    ``listed`` holds the items on the stream's list, whose names are corrected more boldly.
+    """
     texts = [draft.text for draft in drafts]
     results = []
-    for draft, text, fixes in zip(drafts, texts, find_fixes(texts, terms), strict=True):
+    found = find_fixes(texts, terms, listed=listed)
+    for draft, text, fixes in zip(drafts, texts, found, strict=True):
         if not fixes:
             results.append(CorrectedSentence(draft))
             continue

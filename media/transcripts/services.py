@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
 from media.recordings.models import Recording
+from media.recordings.stream_items import stream_items
 from media.transcription import engine
 from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
@@ -52,7 +53,8 @@ def save_transcript(
     )  # fmt: skip
     db.session.add(transcript)
     db.session.flush()
-    drafts = correct_sentences(screened.sentences, terms)
+    listed = {item.id for item in stream_items(recording)}
+    drafts = correct_sentences(screened.sentences, terms, listed=listed)
     sentence_rows = [
         {"org_id": recording.org_id, "transcript_id": transcript.id, "position": n,
          "start_ms": _ms(d.draft.start), "end_ms": _ms(d.draft.end), "text": d.draft.text,

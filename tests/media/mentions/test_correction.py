@@ -131,3 +131,29 @@ def test_every_fix_of_a_sentence_is_applied():
     heard = "匪翠和皮修, and a lucky pixel"
 
     assert corrected(heard) == "翡翠和貔貅, and a lucky Pixiu"
+
+
+LISTED_NAMES = ("icy jadeite ring", "full green green nephrite carving",
+                "natural xiuyan jade necklace", "donut pendant in amber")  # fmt: skip
+LISTED = [
+    # (heard, written when the item is on the stream's list)
+    ("our ice jade ring now", "our icy jadeite ring now"),
+    ("Ice jade ring is back", "Icy jadeite ring is back"),
+    ("this full green nephrite carving, add it", "this full green green nephrite carving, add it"),
+    ("the actual Xiuyan jade necklace", "the natural Xiuyan jade necklace"),
+    ("this donut pendant number is one", "this donut pendant in amber is one"),
+    # near misses stay, listed or not
+    ("the ice jade", "the ice jade"),
+    ("a full green nephrite", "a full green nephrite"),
+    ("a jade ring", "a jade ring"),
+]
+
+
+@pytest.mark.parametrize(("heard", "listed_text"), LISTED)
+def test_a_listed_items_name_is_corrected_boldly_and_only_when_listed(heard, listed_text):
+    terms = [CatalogTerm(n, name) for n, name in enumerate(LISTED_NAMES)]
+    off_list = apply_fixes(heard, find_fixes([heard], terms)[0])
+    on_list = apply_fixes(heard, find_fixes([heard], terms, listed=range(4))[0])
+
+    assert off_list == heard
+    assert on_list == listed_text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from media.recordings.models import Recording
+from media.recordings.stream_items import add_items
 from media.transcription import engine
 from media.transcripts.services import save_transcript
 from portal.extensions import db
@@ -30,10 +31,21 @@ def spoken(sentences: Sequence[Sequence[str]], language: str = "zh") -> engine.T
     return engine.Transcript(language=language, duration_s=start, segments=tuple(segments))
 
 
-def store_spoken(org_id: int, sentences: Sequence[Sequence[str]], language: str = "zh") -> int:
-    """Add a recording of ``org_id`` whose transcript is ``sentences``; return its id."""
+def store_spoken(
+    org_id: int,
+    sentences: Sequence[Sequence[str]],
+    language: str = "zh",
+    *,
+    listed: Sequence[int] = (),
+) -> int:
+    """Add a recording of ``org_id`` whose transcript is ``sentences``; return its id.
+
+    ``listed``: items put on the recording's item list before the transcript is stored.
+    """
     recording = Recording(org_id=org_id, title="直播", stored_name="s.mp4", duration_s=120)
     db.session.add(recording)
     db.session.commit()
+    if listed:
+        add_items(recording, None, listed)
     save_transcript(recording, spoken(sentences, language), model_name="t", hotwords="", prompt="")
     return recording.id

@@ -17,7 +17,7 @@ from media.glossary import services as glossary
 from media.glossary.models import GlossaryTerm
 from media.recordings.models import Recording
 from media.recordings.services import transcript_export
-from media.transcripts.models import NameCorrection, Sentence, Word
+from media.transcripts.models import NameCorrection, Sentence, Transcript, Word
 from portal.auth.models import User
 from portal.extensions import db
 from tests.media.transcripts.spoken import store_spoken
@@ -26,9 +26,8 @@ JADE_BANGLE = ["这款", "匪", "翠", "手镯", "是", "冰种", "的。"]
 
 
 def _sentences(recording_id: int) -> list[Sentence]:
-    recording = db.session.get(Recording, recording_id)
-    rows = db.session.scalars(select(Sentence).order_by(Sentence.position)).all()
-    return [row for row in rows if row.org_id == recording.org_id]
+    query = select(Sentence).join(Transcript).where(Transcript.recording_id == recording_id)
+    return list(db.session.scalars(query.order_by(Sentence.position)))
 
 
 def test_misheard_catalog_name_is_stored_as_spelled(app, merchant_org, make_item):
@@ -67,6 +66,23 @@ def test_misheard_english_alias_is_found_once_corrected(app, merchant_org, make_
         )
         refresh_mentions(db.session.get(Recording, recording_id))
         assert db.session.scalars(select(Mention.item_id)).all() == [item.id]
+
+
+def test_a_listed_items_misheard_english_name_is_corrected(app, merchant_org, make_item):
+    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    words = [" I", " want", " to", " show", " you", " our", " ice", " jade", " ring", " now."]
+    with app.app_context():
+        off_list = store_spoken(merchant_org.id, [words], language="en")
+        on_list = store_spoken(merchant_org.id, [words], language="en", listed=[ring.id])
+
+        texts = {n: [s.text for s in _sentences(n)] for n in (off_list, on_list)}
+        assert texts[off_list] == ["I want to show you our ice jade ring now."]
+        assert texts[on_list] == ["I want to show you our icy jadeite ring now."]
+        fix = db.session.scalars(select(NameCorrection)).one()
+        assert (fix.heard, fix.written, fix.term) == ("ice jade", "icy jadeite", "icy jadeite ring")
+        refresh_mentions(db.session.get(Recording, on_list))
+        mention = db.session.scalars(select(Mention)).one()
+        assert (mention.item_id, mention.kind) == (ring.id, "exact")
 
 
 def test_glossary_term_is_corrected_without_any_item(app, merchant_org):
