@@ -7,6 +7,8 @@ made tiny by the settings.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,13 +16,21 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from media.recordings.models import Recording
+from media.recordings.services import source_path
 from media.transcripts.models import Transcript
+from portal.extensions import db
 from portal.jobs.models import JobState
+from portal.jobs.runner import execute_job
 from portal.jobs.scratch import scratch_root
 from tests.media.recordings.helpers import count, ingest, job_temp_leftovers, load_job, run_jobs
 from tests.support.stuck_tools import is_running, started_pids, stuck_ffmpeg
 
 LIMIT_S = 1.5  # the base; a six-second recording adds 0.06 s
+LIMIT_MESSAGE = (
+    "The job ran longer than its time limit of %(limit)s and was stopped "
+    "(attempt %(n)s of %(max)s)."
+)
 
 
 @pytest.fixture
@@ -61,6 +71,7 @@ def test_hanging_ffmpeg_is_killed_at_the_limit_and_the_job_fails_with_the_messag
 
     job = load_job(app, recording_id)
     assert (job.state, job.attempts) == (JobState.FAILED, 2)
+    assert job.error_key == LIMIT_MESSAGE
     assert job.error_args == {"limit": "0:00:02", "n": 2, "max": 2}
     assert job.error.startswith("FfmpegError: ffmpeg timed out after")
     assert 2 * LIMIT_S <= elapsed_s < 2 * LIMIT_S + 6, "each attempt ends at its limit"
@@ -101,3 +112,48 @@ def test_recognition_past_the_limit_stops_at_its_next_report(app, merchant_org, 
     assert elapsed_s < 6.75 + 60
     assert job_temp_leftovers(app) == []
     assert count(app, Transcript) == 0
+
+
+@pytest.mark.parametrize(
+    "extra_config",
+    [
+        {
+            "TRANSCRIBE_TIME_BASE_S": 0.5,
+            "TRANSCRIBE_TIME_PER_S": 0.01,
+            "JOB_LEASE_S": 3,
+            "JOB_MAX_ATTEMPTS": 1,
+        }
+    ],
+)
+def test_probe_stuck_reading_a_pipe_is_given_up_and_its_late_end_ignored(
+    app, merchant_org, speech_video
+):
+    """The stored file became a pipe nobody writes: the probe blocks in open(), where Python
+    cannot stop it. The lease thread gives the attempt up a lease (3 s) past the limit."""
+    recording_id = ingest(app, merchant_org, speech_video)
+    with app.app_context():
+        source = source_path(db.session.get(Recording, recording_id))
+    source.unlink()
+    os.mkfifo(source)
+    job_id = load_job(app, recording_id).id
+
+    def work() -> None:
+        with app.app_context():
+            execute_job(job_id, "host-1:1:worker")
+
+    stuck = threading.Thread(target=work)
+    started = time.monotonic()
+    stuck.start()
+    try:
+        while load_job(app, recording_id).state != JobState.FAILED:
+            assert time.monotonic() - started < 10, "the stuck attempt was not given up"
+            time.sleep(0.1)
+        assert stuck.is_alive()  # still blocked in the probe
+    finally:
+        os.close(os.open(source, os.O_WRONLY))  # a writer that writes nothing: the probe ends
+        stuck.join(10)
+    assert not stuck.is_alive()
+    job = load_job(app, recording_id)
+    assert (job.error_key, job.error_args["n"]) == (LIMIT_MESSAGE, 1)
+    assert "did not stop at its time limit" in job.error  # not the probe's late "empty file"
+    assert job.lease_expires_at is None
