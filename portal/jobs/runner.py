@@ -162,7 +162,7 @@ class Heartbeat:
             services.renew_lease(job_id, self.worker_id)
             return
         assert self.ctx.limit_s is not None
-        # Not ours any more (the sweeper took the lapsed lease) also means: record nothing.
+        # Whether or not the job was still ours, the handler's end must not be recorded.
         services.give_up_attempt(job_id, self.worker_id, self.ctx.limit_s)
         log.error(
             "job %s: still running %.0f s past its time limit of %.0f s; attempt given up, "

@@ -189,22 +189,20 @@ def time_limit_failure(job: Job, limit_s: float, detail: str = "") -> Failure:
     )
 
 
-def give_up_attempt(job_id: int, worker_id: str, limit_s: float) -> bool:
+def give_up_attempt(job_id: int, worker_id: str, limit_s: float) -> None:
     """End a stuck attempt past its time limit: re-queue or fail the job, if still this worker's.
 
-    For an attempt whose handler cannot stop itself (stuck inside native code); False when the
-    job is no longer this worker's running attempt.
+    For an attempt whose handler cannot stop itself (stuck inside native code). A job that is
+    no longer this worker's running attempt (the sweeper took a lapsed lease) is left alone.
     """
     job = db.session.scalar(
         select(Job).where(
             Job.id == job_id, Job.worker_id == worker_id, Job.state == JobState.RUNNING
         )
     )
-    if job is None:
-        return False
-    detail = f"the attempt on {worker_id} did not stop at its time limit; it was given up"
-    retry_or_fail(job, time_limit_failure(job, limit_s, detail))
-    return True
+    if job is not None:
+        detail = f"the attempt on {worker_id} did not stop at its time limit; it was given up"
+        retry_or_fail(job, time_limit_failure(job, limit_s, detail))
 
 
 def cancel_job(job: Job, actor: Any) -> None:
