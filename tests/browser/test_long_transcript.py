@@ -104,6 +104,13 @@ def test_merchant_scrolls_jumps_finds_and_corrects_a_four_hour_transcript(
     wait_for_htmx(page)
     assert page.locator("#transcript .sentence").count() >= 225
 
+    # A keyboard user reaching a piece's link: it loads as it comes into view, and the focus
+    # moves to its first time button (not lost with the link).
+    link = page.locator("#transcript .piece-pending a").last
+    piece_id = link.evaluate("a => a.closest('.piece').id")
+    link.focus()
+    page.wait_for_selector(f"#{piece_id} .sentence button.seek:focus")
+
     # Jump to a time: the player seeks, its piece loads and shows the sentence.
     page.fill("#transcript-at", "2:00:00")
     page.press("#transcript-at", "Enter")

@@ -13,7 +13,7 @@
   "use strict";
 
   var pending = null; // a goto waiting for its piece: {seconds, sentenceId, pieceId, tries}
-  var focusPiece = null; // a piece opened from the keyboard: focus its first time button
+  var focusPiece = null; // a piece that held the focus while loading: focus its first time
   var playerPiece = null; // a piece loaded because the player reached it
 
   function transcript() {
@@ -118,11 +118,15 @@
       var seconds = parseFloat(link.dataset.goto);
       seek(seconds);
       goto(seconds, link.dataset.gotoSentence, 0);
-      return;
     }
-    var opener = event.target.closest && event.target.closest("[data-piece-load]");
-    if (opener && event.detail === 0) { // Enter or Space, not a pointer
-      focusPiece = opener.closest(".piece").id;
+  });
+
+  // A keyboard user on a piece's link (focusing it scrolls it into view, which loads it) keeps
+  // their place: the focus moves to the piece's first time button instead of being lost.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.classList.contains("piece") && target.contains(document.activeElement)) {
+      focusPiece = target.id;
     }
   });
 
