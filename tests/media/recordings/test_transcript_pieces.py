@@ -114,6 +114,20 @@ def test_piece_without_htmx_opens_the_page_there(client_as, merchant, four_hours
     assert len(page.encode()) < 200_000
 
 
+@pytest.mark.parametrize(
+    ("t", "first_shown"),
+    [("-5", 0), ("abc", 0), ("nan", 0), ("5999.5", 1425), ("99999", 3525)],
+)
+def test_page_opens_its_transcript_at_the_time_asked_or_the_nearest_piece(
+    app, client_as, merchant, four_hours, t, first_shown
+):
+    page = client_as(merchant).get(f"/media/recordings/{four_hours}", query_string={"t": t})
+    assert page.status_code == 200
+    with app.app_context():
+        every = sentence_ids(four_hours)
+    assert shown_ids(page.text)[0] == every[first_shown]
+
+
 def test_jump_to_a_time_answers_where_to_go(client_as, merchant, four_hours):
     browser = client_as(merchant)
     url = f"/media/recordings/{four_hours}/transcript/jump"
