@@ -88,6 +88,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
         open_page(browser, PHONE, timeout_ms=20_000), live_server, streamer.email, TEST_PASSWORD
     )
 
+    page.click(".menu-toggle")
     page.click(".main-nav a[href='/courses/']")
     _shoot(page, tmp_path, "catalog-phone")
     page.click(f"a[href='/courses/{course_id}']")
