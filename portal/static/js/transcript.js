@@ -46,6 +46,19 @@
     }
   }
 
+  // The piece not loaded yet that `seconds` falls in, if any.
+  function pendingAt(list, seconds) {
+    var waiting = list.querySelectorAll(".piece-pending");
+    for (var i = 0; i < waiting.length; i++) {
+      var piece = waiting[i];
+      if (seconds >= parseFloat(piece.dataset.pieceFrom) &&
+          seconds < parseFloat(piece.dataset.pieceTo)) {
+        return piece;
+      }
+    }
+    return null;
+  }
+
   // The first sentence, or piece not loaded yet, that ends after `seconds`.
   function firstAfter(list, seconds) {
     var items = list.querySelectorAll(".sentence[data-end], .piece-pending");
@@ -69,7 +82,7 @@
   function goto(seconds, sentenceId, tries) {
     var list = transcript();
     var named = sentenceId && document.getElementById(sentenceId);
-    var target = named || (list && firstAfter(list, seconds));
+    var target = named || (list && (pendingAt(list, seconds) || firstAfter(list, seconds)));
     pending = null;
     if (!target) {
       return;
@@ -98,15 +111,10 @@
 
   function loadWhilePlaying(video, list) {
     video.addEventListener("timeupdate", function () {
-      var t = video.currentTime;
-      var waiting = list.querySelectorAll(".piece-pending");
-      for (var i = 0; i < waiting.length; i++) {
-        var piece = waiting[i];
-        if (t >= parseFloat(piece.dataset.pieceFrom) && t < parseFloat(piece.dataset.pieceTo)) {
-          playerPiece = piece.id;
-          load(piece);
-          return;
-        }
+      var piece = pendingAt(list, video.currentTime);
+      if (piece) {
+        playerPiece = piece.id;
+        load(piece);
       }
     });
   }
