@@ -10,12 +10,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.jobs.presenters import (
-    admin_error,
     job_view,
     kind_label,
     state_label,
     step_label,
-    subject_label,
 )
 
 
@@ -69,7 +67,5 @@ def install_filters(app: Flask) -> None:
         job_view=job_view,
         job_step_label=step_label,
         job_kind_label=kind_label,
-        job_subject_label=subject_label,
         job_state_label=state_label,
-        job_admin_error=admin_error,
     )

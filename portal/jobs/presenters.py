@@ -29,7 +29,14 @@ KIND_LABELS = {
     "clip.render": _l("Render a clip"),
 }
 
-SUBJECT_LABELS = {"recording": _l("Recording"), "clip": _l("Clip")}
+# What a job works on, by the subject's model name (``Job.subject_type``).
+SUBJECT_LABELS = {
+    "Recording": _l("Recording"),
+    "ClipVersion": _l("Clip version"),
+    "Clip": _l("Clip"),
+}
+# A recording of the base's own organisation is a course or practice video, not a stream.
+TRAINING_VIDEO = _l("Course or practice video")
 
 STEP_LABELS = {
     "probing": _l("Checking the file"),
@@ -86,14 +93,44 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def subject_label(subject_type: str, subject_id: int) -> str:
-    """Name what a job works on, e.g. ``直播录像 #7``."""
-    return f"{SUBJECT_LABELS.get(subject_type.lower(), subject_type)} #{subject_id}"
+EMPTY_MESSAGES = {
+    JobState.QUEUED: _l("No jobs are waiting."),
+    JobState.RUNNING: _l("No jobs are running."),
+    JobState.SUCCEEDED: _l("No jobs have succeeded yet."),
+    JobState.FAILED: _l("No failed jobs."),
+    JobState.CANCELLED: _l("No cancelled jobs."),
+}
 
 
-def step_label(step: str) -> str:
-    """Return the translated label of a step."""
-    return str(STEP_LABELS.get(step, step))
+def subject_label(job: Job, training_org_id: int | None = None) -> str:
+    """Name what a job works on, e.g. ``直播录像 #7`` (``training_org_id``: the base's own)."""
+    if job.subject_type == "Recording" and training_org_id and job.org_id == training_org_id:
+        name = TRAINING_VIDEO
+    else:
+        name = SUBJECT_LABELS.get(job.subject_type, job.subject_type)
+    return f"{name} #{job.subject_id}"
+
+
+def step_summary(job: Job) -> str:
+    """Say where ``job`` is: its step and progress while active, how it ended otherwise."""
+    if job.state == JobState.SUCCEEDED:
+        return str(DONE_MESSAGES.get(job.kind, _l("Done.")))
+    if not job.step:
+        return str(_l("Waiting for a worker")) if job.is_active else "—"
+    step = f"{step_label(job.step)} · {job.progress}%"
+    return step if job.is_active else str(_l("Stopped at: %(step)s", step=step))
+
+
+def empty_message(state: str | None) -> str:
+    """The jobs page's line when the list (of one state, or all) is empty."""
+    if state in EMPTY_MESSAGES:
+        return str(EMPTY_MESSAGES[JobState(state)])
+    return " ".join(
+        (
+            str(_l("No jobs.")),
+            str(_l("Jobs appear when merchants upload recordings or render clips.")),
+        )
+    )
 
 
 def _eta_s(job: Job) -> float | None:
@@ -157,3 +194,33 @@ def error_report(job: Job) -> str:
     """The job's whole error on one line or two (operators' command line)."""
     view = admin_error(job)
     return "\n".join(part for part in (view.message, view.details) if part)
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One row of the jobs page: the job and its labels in the reader's language."""
+
+    job: Job
+    subject: str
+    step: str
+    state: str
+    error: ErrorView
+
+
+def job_rows(jobs: list[Job], training_org_id: int | None) -> list[JobRow]:
+    """Describe ``jobs`` for the jobs page."""
+    return [
+        JobRow(
+            job=job,
+            subject=subject_label(job, training_org_id),
+            step=step_summary(job),
+            state=state_label(job.state),
+            error=admin_error(job),
+        )
+        for job in jobs
+    ]
+
+
+def step_label(step: str) -> str:
+    """Return the translated label of a step."""
+    return str(STEP_LABELS.get(step, step))

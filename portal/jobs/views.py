@@ -11,6 +11,9 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.jobs import services
 from portal.jobs.models import Job, JobState
+from portal.jobs.presenters import empty_message, job_rows
+from portal.organisations.models import BASE_ORG_SLUG
+from portal.organisations.services import get_org_by_slug
 from portal.routing import query_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs", template_folder="templates")
@@ -22,8 +25,15 @@ def index() -> ResponseReturnValue:
     """List jobs, newest first, optionally of one state."""
     state = request.args.get("state") or None
     page = services.list_jobs(state, query_page())
+    training_org = get_org_by_slug(BASE_ORG_SLUG)
     return render_template(
-        "jobs/index.html", page=page, state=state, states=list(JobState), form=ConfirmForm()
+        "jobs/index.html",
+        page=page,
+        rows=job_rows(page.items, training_org.id if training_org else None),
+        empty=empty_message(state),
+        state=state,
+        states=list(JobState),
+        form=ConfirmForm(),
     )
 
 

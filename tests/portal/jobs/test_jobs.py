@@ -494,7 +494,7 @@ def test_admin_lists_filters_cancels_and_retries_jobs(app, enqueue, client_as, a
     assert listed_ids(browser.get("/admin/jobs/?state=failed").text) == [failed]
     assert listed_ids(browser.get("/admin/jobs/?state=succeeded").text) == [done]
     assert listed_ids(browser.get("/admin/jobs/?state=queued").text) == [queued]
-    assert "No jobs." in browser.get("/admin/jobs/?state=running").text
+    assert "No jobs are running." in browser.get("/admin/jobs/?state=running").text
     assert f'action="/admin/jobs/{queued}/cancel' in page
 
     cancelled = browser.post(f"/admin/jobs/{queued}/cancel?state=queued")
