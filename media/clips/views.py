@@ -19,9 +19,16 @@ from media.clips.forms import (
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import profile_label, state_label
-from media.clips.workshop import sprite_file, suggestions_context, workshop_context
+from media.clips.workshop import (
+    PICK_PIECES,
+    sprite_file,
+    suggestions_context,
+    transcript_piece,
+    workshop_context,
+)
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
+from media.transcripts.pieces import PIECE_MS
 from media.transcripts.signals import transcript_edited
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
@@ -86,9 +93,28 @@ def workshop(recording_id: int) -> ResponseReturnValue:
     else:
         form = NewClipForm()
         form.item_ids.choices = _item_choices()
-        context = {**workshop_context(recording, item_id), "form": form}
+        at_s = request.args.get("t", 0.0, type=float)
+        context = {**workshop_context(recording, item_id, at_s), "form": form}
     partial = "clips/_suggestion_group.html" if item_id else "clips/_suggestions.html"
     return render_page_or_partial("clips/workshop.html", partial, **context)
+
+
+@bp.get("/recordings/<int:recording_id>/workshop/transcript")
+@merchant_required
+def workshop_piece(recording_id: int) -> ResponseReturnValue:
+    """A piece of the selectable transcript: the sentences that start from ``from`` to ``to`` s."""
+    recording = _recording(recording_id)
+    start_s = request.args.get("from", type=float)
+    if start_s is None:
+        abort(400)
+    end_s = request.args.get("to", start_s + PIECE_MS / 1000, type=float)
+    piece = transcript_piece(recording, start_s, end_s)
+    if not wants_partial():
+        return redirect(url_for(".workshop", recording_id=recording.id, t=piece.start_s))
+    return render_page_or_partial(
+        "clips/workshop.html", "recordings/_piece.html", recording=recording, piece=piece,
+        **PICK_PIECES,
+    )  # fmt: skip
 
 
 @bp.get("/recordings/<int:recording_id>/overview.jpg")

@@ -3,12 +3,16 @@
 The page: the whole stream's overview (thumbnails, loudness), the items' lanes, the suggestions
 grouped per item, the recording's clips and the selectable transcript. The suggestions section
 alone (``_suggestions.html``, or one item's group opened with all its suggestions) needs only the
-suggestions' part, so an htmx request for it loads nothing else.
+suggestions' part, so an htmx request for it loads nothing else. The transcript comes in pieces
+as on the recording page (``media.transcripts.pieces``, ``recordings/_piece.html``), its
+sentences drawn selectable (``clips/_pick_sentence.html``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from flask import abort
 
 from media.clips import discovery, services
 from media.clips.discovery import ItemMentions
@@ -17,8 +21,15 @@ from media.recordings import stream_items
 from media.recordings.models import Recording
 from media.recordings.overview import load_overview, overview_files
 from media.recordings.services import source_path
+from media.transcripts import pieces
 from media.transcripts.services import get_transcript, unclear_ranges_label
 from portal.forms import ConfirmForm
+
+# What recordings/_piece.html needs to draw the workshop's pieces (their URL, their sentences).
+PICK_PIECES = {
+    "piece_endpoint": "clips.workshop_piece",
+    "sentence_template": "clips/_pick_sentence.html",
+}
 
 
 def suggestions_context(recording: Recording, open_item_id: int | None) -> dict[str, object]:
@@ -36,18 +47,31 @@ def suggestions_context(recording: Recording, open_item_id: int | None) -> dict[
     }  # fmt: skip
 
 
-def workshop_context(recording: Recording, open_item_id: int | None) -> dict[str, object]:
-    """Everything the workshop page shows (the new-clip form is the view's)."""
+def workshop_context(
+    recording: Recording, open_item_id: int | None, at_s: float = 0.0
+) -> dict[str, object]:
+    """Everything the workshop page shows, its transcript opened at ``at_s`` (the new-clip form
+    is the view's)."""
     context = suggestions_context(recording, open_item_id)
+    transcript = get_transcript(recording)
     lanes: list[ItemMentions] = context["lanes"]  # type: ignore[assignment]
     off_list: set[int] = context["off_list"]  # type: ignore[assignment]
     return {
         **context,
         "timeline": build_timeline(lanes, recording.duration_s, off_list),
         "strip": build_strip(load_overview(source_path(recording)), recording.duration_s),
-        "sentences": services.recording_sentences(recording),
-        "unclear": unclear_ranges_label(get_transcript(recording)),
+        "pieces": pieces.open_pieces(transcript, at_s) if transcript else [],
+        "unclear": unclear_ranges_label(transcript),
+        **PICK_PIECES,
     }
+
+
+def transcript_piece(recording: Recording, start_s: float, end_s: float) -> pieces.Piece:
+    """Load a piece of the recording's transcript (none yet: 404; not a piece: ServiceError)."""
+    transcript = get_transcript(recording)
+    if transcript is None:
+        abort(404)
+    return pieces.load_piece(transcript, start_s, end_s)
 
 
 def sprite_file(recording: Recording) -> Path | None:

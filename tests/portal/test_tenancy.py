@@ -100,6 +100,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     # pages show their empty states and the version's files answer 404 even to the owner.
     "clips.workshop": Route(Access.MERCHANT),
     "clips.overview_sprite": Route(Access.MERCHANT, owner_get=404),  # no overview made yet
+    "clips.workshop_piece": Route(Access.MERCHANT, owner_get=400),  # asked without from=
     "clips.create": Route(Access.MERCHANT),
     "clips.from_suggestion": Route(Access.MERCHANT),
     "clips.refresh": Route(Access.MERCHANT),

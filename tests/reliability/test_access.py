@@ -91,6 +91,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "clips.version_file GET": (LOGIN, 403, 403),
     "clips.overview_sprite GET": (LOGIN, 403, 403),
     "clips.workshop GET": (LOGIN, 403, 403),
+    "clips.workshop_piece GET": (LOGIN, 403, 403),
     "compliance.activation POST": (LOGIN, 403, 403),
     "compliance.edit GET": (LOGIN, 403, 403),
     "compliance.edit POST": (LOGIN, 403, 403),

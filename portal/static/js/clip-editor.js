@@ -36,7 +36,10 @@
     });
   }
 
+  // The picked first and last sentences are on the page; those between may be in transcript
+  // pieces not loaded yet, so the count comes from the positions.
   function selectedTimes(list) {
+    var state = selectionState(list);
     var items = list.querySelectorAll("li.selected");
     if (!items.length) {
       return null;
@@ -44,7 +47,7 @@
     return {
       start: parseFloat(items[0].dataset.start),
       end: parseFloat(items[items.length - 1].dataset.end),
-      count: items.length
+      count: Math.abs(state.last - state.first) + 1
     };
   }
 
@@ -73,12 +76,14 @@
     }
   }
 
-  // More sentences swapped into a list (the editor's "more") show the selection too.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var list = event.detail.target;
-    if (list._selection && list.matches("[data-sentence-select]")) {
-      paint(list);
-    }
+  // Sentences swapped into a list (the editor's "more", a workshop transcript piece) show the
+  // selection too.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-sentence-select]").forEach(function (list) {
+      if (list._selection) {
+        paint(list);
+      }
+    });
   });
 
   document.addEventListener("click", function (event) {

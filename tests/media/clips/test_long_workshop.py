@@ -128,3 +128,35 @@ def test_more_shows_every_suggestion_of_the_item(app, browser, long_stream):
     page = groups_of(browser.get(url).text)  # without JavaScript: the page, that group open
     assert page[name] == (count, count, "")
     assert all(shown <= SHOWN for other, (_c, shown, _m) in page.items() if other != name)
+
+
+def test_workshop_transcript_comes_in_selectable_pieces(app, browser, long_stream):
+    html = browser.get(f"/media/recordings/{long_stream}/workshop").text
+    first_paint = html.count('class="sentence-pick"')
+    assert 90 <= first_paint <= 200  # about a hundred sentences, not 3,600
+    pending = re.findall(
+        r'hx-get="(/media/recordings/\d+/workshop/transcript\?from=(\d+)&amp;to=(\d+))"', html
+    )
+    assert len(pending) == SENTENCES * SENTENCE_MS // 300_000 - 2  # 5-minute pieces; two open
+    url, start, end = pending[-1]
+    url = url.replace("&amp;", "&")
+
+    piece = browser.get(url, headers={"HX-Request": "true"}).text
+
+    positions = [int(p) for p in re.findall(r'data-pick="(\d+)"', piece)]
+    assert positions == list(
+        range(int(start) * 1000 // SENTENCE_MS, int(end) * 1000 // SENTENCE_MS)
+    )
+    assert "<html" not in piece
+    assert 'class="edit-link"' not in piece  # the workshop's sentences are picked, not edited
+    plain = browser.get(url)  # without JavaScript: the workshop, opened at the piece
+    assert plain.status_code == 302
+    assert plain.location == f"/media/recordings/{long_stream}/workshop?t={start}"
+    opened = browser.get(plain.location).text
+    assert f'data-pick="{positions[0]}"' in opened
+
+
+def test_another_merchant_gets_404_for_a_workshop_piece(client_as, other_merchant, long_stream):
+    url = f"/media/recordings/{long_stream}/workshop/transcript?from=0&to=300"
+
+    assert client_as(other_merchant).get(url, headers={"HX-Request": "true"}).status_code == 404
