@@ -15,6 +15,7 @@ from portal.jobs.presenters import (
     state_label,
     step_label,
 )
+from portal.text_cleaning import isolate_bidi
 
 
 def money(cents: int | None) -> str:
@@ -58,7 +59,12 @@ def seconds(value: float | None) -> str:
 
 
 def install_filters(app: Flask) -> None:
-    """Register the filters and display helpers on ``app``."""
+    """Register the filters and display helpers on ``app``.
+
+    Every ``{{ value }}`` passes through ``isolate_bidi``: a stray direction override in user
+    text cannot reorder the page around it.
+    """
+    app.jinja_env.finalize = isolate_bidi
     app.jinja_env.filters.update(
         money=money, reject_key=reject_key, duration=duration, seconds=seconds
     )

@@ -26,6 +26,12 @@ Kept on purpose:
   emoji or text look of a symbol and CJK glyph variants, and every kind of space (U+3000, the
   ideographic space, is ordinary in Chinese text).
 
+Second defence, on output: ``isolate_bidi`` (every template expression passes through it, see
+``portal.templating``) wraps a value that still holds a bidi control (a row stored before the
+cleaning, an import that skipped it) between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, the
+characters ``<bdi>`` stands for: they work in text, attributes and ``<title>`` alike, and the
+closing isolate ends every override opened inside, so the text around the value keeps its order.
+
 Given up: the zero-width non-joiner (Persian spelling needs it; the portal has no Persian), and
 the tag characters (U+E0020–U+E007F) of subdivision flags (the flag of Scotland shows as a
 plain black flag): both are Cf.
@@ -39,6 +45,10 @@ import unicodedata
 ZERO_WIDTH_JOINER = "\u200d"
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+# Characters that change the direction of the text after them (embeddings, overrides, isolates,
+# marks); ``isolate_bidi`` keeps their effect inside the value that holds them.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 # Variation selectors 15/16 and the five skin tones, which may follow an emoji before a joiner.
 _EMOJI_MODIFIERS = "\ufe0e\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 
@@ -51,6 +61,17 @@ def clean_line(text: str) -> str:
 def clean_text(text: str) -> str:
     """Return multi-line ``text`` without invisible characters, keeping ``\\n`` and tabs."""
     return _drop_invisible(_LINE_BREAK.sub("\n", text), keep="\n\t")
+
+
+def isolate_bidi(value: object) -> object:
+    """Return ``value`` isolated from the text around it if it holds a bidi control.
+
+    Markup stays markup; any other value (numbers, None, text without such characters) is
+    returned as it is.
+    """
+    if not isinstance(value, str) or not _BIDI_CONTROL.search(value):
+        return value
+    return value[:0].join((FIRST_STRONG_ISOLATE, value, POP_DIRECTIONAL_ISOLATE))
 
 
 def _drop_invisible(text: str, keep: str) -> str:

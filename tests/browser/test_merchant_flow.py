@@ -9,6 +9,7 @@ import pytest
 
 from portal.auth.models import Role
 from tests.conftest import TEST_PASSWORD
+from tests.support.pages import click_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +40,10 @@ def test_merchant_on_phone_adds_item_finds_it_and_switches_to_english(
     page.fill("#password", TEST_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server}/")
-    assert "陈老板" in page.inner_text("header")
+    page.click(".menu-toggle")  # the phone's menu drawer holds the account links
+    assert "陈老板" in page.inner_text("header .account-nav")
 
-    page.click("header a[href='/catalog/']")
+    click_menu_link(page, "/catalog/")
     page.click("a[href='/catalog/items/new']")
     page.fill("#sku", "CY-200")
     page.fill("#name", "冰种翡翠手镯")

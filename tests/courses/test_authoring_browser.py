@@ -14,6 +14,7 @@ from courses.models import Course, CourseStatus
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE
+from tests.support.pages import click_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +69,7 @@ def test_trainer_on_phone_builds_reorders_and_publishes_course(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server}/")
 
-    page.click("header a[href='/courses/manage/']")
+    click_menu_link(page, "/courses/manage/")
     page.click("main a[href='/courses/manage/new']")
     page.fill("#title", "直播短视频制作入门")
     page.fill("#description", "新主播的第一门课：**布光**、收音、竖屏构图。")

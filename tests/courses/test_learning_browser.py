@@ -20,7 +20,7 @@ from tests.courses.helpers import give_lesson_video
 from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 from tests.support.mediagen import make_test_video
-from tests.support.pages import sign_in
+from tests.support.pages import click_menu_link, sign_in
 from tests.support.player import play_until
 
 pytestmark = pytest.mark.browser
@@ -88,8 +88,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
         open_page(browser, PHONE, timeout_ms=20_000), live_server, streamer.email, TEST_PASSWORD
     )
 
-    page.click(".menu-toggle")
-    page.click(".main-nav a[href='/courses/']")
+    click_menu_link(page, "/courses/")
     _shoot(page, tmp_path, "catalog-phone")
     page.click(f"a[href='/courses/{course_id}']")
     page.click("form.enrol-form button")

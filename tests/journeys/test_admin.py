@@ -12,6 +12,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from tests.journeys.conftest import VIEWS
+from tests.support.pages import click_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,7 @@ def test_admin_invites_trainer_edits_terms_and_sees_jobs(
     page = admin.sign_in(demo.emails["admin"], demo.password)
     admin.check("home")
 
-    page.click("header a[href='/admin/users']")
+    click_menu_link(page, "/admin/users")
     page.fill("#email", NEW_TRAINER["email"])
     page.fill("#name", NEW_TRAINER["name"])
     page.select_option("#role", "trainer")
@@ -79,7 +80,7 @@ def test_admin_invites_trainer_edits_terms_and_sees_jobs(
     assert page.locator("header a[href='/review/']").count() == 1
 
     page = admin.page
-    page.click("header a[href='/admin/compliance/']")
+    click_menu_link(page, "/admin/compliance/")
     category, term, note = NEW_TERM
     page.select_option("#category", category)
     page.fill("#term", term)
@@ -96,7 +97,7 @@ def test_admin_invites_trainer_edits_terms_and_sees_jobs(
     assert "不要留微信号" in page.inner_text("main")
     admin.check("compliance")
 
-    page.click("header a[href='/admin/jobs/']")
+    click_menu_link(page, "/admin/jobs/")
     assert page.locator("main table.jobs tbody tr").count() >= 4
     admin.check("jobs")
     with page.expect_navigation():

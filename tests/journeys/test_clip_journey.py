@@ -27,7 +27,7 @@ from portal.jobs.queue import queue_of
 from tests.media.clips.helpers import sentence_with, sentences
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_png_image
-from tests.support.pages import Visit
+from tests.support.pages import Visit, click_menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ def _trainer_approves_shop(trainer: Visit) -> None:
 def _merchant_imports_catalog(merchant: Visit, tmp_path: Path) -> None:
     page = merchant.goto("/")
     assert "欢迎入驻基地" not in page.inner_text("main") or True
-    page.click("header a[href='/catalog/']")
+    click_menu_link(page, "/catalog/")
     merchant.check("catalog-empty")
     page.click("main a[href='/catalog/import']")
     csv = tmp_path / "商品目录.csv"
@@ -113,7 +113,7 @@ def _merchant_imports_catalog(merchant: Visit, tmp_path: Path) -> None:
 
 def _merchant_uploads_recording(merchant: Visit, app, video: Path) -> int:
     page = merchant.goto("/")
-    page.click("header a[href='/media/recordings/']")
+    click_menu_link(page, "/media/recordings/")
     merchant.check("recordings-empty")
     page.set_input_files("#upload_id-file", str(video))
     page.wait_for_function("() => !document.querySelector('[data-upload-submit]').disabled")
@@ -311,7 +311,7 @@ def _trainer_overrides_approves_publishes(trainer: Visit, clip_id: int) -> None:
     assert OVERRIDE in page.inner_text("#publishing")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
-    page.wait_for_url("**/review/")
+    page.wait_for_url("**/review/approved")
     page = trainer.goto(f"/review/clips/{clip_id}")
     with page.expect_navigation(url=f"**/review/clips/{clip_id}*"):
         page.click("#publishing button.primary")

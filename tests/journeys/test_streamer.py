@@ -35,7 +35,7 @@ from tests.courses.helpers import give_lesson_video
 from tests.journeys.conftest import VIEWS
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_speech_video, make_test_video
-from tests.support.pages import Visit
+from tests.support.pages import Visit, click_menu_link
 from tests.support.player import play_until, seek_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -234,7 +234,7 @@ def test_streamer_takes_the_starter_course_and_earns_a_verifiable_certificate(
 ):
     streamer = visit("streamer", viewport, locale)
     page = streamer.sign_in(demo.emails["streamer"], demo.password)
-    page.click("header a[href='/courses/']")
+    click_menu_link(page, "/courses/")
     streamer.check("catalog")
     page.click(f"main a[href='/courses/{starter.course_id}']")
     streamer.check("course")

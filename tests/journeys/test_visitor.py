@@ -13,6 +13,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from tests.journeys.conftest import VIEWS
 from tests.support.clipdata import add_clip_with_media
+from tests.support.pages import click_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,7 @@ def test_visitor_browses_library_watches_clip_and_opens_item(visit, library, vie
     page = tab.goto("/")
     tab.check("home")
 
-    page.click("header a[href='/library/']")
+    click_menu_link(page, "/library/")
     assert page.locator(".library-card").count() == 3
     title = page.locator(".library-card h2").first
     assert title.inner_text() == LONG_TITLE

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.text_cleaning import clean_line, clean_text
+from portal.auth.models import Role
+from portal.text_cleaning import clean_line, clean_text, isolate_bidi
 
 # Each kind of invisible character the portal takes out of published and printed text.
 INVISIBLE = {
@@ -62,3 +63,14 @@ def test_visible_text_spaces_and_variation_selectors_stay():
     text = "翡翠\u3000手镯 NGTC\u00a0证书 \u2764\ufe0f 葛\U000e0100"
     assert clean_line(text) == text
     assert clean_text(text) == text
+
+
+def test_page_isolates_a_stored_direction_override_and_leaves_other_values_alone(
+    client_as, make_user
+) -> None:
+    assert isolate_bidi("翡翠手镯") == "翡翠手镯"
+    assert isolate_bidi(7) == 7
+    user = make_user(Role.STREAMER, name="Mallory\u202egnp.exe")
+    html = client_as(user).get("/auth/account").text
+    assert "\u2068Mallory\u202egnp.exe\u2069" in html
+    assert html.count("\u202e") == html.count("\u2068Mallory\u202egnp.exe\u2069")

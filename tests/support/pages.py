@@ -33,6 +33,14 @@ def sign_in(page: Any, base_url: str, email: str, password: str) -> Any:
     return page
 
 
+def click_menu_link(page: Any, href: str) -> None:
+    """Follow the header menu's link to ``href``, opening the phone's menu drawer first."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.count() and toggle.is_visible() and not page.locator(".menu-drawer[open]").count():
+        toggle.click()
+    page.click(f"header a[href='{href}']")
+
+
 def scroll_width(page: Any) -> int:
     """Return the document's scroll width (wider than the viewport means sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth")
