@@ -186,7 +186,7 @@ def test_merchant_on_a_phone_jumps_and_finds_in_a_long_transcript(
     page.fill("#transcript-q", "玛瑙")
     page.click("#transcript-find button[type=submit]")
     page.locator("ol.find-hits a").first.wait_for()
-    page.locator("#transcript-find").scroll_into_view_if_needed()
+    page.locator("#transcript-find .find-results").scroll_into_view_if_needed()
     _shoot(page, "long-transcript-phone-found")
     page.locator("ol.find-hits a").first.focus()
     page.keyboard.press("Enter")
