@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from courses import videos
@@ -64,7 +64,13 @@ class QueueRow:
     job: Job | None
 
 
-def review_queue() -> list[QueueRow]:
+def count_waiting() -> int:
+    """Count the submissions waiting for a decision (the queue page and the trainer's home)."""
+    waiting = select(func.count()).where(PracticeSubmission.state == PracticeState.SUBMITTED)
+    return db.session.scalar(waiting) or 0
+
+
+def review_queue(limit: int = QUEUE_LIMIT) -> list[QueueRow]:
     """Return the submissions waiting for a decision, oldest first."""
     statement = (
         select(PracticeSubmission, Course)
@@ -74,7 +80,7 @@ def review_queue() -> list[QueueRow]:
         .where(PracticeSubmission.state == PracticeState.SUBMITTED)
         .options(joinedload(PracticeSubmission.user), joinedload(PracticeSubmission.lesson))
         .order_by(PracticeSubmission.created_at, PracticeSubmission.id)
-        .limit(QUEUE_LIMIT)
+        .limit(limit)
     )
     rows = db.session.execute(statement).all()
     jobs = videos.processing_jobs([s.recording_id for s, _c in rows if s.recording_id is not None])

@@ -58,7 +58,9 @@ def submit(lesson_id: int) -> ResponseReturnValue:
 @staff_required
 def queue() -> ResponseReturnValue:
     """Practice videos waiting for a trainer's decision, oldest first."""
-    return render_template("practice/queue.html", rows=review.review_queue())
+    return render_template(
+        "practice/queue.html", rows=review.review_queue(), waiting=review.count_waiting()
+    )
 
 
 def _page(submission: PracticeSubmission, **forms: object) -> ResponseReturnValue:

@@ -28,7 +28,7 @@ from portal.auth.models import User
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.i18n import translate_message
-from portal.jobs.models import Job, JobState
+from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.services import enqueue_job, jobs_about, latest_job
 from portal.organisations.scoping import scoped
 
@@ -239,6 +239,18 @@ def jobs_by_recording(recordings: list[Recording]) -> dict[int, Job]:
         .order_by(Job.id)
     )
     return {job.subject_id: job for job in rows}
+
+
+def transcribing(org_id: int) -> list[tuple[Recording, Job]]:
+    """The organisation's recordings whose transcription is queued or running, newest first."""
+    statement = (
+        scoped(Recording, org_id)
+        .join(Job, (Job.subject_type == "Recording") & (Job.subject_id == Recording.id))
+        .where(Job.kind == TRANSCRIBE_JOB, Job.state.in_(ACTIVE_STATES))
+        .add_columns(Job)
+        .order_by(Recording.id.desc(), Job.id.desc())
+    )
+    return [(recording, job) for recording, job in db.session.execute(statement)]
 
 
 def is_processing(job: Job | None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -18,6 +18,22 @@ def merchant_organisations() -> Select[tuple[Organisation]]:
     return (
         select(Organisation).where(Organisation.slug != BASE_ORG_SLUG).order_by(Organisation.name)
     )
+
+
+def count_by_status() -> dict[OrgStatus, int]:
+    """Count the merchant organisations per screening status (every status, zero included).
+
+    The one count of merchants by status: the trainer dashboard, the trainer's home and the
+    screening page all show it, so the base's own organisation is never among them.
+    """
+    statement = (
+        merchant_organisations()
+        .order_by(None)
+        .with_only_columns(Organisation.status, func.count())
+        .group_by(Organisation.status)
+    )
+    counts = dict(db.session.execute(statement).all())
+    return {status: counts.get(status, 0) for status in OrgStatus}
 
 
 def list_organisations() -> list[Organisation]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import to_user_timezone
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from media.clips.models import Clip
 from portal.audit.models import AuditEvent
@@ -17,20 +17,16 @@ from portal.extensions import db
 from portal.library.models import ComplianceOverride
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs
-from portal.review.services import review_queue
+from portal.organisations.services import count_by_status
+from portal.review.clip_lists import ClipGroup, clips_in_group
 
 WEEKS = 8
 RECENT_OVERRIDES = 20
 
 
 def merchants_by_state() -> list[tuple[OrgStatus, int]]:
-    """Count organisations per screening state (every state, zero included)."""
-    counts = dict(
-        db.session.execute(
-            select(Organisation.status, func.count()).group_by(Organisation.status)
-        ).all()
-    )
-    return [(status, counts.get(status, 0)) for status in OrgStatus]
+    """Count merchant organisations per screening state (every state, zero included)."""
+    return list(count_by_status().items())
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,8 @@ class WaitingClip:
 def waiting_clips(now: datetime | None = None) -> list[WaitingClip]:
     """Clips waiting for review, oldest first, with their age."""
     now = now or utcnow()
-    return [WaitingClip(clip, now - clip.updated_at) for clip in review_queue()]
+    waiting = clips_in_group(ClipGroup.IN_REVIEW, oldest_first=True)
+    return [WaitingClip(clip, now - clip.updated_at) for clip in waiting]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Review workflows: submit a rendered clip, decide on it, list what waits for review."""
+"""Review workflows: submit a rendered clip, decide on it, compare its versions."""
 
 from __future__ import annotations
 
@@ -94,15 +94,6 @@ def approve(clip: Clip, actor: User) -> None:
 def reject(clip: Clip, actor: User, reason: str) -> None:
     """Refuse the clip (the merchant may rework and submit again)."""
     transition(clip, ClipState.REJECTED, actor, _require_reason(reason))
-
-
-def review_queue() -> list[Clip]:
-    """Clips waiting for review, oldest first (staff see every organisation)."""
-    return list(
-        db.session.scalars(
-            select(Clip).where(Clip.state == ClipState.IN_REVIEW).order_by(Clip.updated_at)
-        )
-    )
 
 
 @dataclass(frozen=True)

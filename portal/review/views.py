@@ -29,8 +29,8 @@ from portal.forms import ConfirmForm, apply_form_action
 from portal.library import publishing
 from portal.library.forms import OverrideForm, override_prefix
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
+from portal.review import clip_lists, services
 from portal.review import dashboard as board
-from portal.review import services
 from portal.review.forms import DecisionForm, SubmitVersionForm
 from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial, send_private_file
@@ -58,11 +58,22 @@ def clip_for_viewer(clip_id: int) -> Clip:
 @staff_required
 def queue() -> ResponseReturnValue:
     """Clips waiting for review, oldest first."""
-    clips = services.review_queue()
+    clips = clip_lists.clips_in_group(clip_lists.ClipGroup.IN_REVIEW, oldest_first=True)
     notes = {clip.id: services.recall_reason(clip) for clip in clips}
     return render_page_or_partial(
-        "review/queue.html", "review/_queue.html", clips=clips, notes=notes
-    )
+        "review/queue.html", "review/_queue.html", clips=clips, notes=notes,
+        counts=clip_lists.count_clips(),
+    )  # fmt: skip
+
+
+@bp.get("/approved")
+@staff_required
+def approved() -> ResponseReturnValue:
+    """Approved clips not yet published, longest waiting first, each with its publish button."""
+    return render_page_or_partial(
+        "review/approved.html", "review/_approved.html", approved=clip_lists.approved_queue(),
+        counts=clip_lists.count_clips(), confirm_form=ConfirmForm(),
+    )  # fmt: skip
 
 
 @bp.get("/dashboard")
@@ -152,7 +163,9 @@ def decide(clip_id: int) -> ResponseReturnValue:
 
         if apply_form_action(form, decide_on_version):
             flash(_("Decision sent to the merchant."), "success")
-            return redirect(url_for(".queue"))
+            # After approving, the next step is publishing: the approved list offers it.
+            next_page = ".approved" if form.decision.data == "approve" else ".queue"
+            return redirect(url_for(next_page))
     return _page(clip, decision_form=form)
 
 

@@ -20,6 +20,7 @@ from portal.catalog.services import list_categories
 from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.models import Organisation
+from portal.organisations.services import count_by_status
 from portal.screening import licences, services
 from portal.screening.forms import ApplicationForm, DecisionForm, SuspendForm
 from portal.screening.models import Application, LicenceKind
@@ -128,6 +129,7 @@ def queue() -> ResponseReturnValue:
         "screening/queue.html",
         applications=services.review_queue(),
         groups=services.organisations_by_status(),
+        counts=count_by_status(),
     )
 
 

@@ -111,7 +111,7 @@ def _trainer_approves_and_publishes(page, base: str, clip_id: int) -> None:
     _shoot(page, "trainer-version-2")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
-    page.wait_for_url(f"{base}/review/")
+    page.wait_for_url(f"{base}/review/approved")
     page.goto(f"{base}/review/clips/{clip_id}")
     page.click("#publishing button.primary")
     page.wait_for_url(f"{base}/review/clips/{clip_id}*")

@@ -97,7 +97,7 @@ def _trainer_overrides_approves_and_publishes(page, live_server, clip_id, tmp_pa
     assert OVERRIDE in page.inner_text("#publishing")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
-    page.wait_for_url(f"{live_server}/review/")
+    page.wait_for_url(f"{live_server}/review/approved")
     page.goto(f"{live_server}/review/clips/{clip_id}")
     page.click("#publishing button.primary")
     page.wait_for_url(f"{live_server}/review/clips/{clip_id}*")
