@@ -19,8 +19,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from courses.certificates.fonts import certificate_font
-from courses.certificates.services import qr_code, verify_url
+from courses.certificates.services import verify_url
 from courses.models import Certificate
+from portal.qr import qr_code
 from portal.text_cleaning import clean_line
 
 JADE = HexColor("#1f7a5a")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import segno
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -70,13 +69,3 @@ def revoke_certificate(certificate: Certificate, actor: User, reason: str) -> Ce
 def verify_url(certificate: Certificate) -> str:
     """Return the absolute public address where anyone can check the certificate."""
     return absolute_url("courses_certificates.verify", code=certificate.code)
-
-
-def qr_code(url: str) -> segno.QRCode:
-    """Return the QR code of ``url`` (medium error correction, survives a print and a phone)."""
-    return segno.make(url, error="m", micro=False)
-
-
-def qr_svg(url: str, title: str) -> str:
-    """Return the QR code of ``url`` as inline SVG markup (no style attributes: strict CSP)."""
-    return qr_code(url).svg_inline(scale=4, border=3, dark="#145c43", title=title)

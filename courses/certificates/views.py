@@ -13,6 +13,7 @@ from courses.certificates.pdf import certificate_pdf
 from courses.models import Certificate
 from portal.auth.access import acting_user, staff_required
 from portal.forms import apply_form_action
+from portal.qr import qr_svg
 
 bp = Blueprint("courses_certificates", __name__, template_folder="templates")
 
@@ -30,7 +31,7 @@ def _page(certificate: Certificate, form: RevokeForm | None = None) -> ResponseR
     url = services.verify_url(certificate)
     return render_template(
         "certificates/certificate.html", certificate=certificate, verify_url=url,
-        qr_svg=services.qr_svg(url, _("QR code of the verify address")),
+        qr_svg=qr_svg(url, _("QR code of the verify address")),
         revoke_form=form or RevokeForm(formdata=None),
     )  # fmt: skip
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from media.clips.rendering import MIME_TYPES, version_file
 from portal.catalog.models import Item
-from portal.library import feeds, services
+from portal.library import feeds, services, sharing
 from portal.library.services import LibraryFilter
 from portal.routing import query_id, query_page
 from portal.web import frameable
@@ -112,12 +112,14 @@ def item(item_id: int) -> ResponseReturnValue:
 
 @bp.get("/share/<int:clip_id>")
 def share(clip_id: int) -> ResponseReturnValue:
-    """A share page with Open Graph tags (absolute poster and video URLs)."""
+    """A share page: Open Graph tags, link and embed code to copy, a QR code for a phone."""
     shown = services.get_published_clip_or_404(clip_id)
+    items = services.public_items_of(shown)
     etag, modified = services.fingerprint([shown], *_tag())
+    page_url = feeds.absolute_url("library.share", clip_id=shown.id)
     body = render_public(
-        "library/share.html", clip=shown, items=services.public_items_of(shown),
-        page_url=feeds.absolute_url("library.share", clip_id=shown.id),
+        "library/share.html", clip=shown, items=items, page_url=page_url,
+        description=sharing.share_description(shown, items), qr_svg=sharing.share_qr_svg(page_url),
         poster_url=feeds.absolute_url("library.media", clip_id=shown.id, kind="poster"),
         video_url=feeds.absolute_url("library.media", clip_id=shown.id, kind="video"),
         embed_url=feeds.absolute_url("library.embed", clip_id=shown.id),
