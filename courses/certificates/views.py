@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from courses.certificates import learners, services
-from courses.certificates.forms import RevokeForm
+from courses.certificates.forms import RevokeForm, VerifyForm
 from courses.certificates.pdf import certificate_pdf
 from courses.models import Certificate
 from portal.auth.access import acting_user, staff_required
@@ -69,12 +69,22 @@ def revoke(code: str) -> ResponseReturnValue:
     return _page(found, form)
 
 
+@bp.get("/verify/")
+def verify_form() -> ResponseReturnValue:
+    """Anyone types a certificate number; a well-formed one opens its verify page."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for(".verify", code=form.code.data.upper()))
+    return render_template("certificates/verify_form.html", form=form)
+
+
 @bp.get("/verify/<code>")
 def verify(code: str) -> ResponseReturnValue:
     """Public check of a certificate code: valid or revoked, whose, for which course."""
     found = services.find_certificate(code)
     if found is None:
-        return render_template("certificates/verify_unknown.html", code=code), 404
+        form = VerifyForm(data={"code": code})
+        return render_template("certificates/verify_unknown.html", code=code, form=form), 404
     return render_template("certificates/verify.html", certificate=found)
 
 

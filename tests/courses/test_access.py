@@ -76,6 +76,7 @@ ROUTES: dict[str, Access] = {
     "courses_certificates.pdf": Access.OWN,
     "courses_certificates.mine": Access.SIGNED_IN,
     "courses_certificates.verify": Access.PUBLIC,
+    "courses_certificates.verify_form": Access.PUBLIC,
     "courses_certificates.revoke": Access.STAFF,
     "courses_certificates.learners": Access.STAFF,
     "courses_practice.queue": Access.STAFF,

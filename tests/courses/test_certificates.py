@@ -320,3 +320,32 @@ def test_streamer_gets_403_and_missing_course_404_on_learners(
 ):
     assert client_as(streamer).get(f"/courses/manage/{course_id}/learners").status_code == 403
     assert client_as(trainer).get("/courses/manage/999/learners").status_code == 404
+
+
+def test_visitor_types_a_certificate_number_and_reaches_its_verify_page(app, code, client):
+    form = english(client).get("/verify/")
+    assert form.status_code == 200
+    assert 'name="code"' in form.text
+    typed = f" {code[:4].lower()}-{code[4:]} "  # as read aloud: spaces, a dash, lower case
+    answer = client.get("/verify/", query_string={"code": typed})
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"/verify/{code}"
+    assert "Valid Beltcast certificate" in client.get(answer.headers["Location"]).text
+
+
+def test_visitor_typing_nothing_or_symbols_sees_the_error_under_the_field(client):
+    english(client)
+    empty = client.get("/verify/?code=")
+    assert empty.status_code == 200
+    assert "Type the certificate's number." in empty.text
+    symbols = client.get("/verify/?code=%3Cscript%3E")
+    assert "A certificate number has only letters and digits." in symbols.text
+    unknown = client.get("/verify/0123456789ABCDEF")
+    assert unknown.status_code == 404
+    assert 'value="0123456789ABCDEF"' in unknown.text  # the form again, to correct the number
+
+
+def test_chinese_visitor_reads_the_verify_form_in_chinese(client):
+    page = client.get("/verify/?lang=zh_CN")
+    assert "任何人都可以查验" in page.text
+    assert "查验证书" in page.text
