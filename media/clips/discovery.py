@@ -201,19 +201,21 @@ def suggestion_items(suggestions: list[Suggestion]) -> dict[int, list[LinkedItem
     if not suggestions:
         return {}
     recordings = {s.recording_id for s in suggestions}
-    found = db.session.scalars(
+    items = {link.item_id for s in suggestions for link in s.links}
+    found = db.session.execute(
         scoped(Mention, suggestions[0].org_id)
-        .where(Mention.recording_id.in_(recordings))
+        .with_only_columns(Mention.recording_id, Mention.item_id, Mention.start_ms, Mention.end_ms)
+        .where(Mention.recording_id.in_(recordings), Mention.item_id.in_(items))
         .order_by(Mention.start_ms, Mention.id)
     )
-    by_item: dict[tuple[int, int], list[Mention]] = {}
-    for mention in found:
-        by_item.setdefault((mention.recording_id, mention.item_id), []).append(mention)
+    by_item: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for recording_id, item_id, start_ms, end_ms in found:
+        by_item.setdefault((recording_id, item_id), []).append((start_ms, end_ms))
     return {
         s.id: [
             LinkedItem(link.item, [
-                m.start_ms / 1000 for m in by_item.get((s.recording_id, link.item_id), [])
-                if s.start_ms <= (m.start_ms + m.end_ms) / 2 <= s.end_ms
+                start / 1000 for start, end in by_item.get((s.recording_id, link.item_id), [])
+                if s.start_ms <= (start + end) / 2 <= s.end_ms
             ])
             for link in s.links
         ]
