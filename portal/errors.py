@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from flask.typing import ResponseReturnValue
+from flask_babel import format_time, format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.web import wants_partial
 
 log = logging.getLogger(__name__)
+RETRY_AT_KEY = "rate_limited_until"  # session: when a rate-limited visitor may try again (epoch s)
 
 
 class ServiceError(Exception):
@@ -80,7 +84,32 @@ def _handle_http(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
     if code not in HANDLED_CODES:
         return exc
+    if code == 429:
+        return _handle_rate_limit()
     return render_error(code)
+
+
+def _handle_rate_limit() -> ResponseReturnValue:
+    """Say that there were too many attempts and when to try again; remember it for the form."""
+    current = limiter.current_limit
+    if current is not None:
+        session[RETRY_AT_KEY] = int(current.reset_at)
+    return render_error(429, rate_limit_notice() or None)
+
+
+def rate_limit_notice() -> str:
+    """Tell a visitor stopped by a rate limit when to try again ("" once the wait is over)."""
+    if RETRY_AT_KEY not in session:
+        return ""
+    wait_s = int(session[RETRY_AT_KEY]) - time.time()
+    if wait_s <= 0:
+        del session[RETRY_AT_KEY]
+        return ""
+    return _(
+        "Too many attempts from this connection. Try again %(when)s (at %(time)s).",
+        when=format_timedelta(timedelta(seconds=wait_s), add_direction=True, threshold=2),
+        time=format_time(datetime.now(UTC) + timedelta(seconds=wait_s), "short"),
+    )
 
 
 def _handle_csrf(exc: CSRFError) -> ResponseReturnValue:

@@ -30,7 +30,7 @@ from portal.auth.forms import (
     SetPasswordForm,
 )
 from portal.auth.models import User
-from portal.errors import ServiceError
+from portal.errors import ServiceError, rate_limit_notice
 from portal.extensions import limiter
 from portal.web import absolute_url, safe_next, show_service_error
 
@@ -65,7 +65,7 @@ def login() -> ResponseReturnValue:
         else:
             start_session(user)
             return redirect(safe_next(url_for("home.index")))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, rate_limit=rate_limit_notice())
 
 
 @bp.post("/logout")

@@ -217,6 +217,26 @@ def test_visitor_stopped_by_a_rate_limit_is_told_when_to_retry(client, streamer)
 
 
 @pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "2 per minute"}])
+def test_visitor_stopped_at_sign_in_is_told_when_to_retry_there_too(client, streamer):
+    for _ in range(2):
+        login(client, streamer.email, "wrong-password")
+    blocked = login(client, streamer.email, TEST_PASSWORD)  # 请先登录 is not all they read
+    assert blocked.status_code == 429
+    assert "此网络连接的尝试次数过多。请" in blocked.text
+    assert re.search(r"请\d+秒钟后再试（\d{1,2}:\d{2} 之后）", blocked.text)
+    form = client.get("/auth/login?next=/courses/")  # back on the form: the notice stays
+    assert form.status_code == 200
+    assert "此网络连接的尝试次数过多" in form.text
+    english = client.get("/auth/login?lang=en").text
+    assert re.search(r"Too many attempts from this connection\. Try again in \d+ seconds", english)
+
+
+def test_visitor_never_limited_sees_no_notice_on_the_sign_in_form(client):
+    page = client.get("/auth/login")
+    assert "尝试次数过多" not in page.text
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "2 per minute"}])
 def test_visitor_flooding_password_reset_gets_429(client):
     codes = [
         client.post("/auth/forgot", data={"email": "a@example.com"}).status_code for _ in "abc"
