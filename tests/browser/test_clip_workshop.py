@@ -24,6 +24,7 @@ from tests.media.clips.helpers import (
     sentences,
 )
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
+from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 
 pytestmark = pytest.mark.browser
@@ -198,6 +199,7 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
     assert abs(int(strip.get_attribute("aria-valuenow")) - 0.75 * duration) < 2
     strip.scroll_into_view_if_needed()
     _shoot(page, tmp_path, f"workshop-overview-{viewport['width']}")
+    assert_accessible(page)
 
     strip.focus()
     page.keyboard.press("Home")

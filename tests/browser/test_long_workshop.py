@@ -12,6 +12,7 @@ import pytest
 from portal.auth.models import Role
 from tests.browser.test_clip_workshop import DESKTOP, _sign_in
 from tests.media.clips.test_long_workshop import SHOWN, add_long_stream
+from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,7 @@ def test_merchant_opens_more_suggestions_of_an_item_in_a_long_stream(
     path = tmp_path / f"long-workshop-{viewport['width']}.png"
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=False)
+    assert_accessible(page)
     SHOTS.mkdir(exist_ok=True)
     shutil.copy(path, SHOTS / path.name)
     # The rows-only recording has no video file: its 404 is the one error allowed.
