@@ -121,8 +121,8 @@ def store_overview(
 ) -> None:
     """Compute the overview of the recording ``source`` and store it beside it.
 
-    Raises ``FfmpegError``, ``OSError`` or ``wave.Error`` when it cannot; files already stored
-    stay as they were until both new ones are written.
+    Raises ``FfmpegError``, ``OSError`` or ``wave.Error`` when it cannot. Each file is written
+    under a temporary name and renamed, so a reader never sees half of one.
     """
     json_path, sprite_path = overview_files(source)
     window_s, levels = loudness_levels(audio_wav)
