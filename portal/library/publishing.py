@@ -27,6 +27,8 @@ from portal.library.models import ComplianceOverride
 from portal.organisations.scoping import scoped
 from portal.review.states import transition
 
+FlagKey = tuple[str, int, str]  # a hit's (source, line index, term)
+
 
 @dataclass(frozen=True)
 class FlaggedHit:
@@ -63,29 +65,54 @@ def open_hits(clip: Clip) -> list[Hit]:
     return [flagged.hit for flagged in flagged_hits(clip) if flagged.is_open]
 
 
-def override_hit(clip: Clip, actor: User, *, key: tuple[str, int, str], reason: str) -> None:
-    """Let one unsatisfied hit of the review version stand, with the trainer's reason.
+def override_hits(
+    clip: Clip, actor: User, *, version_id: int | None, keys: list[FlagKey], reason: str
+) -> int:
+    """Let the ticked unsatisfied hits of the review version stand, with one reason.
 
-    ``key`` is the hit's (source, line index, term).
+    ``keys`` are hits' (source, line index, term); ``version_id`` is the version the trainer
+    looked at. Each flag gets its own override and audit row; nothing is written unless every
+    ticked flag is still open on that version. Return how many flags were overridden.
     """
     text = reason.strip()
     if not text:
-        raise ServiceError(_("Write why this line may stay."), field="reason")
-    flagged = next((f for f in flagged_hits(clip) if f.hit.key == key), None)
-    if flagged is None or not flagged.is_open or clip.review_version_id is None:
-        raise ConflictError(_("This flag is no longer open. Reload the page."))
-    source, cue_index, term = key
-    override = ComplianceOverride(
-        org_id=clip.org_id, clip_id=clip.id, version_id=clip.review_version_id, source=source,
-        term=term, cue_index=cue_index, start_s=flagged.hit.start_s, reason=text,
-        trainer_id=actor.id,
+        raise ServiceError(_("Write why these lines may stay."), field="reason")
+    if not keys:
+        raise ServiceError(_("Tick at least one flag."), field="flags")
+    if clip.review_version_id is None or version_id != clip.review_version_id:
+        raise ServiceError(
+            _("The merchant submitted another version meanwhile. Reload the page."), field="flags"
+        )
+    flagged = {f.hit.key: f for f in flagged_hits(clip) if f.is_open}
+    closed = [key[2] for key in keys if key not in flagged]
+    if closed:
+        raise ServiceError(
+            _(
+                "No longer open (overridden meanwhile?): %(terms)s. Reload the page.",
+                terms="、".join(dict.fromkeys(closed)),
+            ),
+            field="flags",
+        )
+    for key in dict.fromkeys(keys):
+        _add_override(clip, actor, flagged[key].hit, text)
+    db.session.commit()
+    return len(dict.fromkeys(keys))
+
+
+def _add_override(clip: Clip, actor: User, hit: Hit, reason: str) -> None:
+    """Add one flag's override and its audit row to the session."""
+    source, cue_index, term = hit.key
+    db.session.add(
+        ComplianceOverride(
+            org_id=clip.org_id, clip_id=clip.id, version_id=clip.review_version_id,
+            source=source, term=term, cue_index=cue_index, start_s=hit.start_s, reason=reason,
+            trainer_id=actor.id,
+        )
     )  # fmt: skip
-    db.session.add(override)
     record_event(
         actor, "clip.compliance_override", clip, org_id=clip.org_id, term=term, source=source,
-        cue_index=cue_index, reason=text, version_id=clip.review_version_id,
+        cue_index=cue_index, reason=reason, version_id=clip.review_version_id,
     )  # fmt: skip
-    db.session.commit()
 
 
 def archived_items(clip: Clip) -> list[Item]:

@@ -24,10 +24,10 @@ from portal.catalog.signals import item_archived, item_certificate_changed, reca
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.compliance.published import check_version
-from portal.errors import ServiceError
+from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.library import publishing
-from portal.library.forms import OverrideForm, override_prefix
+from portal.library.forms import OverrideFlagsForm, flag_value
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.review import clip_lists, services
 from portal.review import dashboard as board
@@ -99,8 +99,7 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "comment_form": CommentForm(version_id=shown.id if shown else ""),
         "decision_form": forms.get("decision_form")
         or DecisionForm(version_id=reviewed.id if reviewed else None),
-        "hits": check_version(shown) if shown else [],
-        "flagged": _override_forms(clip, forms.get("override_form")),
+        **_flags_context(clip, shown, reviewed, forms.get("flags_form")),
         "blockers": publishing.publish_blockers(clip) if clip.state == ClipState.APPROVED else [],
         "archived_items": publishing.archived_items(clip), "confirm_form": ConfirmForm(),
         "recall_reason": services.recall_reason(clip),
@@ -113,27 +112,22 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
 
 
-def _override_forms(
-    clip: Clip, posted: object
-) -> list[tuple[publishing.FlaggedHit, OverrideForm | None]]:
-    """Each compliance flag with its override form (the posted one keeps its errors)."""
-    pairs: list[tuple[publishing.FlaggedHit, OverrideForm | None]] = []
-    for position, flagged in enumerate(publishing.flagged_hits(clip)):
-        source, cue_index, term = flagged.hit.key
-        form = None
-        if flagged.is_open and isinstance(posted, OverrideForm) and _key(posted) == flagged.hit.key:
-            form = posted
-        elif flagged.is_open:
-            form = OverrideForm(
-                formdata=None, prefix=override_prefix(position), term=term, source=source,
-                cue_index=cue_index,
-            )  # fmt: skip
-        pairs.append((flagged, form))
-    return pairs
+def _flags_context(
+    clip: Clip, shown: ClipVersion | None, reviewed: ClipVersion | None, posted: object
+) -> dict[str, object]:
+    """The submitted version's flags, open (with a checkbox value each) and resolved.
 
-
-def _key(form: OverrideForm) -> tuple[str, int, str]:
-    return (form.source.data or "", form.cue_index.data or 0, form.term.data or "")
+    Another version on screen shows its own hits, read only: overrides belong to the
+    submitted version.
+    """
+    flagged = publishing.flagged_hits(clip)
+    form = posted if isinstance(posted, OverrideFlagsForm) else None
+    return {
+        "open_flags": [(f, flag_value(f.hit.key)) for f in flagged if f.is_open],
+        "resolved_flags": [f for f in flagged if not f.is_open],
+        "flags_form": form or OverrideFlagsForm(formdata=None, version_id=clip.review_version_id),
+        "other_hits": check_version(shown) if shown and shown is not reviewed else None,
+    }
 
 
 @bp.get("/clips/<int:clip_id>")
@@ -190,20 +184,25 @@ def submit(clip_id: int) -> ResponseReturnValue:
 @bp.post("/clips/<int:clip_id>/overrides")
 @staff_required
 def override(clip_id: int) -> ResponseReturnValue:
-    """A trainer lets one compliance flag stand, with a written reason."""
+    """A trainer lets the ticked compliance flags stand, with one written reason."""
     clip = get_any_or_404(Clip, clip_id)
-    form = OverrideForm(prefix=override_prefix(request.form.get("position", 0, type=int)))
-    if form.validate_on_submit():
-        saved = apply_form_action(
-            form,
-            lambda: publishing.override_hit(
-                clip, acting_user(), key=_key(form), reason=form.reason.data or ""
-            ),
-        )
-        if saved:
-            flash(_("Override saved."), "success")
-            return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")
-    return _page(clip, override_form=form)
+    form = OverrideFlagsForm()
+    if form.validate_on_submit() and apply_form_action(
+        form,
+        lambda: publishing.override_hits(
+            clip, acting_user(), version_id=form.version_id.data, keys=form.flag_keys(),
+            reason=form.reason.data or "",
+        ),
+    ):  # fmt: skip
+        flash(_("Override saved."), "success")
+        return redirect(url_for(".clip_page", clip_id=clip.id) + "#compliance-hits")
+    return _page(clip, flags_form=form)
+
+
+PUBLICATION = {
+    "publish": (publishing.publish, lambda: _("Published to the library.")),
+    "unpublish": (publishing.unpublish, lambda: _("Taken out of the library.")),
+}
 
 
 def _may_publish() -> None:
@@ -218,12 +217,13 @@ def publication(clip_id: int, action: str) -> ResponseReturnValue:
     clip = clip_for_viewer(clip_id)
     _may_publish()
     if ConfirmForm().validate_on_submit():
-        if action == "publish":
-            publishing.publish(clip, acting_user())
-            flash(_("Published to the library."), "success")
+        move, done = PUBLICATION[action]
+        try:
+            move(clip, acting_user())
+        except ConflictError as exc:  # a stale page or a race: say why, back on the page
+            flash(exc.message, "error")
         else:
-            publishing.unpublish(clip, acting_user())
-            flash(_("Taken out of the library."), "success")
+            flash(done(), "success")
     if acting_user().is_staff:
         return redirect(url_for(".clip_page", clip_id=clip.id) + "#publishing")
     return redirect(url_for("clips.editor", clip_id=clip.id))

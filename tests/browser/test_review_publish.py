@@ -89,12 +89,14 @@ def _trainer_comments_and_requests_changes(page, live_server, clip_id, tmp_path)
 def _trainer_overrides_approves_and_publishes(page, live_server, clip_id, tmp_path):
     page.goto(f"{live_server}/review/clips/{clip_id}")
     # The certificate line is satisfied (the item has one); only the contact line has a form.
-    reason = page.locator("#publishing textarea[name$='-reason']")
-    assert reason.count() == 1
-    reason.fill(OVERRIDE)
-    page.click("#publishing form:has(textarea[name$='-reason']) button[type=submit]")
+    flags = page.locator("#compliance-hits input[name=flags]")
+    assert flags.count() == 1
+    flags.check()
+    page.fill("#compliance-hits textarea[name=reason]", OVERRIDE)
+    page.click("#compliance-hits .override-form button[type=submit]")
     page.wait_for_url(f"{live_server}/review/clips/{clip_id}*")
-    assert OVERRIDE in page.inner_text("#publishing")
+    page.click("#compliance-hits .resolved-flags summary")
+    assert OVERRIDE in page.inner_text("#compliance-hits")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
     page.wait_for_url(f"{live_server}/review/approved")

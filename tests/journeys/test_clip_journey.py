@@ -303,12 +303,14 @@ def _trainer_overrides_approves_publishes(trainer: Visit, clip_id: int) -> None:
     assert page.locator(".versions-nav a").count() == 2
     assert page.locator(".subtitle-diff[open]").count() == 1  # what changed since version 1
     assert FIXED_LINE in page.inner_text(".subtitle-diff ins")
-    reason = page.locator("#publishing textarea[name$='-reason']")
-    assert reason.count() == 1  # only 第一 is left
-    reason.fill(OVERRIDE)
+    flags = page.locator("#compliance-hits input[name=flags]")
+    assert flags.count() == 1  # only 第一 is left
+    flags.check()
+    page.fill("#compliance-hits textarea[name=reason]", OVERRIDE)
     with page.expect_navigation(url=f"**/review/clips/{clip_id}*"):
-        page.click("#publishing form:has(textarea[name$='-reason']) button[type=submit]")
-    assert OVERRIDE in page.inner_text("#publishing")
+        page.click("#compliance-hits .override-form button[type=submit]")
+    page.click("#compliance-hits .resolved-flags summary")
+    assert OVERRIDE in page.inner_text("#compliance-hits")
     page.check("input[name=decision][value=approve]")
     page.click("#decision button[type=submit]")
     page.wait_for_url("**/review/approved")

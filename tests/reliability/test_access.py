@@ -138,7 +138,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "review.dashboard GET": (LOGIN, 403, 200),
     "review.decide POST": (LOGIN, 403, 409),
     "review.override POST": (LOGIN, 403, 200),
-    "review.publication POST": (LOGIN, 404, 409),
+    "review.publication POST": (LOGIN, 404, 302),  # a refused publish: flashed on the page
     "review.queue GET": (LOGIN, 403, 200),
     "review.resolve_comment POST": (LOGIN, 404, 302),
     "review.submit POST": (LOGIN, 403, 403),

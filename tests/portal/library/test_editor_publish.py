@@ -7,7 +7,7 @@ import pytest
 
 from media.clips.models import Clip, ClipState
 from portal.extensions import db
-from tests.portal.helpers import forms_of, in_english
+from tests.portal.helpers import flashes, forms_of, in_english
 
 
 def _publish_forms(html, clip_id):
@@ -70,6 +70,10 @@ def test_trainer_sees_no_unpublish_button_on_a_clip_in_review_and_cannot_unpubli
     assert f"/review/clips/{clip_id}/unpublish" not in page.text
     assert "Take out of the library" not in page.text
 
-    assert browser.post(f"/review/clips/{clip_id}/unpublish").status_code == 409
+    refused = browser.post(f"/review/clips/{clip_id}/unpublish")
+    assert refused.status_code == 302  # back on the review page, the reason flashed
+    assert "Only a published clip can be taken out of the library." in flashes(
+        browser.get(refused.location).text
+    )
     with app.app_context():
         assert db.session.get(Clip, clip_id).state == ClipState.IN_REVIEW

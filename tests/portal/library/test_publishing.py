@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from media.clips.models import Clip, ClipState
@@ -18,6 +21,10 @@ def _state(app, clip_id):
         return db.session.get(Clip, clip_id).state
 
 
+def _flag_values(html):
+    return [unescape(v) for v in re.findall(r'name="flags" value="([^"]*)"', html)]
+
+
 def test_trainer_cannot_publish_until_a_flag_is_overridden_with_a_reason(
     app, client_as, trainer, merchant_org, make_library_clip
 ):
@@ -26,23 +33,27 @@ def test_trainer_cannot_publish_until_a_flag_is_overridden_with_a_reason(
     )
     browser = in_english(client_as(trainer))
 
-    blocked = browser.post(f"/review/clips/{clip_id}/publish")
-    assert blocked.status_code == 409
-    assert "Publishing is blocked" in blocked.text
-    assert "加微信" in blocked.text
-    assert _state(app, clip_id) == ClipState.APPROVED
+    page = browser.get(f"/review/clips/{clip_id}").text
+    button = re.search(r'<button type="submit" class="primary"[^>]*>Publish to the library', page)
+    assert " disabled" in button.group(0)
+    blockers = page[page.index('id="publish-blockers"') :]
+    assert "Publishing is blocked" in blockers[:600]
+    assert "加微信" in blockers[:600]
 
-    page = browser.get(f"/review/clips/{clip_id}")
-    form = form_with(page.text, "hit0-reason")
-    empty = browser.post(form.action.split("#")[0], data={**form.fields, "hit0-reason": "  "})
+    form = form_with(page, "reason")
+    action = form.action.split("#")[0]
+    values = _flag_values(page)
+    empty = browser.post(action, data={**form.fields, "flags": values, "reason": "  "})
     assert empty.status_code == 200
-    assert field_errors(empty.text, "hit0-reason") == ["Write why this line may stay."]
+    assert field_errors(empty.text, "reason") == ["Write why these lines may stay."]
     assert count_rows(app, ComplianceOverride) == 0
 
     reason = "商家在直播间内回复，不是站外引流"
-    saved = browser.post(form.action.split("#")[0], data={**form.fields, "hit0-reason": reason})
+    saved = browser.post(action, data={**form.fields, "flags": values, "reason": reason})
     assert saved.status_code == 302
-    assert reason in browser.get(f"/review/clips/{clip_id}").text
+    page = browser.get(f"/review/clips/{clip_id}").text
+    assert reason in page
+    assert 'id="publish-blockers"' not in page
     assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 302
     assert _state(app, clip_id) == ClipState.PUBLISHED
     with app.app_context():
@@ -54,19 +65,38 @@ def test_trainer_cannot_publish_until_a_flag_is_overridden_with_a_reason(
         )
 
 
+def test_a_publish_post_with_open_flags_comes_back_to_the_review_page_with_the_reason(
+    app, client_as, trainer, merchant_org, make_library_clip
+):
+    """A stale page or a race: the refused publish is a flash message on the review page."""
+    clip_id = make_library_clip(merchant_org, state=ClipState.APPROVED, cue_texts=(CONTACT_LINE,))
+    browser = in_english(client_as(trainer))
+
+    refused = browser.post(f"/review/clips/{clip_id}/publish")
+    assert refused.status_code == 302
+    assert refused.location.endswith(f"/review/clips/{clip_id}#publishing")
+    page = browser.get(refused.location)
+    assert page.status_code == 200
+    flash = page.text[page.text.index("flash-error") :][:400]
+    assert "Publishing is blocked" in flash
+    assert "加微信" in flash
+    assert _state(app, clip_id) == ClipState.APPROVED
+
+
 def test_a_line_changed_after_approval_still_blocks_publishing(
     app, client_as, trainer, merchant_org, make_library_clip
 ):
     """The check reads the approved version, not the clip's current lines (issue 14 §1)."""
     clip_id = make_library_clip(merchant_org, state=ClipState.APPROVED, cue_texts=(CONTACT_LINE,))
     browser = in_english(client_as(trainer))
-    assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 409
+    browser.post(f"/review/clips/{clip_id}/publish")
+    assert _state(app, clip_id) == ClipState.APPROVED
     with app.app_context():
         db.session.get(Clip, clip_id).cues[0].text = "喜欢的话在直播间下单"
         db.session.commit()
 
-    assert "hit0-reason" in browser.get(f"/review/clips/{clip_id}").text
-    assert browser.post(f"/review/clips/{clip_id}/publish").status_code == 409
+    assert 'name="flags"' in browser.get(f"/review/clips/{clip_id}").text
+    browser.post(f"/review/clips/{clip_id}/publish")
     assert _state(app, clip_id) == ClipState.APPROVED
 
 

@@ -7,11 +7,14 @@ the job's own last step (``mark_rendered``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse as Response
 
 from media.clips.models import Clip, ClipVersion
 from media.clips.rendering import mark_rendered, version_file
@@ -78,14 +81,23 @@ def finish_render(stage: Stage) -> None:
         mark_rendered(pending, stage.clip())
 
 
+def flag_values(html: str) -> list[str]:
+    """The values of the override form's flag checkboxes, as the page lists them."""
+    return [unescape(value) for value in re.findall(r'name="flags" value="([^"]*)"', html)]
+
+
+def override_flags(stage: Stage, *, reason: str = "已核实", pick: slice = slice(None)) -> Response:
+    """Tick the page's open flags (``pick`` of them) and override them with one reason."""
+    page = stage.trainer.get(f"/review/clips/{stage.clip_id}").text
+    found = [f for f in forms_of(page) if "/overrides" in f.action]
+    if not found:
+        return stage.trainer.get(f"/review/clips/{stage.clip_id}")
+    data = {**found[0].fields, "flags": flag_values(page)[pick], "reason": reason}
+    return stage.trainer.post(found[0].action.split("#")[0], data=data)
+
+
 def _override_all(stage: Stage) -> None:
-    page = f"/review/clips/{stage.clip_id}"
-    for _ in range(8):  # each override reloads the page; a clip has a few flags at most
-        forms = [f for f in forms_of(stage.trainer.get(page).text) if "/overrides" in f.action]
-        if not forms:
-            return
-        reason_field = next(name for name in forms[0].fields if name.endswith("reason"))
-        stage.trainer.post(forms[0].action, data={**forms[0].fields, reason_field: "已核实"})
+    override_flags(stage)
 
 
 def _set_archived(stage: Stage, archived: bool) -> None:

@@ -129,7 +129,7 @@ def test_a_hidden_subtitle_keeps_the_flag_of_what_is_still_said(stage):
     assert ("spoken", "hidden", "加微信") in _hits(current)
     page = current.trainer.get(f"/review/clips/{current.clip_id}").text
     assert "spoken, subtitle hidden" in page
-    assert 'id="hit0-reason"' in page  # an override form: publishing stays blocked until then
+    assert 'name="flags"' in page  # an override form: publishing stays blocked until then
 
 
 def test_a_subtitle_reworded_away_from_what_is_said_keeps_the_spoken_flag(stage):
