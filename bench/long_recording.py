@@ -10,8 +10,10 @@ a render requested for one of them (queued, never run: the editor keeps polling 
 Then, signed in as the merchant through the Flask test client, it requests every page of
 ``PAGES`` ``--requests`` times and prints p50, p95, the HTML size and the SQL statements of one
 request. A page whose endpoint does not exist (yet) is listed as skipped, so adding a row to
-``PAGES`` is all a new page needs. Targets on the 2-core machine: pages p95 < 300 ms and < 200 KB,
-the render-status poll < 20 ms with as many queries at 4 h as at 10 min.
+``PAGES`` is all a new page needs. "CPU" is this process's CPU time per request (the app and,
+on SQLite, the database): the figure other processes on a busy host do not inflate. Targets on
+the 2-core machine: pages p95 < 300 ms and < 200 KB, the render-status poll < 20 ms with as many
+queries at 4 h as at 10 min.
 
     .venv/bin/python -m bench.long_recording [--hours 4] [--requests 20] [--seed 16]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -186,13 +188,14 @@ def measure(app: Flask, stream: Stream, merchant: User, requests: int) -> list[d
             continue
         with app.app_context(), counted_queries() as statements:
             browser.get(url, headers=headers)
-        times = []
+        times, cpu = [], []
         for _request in range(requests):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             browser.get(url, headers=headers)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
         figures.append({"page": page, "url": url, "bytes": len(first.data),
-                        "queries": len(statements), "times": times})  # fmt: skip
+                        "queries": len(statements), "times": times, "cpu": cpu})  # fmt: skip
     return figures
 
 
@@ -222,7 +225,8 @@ def report(name: str, stream: Stream, figures: list[dict], busy_cores: float) ->
     print(f"\n== {name}: {stream.duration_s / 3600:.1f} h, {stream.sentences:,} sentences, "
           f"{stream.words:,} words, {stream.mentions:,} mentions, {stream.suggestions} "
           f"suggestions; other processes kept {busy_cores:.1f} of 2 cores busy")  # fmt: skip
-    print(f"{'page':30} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'HTML KB':>8} {'SQL':>5}")
+    print(f"{'page':30} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'CPU p50':>8} {'HTML KB':>8} "
+          f"{'SQL':>5}")  # fmt: skip
     for row in figures:
         label = row["page"].label
         if "skipped" in row:
@@ -230,7 +234,8 @@ def report(name: str, stream: Stream, figures: list[dict], busy_cores: float) ->
             continue
         times = row["times"]
         print(f"{label:30} {percentile(times, 0.5):8.1f} {percentile(times, 0.95):8.1f} "
-              f"{max(times):8.1f} {row['bytes'] / 1024:8.1f} {row['queries']:5d}")  # fmt: skip
+              f"{max(times):8.1f} {percentile(row['cpu'], 0.5):8.1f} {row['bytes'] / 1024:8.1f} "
+              f"{row['queries']:5d}")  # fmt: skip
 
 
 def run(name: str, url: str, args: argparse.Namespace, workdir: Path) -> None:
