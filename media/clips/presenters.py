@@ -19,6 +19,7 @@ MARK_WIDTH = 6  # timeline units; a mention closer than this to the previous mar
 STRIP_HEIGHT = 40
 LOUD_DB = -10.0  # a window this loud (dBFS RMS) fills the strip
 SHOWN_SUGGESTIONS = 3  # per item; the rest wait behind "N more"
+SHOWN_LANES = 8  # the most mentioned items' lanes; the others are folded
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,21 @@ class Lane:
 
 @dataclass(frozen=True)
 class Timeline:
-    """The whole picture: width, height and lanes."""
+    """The whole picture: width, height and lanes (the most mentioned items first)."""
 
     width: int
     height: int
     lanes: list[Lane]
+
+    @property
+    def shown_lanes(self) -> list[Lane]:
+        """The lanes always on the page."""
+        return self.lanes[:SHOWN_LANES]
+
+    @property
+    def more_lanes(self) -> list[Lane]:
+        """The lanes of the less mentioned items, folded away on a long stream."""
+        return self.lanes[SHOWN_LANES:]
 
 
 def build_timeline(

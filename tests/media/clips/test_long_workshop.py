@@ -106,6 +106,9 @@ def test_workshop_of_four_hour_stream_stays_small_with_suggestions_per_item(
                for count, _shown, more in groups.values())  # fmt: skip
     assert sum(count for count, _shown, _more in groups.values()) > 2 * ITEMS
     assert sizes["timeline"] + sizes["suggestions"] < 150_000  # the rest is the transcript
+    folded = part(html, '<details class="more-lanes">', "</details>")
+    assert "<summary>16 more items</summary>" in folded
+    assert (html.count('<div class="lane">'), folded.count('<div class="lane">')) == (ITEMS, 16)
 
 
 def test_more_shows_every_suggestion_of_the_item(app, browser, long_stream):
