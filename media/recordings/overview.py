@@ -18,6 +18,7 @@ import math
 import os
 import secrets
 import wave
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -74,7 +75,9 @@ def loudness_levels(wav: Path) -> tuple[float, list[float]]:
     return per_window / rate, levels
 
 
-def _write_tile(source: Path, at_s: float, dest: Path, *, ffmpeg_bin: str) -> None:
+def _write_tile(
+    source: Path, at_s: float, dest: Path, *, ffmpeg_bin: str, timeout_s: float
+) -> None:
     """Write the key frame at or before ``at_s`` as a square JPEG of ``TILE_PX`` pixels."""
     picture = (
         input_file(source, ss=f"{at_s:.3f}", skip_frame="nokey", noaccurate_seek=None, threads=1)
@@ -84,26 +87,34 @@ def _write_tile(source: Path, at_s: float, dest: Path, *, ffmpeg_bin: str) -> No
         .filter("format", "yuvj420p")
     )
     run_to_file(
-        [picture], dest, ffmpeg_bin=ffmpeg_bin, duration_s=None, timeout_s=TILE_TIMEOUT_S,
+        [picture], dest, ffmpeg_bin=ffmpeg_bin, duration_s=None, timeout_s=timeout_s,
         output_options={"frames:v": 1, "update": 1, "q:v": 3, "f": "image2"},
     )  # fmt: skip
 
 
+def _no_job_limit() -> float:
+    """Outside a job: each tile's own timeout is the only limit."""
+    return TILE_TIMEOUT_S
+
+
 def write_sprite(
-    source: Path, dest: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path
-) -> int:
+    source: Path, dest: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    time_left: Callable[[], float] = _no_job_limit,
+) -> int:  # fmt: skip
     """Write the row of thumbnails of ``source`` to the JPEG ``dest``; return how many.
 
     One short ffmpeg run per tile (a seek and one key frame: about 80 MB and 0.1 s of CPU on a
     four-hour file, where one run with every tile as an input took 360 MB), then the tiles are
-    put side by side.
+    put side by side. Each run may take ``TILE_TIMEOUT_S`` or what ``time_left()`` says is left
+    of the job's time limit, whichever is less.
     """
     tiles = tile_count(duration_s)
     share_s = duration_s / tiles
     sprite = Image.new("RGB", (tiles * TILE_PX, TILE_PX))
     for n in range(tiles):
         tile = scratch / f"overview-tile-{n}.jpg"
-        _write_tile(source, (n + 0.5) * share_s, tile, ffmpeg_bin=ffmpeg_bin)
+        timeout_s = min(TILE_TIMEOUT_S, time_left())
+        _write_tile(source, (n + 0.5) * share_s, tile, ffmpeg_bin=ffmpeg_bin, timeout_s=timeout_s)
         with Image.open(tile) as picture:
             sprite.paste(picture.convert("RGB"), (n * TILE_PX, 0))
         tile.unlink()
@@ -117,16 +128,19 @@ def write_sprite(
 
 
 def store_overview(
-    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path
-) -> None:
+    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    time_left: Callable[[], float] = _no_job_limit,
+) -> None:  # fmt: skip
     """Compute the overview of the recording ``source`` and store it beside it.
 
     Raises ``FfmpegError``, ``OSError`` or ``wave.Error`` when it cannot. Each file is written
-    under a temporary name and renamed, so a reader never sees half of one.
+    under a temporary name and renamed, so a reader never sees half of one. ``time_left`` says
+    what is left of the job's time limit (see ``write_sprite``).
     """
     json_path, sprite_path = overview_files(source)
     window_s, levels = loudness_levels(audio_wav)
-    tiles = write_sprite(source, sprite_path, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch)
+    tiles = write_sprite(source, sprite_path, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch,
+                         time_left=time_left)  # fmt: skip
     overview = Overview(window_s=round(window_s, 4), levels_db=levels, tiles=tiles,
                         tile_px=TILE_PX)  # fmt: skip
     temp = json_path.with_name(f".{json_path.name}.{secrets.token_hex(6)}.part")
@@ -158,14 +172,17 @@ def remove_overview(source: Path) -> None:
 
 
 def try_store_overview(
-    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path
-) -> bool:
+    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    time_left: Callable[[], float] = _no_job_limit,
+) -> bool:  # fmt: skip
     """Store the overview; if it cannot, log why and return False (the transcript goes on).
 
-    ``scratch`` is a folder for the tiles on their way into the sprite (the job's own).
+    ``scratch`` is a folder for the tiles on their way into the sprite (the job's own);
+    ``time_left`` what is left of the job's time limit (its passing is not caught here).
     """
     try:
-        store_overview(source, audio_wav, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch)
+        store_overview(source, audio_wav, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch,
+                       time_left=time_left)  # fmt: skip
     except (FfmpegError, OSError, wave.Error, ValueError) as exc:
         log.warning("no overview for %s: %s", source.name, exc)
         return False

@@ -74,8 +74,9 @@ def transcribe_recording(ctx: JobContext) -> None:
             on_progress=ctx.progress, hints=hints,
         )  # fmt: skip
         overview.try_store_overview(
-            source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin, scratch=workdir
-        )
+            source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin, scratch=workdir,
+            time_left=ctx.time_left,
+        )  # fmt: skip
     ctx.step("saving")
     hotwords, prompt = hints.summary()
     save_transcript(
