@@ -76,7 +76,7 @@ def test_admin_invites_trainer_edits_terms_and_sees_jobs(
     page.fill("#confirm", "jade-trainer-2026")
     page.click("main button[type=submit]")
     page.wait_for_url(f"{trainer.base_url}/")
-    assert NEW_TRAINER["name"] in page.inner_text("header")
+    assert NEW_TRAINER["name"] in page.text_content("header .account-nav")  # phone: in the menu
     assert page.locator("header a[href='/review/']").count() == 1
 
     page = admin.page
