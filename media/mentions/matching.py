@@ -135,16 +135,16 @@ def find_mentions(
     list, every item at ``DEFAULT_FUZZY_THRESHOLD``.
     """
     transcript = _Transcript.build(sentences)
-    return [transcript.mention(c) for c in _matched(transcript, terms, _thresholds(listed))]
+    chosen = frozenset(listed)
+    return [transcript.mention(c) for c in _matched(transcript, terms, _thresholds(chosen), chosen)]
 
 
-def _thresholds(listed: Collection[int]) -> Callable[[CatalogTerm], float]:
+def _thresholds(listed: frozenset[int]) -> Callable[[CatalogTerm], float]:
     """Return the fuzzy threshold of each term, given the stream's listed items."""
     if not listed:
         return lambda term: DEFAULT_FUZZY_THRESHOLD
-    chosen = frozenset(listed)
     return lambda term: (
-        LISTED_FUZZY_THRESHOLD if term.item_id in chosen else UNLISTED_FUZZY_THRESHOLD
+        LISTED_FUZZY_THRESHOLD if term.item_id in listed else UNLISTED_FUZZY_THRESHOLD
     )
 
 
@@ -186,6 +186,7 @@ def _matched(
     transcript: _Transcript,
     terms: Iterable[CatalogTerm],
     thresholds: Callable[[CatalogTerm], float] | None,
+    listed: frozenset[int] = frozenset(),
 ) -> list[_Candidate]:
     """Run every pass over the transcript and keep the candidates that win their stretch."""
     prepared = [_PreparedTerm.build(term) for term in _unique_terms(terms)]
@@ -195,7 +196,22 @@ def _matched(
     ]
     if thresholds is not None:
         candidates.extend(_fuzzy_candidates(transcript, prepared, thresholds))
-    return _resolve(transcript, candidates)
+    return _resolve(transcript, _defer_to_listed(candidates, listed) if listed else candidates)
+
+
+def _defer_to_listed(candidates: list[_Candidate], listed: frozenset[int]) -> list[_Candidate]:
+    """Drop the fuzzy matches of items off the list that overlap a listed item's name heard as
+    it is: "second white jade donut pendant" is the listed *white jade donut pendant*, not the
+    unlisted *seed white jade donut pendant*.
+    """
+    heard = [c for c in candidates if c.term.item_id in listed and c.kind != "fuzzy"]
+    return [
+        c
+        for c in candidates
+        if c.kind != "fuzzy"
+        or c.term.item_id in listed
+        or not any(_overlaps(c, other) for other in heard)
+    ]
 
 
 def _unique_terms(terms: Iterable[CatalogTerm]) -> list[CatalogTerm]:

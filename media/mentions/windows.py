@@ -6,8 +6,9 @@ Per item:
    another item (two or more mentions, or one in a gap over ``gap_s`` / 2) lies between two of
    its mentions: the host moved on to another piece and came back. In a comparison the groups
    interleave, or the other item is named close by, and the group stays whole. A group is also
-   cut at a pause over ``gap_s`` / 2 when the mentions on one side of it fit in ``min_s`` together
-   with another item's whole group: a comparison, then more about one of its items;
+   cut at a pause over ``gap_s`` / 2 when the mentions on one side of it (two or more) fit in
+   ``min_s`` together with another item's whole group: a comparison, then more about one of its
+   items;
 2. split a group spanning more than ``max_s`` into the fewest pieces that fit, cut at the widest
    gaps between mentions, so the dense parts stay whole;
 3. extend each piece to whole sentences, then pad it with neighbouring sentences up to ``min_s``
@@ -171,13 +172,18 @@ class _Stretches:
     def split_comparisons(self, item_id: int, group: list[Mention]) -> list[list[Mention]]:
         """Cut a group at a long pause where the mentions on one side were said beside another
         item's (a comparison, then more about this item): that side can be linked to it.
+
+        A side of one mention stays: "that was the X, thank you" closes X's own stretch even
+        when a comparison of two others follows.
         """
         for cut in range(1, len(group)):
             if group[cut].start - group[cut - 1].end <= self.long_gap_s:
                 continue
             head, tail = group[:cut], group[cut:]
             if any(
-                self.beside_other(item_id, s[0].start, max(m.end for m in s)) for s in (head, tail)
+                len(side) >= _TOPIC_SWITCH
+                and self.beside_other(item_id, side[0].start, max(m.end for m in side))
+                for side in (head, tail)
             ):
                 return [head, *self.split_comparisons(item_id, tail)]
         return [group]

@@ -133,6 +133,14 @@ def test_a_stream_list_loosens_its_own_items_and_tightens_the_others():
     assert [(m.item_id, m.matched_text) for m in listed] == [(1, "ice jade ring")]
 
 
+def test_a_listed_name_heard_as_it_is_beats_an_unlisted_near_miss_around_it():
+    heard = [sentence(0, 0.0, [" a", " second", " white", " jade", " donut", " pendant"])]
+    terms = [*terms_for(1, ["white jade donut pendant"]),
+             *terms_for(2, ["seed white jade donut pendant"])]  # fmt: skip
+    assert [m.item_id for m in find_mentions(heard, terms)] == [2]  # 92 % alike, 3 letters more
+    assert [m.item_id for m in find_mentions(heard, terms, listed={1})] == [1]
+
+
 def test_a_repeated_word_of_a_name_may_be_heard_once():
     heard = [sentence(0, 0.0, [" a", " full", " green", " nephrite", " carving", " out"])]
     terms = [*terms_for(1, ["full green green nephrite carving"]),

@@ -121,6 +121,8 @@ LINKING = {
         60, {1: (20, 22, 24, 26), 2: (21, 25)}, [(1, 2)]),
     "a comparison, then more about one of its items after a pause": (
         100, {1: (12, 13), 2: (14, 15, 20, 23, 24)}, [(1, 2), (2,)]),
+    "an item's paragraph signed off after a pause, then a comparison of two others": (
+        100, {1: (2, 4, 8), 2: (9, 10), 3: (11, 12)}, [(1,), (2, 3)]),
     "an item's paragraph, then another item's right after it": (
         100, {1: (10, 11, 12, 13, 14, 15), 2: (17, 18, 19)}, [(1,), (2,)]),
     "items a minute apart": (
