@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from flask import abort, current_app
@@ -18,12 +18,11 @@ from flask_babel import gettext as _
 
 from media.clips.card import CardText, draw_card
 from media.clips.models import Clip, ClipState, ClipVersion
-from media.clips.rendering import review_version, version_file, version_items
+from media.clips.rendering import review_version, version_file
 from media.clips.services import require_editable
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from portal.audit.services import record_event
 from portal.auth.models import User
-from portal.catalog.models import Item
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.library.feeds import absolute_url
@@ -82,21 +81,23 @@ def srt_from_cues(cues: Sequence[dict[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _item_fields(item: Item) -> dict[str, Any]:
+def _item_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
+    price_cents = facts.get("price_cents")
     return {
-        "name": item.name, "sku": item.sku, "cert_lab": item.cert_lab,
-        "cert_number": item.cert_number, "cert_grade": item.cert_grade,
-        "price": money(item.price_cents) if item.price_cents is not None else "",
-        "price_cents": item.price_cents,
+        **{key: facts.get(key) or "" for key in ("name", "sku", "cert_lab", "cert_number",
+                                                 "cert_grade")},
+        "price": money(price_cents) if price_cents is not None else "",
+        "price_cents": price_cents,
     }  # fmt: skip
 
 
 def card_data(clip: Clip, version: ClipVersion) -> dict[str, Any]:
     """The card's facts: the main item's fields, the key facts, every linked item.
 
-    Text comes from ``version`` (what the trainer approved), not from the clip's current edits.
+    Text comes from ``version`` (what the trainer approved), not from the clip's current edits
+    or the catalog's: the items' facts are the ones the version kept.
     """
-    items = [_item_fields(item) for item in version_items(version)]
+    items = [_item_fields(facts) for facts in version.item_facts]
     return {
         **(items[0] if items else {}), "key_facts": list(version.key_facts),
         "clip_id": clip.id, "title": version.title, "merchant": clip.org.name,
@@ -115,10 +116,10 @@ def card_text(data: dict[str, Any]) -> CardText:
     )  # fmt: skip
 
 
-def hashtags(items: Sequence[Item]) -> list[str]:
-    """Hashtags from the items' categories, then their names."""
-    words = [item.category.name_zh for item in items if item.category]
-    words += [item.name for item in items]
+def hashtags(item_facts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Hashtags from the items' categories, then their names (a version's ``item_facts``)."""
+    words = [str(facts["category"]) for facts in item_facts if facts.get("category")]
+    words += [str(facts.get("name") or "") for facts in item_facts]
     tags = ("#" + "".join(word.replace("#", "").split()) for word in words)
     return [tag for tag in dict.fromkeys(tags) if len(tag) > 1]
 
@@ -127,7 +128,7 @@ def post_text(clip: Clip, version: ClipVersion) -> str:
     """The post: the version's title and description, the library link and hashtags."""
     link = absolute_url("library.clip", clip_id=clip.id)
     parts = [version.title, version.description.strip(), link]
-    tags = " ".join(hashtags(version_items(version)))
+    tags = " ".join(hashtags(version.item_facts))
     return "\n\n".join([part for part in parts if part] + [tags]) + "\n"
 
 

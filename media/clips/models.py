@@ -161,8 +161,9 @@ class ClipVersion(OrgOwned, db.Model):
 
     Besides the files and the burned-in ``cues`` (seconds into the clip, shown lines only), a
     version keeps what the trainer reviews and the public sees: the title, description, key
-    facts and linked items as they were when it was made, and ``spoken``, the transcript of its
-    range (seconds into the clip, ``heard`` is the recogniser's text when it was corrected).
+    facts, linked items and their card facts as they were when it was made, and ``spoken``, the
+    transcript of its range (seconds into the clip, ``heard`` is the recogniser's text when it
+    was corrected).
     """
 
     __table_args__ = (Index("ix_clip_version_clip_number", "clip_id", "number", unique=True),)
@@ -184,6 +185,8 @@ class ClipVersion(OrgOwned, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)
     item_ids: Mapped[list[int]] = mapped_column(db.JSON, default=list)  # the main item first
+    # What the card and the post's hashtags show of each item (rendering.item_facts), in order.
+    item_facts: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
     stored_stem: Mapped[str] = mapped_column(String(64))
     is_ready: Mapped[bool] = mapped_column(default=False)
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)

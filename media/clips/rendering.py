@@ -73,11 +73,25 @@ def _first_heard(sentence: Sentence) -> str:
     return sentence.heard_text if sentence.heard_text is not None else sentence.text
 
 
+def item_facts(item: Item) -> dict[str, object]:
+    """What the knowledge card and the post's hashtags show of ``item`` (kept in a version)."""
+    return {
+        "name": item.name, "sku": item.sku, "cert_lab": item.cert_lab,
+        "cert_number": item.cert_number, "cert_grade": item.cert_grade,
+        "price_cents": item.price_cents, "category": item.category.name_zh if item.category else "",
+    }  # fmt: skip
+
+
 def _published_text(clip: Clip) -> dict[str, object]:
-    """What a version publishes besides its files, as the clip has it now."""
+    """What a version publishes besides its files, as the clip has it now.
+
+    The items' card facts count as text: a catalog edit changes the card and the post, so it
+    makes a new version to submit, as a title edit does.
+    """
     return {
         "title": clip.title, "description": clip.description,
         "key_facts": list(clip.key_facts), "item_ids": [link.item_id for link in clip.links],
+        "item_facts": [item_facts(link.item) for link in clip.links],
     }  # fmt: skip
 
 

@@ -3,8 +3,9 @@
 A decision is about one version, so the check reads only the version's own snapshot: the
 subtitles burned into it, the words spoken in its range (the transcript, also as first heard
 where the merchant corrected it), its title, description and key facts, the post's hashtags
-and the knowledge card's item facts. Words that are spoken but not in a subtitle keep their
-flag, marked "spoken, subtitle hidden" or "spoken, not in the subtitle".
+and the knowledge card's item facts (as the version kept them, not as the catalog has them
+now). Words that are spoken but not in a subtitle keep their flag, marked "spoken, subtitle
+hidden" or "spoken, not in the subtitle".
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import replace
 from media.clips.kit import hashtags
 from media.clips.models import ClipVersion
 from media.clips.rendering import version_items
-from portal.catalog.models import Item
 from portal.compliance.matching import Hit, TimedCue, find_hits
 from portal.compliance.services import active_terms
 
@@ -27,7 +27,7 @@ def check_version(version: ClipVersion) -> list[Hit]:
     terms = active_terms()
     shown = find_hits(list(_subtitle_lines(version)), terms, items_certified=certified)
     spoken = find_hits(list(_spoken_lines(version)), terms, items_certified=certified)
-    texts = find_hits(list(_text_lines(version, items)), terms, items_certified=certified)
+    texts = find_hits(list(_text_lines(version)), terms, items_certified=certified)
     return shown + _unshown(spoken, shown, version.cues) + texts
 
 
@@ -44,15 +44,15 @@ def _spoken_lines(version: ClipVersion) -> Iterator[TimedCue]:
             yield TimedCue(start, end, str(line["heard"]), index, "spoken")
 
 
-def _text_lines(version: ClipVersion, items: Sequence[Item]) -> Iterator[TimedCue]:
+def _text_lines(version: ClipVersion) -> Iterator[TimedCue]:
     yield TimedCue(0.0, 0.0, version.title, 0, "title")
     yield TimedCue(0.0, 0.0, version.description, 0, "description")
     for index, fact in enumerate(version.key_facts):
         yield TimedCue(0.0, 0.0, fact, index, "key_fact")
-    yield TimedCue(0.0, 0.0, " ".join(hashtags(items)), 0, "post")
-    for index, item in enumerate(items):
-        facts = (item.name, item.cert_lab, item.cert_number, item.cert_grade)
-        yield TimedCue(0.0, 0.0, " · ".join(f for f in facts if f), index, "card")
+    yield TimedCue(0.0, 0.0, " ".join(hashtags(version.item_facts)), 0, "post")
+    for index, facts in enumerate(version.item_facts):
+        shown = (facts.get(key) for key in ("name", "cert_lab", "cert_number", "cert_grade"))
+        yield TimedCue(0.0, 0.0, " · ".join(str(f) for f in shown if f), index, "card")
 
 
 def _unshown(spoken: list[Hit], shown: list[Hit], cues: Sequence[dict[str, object]]) -> list[Hit]:

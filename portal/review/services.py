@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.i18n import translate_message
 from portal.organisations.models import Organisation
 from portal.review.states import transition
+from portal.templating import money
 
 
 def ready_version(clip: Clip, version_id: int | None) -> ClipVersion | None:
@@ -234,14 +235,27 @@ class TextChange:
 
 
 def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
-    """The title, description, key facts and items that differ between two versions."""
+    """The title, description, key facts, items and card facts that differ between versions."""
     fields = [
         (_("Title"), old.title, new.title),
         (_("Description"), old.description, new.description),
         (_("Key facts"), " · ".join(old.key_facts), " · ".join(new.key_facts)),
         (_("Linked items"), _item_names(old.item_ids), _item_names(new.item_ids)),
+        (_("Card and hashtags"), _card_text(old.item_facts), _card_text(new.item_facts)),
     ]
     return [TextChange(label, a, b) for label, a, b in fields if a != b]
+
+
+def _card_text(item_facts: list[dict[str, object]]) -> str:
+    """The items' facts a version's card and hashtags show, one item after another."""
+    return "、".join(_item_card(facts) for facts in item_facts)
+
+
+def _item_card(facts: dict[str, object]) -> str:
+    keys = ("name", "category", "cert_lab", "cert_number", "cert_grade")
+    price = facts.get("price_cents")
+    shown = [str(facts[key]) for key in keys if facts.get(key)]
+    return " · ".join(shown + ([money(price)] if isinstance(price, int) else []))
 
 
 def _item_names(item_ids: list[int]) -> str:

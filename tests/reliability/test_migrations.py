@@ -24,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 
+from media.clips.models import ClipVersion
 from portal import PROJECT_ROOT, create_app
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
@@ -84,7 +85,13 @@ def _old_release_data(connection: Any, password_hash: str) -> dict[str, int]:
         connection, t["clip_cue"], clip_id=clip, sentence_position=0, start_ms=0,
         end_ms=5000, text="这是老坑翡翠",
     )  # fmt: skip
-    return {"org": org, "user": user, "item": item, "clip": clip}
+    version = _insert(
+        connection, t["clip_version"], org_id=org, clip_id=clip, number=1,
+        created_at=datetime(2026, 11, 1, tzinfo=UTC), profile="vertical", fill="blur",
+        burn_subtitles=True, start_ms=0, end_ms=20_000, poster_at_s=0.0, cues=[],
+        stored_stem="old-v1", is_ready=True, duration_s=20.0, width=1080, height=1920,
+    )  # fmt: skip
+    return {"org": org, "user": user, "item": item, "clip": clip, "version": version}
 
 
 def test_migrations_build_the_whole_schema_from_an_empty_database(databases, tmp_path):
@@ -126,6 +133,9 @@ def test_previous_release_with_data_upgrades_to_head_and_keeps_working(
                 name = connection.execute(
                     text("SELECT name FROM item WHERE id = :id"), {"id": ids["item"]}
                 ).scalar()
+            # A version made before 0020 keeps its item's card facts as they were then.
+            facts = db.session.get(ClipVersion, ids["version"]).item_facts
+            db.session.remove()
             db.engine.dispose()
         cli = app.test_cli_runner()
         assert cli.invoke(args=["db", "check"]).exit_code == 0
@@ -143,6 +153,7 @@ def test_previous_release_with_data_upgrades_to_head_and_keeps_working(
 
     assert head > PREVIOUS_RELEASE
     assert name == "老坑翡翠手镯"
+    assert [(f["name"], f["sku"], f["category"]) for f in facts] == [("老坑翡翠手镯", "OLD-1", "")]
     assert catalog.status_code == 200
     assert "老坑翡翠手镯" in catalog.text
     assert editor.status_code == 200

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 
 from media.clips.models import Clip, ClipCue, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import version_file, visible_cues
+from media.clips.rendering import item_facts, version_file, visible_cues
 from media.recordings.models import Recording
 from media.recordings.services import source_path
 from media.transcripts.models import Sentence, Transcript
@@ -78,7 +78,8 @@ def add_clip_rows(
     db.session.flush()
     columns = {
         "profile": "vertical", "duration_s": (end_ms - start_ms) / 1000, "title": title,
-        "description": description, "item_ids": list(item_ids), **version,
+        "description": description, "item_ids": list(item_ids),
+        "item_facts": [item_facts(link.item) for link in clip.links], **version,
     }  # fmt: skip
     newest = None
     for number, cues in enumerate(version_cues, start=1):

@@ -100,6 +100,11 @@ def _override_all(stage: Stage) -> None:
     override_flags(stage)
 
 
+def edit_item(stage: Stage, **data: str) -> None:
+    """The merchant edits the clip's item in the catalog (other fields as the form has them)."""
+    stage.post_page_form(stage.merchant, f"/catalog/items/{stage.item_id}/edit", "sku", **data)
+
+
 def _set_archived(stage: Stage, archived: bool) -> None:
     data = {} if archived else {"restore": "1"}
     stage.merchant.post(f"/catalog/items/{stage.item_id}/archive", data=data)
@@ -127,6 +132,8 @@ ACTIONS = {
     "override_all": _override_all,
     "publish": lambda s: s.trainer.post(f"/review/clips/{s.clip_id}/publish"),
     "unpublish": lambda s: s.trainer.post(f"/review/clips/{s.clip_id}/unpublish"),
+    "rename_item_banned": lambda s: edit_item(s, name="加微信翡翠手镯"),
+    "rename_item_clean": lambda s: edit_item(s, name="冰种翡翠手镯"),
     "archive_item": lambda s: _set_archived(s, True),
     "restore_item": lambda s: _set_archived(s, False),
 }

@@ -4,8 +4,9 @@ Merchants and trainers act through the pages (the forms they would post, with th
 the pages offer); a render's ffmpeg work is replaced by writing files that name their version,
 then the render job's own last step (``mark_rendered``) runs. Hypothesis tries sequences of
 edit / render / finish / submit / approve / request changes / override / publish / unpublish /
-archive, and after every step whatever a public route serves must be a version a trainer
-approved, whose own text passed compliance or was overridden on that version.
+archive / rename the item in the catalog, and after every step whatever a public route serves
+must be a version a trainer approved, whose own text passed compliance or was overridden on
+that version.
 """
 
 from __future__ import annotations

@@ -1,0 +1,80 @@
+"""After publication the knowledge card and the post text change only through review.
+
+Key facts, title and description are a version's own text and cannot be edited once submitted;
+the card's item facts (name, certificate, price) and the post's hashtags (category, name) come
+from the catalog, so each version keeps them as they were: a catalog edit after approval leaves
+the published card, post and compliance check as approved, and the next submission makes a new
+version carrying the new facts, as a title edit does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from media.clips.models import Clip, ClipState
+from portal.extensions import db
+from portal.library import publishing
+from tests.portal.review.stage import ACTIONS, HAPPY_PATH, edit_item
+
+
+def _kit(stage):
+    response = stage.merchant.get(f"/media/clips/{stage.clip_id}/kit.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    return json.loads(archive.read("card.json")), archive.read("post.txt").decode()
+
+
+def _published(stage):
+    current = stage()
+    for name in HAPPY_PATH:
+        ACTIONS[name](current)
+    with current.app.app_context():
+        assert current.clip().state == ClipState.PUBLISHED
+    return current
+
+
+def test_a_catalog_edit_after_publication_leaves_the_published_card_and_post_as_approved(stage):
+    current = _published(stage)
+    card, post = _kit(current)
+    assert card["name"] == "冰种翡翠手镯"
+    edit_item(current, name="加微信翡翠手镯", price="99")
+
+    assert _kit(current) == (card, post)
+    assert "加微信" not in post
+    with current.app.app_context():
+        clip = current.clip()
+        assert clip.state == ClipState.PUBLISHED
+        assert not [f for f in publishing.flagged_hits(clip) if f.is_open]
+    video = current.visitor.get(f"/library/clips/{current.clip_id}/video")
+    assert video.status_code == 200
+
+
+def test_key_facts_title_and_description_cannot_change_a_published_clip(stage):
+    current = _published(stage)
+    before = _kit(current)
+    with current.app.app_context():
+        cue_id = current.clip().cues[0].id
+    current.merchant.post(f"/media/clips/{current.clip_id}/key-facts", data={"cue_ids": [cue_id]})
+    current.details("全网最低价手镯 加微信")
+    with current.app.app_context():
+        clip = current.clip()
+        assert (clip.title, clip.key_facts) == ("翡翠手镯讲解", [])
+    assert _kit(current) == before
+
+
+def test_a_catalog_edit_before_submitting_makes_a_new_version_like_a_title_edit(stage):
+    current = stage()
+    for name in ["render", "finish_render"]:
+        ACTIONS[name](current)
+    edit_item(current, name="加微信翡翠手镯")
+    ACTIONS["submit"](current)
+    page = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    assert "Submitted: version 2." in page
+    assert "Card and hashtags" in page  # the change since version 1
+    assert "加微信" in page[page.index('id="compliance-hits"') :]
+    with current.app.app_context():
+        clip = db.session.get(Clip, current.clip_id)
+        flagged = {f.hit.source for f in publishing.flagged_hits(clip) if f.hit.term == "加微信"}
+        assert {"post", "card"} <= flagged
