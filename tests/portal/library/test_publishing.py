@@ -11,7 +11,7 @@ from media.clips.models import Clip, ClipState
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.library.models import ComplianceOverride
-from tests.portal.helpers import count_rows, field_errors, form_with, in_english
+from tests.portal.helpers import count_rows, field_errors, flashes, form_with, in_english
 
 CONTACT_LINE = "喜欢的话加微信聊"
 
@@ -179,3 +179,18 @@ def test_changing_a_certificate_sends_the_clip_back_to_review(
     assert changed.status_code == 302
     assert _state(app, clip_id) == ClipState.IN_REVIEW
     assert "The certificate of linked item 冰种手镯" in browser.get(f"/media/clips/{clip_id}").text
+
+
+@pytest.mark.parametrize("app_config", [{"MERCHANT_CAN_PUBLISH": True}])
+def test_merchant_publish_with_open_flags_comes_back_to_the_editor_with_the_reason(
+    app, client_as, merchant, merchant_org, make_library_clip
+):
+    clip_id = make_library_clip(merchant_org, state=ClipState.APPROVED, cue_texts=(CONTACT_LINE,))
+    browser = in_english(client_as(merchant))
+    refused = browser.post(f"/review/clips/{clip_id}/publish")
+    assert refused.status_code == 302
+    assert refused.location.endswith(f"/media/clips/{clip_id}")
+    editor = browser.get(refused.location)
+    assert editor.status_code == 200
+    assert any("Publishing is blocked" in message for message in flashes(editor.text))
+    assert _state(app, clip_id) == ClipState.APPROVED
