@@ -20,7 +20,10 @@ them. It corrects only where a wrong correction is unlikely:
   pixel" → "lucky Pixiu"). A heard word inside the term's word, or holding it, is another word
   or form, not a mishearing ("jade bangle" stays, though the catalog says "jadeite bangle").
   Words heard right keep their own case.
-* An item on the stream's list (``listed``), Latin script: the stream sells it, so a window the
+* An item on the stream's list (``listed``), Chinese: also a span that sounds like its name but
+  for one syllable sharing the name's initial or final (莫种琥珀戒指 → 糯种琥珀戒指, see
+  ``media.mentions.matching``), checked against the dictionary as above.
+* An item on the stream's list, Latin script: the stream sells it, so a window the
   mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
   dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
   ring", "actual xiuyan jade necklace" → "natural xiuyan jade necklace", "full green nephrite"
@@ -82,7 +85,7 @@ def find_fixes(
     boldly (see the module docstring).
     """
     terms = list(terms)
-    matches = match_texts(texts, terms)
+    matches = match_texts(texts, terms, listed=listed)
     fixes: list[list[Fix]] = [[] for _ in texts]
     taken: list[list[tuple[int, int]]] = [[] for _ in texts]
     for match in matches:

@@ -44,6 +44,7 @@ from media.mentions.normalise import (
     normalise,
     normalise_with_offsets,
     pinyin_readings,
+    split_syllable,
 )
 
 MatchKind = Literal["exact", "pinyin", "fuzzy", "link"]  # link: media.mentions.links
@@ -54,6 +55,7 @@ _SYLLABLE_BASE = 0xF0000  # Private Use Area-A: normalisation never keeps these 
 _RAW = "="  # marks a term character that has no pinyin reading
 _MIN_PINYIN_CHARS = 2
 _MIN_FUZZY_LETTERS = 3
+_MIN_NEAR_CHARS = 4
 _MAX_READINGS = 3
 _MAX_VARIANTS = 16
 _ANCHOR_SCORE = 70.0
@@ -160,12 +162,17 @@ class TextMatch:
 
 
 def match_texts(
-    texts: Sequence[str], terms: Iterable[CatalogTerm], *, fuzzy_threshold: float | None = None
+    texts: Sequence[str],
+    terms: Iterable[CatalogTerm],
+    *,
+    fuzzy_threshold: float | None = None,
+    listed: Collection[int] = (),
 ) -> list[TextMatch]:
     """Find the terms in plain texts, as ``find_mentions`` does, located by character offsets.
 
     ``start``/``end`` slice the text (so the slice holds any separators the match skipped).
-    Without ``fuzzy_threshold`` only the exact and pinyin passes run.
+    Without ``fuzzy_threshold`` only the exact and pinyin passes run (with ``listed``, the
+    near-pinyin pass for those items' Chinese names too).
     """
     sentences = [TimedSentence(n, 0.0, 0.0, (TimedWord(0.0, 0.0, t),)) for n, t in enumerate(texts)]
     transcript = _Transcript.build(sentences)
@@ -178,7 +185,7 @@ def match_texts(
             term=c.term,
             kind=c.kind,
         )
-        for c in _matched(transcript, terms, thresholds)
+        for c in _matched(transcript, terms, thresholds, frozenset(listed))
     ]
 
 
@@ -196,6 +203,9 @@ def _matched(
     ]
     if thresholds is not None:
         candidates.extend(_fuzzy_candidates(transcript, prepared, thresholds))
+    if listed:
+        own = [p for p in prepared if p.term.item_id in listed]
+        candidates.extend(_near_pinyin_candidates(transcript, own))
     return _resolve(transcript, _defer_to_listed(candidates, listed) if listed else candidates)
 
 
@@ -394,31 +404,93 @@ def _exact_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> It
                 yield _Candidate(pos, pos + size, prepared.term, "exact", 100.0, size)
 
 
+class _Syllables:
+    """The joined text with each Chinese character written as one code point for its syllable."""
+
+    def __init__(self, transcript: _Transcript) -> None:
+        self.codes: dict[str, str] = {}
+        table = {
+            ord(c): self.code(pinyin_readings(c)[0])
+            for c in set(transcript.joined)
+            if pinyin_readings(c)
+        }
+        self.text = transcript.joined.translate(table)
+
+    def code(self, syllable: str) -> str:
+        """Return the code point standing for ``syllable``."""
+        if syllable not in self.codes:
+            self.codes[syllable] = chr(_SYLLABLE_BASE + len(self.codes))
+        return self.codes[syllable]
+
+    def needle(self, variant: tuple[str, ...]) -> str:
+        """Code a term's reading (a character without one stands for itself)."""
+        return "".join(s[1:] if s[0] == _RAW else self.code(s) for s in variant)
+
+
 def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> Iterator[_Candidate]:
     """Yield spans whose characters sound like a Chinese term (toneless, heteronyms tried)."""
-    codes: dict[str, str] = {}
-
-    def code(syllable: str) -> str:
-        if syllable not in codes:
-            codes[syllable] = chr(_SYLLABLE_BASE + len(codes))
-        return codes[syllable]
-
-    table = {
-        ord(c): code(pinyin_readings(c)[0]) for c in set(transcript.joined) if pinyin_readings(c)
-    }
-    syllables = transcript.joined.translate(table)
+    syllables = _Syllables(transcript)
     for prepared in terms:
         found: set[int] = set()
         size = len(prepared.norm)
         for variant in prepared.syllable_variants:
-            needle = "".join(s[1:] if s[0] == _RAW else code(s) for s in variant)
-            found.update(_find_all(syllables, needle))
+            found.update(_find_all(syllables.text, syllables.needle(variant)))
         for pos in sorted(found):
             end = pos + size
             if transcript.joined[pos:end] == prepared.norm:
                 continue  # the exact pass has it
             if transcript.at_boundary(pos) and transcript.at_boundary(end):
                 yield _Candidate(pos, end, prepared.term, "pinyin", 100.0, size)
+
+
+def _near_pinyin_candidates(
+    transcript: _Transcript, terms: list[_PreparedTerm]
+) -> Iterator[_Candidate]:
+    """Yield spans sounding like a listed Chinese name but for one syllable close to its own.
+
+    Only names of ``_MIN_NEAR_CHARS`` or more characters, each with a reading; the syllable
+    heard instead must share its initial or its final (莫种 mo for 糯种 nuo, 冰柱 zhu for 冰种
+    zhong; not 手串 chuan for 手镯 zhuo). Such a span matches one character less than the name.
+    """
+    syllables = _Syllables(transcript)
+    decode = {code: syllable for syllable, code in syllables.codes.items()}
+    for prepared in terms:
+        size = len(prepared.norm)
+        if size < _MIN_NEAR_CHARS or not prepared.syllable_variants:
+            continue
+        for variant in prepared.syllable_variants[:_MAX_READINGS]:
+            if any(s[0] == _RAW for s in variant):
+                break
+            needle = syllables.needle(variant)
+            for pos, miss in _one_code_apart(syllables.text, needle):
+                heard = decode.get(syllables.text[pos + miss])
+                end = pos + size
+                if (
+                    heard is not None
+                    and _sounds_close(heard, variant[miss])
+                    and transcript.at_boundary(pos)
+                    and transcript.at_boundary(end)
+                ):
+                    yield _Candidate(pos, end, prepared.term, "pinyin", 90.0, size - 1)
+
+
+def _one_code_apart(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Yield (offset, index) where ``text`` holds ``needle`` with its ``index`` code changed."""
+    for miss in range(len(needle)):
+        pattern = re.compile(
+            f"(?=({re.escape(needle[:miss])}[^{re.escape(needle[miss])}{_SEPARATOR}]"
+            f"{re.escape(needle[miss + 1 :])}))"
+        )
+        for found in pattern.finditer(text):
+            if ord(text[found.start() + miss]) >= _SYLLABLE_BASE:
+                yield found.start(), miss
+
+
+def _sounds_close(heard: str, said: str) -> bool:
+    """Tell whether two toneless syllables share their initial or their final (medials aside)."""
+    heard_initial, heard_final = split_syllable(heard)
+    said_initial, said_final = split_syllable(said)
+    return heard_initial == said_initial or heard_final == said_final
 
 
 def _fuzzy_candidates(

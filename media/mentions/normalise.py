@@ -82,6 +82,21 @@ def pinyin_readings(char: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))
 
 
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+
+
+@lru_cache(maxsize=4096)
+def split_syllable(syllable: str) -> tuple[str, str]:
+    """Split a toneless pinyin syllable into its initial and its final without a medial i/u/v
+    ("nuo" → ("n", "o"), "zhong" → ("zh", "ong"), "an" → ("", "an")).
+    """
+    initial = next((i for i in _INITIALS if syllable.startswith(i) and syllable != i), "")
+    final = syllable[len(initial) :]
+    if len(final) > 1 and final[0] in "iuv" and final not in ("ui", "iu", "un", "in", "ing"):
+        final = final[1:]
+    return initial, final
+
+
 def is_wordlike(char: str) -> bool:
     """Tell whether a character belongs to a spaced (non-CJK) word."""
     return char.isalnum() and not WIDE.match(char)

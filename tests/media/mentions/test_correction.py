@@ -157,3 +157,17 @@ def test_a_listed_items_name_is_corrected_boldly_and_only_when_listed(heard, lis
 
     assert off_list == heard
     assert on_list == listed_text
+
+
+def test_a_listed_chinese_name_heard_with_one_close_syllable_is_corrected_only_when_listed():
+    terms = [CatalogTerm(1, "糯种琥珀戒指"), CatalogTerm(2, "冰种翡翠手镯")]
+    heard = ["下一个宝贝是莫种琥珀戒指", "冰种翡翠手串也不错"]
+
+    off_list = [apply_fixes(t, f) for t, f in zip(heard, find_fixes(heard, terms), strict=True)]
+    on_list = [
+        apply_fixes(t, f)
+        for t, f in zip(heard, find_fixes(heard, terms, listed={1, 2}), strict=True)
+    ]
+
+    assert off_list == heard
+    assert on_list == ["下一个宝贝是糯种琥珀戒指", "冰种翡翠手串也不错"]

@@ -213,3 +213,30 @@ def test_same_input_gives_same_mentions():
     first = find_mentions(transcript, terms)
     assert first == find_mentions(list(transcript), list(reversed(terms)))
     assert len(first) == 60
+
+
+def test_a_listed_chinese_name_may_be_heard_with_one_close_syllable():
+    said = ["下一个宝贝是莫种琥珀戒指", "旁边这件是冰柱玛瑙挂件", "冰种翡翠手串也不错",
+            "这个糯种琥珀戒指"]  # fmt: skip
+    heard = [sentence(n, n * 5.0, list(text)) for n, text in enumerate(said)]
+    terms = [*terms_for(1, ["糯种琥珀戒指"]), *terms_for(2, ["琥珀戒指"]),
+             *terms_for(3, ["冰种玛瑙挂件"]), *terms_for(4, ["玛瑙挂件"]),
+             *terms_for(5, ["冰种翡翠手镯"])]  # fmt: skip
+
+    unlisted = find_mentions(heard, terms)
+    listed = find_mentions(heard, terms, listed={1, 3, 5})
+
+    assert [(m.item_id, m.matched_text) for m in unlisted] == [
+        (2, "琥珀戒指"), (4, "玛瑙挂件"), (1, "糯种琥珀戒指")
+    ]  # fmt: skip
+    # mo for nuo (one final), zhu for zhong (one initial); chuan is not zhuo (neither)
+    assert [(m.item_id, m.matched_text, m.kind) for m in listed] == [
+        (1, "莫种琥珀戒指", "pinyin"), (3, "冰柱玛瑙挂件", "pinyin"), (1, "糯种琥珀戒指", "exact")
+    ]  # fmt: skip
+
+
+def test_an_unlisted_name_heard_exactly_beats_a_listed_near_one():
+    heard = [sentence(0, 0.0, list("这是碧玉手镯"))]  # bi yu, close to the listed bai yu
+    terms = [*terms_for(1, ["白玉手镯"]), *terms_for(2, ["碧玉手镯"])]
+    assert [m.item_id for m in find_mentions(heard, terms, listed={1})] == [2]
+    assert [m.item_id for m in find_mentions(heard, terms[:1], listed={1})] == [1]
