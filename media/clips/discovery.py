@@ -139,20 +139,24 @@ class ItemMentions:
 
 
 def mentions_by_item(recording: Recording) -> list[ItemMentions]:
-    """Return each mentioned item with its mention times, most mentioned first."""
-    rows = db.session.scalars(
+    """Return each mentioned item with its mention times, most mentioned first.
+
+    The mentions are read as plain rows: a four-hour stream has a thousand of them.
+    """
+    rows = db.session.execute(
         scoped(Mention, recording.org_id)
+        .with_only_columns(Mention.item_id, Mention.start_ms, Mention.kind)
         .where(Mention.recording_id == recording.id)
         .order_by(Mention.start_ms)
     ).all()
-    by_item: dict[int, list[Mention]] = {}
-    for mention in rows:
-        by_item.setdefault(mention.item_id, []).append(mention)
+    by_item: dict[int, list[tuple[int, str]]] = {}
+    for item_id, start_ms, kind in rows:
+        by_item.setdefault(item_id, []).append((start_ms, kind))
     items = {i.id: i for i in db.session.scalars(scoped(Item, recording.org_id).where(
         Item.id.in_(by_item)))}  # fmt: skip
     lanes = [
-        ItemMentions(items[item_id], len(found), [m.start_ms / 1000 for m in found],
-                     Counter(m.kind for m in found))
+        ItemMentions(items[item_id], len(found), [start_ms / 1000 for start_ms, _ in found],
+                     Counter(kind for _, kind in found))
         for item_id, found in by_item.items() if item_id in items
     ]  # fmt: skip
     return sorted(lanes, key=lambda lane: (-lane.count, lane.item.sku))
