@@ -206,5 +206,19 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
     _player_near(page, 0)
     page.keyboard.press("PageUp")  # a tenth of the stream on
     _player_near(page, 0.1 * duration)
+
+    # A clip from the overview: click where the stream was, pick the sentence playing there.
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    _player_near(page, 0.6 * duration)
+    page.evaluate("document.querySelector('#player').pause()")
+    playing = page.locator("ol.selectable li.current")
+    playing.wait_for()
+    position = playing.locator("[data-pick]").get_attribute("data-pick")
+    playing.locator("[data-pick]").click()
+    assert page.input_value("#first_sentence") == position
+    page.fill("#title", "从概览剪的片段")
+    page.click("#new-clip-form button[type=submit]")
+    page.wait_for_url(f"{live_server}/media/clips/*")
+    assert "从概览剪的片段" in page.inner_text("main h1")
     assert page.console_errors == []
     page.context.close()
