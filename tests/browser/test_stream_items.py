@@ -15,7 +15,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.support.axe import assert_accessible
-from tests.support.pages import PHONE, scroll_width, sign_in
+from tests.support.pages import PHONE, scroll_width, sign_in, wait_for_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +61,10 @@ def test_merchant_picks_numbers_orders_and_imports_the_streams_items_on_a_phone(
     expect(page.locator(".stream-item")).to_have_count(2)
     assert listed(app, recording_id) == [(1, "JD-001"), (2, "JD-002")]
 
+    wait_for_htmx(page)  # the list's swap has settled: the new search box listens
     page.fill("#stream-q", "平安扣")
-    expect(page.locator("#stream-item-results li")).to_have_count(1)
+    page.locator("#stream-q").press("Enter")  # searching at once, as a hurried merchant would
+    expect(page.locator("#stream-item-results li")).to_have_count(1, timeout=15_000)
     page.get_by_label("和田玉籽料平安扣吊坠").check()
     page.get_by_role("button", name="添加勾选的商品").click()
     expect(page.locator(".stream-item")).to_have_count(3)
