@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from portal.extensions import db
 from portal.jobs import services
-from portal.jobs.models import Job, JobState
+from portal.jobs.models import JobState
 from portal.jobs.runner import HANDLERS, JobContext, execute_job, run_queued_jobs
 from portal.jobs.scratch import scratch_root
 from portal.jobs.worker import sweep_once
-from portal.organisations.models import Organisation
+from tests.portal.jobs import test_jobs
 from tests.support import queues
 
 LIMIT_MESSAGE = (
@@ -82,28 +81,12 @@ def test_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(HANDLERS, kind, f"{__name__}:{function}")
 
 
+# A queue of each test's own, flushed after it; the job helpers of the jobs tests.
 extra_config = queues.extra_config
 app_config = queues.app_config
 flush_queue = queues.flush_queue
-
-
-@pytest.fixture
-def enqueue(app: Flask, merchant_org: Organisation) -> Any:
-    """Queue a job of ``kind`` about the merchant organisation; return its id."""
-
-    def build(kind: str) -> int:
-        with app.app_context():
-            org = db.session.get(Organisation, merchant_org.id)
-            return services.enqueue_job(kind, org, org_id=org.id).id
-
-    return build
-
-
-def load(app: Flask, job_id: int) -> Job:
-    with app.app_context():
-        job = db.session.get(Job, job_id)
-        db.session.expunge(job)
-        return job
+enqueue = test_jobs.enqueue
+load = test_jobs.load
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 10) -> None:
