@@ -24,7 +24,7 @@ from tests.reliability.helpers import (
     render_jobs,
     request_render,
 )
-from tests.support import queues
+from tests.support import queues, stuck_tools
 from tests.support.mediagen import make_test_video
 from tests.support.stuck_tools import is_running, started_pids, stuck_ffmpeg
 
@@ -39,11 +39,7 @@ def short_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_test_video(tmp_path_factory.mktemp("short") / "short.mp4", seconds=4.0)
 
 
-@pytest.fixture
-def tool_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "stuck-tool"
-    folder.mkdir()
-    return folder
+tool_folder = stuck_tools.tool_folder
 
 
 @pytest.fixture

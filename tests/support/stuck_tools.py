@@ -9,6 +9,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+
+@pytest.fixture
+def tool_folder(tmp_path: Path) -> Path:
+    """A folder of this test's own for the stuck tool and the pids it records."""
+    folder = tmp_path / "stuck-tool"
+    folder.mkdir()
+    return folder
+
 
 def stuck_ffmpeg(folder: Path) -> Path:
     """Write an executable ``ffmpeg`` into ``folder`` that hangs; return its path."""

@@ -26,6 +26,7 @@ from portal.jobs.runner import execute_job
 from portal.jobs.scratch import scratch_root
 from tests.media.recordings.conftest import LONG_SPEECH
 from tests.media.recordings.helpers import count, ingest, job_temp_leftovers, load_job, run_jobs
+from tests.support import stuck_tools
 from tests.support.mediagen import make_english_speech, make_video_with_audio
 from tests.support.stuck_tools import is_running, started_pids, stuck_ffmpeg
 
@@ -36,11 +37,7 @@ LIMIT_MESSAGE = (
 )
 
 
-@pytest.fixture
-def tool_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "stuck-tool"
-    folder.mkdir()
-    return folder
+tool_folder = stuck_tools.tool_folder
 
 
 @pytest.fixture
