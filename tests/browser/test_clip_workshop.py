@@ -172,6 +172,20 @@ def _player_near(page, seconds: float) -> None:
     )
 
 
+def _sentence_playing(page) -> str:
+    """The position of the highlighted sentence, once the highlight has caught up with the
+    paused player (it moves on the player's next timeupdate)."""
+    handle = page.wait_for_function(
+        """() => {
+          const t = document.querySelector('#player').currentTime;
+          const li = document.querySelector('ol.selectable li.current');
+          return li && t >= parseFloat(li.dataset.start) && t < parseFloat(li.dataset.end)
+            && li.querySelector('[data-pick]').getAttribute('data-pick');
+        }"""
+    )
+    return handle.json_value()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_merchant_clicks_the_stream_overview_to_play_from_there(
     app, live_server, browser, make_user, merchant_org, workshop_video, tmp_path, viewport
@@ -208,13 +222,12 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
     _player_near(page, 0.1 * duration)
 
     # A clip from the overview: click where the stream was, pick the sentence playing there.
+    box = strip.bounding_box()  # the page may have scrolled since
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
     _player_near(page, 0.6 * duration)
     page.evaluate("document.querySelector('#player').pause()")
-    playing = page.locator("ol.selectable li.current")
-    playing.wait_for()
-    position = playing.locator("[data-pick]").get_attribute("data-pick")
-    playing.locator("[data-pick]").click()
+    position = _sentence_playing(page)
+    page.click(f'ol.selectable [data-pick="{position}"]')
     assert page.input_value("#first_sentence") == position
     page.fill("#title", "从概览剪的片段")
     page.click("#new-clip-form button[type=submit]")
