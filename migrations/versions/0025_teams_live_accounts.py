@@ -7,8 +7,8 @@ and clips remember who changed them last. The new columns of ``recording`` and `
 foreign key: SQLite adds one only by rebuilding the table, which would cascade-delete its rows'
 dependants; the services clear them when an account is deleted.
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-06 14:30:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
