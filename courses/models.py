@@ -45,6 +45,7 @@ class Course(TimestampMixin, db.Model):
     cover_name: Mapped[str] = mapped_column(String(80), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    watch_percent: Mapped[int] = mapped_column(default=90)
 
     modules: Mapped[list[CourseModule]] = relationship(
         order_by="CourseModule.position", cascade="all, delete-orphan", passive_deletes=True
@@ -132,13 +133,22 @@ class QuestionKind(StrEnum):
     TRUE_FALSE = "true_false"
 
 
+class AnswerReveal(StrEnum):
+    """When a learner sees a quiz's correct answers (which questions were wrong: always)."""
+
+    AFTER_PASS = "after_pass"  # after passing or after the last allowed attempt
+    ALWAYS = "always"
+    NEVER = "never"
+
+
 class Quiz(db.Model):
-    """A lesson's quiz: pass mark in percent, attempts allowed (0 = unlimited)."""
+    """A lesson's quiz: pass mark in percent, attempts allowed (0 = unlimited), answer reveal."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), unique=True)
     pass_percent: Mapped[int] = mapped_column(default=60)
     max_attempts: Mapped[int] = mapped_column(default=3)
+    answer_reveal: Mapped[AnswerReveal] = mapped_column(String(20), default=AnswerReveal.AFTER_PASS)
 
     lesson: Mapped[Lesson] = relationship(back_populates="quiz")
     questions: Mapped[list[QuizQuestion]] = relationship(
@@ -204,9 +214,10 @@ class Enrolment(db.Model):
 class LessonProgress(db.Model):
     """A learner's place in a lesson video.
 
-    ``position_s`` is where to resume; ``furthest_s`` the furthest point reached (watched ≥ 90 %
-    of the video completes the lesson); ``client_seq`` orders the player's posts, so a stale one
-    never moves the position back.
+    ``position_s`` is where to resume; ``furthest_s`` the furthest point reached;
+    ``watched_ranges`` the merged ``[start_s, end_s]`` spans actually played (having watched the
+    course's ``watch_percent`` of the video completes the lesson); ``client_seq`` orders the
+    player's posts, so a stale one never moves the position back.
     """
 
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
@@ -216,6 +227,7 @@ class LessonProgress(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     position_s: Mapped[float] = mapped_column(Float, default=0.0)
     furthest_s: Mapped[float] = mapped_column(Float, default=0.0)
+    watched_ranges: Mapped[list[list[float]]] = mapped_column(JSON, default=list)
     client_seq: Mapped[int] = mapped_column(default=0)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

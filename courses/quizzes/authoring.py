@@ -13,7 +13,7 @@ from typing import Literal
 from flask import current_app
 from flask_babel import gettext as _
 
-from courses.models import Lesson, QuestionKind, Quiz, QuizChoice, QuizQuestion
+from courses.models import AnswerReveal, Lesson, QuestionKind, Quiz, QuizChoice, QuizQuestion
 from courses.signals import course_changed
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -25,10 +25,11 @@ MAX_CHOICES = 6
 
 @dataclass(frozen=True)
 class QuizSettings:
-    """A quiz's pass mark (percent) and attempts allowed (0 = unlimited)."""
+    """A quiz's pass mark (percent), attempts allowed (0 = unlimited), when answers are shown."""
 
     pass_percent: int
     max_attempts: int
+    answer_reveal: AnswerReveal = AnswerReveal.AFTER_PASS
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def add_quiz(lesson: Lesson, actor: User, settings: QuizSettings) -> Quiz:
         lesson_id=lesson.id,
         pass_percent=settings.pass_percent,
         max_attempts=settings.max_attempts,
+        answer_reveal=settings.answer_reveal,
     )
     db.session.add(quiz)
     record_event(actor, "quiz.created", quiz, lesson=lesson.id)
@@ -84,10 +86,11 @@ def add_quiz(lesson: Lesson, actor: User, settings: QuizSettings) -> Quiz:
 
 
 def update_quiz(quiz: Quiz, actor: User, settings: QuizSettings) -> Quiz:
-    """Change the pass mark and attempts allowed (attempts already made keep their result)."""
+    """Change the quiz's settings (attempts already made keep their result)."""
     _check_settings(settings)
     quiz.pass_percent = settings.pass_percent
     quiz.max_attempts = settings.max_attempts
+    quiz.answer_reveal = settings.answer_reveal
     record_event(actor, "quiz.updated", quiz, **vars(settings))
     db.session.commit()
     _changed(quiz.lesson)

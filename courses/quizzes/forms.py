@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from courses.models import QuestionKind, Quiz, QuizQuestion
+from courses.models import AnswerReveal, QuestionKind, Quiz, QuizQuestion
 from courses.quizzes.authoring import MAX_CHOICES, ChoiceData, QuestionData, QuizSettings
 from portal.forms import multi_line, one_line
 
@@ -40,8 +40,15 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(QuestionKind(kind), kind))
 
 
+REVEAL_LABELS = {
+    AnswerReveal.AFTER_PASS: _l("After passing or after the last attempt"),
+    AnswerReveal.ALWAYS: _l("After every attempt"),
+    AnswerReveal.NEVER: _l("Never (only which questions were wrong)"),
+}
+
+
 class QuizSettingsForm(FlaskForm):
-    """A quiz's pass mark and attempts limit."""
+    """A quiz's pass mark, attempts limit and when learners see the correct answers."""
 
     pass_percent = IntegerField(
         _l("Pass mark (%)"),
@@ -55,11 +62,24 @@ class QuizSettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0, max=100)],
         description=_l("0 means unlimited."),
     )
+    answer_reveal = SelectField(
+        _l("Show the correct answers"),
+        choices=[(reveal.value, label) for reveal, label in REVEAL_LABELS.items()],
+        default=AnswerReveal.AFTER_PASS.value,
+        description=_l(
+            "After a failed attempt learners always see which questions were wrong; this says "
+            "when they also see the right answers and explanations."
+        ),
+    )
     submit = SubmitField(_l("Save quiz settings"))
 
     def to_settings(self) -> QuizSettings:
         """Return the entered settings."""
-        return QuizSettings(int(self.pass_percent.data), int(self.max_attempts.data))
+        return QuizSettings(
+            int(self.pass_percent.data),
+            int(self.max_attempts.data),
+            AnswerReveal(self.answer_reveal.data),
+        )
 
 
 class ChoiceRowForm(Form):

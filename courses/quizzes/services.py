@@ -9,14 +9,22 @@ the score reaches the quiz's pass mark.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Integer, func, select
 
 from courses.completion import get_enrolment, refresh_completion
-from courses.models import Course, Enrolment, Lesson, Quiz, QuizAttempt, QuizQuestion
+from courses.models import (
+    AnswerReveal,
+    Course,
+    Enrolment,
+    Lesson,
+    Quiz,
+    QuizAttempt,
+    QuizQuestion,
+)
 from courses.progress import enrol
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -264,6 +272,25 @@ def _lock_enrolment(user: User, course: Course) -> Enrolment:
 def get_attempt_quiz(attempt: QuizAttempt) -> Quiz:
     """Return the quiz an attempt answered."""
     return db.session.get_one(Quiz, attempt.quiz_id)
+
+
+def reveals_answers(quiz: Quiz, stats: AttemptStats) -> bool:
+    """Tell whether a learner with these attempts may see the quiz's correct answers.
+
+    By default only once they passed or used their last allowed attempt, so a retry is not a
+    copy of the previous result; which questions were wrong is always shown.
+    """
+    if quiz.answer_reveal == AnswerReveal.ALWAYS:
+        return True
+    if quiz.answer_reveal == AnswerReveal.NEVER:
+        return False
+    return stats.passed or (quiz.max_attempts > 0 and stats.used >= quiz.max_attempts)
+
+
+def without_answers(scored: Scored) -> Scored:
+    """Return the feedback with the correct answers and explanations left out."""
+    feedback = tuple(replace(item, correct=(), explanation="") for item in scored.feedback)
+    return replace(scored, feedback=feedback)
 
 
 def attempt_feedback(attempt: QuizAttempt) -> Scored:

@@ -42,7 +42,7 @@ def take(lesson_id: int) -> ResponseReturnValue:
         if not stored:
             preview = services.preview_attempt(lesson, quiz_id, answers)
             return render_template("quizzes/result.html", lesson=lesson, quiz=quiz,
-                                   scored=preview, preview=True)  # fmt: skip
+                                   scored=preview, preview=True, revealed=True)  # fmt: skip
         if apply_form_action(
             form, lambda: kept.append(services.submit_attempt(lesson, user, quiz_id, answers))
         ):
@@ -62,9 +62,12 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     row = services.get_attempt_or_404(attempt_id, user)
     quiz = services.get_attempt_quiz(row)
     stats = services.attempt_stats(quiz, user) if row.user_id == user.id else None
+    scored = services.attempt_feedback(row)
+    revealed = stats is None or services.reveals_answers(quiz, stats)  # staff read others' too
     return render_template(
         "quizzes/result.html", lesson=quiz.lesson, quiz=quiz, attempt=row, preview=False,
-        scored=services.attempt_feedback(row), stats=stats,
+        scored=scored if revealed else services.without_answers(scored), revealed=revealed,
+        stats=stats,
         can_attempt=stats is not None and services.can_attempt(quiz, stats.used),
         attempts_left=services.attempts_left(quiz.max_attempts, stats.used) if stats else None,
     )  # fmt: skip

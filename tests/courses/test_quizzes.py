@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courses.models import (
+    AnswerReveal,
     Certificate,
     Course,
     Enrolment,
@@ -120,6 +122,7 @@ def test_streamer_answers_everything_right_scores_100_and_sees_feedback(app, lea
 
 
 def test_multiple_choice_counts_only_the_exact_set(app, learner, ids):
+    set_quiz(app, ids.quiz_id, answer_reveal=AnswerReveal.ALWAYS)
     first = ids.right[ids.multiple][:1]  # 最 without 第一
     response = take(learner, ids, answers(ids, ids.right[ids.single], first))
     page = learner.get(response.headers["Location"]).text
@@ -131,6 +134,71 @@ def test_multiple_choice_counts_only_the_exact_set(app, learner, ids):
     extra = ids.right[ids.multiple] + ids.wrong[ids.multiple]
     take(learner, ids, answers(ids, ids.right[ids.single], extra))
     assert attempts(app)[-1] == (50, False)
+
+
+def all_wrong(ids):
+    return answers(ids, ids.wrong[ids.single], ids.wrong[ids.multiple])
+
+
+def result_page(browser, ids, data):
+    return browser.get(take(browser, ids, data).headers["Location"]).text
+
+
+ANSWER_TEXTS = ("竖屏 9:16", "最；第一", "手机竖屏观看。")  # correct answers and the explanation
+
+
+def test_failed_attempt_shows_what_was_wrong_but_not_the_answers(app, learner, ids):
+    failed = result_page(learner, ids, all_wrong(ids))
+    assert failed.count("✗ Incorrect") == 2
+    assert "横屏 16:9" in failed  # the learner's own answer
+    assert "shown once you pass the quiz or have used your last attempt" in failed
+    assert "Correct answer" not in failed
+    for text in ANSWER_TEXTS:
+        assert text not in failed
+
+    passed = result_page(learner, ids, all_right(ids))
+    assert "手机竖屏观看。" in passed
+    with app.app_context():
+        first_id = db.session.scalars(select(QuizAttempt.id).order_by(QuizAttempt.id)).first()
+    earlier = learner.get(f"/courses/quizzes/attempts/{first_id}").text
+    for text in ANSWER_TEXTS:
+        assert text in earlier  # once passed, the failed attempt shows the answers too
+
+
+def test_last_allowed_attempt_reveals_the_answers(app, learner, ids):
+    set_quiz(app, ids.quiz_id, max_attempts=2)
+    assert "竖屏 9:16" not in result_page(learner, ids, all_wrong(ids))
+    last = result_page(learner, ids, all_wrong(ids))
+    assert "Take it again" not in last
+    for text in ANSWER_TEXTS:
+        assert text in last
+
+
+def test_quiz_that_never_reveals_keeps_answers_after_the_last_attempt(app, learner, ids):
+    set_quiz(app, ids.quiz_id, max_attempts=1, answer_reveal=AnswerReveal.NEVER)
+    page = result_page(learner, ids, all_wrong(ids))
+    assert "does not show its correct answers" in page
+    for text in ANSWER_TEXTS:
+        assert text not in page
+
+
+def test_trainer_sets_when_answers_are_shown_and_learner_sees_them_at_once(
+    app, staff, learner, ids
+):
+    form = staff.get(f"/courses/manage/lessons/{ids.lesson_id}/quiz").text
+    assert "Show the correct answers" in form
+    assert re.search(r'<option selected value="after_pass"|value="after_pass" selected', form)
+    url = f"/courses/manage/lessons/{ids.lesson_id}/quiz"
+    settings = {"pass_percent": "60", "max_attempts": "3"}
+    bad = staff.post(url, data=settings | {"answer_reveal": "x"})
+    assert bad.status_code == 200
+    assert field_errors(bad.text, "answer_reveal")
+    staff.post(url, data=settings | {"answer_reveal": "always"})
+    with app.app_context():
+        assert db.session.get(Quiz, ids.quiz_id).answer_reveal == AnswerReveal.ALWAYS
+    page = result_page(learner, ids, all_wrong(ids))
+    for text in ANSWER_TEXTS:
+        assert text in page
 
 
 def test_pass_mark_edge_score_equal_to_mark_passes(app, learner, ids):
