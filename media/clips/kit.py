@@ -21,6 +21,7 @@ from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_file
 from media.clips.services import require_editable
 from media.render.fonts import FontNotFoundError, find_subtitle_font
+from media.subtitle_files import srt_text, to_ms
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -64,21 +65,11 @@ def kit_version_or_404(clip: Clip) -> ClipVersion:
     return version
 
 
-def _timestamp(seconds: float) -> str:
-    millis = round(max(seconds, 0.0) * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d},{rest % 1000:03d}"
-
-
 def srt_from_cues(cues: Sequence[dict[str, Any]]) -> str:
     """Convert a version's cues (seconds into the clip) to SubRip text."""
-    blocks = [
-        f"{n}\n{_timestamp(float(cue['start']))} --> {_timestamp(float(cue['end']))}\n"
-        f"{str(cue['text']).strip()}\n"
-        for n, cue in enumerate(cues, start=1)
-    ]
-    return "\n".join(blocks)
+    return srt_text(
+        (to_ms(float(cue["start"])), to_ms(float(cue["end"])), str(cue["text"])) for cue in cues
+    )
 
 
 def _item_fields(facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ is off (``WrapStyle: 2``): lines are broken here for the frame width, Chinese by
 Latin by words, with widths estimated as 1 em for a CJK character and about 0.55 em for Latin
 (0.65 for capitals and digits, 0.3 for a space; measured on Noto Sans CJK Bold). A cue
 needing more than two lines becomes consecutive cues sharing its time in proportion to their
-text. User text is escaped so it cannot carry ASS override tags or line-break escapes.
+text. The files are written by ``media.subtitle_files``, which escapes user text so it cannot
+carry ASS override tags or line-break escapes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pysubs2
+
 from media.render.profiles import Cue
+from media.subtitle_files import TimedText, ass_text, to_ms, vtt_text
 from portal.text_cleaning import clean_line
 
 MAX_LINES = 2
@@ -38,7 +42,6 @@ _CLOSING = set("，。、；：！？）」』》〉】〕…—,.;:!?)]}%")
 _OPENING = set("（「『《〈【〔“‘([{")
 _BREAK_AFTER = set("，。、；：！？,.;:!?")
 _SPACES = re.compile(r"\s+")
-_ASS_ESCAPED_LETTERS = ("N", "n", "h")
 _PUNCTUATION_BONUS_EM = 3.0  # how much further a cue may be cut to end at punctuation
 
 
@@ -157,26 +160,6 @@ def clip_cues(cues: Iterable[Cue], duration_s: float, *, offset_s: float = 0.0) 
     return kept
 
 
-def escape_ass_text(text: str) -> str:
-    """Escape user text for an ASS ``Dialogue`` line: it renders literally, never as tags.
-
-    Braces become libass's ``\\{`` and ``\\}``. libass has no escape for a backslash, and a
-    backslash followed by ``N``, ``n`` or ``h`` would be read as a line break or a hard space, so
-    such a backslash is drawn as the full-width reverse solidus (U+FF3C); any other backslash
-    is already literal.
-    """
-    text = clean_text(text)
-    out: list[str] = []
-    for index, char in enumerate(text):
-        if char in "{}":
-            out.append("\\" + char)
-        elif char == "\\" and text[index + 1 : index + 2] in _ASS_ESCAPED_LETTERS:
-            out.append("＼")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 def write_ass(
     path: Path, cues: Sequence[Cue], *, font_name: str, layout: SubtitleLayout
 ) -> list[Cue]:
@@ -184,60 +167,53 @@ def write_ass(
     if not font_name or any(char in font_name for char in ",\r\n"):
         raise ValueError(f"unusable font family name for ASS: {font_name!r}")
     drawn = layout_cues(cues, layout.max_line_em)
-    style = ",".join(
-        str(value)
-        for value in (
-            "Default", font_name, layout.ass_font_size, "&H00FFFFFF", "&H00FFFFFF",
-            "&H00000000", "&H00000000", -1, 0, 0, 0, 100, 100, 0, 0, 1,
-            layout.outline_px, 0, 2, layout.margin_h_px, layout.margin_h_px,
-            layout.margin_v_px, 1,
-        )
-    )  # fmt: skip
-    lines = [
-        "[Script Info]",
-        "; Written by Beltcast; the style is fixed in code.",
-        "ScriptType: v4.00+",
-        f"PlayResX: {layout.width}",
-        f"PlayResY: {layout.height}",
-        "WrapStyle: 2",
-        "ScaledBorderAndShadow: yes",
-        "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-        f"Style: {style}",
-        "",
-        "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ]
-    for cue in drawn:
-        start, end = _ass_time(cue.start_s), _ass_time(cue.end_s)
-        if start == end:
-            continue
-        text = "\\N".join(escape_ass_text(line) for line in cue.text.split("\n"))
-        lines.append(f"Dialogue: 0,{start},{end},Default,,0,0,0,,{text}")
-    _write_atomically(path, "\n".join(lines) + "\n")
+    info = {
+        "PlayResX": str(layout.width),
+        "PlayResY": str(layout.height),
+        "WrapStyle": "2",
+        "ScaledBorderAndShadow": "yes",
+    }
+    text = ass_text(_timed(drawn), info=info, style=_house_style(font_name, layout))
+    _write_atomically(path, text)
     return drawn
-
-
-def escape_vtt_text(text: str) -> str:
-    """Escape user text for a WebVTT cue payload (one line, no markup)."""
-    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write_vtt(path: Path, cues: Sequence[Cue]) -> Path:
     """Write ``cues`` (clip-relative, already clipped) to ``path`` as WebVTT, atomically."""
-    blocks = ["WEBVTT", ""]
-    for number, cue in enumerate(cues, start=1):
-        blocks += [
-            str(number),
-            f"{_vtt_time(cue.start_s)} --> {_vtt_time(cue.end_s)}",
-            escape_vtt_text(cue.text),
-            "",
-        ]
-    _write_atomically(path, "\n".join(blocks))
+    _write_atomically(path, vtt_text(_timed(cues)))
     return Path(path)
+
+
+def _house_style(font_name: str, layout: SubtitleLayout) -> pysubs2.SSAStyle:
+    """Return the fixed style: bold white text, a black outline, no shadow, bottom centre."""
+    black = pysubs2.Color(0, 0, 0)
+    return pysubs2.SSAStyle(
+        fontname=font_name,
+        fontsize=layout.ass_font_size,
+        primarycolor=pysubs2.Color(255, 255, 255),
+        secondarycolor=pysubs2.Color(255, 255, 255),
+        outlinecolor=black,
+        backcolor=black,
+        bold=True,
+        outline=layout.outline_px,
+        shadow=0,
+        alignment=pysubs2.Alignment.BOTTOM_CENTER,
+        marginl=layout.margin_h_px,
+        marginr=layout.margin_h_px,
+        marginv=layout.margin_v_px,
+    )
+
+
+def _timed(cues: Iterable[Cue]) -> list[TimedText]:
+    """Return cleaned cue lines with their times in milliseconds."""
+    return [
+        (
+            to_ms(cue.start_s),
+            to_ms(cue.end_s),
+            "\n".join(clean_text(line) for line in cue.text.split("\n")),
+        )
+        for cue in cues
+    ]
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -350,22 +326,6 @@ def _balanced_lines(tokens: list[_Token], max_em: float, max_lines: int) -> list
         if score < best_score:
             best, best_score = [first, second], score
     return best
-
-
-def _ass_time(seconds: float) -> str:
-    """Format ``seconds`` as an ASS time, H:MM:SS.cc."""
-    centis = max(0, round(seconds * 100))
-    hours, rest = divmod(centis, 360_000)
-    minutes, rest = divmod(rest, 6000)
-    return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"
-
-
-def _vtt_time(seconds: float) -> str:
-    """Format ``seconds`` as a WebVTT time, HH:MM:SS.mmm."""
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def _write_atomically(path: Path, text: str) -> None:

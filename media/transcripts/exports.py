@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from typing import Protocol
+
+from media.subtitle_files import srt_text, vtt_text
 
 
 class TimedText(Protocol):
@@ -20,36 +21,19 @@ class TimedText(Protocol):
         ...
 
 
-def _timestamp(ms: int, separator: str) -> str:
-    ms = max(ms, 0)
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
-
-
 def to_srt(cues: Sequence[TimedText]) -> str:
     """Return SubRip text."""
-    blocks = [
-        f"{n}\n{_timestamp(c.start_ms, ',')} --> {_timestamp(c.end_ms, ',')}\n{c.shown_text}\n"
-        for n, c in enumerate(cues, start=1)
-    ]
-    return "\n".join(blocks)
-
-
-def _vtt_cue_text(text: str) -> str:
-    # WebVTT cue text may not contain "-->", and "&" and "<" start entities and tags.
-    return html.escape(text.replace("-->", "→"), quote=False)
+    return srt_text(_timed(cues))
 
 
 def to_vtt(cues: Sequence[TimedText]) -> str:
     """Return WebVTT text."""
-    blocks = [
-        f"{_timestamp(c.start_ms, '.')} --> {_timestamp(c.end_ms, '.')}\n"
-        f"{_vtt_cue_text(c.shown_text)}\n"
-        for c in cues
-    ]
-    return "WEBVTT\n\n" + "\n".join(blocks)
+    return vtt_text(_timed(cues))
+
+
+def _timed(cues: Sequence[TimedText]) -> list[tuple[int, int, str]]:
+    """Return the cues as (start ms, end ms, shown text)."""
+    return [(c.start_ms, c.end_ms, c.shown_text) for c in cues]
 
 
 def to_text(cues: Sequence[TimedText]) -> str:

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pysubs2
 import pytest
 from PIL import Image
 
@@ -137,12 +138,14 @@ def test_vtt_is_relative_to_the_clip_clipped_and_escaped(render: RenderFn, sourc
         (1.5, 1.8, "   "),
     ]
     result = render(source, cues=cues, burn_subtitles=False, profile="square")
-    assert result.vtt_path.read_text(encoding="utf-8") == (
-        "WEBVTT\n\n"
-        "1\n00:00:00.000 --> 00:00:00.500\nbefore &lt;b&gt;start&lt;/b&gt;\n\n"
-        "2\n00:00:01.000 --> 00:00:02.000\nTom &amp; &lt;Jerry&gt; --&gt; 翡翠\n\n"
-        "3\n00:00:02.500 --> 00:00:03.000\nruns past the end\n"
-    )
+    vtt = result.vtt_path.read_text(encoding="utf-8")
+    subs = pysubs2.SSAFile.from_string(vtt, format_="vtt", keep_html_tags=True)
+    assert vtt.startswith("WEBVTT\n")
+    assert [(event.start, event.end, event.plaintext) for event in subs] == [
+        (0, 500, "before &lt;b&gt;start&lt;/b&gt;"),
+        (1000, 2000, "Tom &amp; &lt;Jerry&gt; → 翡翠"),
+        (2500, 3000, "runs past the end"),
+    ]
 
 
 def test_stream_copy_when_only_a_cut_is_asked(render: RenderFn, source: Path):

@@ -15,12 +15,13 @@ from media.render.profiles import Cue
 from media.render.subtitles import (
     SubtitleLayout,
     break_lines,
-    escape_ass_text,
+    clean_text,
     layout_cues,
     text_width_em,
     write_ass,
     write_vtt,
 )
+from media.subtitle_files import escape_ass_text
 from tests.support.invisible import sprinkled_all
 
 VERTICAL = SubtitleLayout.for_frame(720, 1280)
@@ -78,7 +79,7 @@ def test_invisible_characters_are_neither_burned_in_nor_written_to_webvtt(tmp_pa
 
 
 def test_escape_keeps_ordinary_text_and_collapses_whitespace():
-    assert escape_ass_text("翡翠 Jade,\n 手镯\t!") == "翡翠 Jade, 手镯 !"
+    assert escape_ass_text(clean_text("翡翠 Jade,\n 手镯\t!")) == "翡翠 Jade, 手镯 !"
     assert escape_ass_text("C:\\path") == "C:\\path"
 
 

@@ -140,7 +140,7 @@ def test_unpublished_clip_has_no_kit(client_as, merchant, merchant_org, make_lib
 
 def test_srt_keeps_hours_and_milliseconds():
     cues = [{"start": 3725.5, "end": 3726.004, "text": " 好 "}]
-    assert srt_from_cues(cues) == "1\n01:02:05,500 --> 01:02:06,004\n好\n"
+    assert srt_from_cues(cues).strip() == "1\n01:02:05,500 --> 01:02:06,004\n好"
 
 
 def test_card_text_wraps_without_starting_a_line_with_punctuation():
