@@ -5,7 +5,7 @@ the Noto Sans CJK TC Bold OTF shipped by the PyPI package ``cvttf-notosanscjk-bo
 ``pip install`` still draws Chinese. libass is given the font's directory (``fontsdir``) and the
 ASS style names the font's family.
 
-The family is read from the file the way libass reads a font it loads from ``fontsdir``: the
+The family is read with ``fontTools`` the way libass reads a font it loads from ``fontsdir``: the
 Windows-platform family name (name ID 1), not the typographic family (ID 16) that fontconfig and
 FreeType report. They differ for the packaged font ("Noto Sans CJK TC Bold" against "Noto Sans
 CJK TC"), and libass finds no font by the latter when fontconfig does not know the file. The
@@ -15,11 +15,12 @@ file's ascent and descent are read too, because libass sizes text by them.
 from __future__ import annotations
 
 import importlib.resources
-import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from fontTools.ttLib.tables._n_a_m_e import table__n_a_m_e
 
 PREFERRED_FAMILY = "Noto Sans CJK SC"
 PACKAGED_FONT_MODULE = "cvttf_NotoSansCJK_Bold"
@@ -73,7 +74,7 @@ def font_from_file(path: Path, index: int | None = None) -> SubtitleFont:
     """Describe face ``index`` of the font file ``path``; by default its Simplified Chinese face."""
     try:
         faces = read_faces(path)
-    except (OSError, ValueError, struct.error) as exc:
+    except (OSError, ValueError, TTLibError) as exc:
         raise FontNotFoundError(f"The subtitle font file cannot be read as a font: {path}") from exc
     if index is not None and 0 <= index < len(faces):
         chosen = faces[index]
@@ -97,57 +98,40 @@ class FaceInfo:
 def read_faces(path: Path) -> list[FaceInfo]:
     """Read each face's Windows family name and (win ascent + win descent) / units per em."""
     with Path(path).open("rb") as handle:
-        head = handle.read(12)
-        if head[:4] == b"ttcf":
-            (count,) = struct.unpack(">I", head[8:12])
-            count = min(count, _MAX_FACES)
-            offsets = struct.unpack(f">{count}I", handle.read(4 * count))
-        else:
-            offsets = (0,)
-        faces = [_read_face(handle, offset) for offset in offsets]
+        collection = handle.read(4) == b"ttcf"
+    if collection:
+        with TTCollection(path, lazy=True) as fonts:
+            faces = [_face_info(font) for font in fonts.fonts[:_MAX_FACES]]
+    else:
+        with TTFont(path, lazy=True) as font:
+            faces = [_face_info(font)]
     found = [face for face in faces if face is not None]
     if not found:
         raise ValueError("no face with a family name")
     return found
 
 
-def _read_face(handle: BinaryIO, offset: int) -> FaceInfo | None:
-    """Read one sfnt face starting at ``offset``."""
-    handle.seek(offset)
-    (tables,) = struct.unpack(">4xH6x", handle.read(12))
-    directory = {}
-    for _ in range(min(tables, 256)):
-        tag, _checksum, start, length = struct.unpack(">4sIII", handle.read(16))
-        directory[tag] = (start, length)
-    if not {b"name", b"head"} <= directory.keys():
+def _face_info(font: TTFont) -> FaceInfo | None:
+    """Describe one face, or ``None`` if it has no family name or em size."""
+    if "name" not in font or "head" not in font:
         return None
-    family = _family_name(handle, *directory[b"name"])
-    handle.seek(directory[b"head"][0] + 18)
-    (units_per_em,) = struct.unpack(">H", handle.read(2))
+    family = _family_name(font["name"])
+    units_per_em = font["head"].unitsPerEm
     height = 0
-    if b"OS/2" in directory:
-        handle.seek(directory[b"OS/2"][0] + 74)
-        ascent, descent = struct.unpack(">hh", handle.read(4))
-        height = ascent + descent
+    if "OS/2" in font:
+        height = font["OS/2"].usWinAscent + font["OS/2"].usWinDescent
     if not family or units_per_em <= 0:
         return None
     return FaceInfo(family=family, fontsize_per_em=(height or units_per_em) / units_per_em)
 
 
-def _family_name(handle: BinaryIO, start: int, length: int) -> str:
+def _family_name(table: table__n_a_m_e) -> str:
     """Return the Windows-platform family name (ID 1), US English first, from a name table."""
-    handle.seek(start)
-    table = handle.read(min(length, 1 << 20))
-    _format, count, strings = struct.unpack(">HHH", table[:6])
-    names: list[tuple[bool, str]] = []
-    for number in range(count):
-        record = table[6 + 12 * number : 18 + 12 * number]
-        if len(record) < 12:
-            break
-        platform, _encoding, language, name_id, size, at = struct.unpack(">6H", record)
-        if platform == _WINDOWS_PLATFORM and name_id == _FAMILY_NAME_ID:
-            raw = table[strings + at : strings + at + size]
-            names.append((language != _US_ENGLISH, raw.decode("utf-16-be", "replace")))
+    names = [
+        (record.langID != _US_ENGLISH, record.toUnicode(errors="replace"))
+        for record in table.names
+        if record.platformID == _WINDOWS_PLATFORM and record.nameID == _FAMILY_NAME_ID
+    ]
     return min(names)[1].strip() if names else ""
 
 
