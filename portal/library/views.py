@@ -83,8 +83,9 @@ def clip(clip_id: int) -> ResponseReturnValue:
     related = services.related_clips(shown)
     etag, modified = services.fingerprint([shown, *related], *_tag())
     body = render_public(
-        "library/clip.html", clip=shown, items=services.public_items_of(shown), related=related
-    )
+        "library/clip.html", clip=shown, version=services.get_public_version_or_404(shown),
+        items=services.public_items_of(shown), related=related,
+    )  # fmt: skip
     return public_response(body, etag, modified)
 
 
@@ -133,7 +134,9 @@ def embed(clip_id: int) -> ResponseReturnValue:
     """A minimal player other sites may put in an iframe (the only frameable page)."""
     shown = services.get_published_clip_or_404(clip_id)
     etag, modified = services.fingerprint([shown], *_tag())
-    body = render_public("library/embed.html", clip=shown)
+    body = render_public(
+        "library/embed.html", clip=shown, version=services.get_public_version_or_404(shown)
+    )
     return public_response(body, etag, modified)
 
 

@@ -45,7 +45,7 @@ def test_published_clip_appears_on_every_public_page(
     assert "Set-Cookie" not in grid.headers
     page = client.get(f"/library/clips/{clip_id}")
     assert f'src="/library/clips/{clip_id}/video"' in page.text
-    assert f'src="/library/clips/{clip_id}/vtt"' in page.text
+    assert "<track" not in page.text  # subtitles are burned in: no second track
     assert all(text in page.text for text in ("¥1,280.00", "N-77", "A货", "糯冰第二讲"))
     item_page = client.get(f"/library/items/{item.id}")
     assert all(text in item_page.text for text in ("N-77", "糯冰讲解", "糯冰第二讲"))
