@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import multi_line, one_line
+from portal.timecodes import TimecodeField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -53,10 +53,10 @@ class ClipDetailsForm(FlaskForm):
 
 
 class RangeForm(FlaskForm):
-    """Set in and out, in seconds (from a sentence selection or nudges)."""
+    """Set in and out as m:ss.s (from a sentence selection, nudges or typed)."""
 
-    start_s = DecimalField(_l("In (s)"), places=1, validators=[InputRequired(), NumberRange(min=0)])
-    end_s = DecimalField(_l("Out (s)"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    start_s = TimecodeField(_l("In"), validators=[InputRequired(), NumberRange(min=0)])
+    end_s = TimecodeField(_l("Out"), validators=[InputRequired(), NumberRange(min=0)])
     submit = SubmitField(_l("Set in and out"))
 
 
@@ -86,10 +86,9 @@ class RenderForm(FlaskForm):
         default="blur",
     )
     burn_subtitles = BooleanField(_l("Burn in subtitles"), default=True)
-    poster_at_s = DecimalField(
-        _l("Poster frame at (s into the clip)"),
-        places=1,
-        default=1,
+    poster_at_s = TimecodeField(
+        _l("Poster frame at (into the clip)"),
+        default=1.0,
         validators=[Optional(), NumberRange(min=0, max=600)],
     )
     submit = SubmitField(_l("Render"))

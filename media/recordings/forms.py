@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
@@ -20,16 +18,18 @@ from wtforms import (
 from wtforms.validators import (
     AnyOf,
     DataRequired,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
+from wtforms.widgets import SearchInput
 
 from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Language
 from portal.forms import multi_line, one_line
+from portal.timecodes import TimecodeField
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -66,44 +66,24 @@ class SentenceForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-# m:ss (minutes may pass 59: 125:00) or h:mm:ss; a Chinese keyboard's full-width colon counts.
-CLOCK = re.compile(r"(?:(\d{1,2}):([0-5]\d)|(\d{1,3})):([0-5]\d)")
-
-
-def clock_seconds(text: str) -> int | None:
-    """Read ``12:30`` or ``1:05:00`` as seconds; None when it is not such a time."""
-    found = CLOCK.fullmatch(text.replace("：", ":").strip())
-    if found is None:
-        return None
-    hours, minutes, bare_minutes, secs = found.groups()
-    return int(hours or 0) * 3600 + int(minutes or bare_minutes) * 60 + int(secs)
-
-
 class JumpForm(FlaskForm):
     """Jump to a time of the recording (GET, no CSRF)."""
 
     class Meta:
         csrf = False
 
-    at = SearchField(
+    at = TimecodeField(
         _l("Jump to time"),
         id="transcript-at",
-        filters=[one_line],
-        render_kw={"placeholder": "1:05:00", "autocomplete": "off", "enterkeyhint": "go"},
-        validators=[DataRequired(message=_l("Write a time, e.g. 12:30 or 1:05:00."))],
+        widget=SearchInput(),
+        render_kw={"placeholder": "1:05:00", "enterkeyhint": "go"},
+        validators=[InputRequired(message=_l("Write a time, e.g. 12:30 or 1:05:00."))],
     )
 
-    def validate_at(self, field: SearchField) -> None:
-        """Accept m:ss or h:mm:ss."""
-        if clock_seconds(field.data or "") is None:
-            raise ValidationError(
-                _l("Write the time as minutes:seconds (12:30) or hours:minutes:seconds (1:05:00).")
-            )
-
     @property
-    def seconds(self) -> int:
+    def seconds(self) -> float:
         """The time asked for, in seconds (after validation)."""
-        return clock_seconds(self.at.data or "") or 0
+        return self.at.data or 0.0
 
 
 class FindForm(FlaskForm):

@@ -70,7 +70,7 @@ def _trainer_comments_and_requests_changes(page, live_server, clip_id, tmp_path)
     page.wait_for_url(f"{live_server}/review/clips/{clip_id}*")
     time_button = page.locator("#comments .comment .seek").first
     assert time_button.is_visible()
-    assert time_button.inner_text() == "0:01"
+    assert time_button.inner_text() == "0:01.0"
     assert float(time_button.get_attribute("data-seek")) == pytest.approx(1.0, abs=0.05)
     assert COMMENT in page.inner_text("#comments")
     page.wait_for_function("document.querySelector('#player').readyState >= 1")

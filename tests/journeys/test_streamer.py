@@ -218,7 +218,7 @@ def _trainer_passes_practice(trainer: Visit, submission_id: int) -> None:
     page.fill("#body", COMMENT)
     with page.expect_navigation(url=f"**/courses/practice/{submission_id}*"):
         page.click(".comment-form button[type=submit]")
-    assert page.locator("#comments .comment .seek").first.inner_text() == "0:03"
+    assert page.locator("#comments .comment .seek").first.inner_text() == "0:03.0"
     page.check("input[name=decision][value=pass]")
     for score in page.locator("input[name^=score_][value='4']").all():
         score.check()

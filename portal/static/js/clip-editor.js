@@ -6,12 +6,43 @@
 //   With data-range-target, the selection fills that form's [data-range-start]/[data-range-end];
 //   otherwise the page's [data-selection-first]/[data-selection-last] inputs.
 //   <button data-nudge="start|end" data-delta="-0.1"> moves an edge; <button data-preview>
-//   plays from in to out.
+//   plays from in to out, jumping over what is cut (the [data-kept] section's ranges, in ms).
 (function () {
   "use strict";
 
+  // The start (s) of the kept range after a cut the player is in, or null outside any cut.
+  function pastCut(seconds) {
+    var section = document.querySelector("[data-kept]");
+    var kept = section ? JSON.parse(section.dataset.kept) : [];
+    for (var i = 1; i < kept.length; i += 1) {
+      if (seconds >= kept[i - 1][1] / 1000 && seconds < kept[i][0] / 1000) {
+        return kept[i][0] / 1000;
+      }
+    }
+    return null;
+  }
+
   function round1(value) {
     return Math.max(0, Math.round(value * 10) / 10);
+  }
+
+  // Times read and typed as m:ss.s (h:mm:ss.s from an hour), as portal/timecodes.py does.
+  function formatTime(seconds) {
+    var tenths = Math.round(Math.max(0, seconds) * 10);
+    var whole = Math.floor(tenths / 10);
+    var hours = Math.floor(whole / 3600);
+    var minutes = Math.floor((whole % 3600) / 60);
+    var secs = String(whole % 60).padStart(2, "0") + "." + (tenths % 10);
+    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + secs : minutes + ":" + secs;
+  }
+
+  // m:ss.s, h:mm:ss.s or plain seconds (a full-width colon counts); NaN when unreadable.
+  function parseTime(text) {
+    var parts = String(text).trim().replace(/：/g, ":").split(":");
+    if (parts.length > 3 || parts.some(function (p) { return !/^(\d+\.?\d*|\.\d+)$/.test(p); })) {
+      return NaN;
+    }
+    return parts.reduce(function (total, part) { return total * 60 + parseFloat(part); }, 0);
   }
 
   function selectionState(list) {
@@ -57,8 +88,8 @@
     var target = list.getAttribute("data-range-target");
     if (target && times) {
       var form = document.querySelector(target);
-      form.querySelector("[data-range-start]").value = round1(times.start).toFixed(1);
-      form.querySelector("[data-range-end]").value = round1(times.end).toFixed(1);
+      form.querySelector("[data-range-start]").value = formatTime(times.start);
+      form.querySelector("[data-range-end]").value = formatTime(times.end);
       return;
     }
     var first = document.querySelector("[data-selection-first]");
@@ -110,10 +141,11 @@
     if (nudge) {
       var form = nudge.closest("form");
       var input = form.querySelector(nudge.dataset.nudge === "start" ? "[data-range-start]" : "[data-range-end]");
-      input.value = round1((parseFloat(input.value) || 0) + parseFloat(nudge.dataset.delta)).toFixed(1);
+      var moved = round1((parseTime(input.value) || 0) + parseFloat(nudge.dataset.delta));
+      input.value = formatTime(moved);
       var player = document.querySelector("video[data-player]");
       if (player) {
-        player.currentTime = parseFloat(input.value);
+        player.currentTime = moved;
       }
       return;
     }
@@ -121,15 +153,18 @@
     if (preview) {
       var rangeForm = preview.closest("form");
       var video = document.querySelector("video[data-player]");
-      var start = parseFloat(rangeForm.querySelector("[data-range-start]").value);
-      var end = parseFloat(rangeForm.querySelector("[data-range-end]").value);
+      var start = parseTime(rangeForm.querySelector("[data-range-start]").value);
+      var end = parseTime(rangeForm.querySelector("[data-range-end]").value);
       if (!video || !(end > start)) {
         return;
       }
       var stopAtOut = function () {
+        var next = pastCut(video.currentTime);
         if (video.currentTime >= end) {
           video.pause();
           video.removeEventListener("timeupdate", stopAtOut);
+        } else if (next !== null) {
+          video.currentTime = next;
         }
       };
       video.addEventListener("timeupdate", stopAtOut);

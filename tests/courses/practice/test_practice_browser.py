@@ -88,7 +88,7 @@ def test_trainer_comments_at_player_time_and_passes_practice(
     page.click(".comment-form button[type=submit]")
     page.wait_for_url(f"{live_server}/courses/practice/{submission_id}*")
     time_button = page.locator("#comments .comment .seek").first
-    assert time_button.inner_text() == "0:02"
+    assert time_button.inner_text() == "0:02.0"
     assert float(time_button.get_attribute("data-seek")) == pytest.approx(2.0, abs=0.05)
     seek_paused(page, 4.5)
     time_button.click()

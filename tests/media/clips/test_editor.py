@@ -202,7 +202,7 @@ def test_merchant_sets_in_and_out_and_subtitles_follow(app, browser, bangle_clip
                  data={"text": "Our first piece: a jadeite bangle."})  # fmt: skip
 
     response = browser.post(
-        f"/media/clips/{bangle_clip}/range", data={"start_s": "5.0", "end_s": "17.6"}
+        f"/media/clips/{bangle_clip}/range", data={"start_s": "0:05.0", "end_s": "17.6"}
     )
 
     assert response.status_code == 302
@@ -223,6 +223,7 @@ def test_merchant_sets_in_and_out_and_subtitles_follow(app, browser, bangle_clip
         ("20", "10", "A clip must last at least 3 seconds."),
         ("30", "75", "In and out must lie inside the recording."),
         ("", "10", "This field is required."),
+        ("0:10", "1:75", "Write the time as minutes:seconds, e.g. 1:13.2 (or 73.2 seconds)."),
         ("0", "200", "A clip may last at most 3 minutes."),
     ],
 )
