@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+import pysubs2
 import pytest
 from PIL import Image
 
@@ -69,10 +70,11 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
     assert set(kit.namelist()) == KIT_FILES
     assert kit.read("clip.mp4")[4:8] == b"ftyp"
     assert kit.read("subtitles.vtt").startswith(b"WEBVTT")
-    assert kit.read("subtitles.srt").decode() == (
-        f"1\n00:00:00,000 --> 00:00:01,500\n{CUES[0]}\n\n"
-        f"2\n00:01:01,250 --> 00:01:03,000\n{CUES[1]}\n"
-    )
+    srt = pysubs2.SSAFile.from_string(kit.read("subtitles.srt").decode(), format_="srt")
+    assert [(event.start, event.end, event.plaintext) for event in srt] == [
+        (0, 1500, CUES[0]),
+        (61_250, 63_000, CUES[1]),
+    ]
     card = json.loads(kit.read("card.json"))
     assert {k: card[k] for k in ("name", "sku", "cert_lab", "cert_number", "cert_grade")} == {
         "name": "满绿 翡翠手镯", "sku": "JADE-7", "cert_lab": "NGTC", "cert_number": "N-77",
