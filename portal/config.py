@@ -273,7 +273,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "Font file for burned-in subtitles. Default: fontconfig's Noto Sans CJK SC, else the "
-        "Noto Sans CJK font from the cvttf-notosanscjk-bold wheel.",
+        "Noto Sans CJK SC face from the noto-cjk-sans-otc wheel.",
     ),
     Setting(
         "JOB_LEASE_SECONDS",

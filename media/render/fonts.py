@@ -1,15 +1,17 @@
-"""Find the CJK font subtitles are drawn with.
+"""Find the CJK font subtitles are drawn with: Noto Sans CJK SC (Simplified shapes, SIL OFL 1.1).
 
-In order: a configured font file; fontconfig's "Noto Sans CJK SC" (Debian's ``fonts-noto-cjk``);
-the Noto Sans CJK TC Bold OTF shipped by the PyPI package ``cvttf-notosanscjk-bold``, so a plain
-``pip install`` still draws Chinese. libass is given the font's directory (``fontsdir``) and the
-ASS style names the font's family.
+In order: a configured font file; fontconfig's bold "Noto Sans CJK SC" (Debian's
+``fonts-noto-cjk``, which the Makefile installs); the Noto Sans CJK collection shipped by the PyPI
+package ``noto-cjk-sans-otc`` (Regular weight, licensed OFL-1.1 in its metadata and in the font's
+own licence name; the file is byte-identical to Debian's ``NotoSansCJK-Regular.ttc``), so a plain
+``pip install`` still draws Chinese. From a collection the Simplified Chinese face is chosen.
+libass is given the font's directory (``fontsdir``) and the ASS style names the face's family.
 
 The family is read with ``fontTools`` the way libass reads a font it loads from ``fontsdir``: the
 Windows-platform family name (name ID 1), not the typographic family (ID 16) that fontconfig and
-FreeType report. They differ for the packaged font ("Noto Sans CJK TC Bold" against "Noto Sans
-CJK TC"), and libass finds no font by the latter when fontconfig does not know the file. The
-file's ascent and descent are read too, because libass sizes text by them.
+FreeType report (they differ for some fonts, e.g. "Noto Sans CJK TC Bold" against "Noto Sans CJK
+TC" in a single-weight OTF), and libass finds no font by the latter when fontconfig does not know
+the file. The face's ascent and descent are read too, because libass sizes text by them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from fontTools.ttLib.tables._n_a_m_e import table__n_a_m_e
 
 PREFERRED_FAMILY = "Noto Sans CJK SC"
-PACKAGED_FONT_MODULE = "cvttf_NotoSansCJK_Bold"
+PACKAGED_FONT_MODULE = "noto_cjk_sans_otc"
 _FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".otc")
 _MAX_FACES = 32
 _FC_MATCH_TIMEOUT_S = 20.0
@@ -65,7 +67,7 @@ def find_subtitle_font(configured: Path | str | None = None) -> SubtitleFont:
     if found is None:
         raise FontNotFoundError(
             "No CJK font for subtitles was found. Install Debian's fonts-noto-cjk, or the PyPI "
-            "package cvttf-notosanscjk-bold, or configure a font file (.otf/.ttf/.ttc)."
+            "package noto-cjk-sans-otc, or configure a font file (.otf/.ttf/.ttc)."
         )
     return found
 

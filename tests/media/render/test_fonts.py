@@ -1,9 +1,11 @@
 """media.render.fonts: the CJK subtitle font lookup order and the names libass matches."""
 
 import shutil
+from importlib.metadata import metadata
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from media.render import fonts
 from media.render.fonts import FontNotFoundError, find_subtitle_font, font_from_file, read_faces
@@ -12,12 +14,20 @@ PACKAGED = fonts._from_package()
 DEBIAN_TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
 
-def test_packaged_font_is_named_as_libass_sees_it():
+def test_packaged_font_is_the_simplified_face_named_as_libass_sees_it():
     assert PACKAGED is not None
-    # name ID 1 (what libass matches), not the typographic family "Noto Sans CJK TC"
-    assert PACKAGED.font_name == "Noto Sans CJK TC Bold"
-    assert PACKAGED.fontsize_per_em == pytest.approx(1.48)
+    assert PACKAGED.font_name == "Noto Sans CJK SC"  # name ID 1, what libass matches
+    assert PACKAGED.fontsize_per_em == pytest.approx(1.448)
     assert PACKAGED.fonts_dir == PACKAGED.font_file.parent
+
+
+def test_packaged_font_states_its_open_font_licence():
+    assert PACKAGED is not None
+    assert metadata("noto-cjk-sans-otc")["License-Expression"] == "OFL-1.1"
+    index = [face.family for face in read_faces(PACKAGED.font_file)].index(PACKAGED.font_name)
+    with TTFont(PACKAGED.font_file, fontNumber=index, lazy=True) as font:
+        licence = font["name"].getDebugName(13)
+    assert "SIL Open Font License, Version 1.1" in licence
 
 
 def test_configured_file_comes_first():

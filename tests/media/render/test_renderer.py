@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 
 from media.ffmpeg import FfmpegError
-from media.render import RenderError, RenderSpec, render_clip
+from media.render import RenderError, RenderSpec, burn, render_clip
 from media.render import renderer as renderer_module
 from media.render.fonts import _from_package
+from media.render.subtitles import write_ass
 from tests.media.render.conftest import (
     FPS,
     RenderFn,
@@ -111,8 +112,33 @@ def test_subtitles_are_burned_into_the_lower_part(render: RenderFn, source: Path
     assert mean_diff(frame_at(burned.video_path, 2.8), frame_at(plain.video_path, 2.8)) < 1.5
 
 
+@pytest.fixture
+def ass_font_names(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the family each render's ASS style names (the real writer still writes it)."""
+    names: list[str] = []
+
+    def recording_write_ass(*args, font_name: str, **kwargs):
+        names.append(font_name)
+        return write_ass(*args, font_name=font_name, **kwargs)
+
+    monkeypatch.setattr(burn, "write_ass", recording_write_ass)
+    return names
+
+
+def test_subtitles_are_drawn_in_the_simplified_chinese_face(
+    render: RenderFn, source: Path, ass_font_names: list[str]
+):
+    burned = render(source, "burned", profile="square", cues=[CJK_CUE])
+    assert ass_font_names == ["Noto Sans CJK SC"]  # not the Traditional (TC) shapes
+    assert not [line for line in burned.warnings if "fontselect" in line or "Glyph" in line]
+
+
 def test_cjk_text_is_drawn_with_the_packaged_font_without_system_fonts(
-    render: RenderFn, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    render: RenderFn,
+    source: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ass_font_names: list[str],
 ):
     empty = tmp_path / "fonts.conf"
     empty.write_text(
@@ -127,6 +153,7 @@ def test_cjk_text_is_drawn_with_the_packaged_font_without_system_fonts(
     assert not [line for line in burned.warnings if "fontselect" in line or "Glyph" in line]
     lower = mean_diff(frame_at(burned.video_path, 1.5)[500:], frame_at(plain.video_path, 1.5)[500:])
     assert lower > 5
+    assert ass_font_names == ["Noto Sans CJK SC"]
 
 
 def test_vtt_is_relative_to_the_clip_clipped_and_escaped(render: RenderFn, source: Path):
