@@ -38,7 +38,7 @@ install: $(INSTALLED) $(MO)
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,run]'
 	touch $@
 
 $(MO): $(INSTALLED) $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
