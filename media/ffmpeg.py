@@ -120,12 +120,14 @@ def run(
     duration_s: float | None,
     on_progress: ProgressCallback | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    tail_lines: int = STDERR_TAIL_LINES,
 ) -> FfmpegRun:
     """Run the ffmpeg graph ending in ``output``; raise ``FfmpegError`` on failure or timeout.
 
     ``duration_s`` is the expected output duration, used to turn ffmpeg's output time into the
     fraction passed to ``on_progress`` (called in this thread, never decreasing, ending at 1.0).
     An exception raised by ``on_progress`` stops ffmpeg and propagates, so callers can cancel.
+    ``tail_lines``: how many of stderr's last lines to keep (filters that report many results).
     """
     args = build_command(output, ffmpeg_bin)
     try:
@@ -137,7 +139,7 @@ def run(
         )
     except OSError as exc:
         raise FfmpegError(f"cannot start ffmpeg ({ffmpeg_bin}): {exc}") from exc
-    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    tail: deque[str] = deque(maxlen=tail_lines)
     reader = threading.Thread(target=_collect_lines, args=(proc.stderr, tail), daemon=True)
     reader.start()
     timed_out = threading.Event()

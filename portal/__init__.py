@@ -49,6 +49,7 @@ BLUEPRINTS = (
     "portal.tokens.views:bp",
     "media.clips.views:bp",
     "media.clips.api:bp",
+    "media.qa.views:bp",
     "portal.compliance.views:bp",
     "media.glossary.views:bp",
     "portal.review.views:bp",

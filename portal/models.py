@@ -25,6 +25,7 @@ from media.clips.models import (
     SuggestionItem,
 )
 from media.glossary.models import GlossaryTerm
+from media.qa.models import RenderQaReport
 from media.recordings.models import Recording
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
 from media.uploads.models import Upload as Upload  # registers the upload table
@@ -73,6 +74,7 @@ __all__ = [
     "QuizChoice",
     "QuizQuestion",
     "Recording",
+    "RenderQaReport",
     "SearchDocument",
     "SearchTerm",
     "Sentence",

@@ -26,6 +26,8 @@ from media.clips.workshop import (
     transcript_piece,
     workshop_context,
 )
+from media.qa import services as qa
+from media.qa.forms import QaOverrideForm
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
 from media.transcripts.pieces import PIECE_MS
@@ -211,7 +213,8 @@ def _versions_context(clip: Clip) -> dict[str, object]:
     versions = rendering.list_versions(clip)
     return {
         "clip": clip, "versions": versions, "job": rendering.active_render_job(clip, versions),
-        "reviewed": rendering.review_version(clip),
+        "reviewed": rendering.review_version(clip), "qa_reports": qa.reports_for(versions),
+        "qa_form": QaOverrideForm(),
     }  # fmt: skip
 
 
@@ -230,6 +233,7 @@ def _review_context(clip: Clip) -> dict[str, object]:
         if newest
         else [],
         "submit_form": SubmitVersionForm(version_id=newest.id if newest else None),
+        "qa_blocked": newest is not None and qa.is_blocked(newest),
     }
 
 

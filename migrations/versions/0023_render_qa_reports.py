@@ -25,11 +25,11 @@ def upgrade():
         "render_qa_report",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("stored_stem", sa.String(length=64), nullable=False),
-        sa.Column("checked_at", sa.DateTime(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("findings", sa.JSON(), nullable=False),
         sa.Column("override_reason", sa.Text(), nullable=True),
         sa.Column("overridden_by_id", sa.Integer(), nullable=True),
-        sa.Column("overridden_at", sa.DateTime(), nullable=True),
+        sa.Column("overridden_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("org_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organisation.id"],

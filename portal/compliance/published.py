@@ -16,6 +16,7 @@ from dataclasses import replace
 from media.clips.kit import hashtags
 from media.clips.models import ClipVersion
 from media.clips.rendering import version_items
+from media.render.qa import finding
 from portal.compliance.matching import Hit, TimedCue, find_hits
 from portal.compliance.services import active_terms
 
@@ -77,3 +78,17 @@ def _overlapping(at_s: float, cues: Sequence[dict[str, object]]) -> set[int]:
         for index, cue in enumerate(cues)
         if float(str(cue["start"])) <= at_s <= float(str(cue["end"]))
     }
+
+
+def banned_word_findings(version: ClipVersion) -> list[dict]:
+    """The version's compliance hits as render QA findings (timed when said or shown)."""
+    return [
+        finding(
+            "banned_word",
+            hit.start_s if hit.source in {"subtitle", "spoken"} else None,
+            None,
+            hit.matched_text,
+        )
+        for hit in check_version(version)
+        if not hit.satisfied
+    ]

@@ -8,16 +8,24 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from media.qa.services import collecting_findings
 from portal.auth.access import acting_user, admin_required
 from portal.compliance import services
 from portal.compliance.forms import EditTermForm, TermForm
 from portal.compliance.models import ComplianceTerm
 from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
+from portal.compliance.published import banned_word_findings
 from portal.errors import ServiceError
 from portal.term_lists import switch_posted_term
 from portal.web import show_service_error
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_folder="templates")
+
+
+@bp.record_once
+def _listen(_state: object) -> None:
+    """Add the banned words said or shown to every render's QA report."""
+    collecting_findings.connect(banned_word_findings)
 
 
 @bp.app_context_processor

@@ -16,6 +16,7 @@ from media.clips.rendering import (
     review_version,
     text_only_version,
 )
+from media.qa.services import require_passed
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -48,6 +49,7 @@ def submit_for_review(clip: Clip, actor: User, version_id: int | None = None) ->
     version = ready_version(clip, version_id)
     if version is None:
         raise ConflictError(_("Render the clip before submitting it."))
+    require_passed(version)
     changes = changes_since(clip, version)
     if {"range", "subtitles"} & set(changes):
         raise ConflictError(

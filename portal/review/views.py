@@ -19,6 +19,7 @@ from flask_login import login_required
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions, version_items
 from media.clips.rendering import version_file as version_file_path
+from media.qa import services as qa
 from portal.auth.access import acting_user, merchant_required, staff_required
 from portal.catalog.signals import item_archived, item_certificate_changed, recalls_counted
 from portal.comments import services as comments
@@ -108,6 +109,7 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "can_unpublish": clip.state == ClipState.PUBLISHED
         and ClipState.APPROVED in allowed_targets(clip, acting_user()),
         "version_labels": {v.id: _("Version %(n)s", n=v.number) for v in list_versions(clip)},
+        "qa_report": qa.report_for(shown) if shown else None,
     }  # fmt: skip
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
 

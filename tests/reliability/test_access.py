@@ -89,6 +89,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "clips.set_range POST": (LOGIN, 403, 403),
     "clips.sentences GET": (LOGIN, 403, 403),
     "clips.version_file GET": (LOGIN, 403, 403),
+    "qa.override POST": (LOGIN, 403, 403),
     "clips.overview_sprite GET": (LOGIN, 403, 403),
     "clips.workshop GET": (LOGIN, 403, 403),
     "clips.workshop_piece GET": (LOGIN, 403, 403),

@@ -1,0 +1,48 @@
+"""The merchant's override of a render's QA findings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from media.clips.models import Clip, ClipVersion
+from media.qa import services
+from media.qa.forms import QaOverrideForm
+from media.qa.presenters import check_label, finding_detail
+from portal.auth.access import acting_user, current_org_id, merchant_required
+from portal.forms import apply_form_action
+from portal.organisations.scoping import get_owned_or_404
+from portal.web import render_page_or_partial, wants_partial
+
+bp = Blueprint("qa", __name__, url_prefix="/clips", template_folder="templates")
+
+
+@bp.app_context_processor
+def _qa_helpers() -> dict[str, object]:
+    return {"qa_check_label": check_label, "qa_finding_detail": finding_detail}
+
+
+@bp.post("/<int:clip_id>/versions/<int:version_id>/qa-override")
+@merchant_required
+def override(clip_id: int, version_id: int) -> ResponseReturnValue:
+    """Let a version's QA findings stand, with one written reason."""
+    clip = get_owned_or_404(Clip, clip_id, current_org_id())
+    version = get_owned_or_404(ClipVersion, version_id, current_org_id())
+    if version.clip_id != clip.id:
+        return redirect(url_for("clips.editor", clip_id=clip.id))
+    form = QaOverrideForm()
+    done = form.validate_on_submit() and apply_form_action(
+        form, lambda: services.override_findings(version, acting_user(), form.reason.data or "")
+    )
+    if done:
+        flash(_("Override saved: the trainer will read your reason."), "success")
+    if not wants_partial():
+        for error in form.reason.errors:
+            flash(error, "error")
+        return redirect(url_for("clips.editor", clip_id=clip.id) + f"#qa-{version.id}")
+    report = services.report_for(version)
+    return render_page_or_partial(
+        "qa/_report.html", "qa/_report.html", clip=clip, version=version, report=report,
+        qa_form=form, can_override=True,
+    )  # fmt: skip
