@@ -21,7 +21,10 @@ exact *seed dushan jade bangle* (20) inside it. Items tie only on the very same 
 score (a shared alias).
 
 With a stream item list (``listed``), a window needs less likeness to be one of the stream's own
-items and more to be any other: the merchant said which items this stream sells.
+items and more to be any other: the merchant said which items this stream sells. Two more passes
+then run for the listed items only: a Chinese name heard with one syllable close to its own
+(near-pinyin), and a shorter form of a name ("the carved jade pendant" for *carved hetian jade
+pendant*, ``media.mentions.shortened``), which also wins over another item's name inside it.
 """
 
 from __future__ import annotations
@@ -46,10 +49,13 @@ from media.mentions.normalise import (
     pinyin_readings,
     split_syllable,
 )
+from media.mentions.shortened import Name, Vocabulary, short_forms
 
-MatchKind = Literal["exact", "pinyin", "fuzzy", "link"]  # link: media.mentions.links
+# partial: a listed item by a shorter form of its name (media.mentions.shortened);
+# link: by its link number (media.mentions.links)
+MatchKind = Literal["exact", "pinyin", "fuzzy", "partial", "link"]
 
-_KIND_RANK: dict[str, int] = {"exact": 0, "pinyin": 1, "fuzzy": 2}
+_KIND_RANK: dict[str, int] = {"exact": 0, "pinyin": 1, "fuzzy": 2, "partial": 3}
 _SEPARATOR = "\x00"  # joins sentences; normalisation never keeps it, so no match crosses it
 _SYLLABLE_BASE = 0xF0000  # Private Use Area-A: normalisation never keeps these either
 _RAW = "="  # marks a term character that has no pinyin reading
@@ -206,21 +212,27 @@ def _matched(
     if listed:
         own = [p for p in prepared if p.term.item_id in listed]
         candidates.extend(_near_pinyin_candidates(transcript, own))
+        candidates.extend(_short_form_candidates(transcript, own, prepared))
     return _resolve(transcript, _defer_to_listed(candidates, listed) if listed else candidates)
 
 
 def _defer_to_listed(candidates: list[_Candidate], listed: frozenset[int]) -> list[_Candidate]:
     """Drop the fuzzy matches of items off the list that overlap a listed item's name heard as
     it is: "second white jade donut pendant" is the listed *white jade donut pendant*, not the
-    unlisted *seed white jade donut pendant*.
+    unlisted *seed white jade donut pendant*. Drop too any match of an item off the list inside
+    a listed item's short form: "this pearl ring", where the stream sells the *glutinous pearl
+    ring*, is that one, not the catalog's plain *pearl ring*.
     """
     heard = [c for c in candidates if c.term.item_id in listed and c.kind != "fuzzy"]
+    short = [c for c in heard if c.kind == "partial"]
     return [
         c
         for c in candidates
-        if c.kind != "fuzzy"
-        or c.term.item_id in listed
-        or not any(_overlaps(c, other) for other in heard)
+        if c.term.item_id in listed
+        or not (
+            (c.kind == "fuzzy" and any(_overlaps(c, other) for other in heard))
+            or any(other.start <= c.start and c.end <= other.end for other in short)
+        )
     ]
 
 
@@ -472,6 +484,44 @@ def _near_pinyin_candidates(
                     and transcript.at_boundary(end)
                 ):
                     yield _Candidate(pos, end, prepared.term, "pinyin", 90.0, size - 1)
+
+
+def _short_form_candidates(
+    transcript: _Transcript, own: list[_PreparedTerm], prepared: list[_PreparedTerm]
+) -> Iterator[_Candidate]:
+    """Yield spans holding a short form of a listed item's name (``media.mentions.shortened``),
+    at word boundaries and not ending another catalog name. Such a span matches its own
+    characters, fewer than the full name: the full name, heard, wins.
+    """
+    names = [_short_name(p) for p in prepared]
+    forms = short_forms([_short_name(p) for p in own], names)
+    vocabulary = Vocabulary.of(names)
+    terms = {(p.term.item_id, p.norm): p.term for p in own}
+    for form, name in forms.items():
+        for pos in _find_all(transcript.joined, form):
+            end = pos + len(form)
+            if not (transcript.at_boundary(pos) and transcript.at_boundary(end)):
+                continue
+            if not vocabulary.ends_other_name(_text_before(transcript, pos, name), name):
+                term = terms[(name.item_id, name.text)]
+                yield _Candidate(pos, end, term, "partial", fuzz.ratio(form, name.text), len(form))
+
+
+def _short_name(prepared: _PreparedTerm) -> Name:
+    """A prepared term as ``media.mentions.shortened`` reads it."""
+    return Name(prepared.term.item_id, prepared.norm, prepared.latin_words)
+
+
+def _text_before(transcript: _Transcript, pos: int, name: Name) -> str:
+    """The word (Latin name) or two characters (Chinese) just before ``pos`` in its sentence."""
+    if not name.words:
+        return transcript.joined[max(pos - 2, 0) : pos]
+    words = transcript.spaced_words()
+    index = bisect_left(words.spans, (pos, pos)) - 1
+    if index < 0 or words.sentence_of[index] != transcript.sentence_at(pos):
+        return ""
+    begin, end = words.spans[index]
+    return transcript.joined[begin:end] if end == pos else ""
 
 
 def _one_code_apart(text: str, needle: str) -> Iterator[tuple[int, int]]:
