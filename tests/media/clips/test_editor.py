@@ -20,6 +20,7 @@ from media.clips.models import (
     Suggestion,
 )
 from media.clips.rendering import version_file
+from media.qa.models import RenderQaReport
 from media.recordings.models import Recording
 from portal.catalog.models import Item
 from portal.extensions import db
@@ -442,6 +443,10 @@ def test_merchant_renders_versions_and_downloads_every_file(
     with app.app_context():
         files = [version_file(version, kind) for kind in ("video", "poster", "vtt")]
     assert all(Path(path).stat().st_size > 0 for path in files)
+    report = one(app, RenderQaReport)  # checked after the render, listed beside the version
+    assert report.stored_stem == version.stored_stem
+    assert {f["check"] for f in report.findings} <= {"silence", "word_cut"}  # speech at -16 LUFS
+    assert f'id="qa-{version.id}"' in browser.get(f"/media/clips/{bangle_clip}").text
     polled = browser.get(f"/media/clips/{bangle_clip}/render-status?polling=1", headers=HTMX)
     assert polled.headers.get("HX-Refresh") == "true"
 
