@@ -44,6 +44,8 @@ class Suggestion(OrgOwned, db.Model):
     end_ms: Mapped[int]
     score: Mapped[float] = mapped_column(Float)
     mention_count: Mapped[int]
+    # The proposed clip title: the item's name and the key facts said (media.mentions.titles).
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     links: Mapped[list[SuggestionItem]] = relationship(
         order_by="SuggestionItem.position", cascade="all, delete-orphan", passive_deletes=True
