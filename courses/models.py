@@ -34,6 +34,10 @@ class CourseLevel(StrEnum):
     ADVANCED = "advanced"
 
 
+# The share of a lesson video a learner must watch before the lesson is done.
+DEFAULT_WATCH_PERCENT = 90
+
+
 class Course(TimestampMixin, db.Model):
     """A course: ordered modules of lessons; learners see it once published."""
 
@@ -45,7 +49,7 @@ class Course(TimestampMixin, db.Model):
     cover_name: Mapped[str] = mapped_column(String(80), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    watch_percent: Mapped[int] = mapped_column(default=90)
+    watch_percent: Mapped[int] = mapped_column(default=DEFAULT_WATCH_PERCENT)
 
     modules: Mapped[list[CourseModule]] = relationship(
         order_by="CourseModule.position", cascade="all, delete-orphan", passive_deletes=True

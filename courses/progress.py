@@ -3,7 +3,8 @@
 Progress posts come from the lesson player every few seconds: each carries a sequence number, so
 a stale post (``seq`` not above the stored one) is ignored and the resume position never moves
 back because of a late request. The position is clamped to the video's probed duration; having
-reached 90 % of it completes the lesson (and maybe the course).
+watched the course's share of it (``courses.watching``: played, not skipped) completes the lesson
+(and maybe the course), and only then may a video lesson be marked done by hand.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from courses import completion
+from courses import completion, watching
 from courses.learning import lesson_video, neighbours, progress_by_lesson
 from courses.models import Course, CourseStatus, Enrolment, Lesson, LessonProgress
 from media.recordings.models import Recording
@@ -23,8 +24,6 @@ from portal.auth.models import User
 from portal.database import UTCDateTime, utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-
-COMPLETE_SHARE = 0.9
 
 
 def enrol(user: User, course: Course) -> Enrolment:
@@ -73,13 +72,15 @@ class ProgressReport:
     is_complete: bool
     accepted: bool
     seq: int
+    watch: watching.WatchStatus
 
 
 def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> ProgressReport:
     """Save where the learner is in the lesson video; a stale ``seq`` changes nothing.
 
-    The position is clamped to the probed duration; the furthest point only grows; reaching
-    90 % of the video completes the lesson (and maybe the course).
+    The position is clamped to the probed duration; the furthest point only grows; a step
+    forward that could have been played counts as watched, and having watched the course's
+    share of the video completes the lesson (and maybe the course).
     """
     recording = lesson_video(lesson)
     if recording is None:
@@ -88,15 +89,23 @@ def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> 
     position = min(max(position_s, 0.0), duration)
     row = _progress_row(user, lesson)
     was_complete = row.is_complete
+    ranges = row.watched_ranges
+    elapsed_s = (utcnow() - row.updated_at).total_seconds()
+    if watching.played_step(row.position_s, position, elapsed_s):
+        ranges = watching.add_range(ranges, row.position_s, position)
+    watched = watching.WatchStatus(
+        watching.watched_seconds(ranges, duration), duration, lesson.module.course.watch_percent
+    )
     values = {
         "position_s": position,
         "furthest_s": case(
             (LessonProgress.furthest_s < position, position), else_=LessonProgress.furthest_s
         ),
+        "watched_ranges": ranges,
         "client_seq": seq,
         "updated_at": utcnow(),
     }
-    if duration > 0 and position >= COMPLETE_SHARE * duration:
+    if duration > 0 and watched.is_enough:
         values["completed_at"] = func.coalesce(
             LessonProgress.completed_at, literal(utcnow(), UTCDateTime())
         )
@@ -114,8 +123,9 @@ def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> 
     if row.is_complete and not was_complete:
         completion.refresh_completion(user, lesson.module.course)
     return ProgressReport(
-        row.position_s, row.furthest_s, row.is_complete, accepted=accepted, seq=row.client_seq
-    )
+        row.position_s, row.furthest_s, row.is_complete, accepted=accepted, seq=row.client_seq,
+        watch=watching.watch_status(lesson, duration, row),
+    )  # fmt: skip
 
 
 def _set_last_lesson(user: User, lesson: Lesson) -> None:
@@ -127,8 +137,23 @@ def _set_last_lesson(user: User, lesson: Lesson) -> None:
     )
 
 
+def lesson_watch_status(user: User, lesson: Lesson) -> watching.WatchStatus | None:
+    """Return how much of the lesson's video the user watched; None for a lesson without one."""
+    recording = lesson_video(lesson)
+    if recording is None or recording.duration_s <= 0:
+        return None
+    return watching.watch_status(lesson, recording.duration_s, get_progress(user, lesson))
+
+
 def mark_lesson_done(user: User, lesson: Lesson) -> LessonProgress:
-    """Complete the lesson by hand (marking it twice keeps the first time)."""
+    """Complete the lesson by hand (marking it twice keeps the first time).
+
+    A lesson with a video is refused until the course's share of it was watched.
+    """
+    watch = lesson_watch_status(user, lesson)
+    done = (row := get_progress(user, lesson)) is not None and row.is_complete
+    if watch is not None and not watch.is_enough and not done:
+        raise ServiceError(watch.note())
     row = _progress_row(user, lesson)
     if row.completed_at is None:
         row.completed_at = utcnow()

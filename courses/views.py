@@ -152,6 +152,7 @@ def lesson(lesson_id: int) -> ResponseReturnValue:
         "courses/lesson.html", lesson=item, course=item.module.course, recording=recording,
         is_preview=not item.module.course.is_published,
         progress=lesson_progress.get_progress(user, item),
+        watch=lesson_progress.lesson_watch_status(user, item),
         sentences=videos.sentences(recording) if recording else [],
         is_processing=bool(recording and videos.is_processing(recording)),
         caption_tracks=_caption_tracks(item, recording), previous=previous, following=following,
@@ -241,16 +242,22 @@ def progress(lesson_id: int) -> ResponseReturnValue:
     return jsonify(
         position_s=report.position_s, furthest_s=report.furthest_s,
         completed=report.is_complete, accepted=report.accepted, seq=report.seq,
+        watched_percent=report.watch.watched_percent, can_mark_done=report.watch.is_enough,
+        watch_note="" if report.watch.is_enough else report.watch.note(),
     )  # fmt: skip
 
 
 @bp.post("/lessons/<int:lesson_id>/done")
 @login_required
 def mark_done(lesson_id: int) -> ResponseReturnValue:
-    """Mark the lesson as done by hand."""
+    """Mark the lesson as done by hand (a video lesson once enough of it was watched)."""
     user = acting_user()
     item = learning.get_learning_lesson_or_404(user, lesson_id)
     if ConfirmForm().validate_on_submit():
-        lesson_progress.mark_lesson_done(user, item)
-        flash(_("Lesson marked as done."), "success")
+        try:
+            lesson_progress.mark_lesson_done(user, item)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Lesson marked as done."), "success")
     return redirect(url_for(".lesson", lesson_id=item.id))

@@ -15,14 +15,18 @@ from courses.authoring import services
 from courses.authoring.blueprint import bp, run_action, uploaded, url_if_exists
 from courses.authoring.forms import CourseForm, MoveForm, PreviewForm, TitleForm
 from courses.markdown import render_markdown
-from courses.models import Course
+from courses.models import DEFAULT_WATCH_PERCENT, Course
 from portal.auth.access import acting_user, staff_required
 from portal.forms import ConfirmForm
 from portal.web import render_page_or_partial, send_private_file, wants_partial
 
 
 def _course_data(form: CourseForm) -> services.CourseData:
-    return services.CourseData(form.title.data, form.description.data or "", form.level.data)
+    watch = form.watch_percent.data
+    return services.CourseData(
+        form.title.data, form.description.data or "", form.level.data,
+        DEFAULT_WATCH_PERCENT if watch is None else watch,
+    )  # fmt: skip
 
 
 @bp.get("/")

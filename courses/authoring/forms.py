@@ -8,14 +8,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
-from courses.models import CourseLevel
+from courses.models import DEFAULT_WATCH_PERCENT, CourseLevel
 from portal.forms import multi_line, one_line
 
 MAX_MARKDOWN_CHARS = 50_000
@@ -57,6 +58,15 @@ class CourseForm(FlaskForm):
         description=_l("Markdown: **bold**, lists, links, tables."),
     )
     level = SelectField(_l("Level"), choices=level_choices(), default=CourseLevel.BEGINNER)
+    watch_percent = IntegerField(
+        _l("Share of a lesson video to watch (%)"),
+        default=DEFAULT_WATCH_PERCENT,
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description=_l(
+            "A lesson with a video counts as done once the learner has watched this much of it; "
+            "skipped parts do not count. 0: any viewing counts; empty: 90."
+        ),
+    )
     cover = FileField(
         _l("Cover image"),
         description=_l("A JPEG, PNG or WebP picture; we store a copy at most 1600 px wide."),

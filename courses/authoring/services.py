@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from courses import covers
 from courses.attachments import delete_attachment_file
 from courses.models import (
+    DEFAULT_WATCH_PERCENT,
     Course,
     CourseLevel,
     CourseModule,
@@ -41,6 +42,7 @@ class CourseData:
     title: str
     description: str
     level: str
+    watch_percent: int = DEFAULT_WATCH_PERCENT
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,22 @@ def _check_level(level: str) -> CourseLevel:
         raise ServiceError(_("Choose a level."), field="level") from exc
 
 
+def _check_watch_percent(percent: int) -> int:
+    if not 0 <= percent <= 100:
+        raise ServiceError(_("Enter a share from 0 to 100."), field="watch_percent")
+    return percent
+
+
 def create_course(actor: User, data: CourseData, cover: IO[bytes] | None = None) -> Course:
     """Create a draft course (with its cover image, if one is sent)."""
     level = _check_level(data.level)
+    watch_percent = _check_watch_percent(data.watch_percent)
     cover_name = covers.store_cover(cover, current_app.config["MAX_IMAGE_BYTES"]) if cover else ""
     try:
         course = Course(
             title=data.title.strip(), description=data.description.strip(), level=level,
             cover_name=cover_name, created_by_id=actor.id, status=CourseStatus.DRAFT,
+            watch_percent=watch_percent,
         )  # fmt: skip
         db.session.add(course)
         record_event(actor, "course.created", course, title=course.title)
@@ -143,11 +153,12 @@ def update_course(
 ) -> Course:
     """Save a course's details; a new cover replaces the old one, ``remove_cover`` drops it."""
     level = _check_level(data.level)
+    watch_percent = _check_watch_percent(data.watch_percent)
     new_cover = covers.store_cover(cover, current_app.config["MAX_IMAGE_BYTES"]) if cover else ""
     old_cover = course.cover_name
     try:
         course.title, course.description = data.title.strip(), data.description.strip()
-        course.level = level
+        course.level, course.watch_percent = level, watch_percent
         if new_cover or remove_cover:
             course.cover_name = new_cover
         record_event(actor, "course.updated", course, title=course.title)

@@ -12,6 +12,7 @@ from courses.signals import course_changed
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.extensions import db
+from tests.portal.helpers import field_errors
 from tests.support.invisible import invisible_in, sprinkled_all
 
 HTMX = {"HX-Request": "true"}
@@ -169,6 +170,23 @@ def test_trainer_edits_course_details(app, staff, make_course, changes):
     assert invalid.status_code == 200
     assert "This field is required." in invalid.text
     assert load_course(app, course_id).title == "New title"
+
+
+def test_trainer_sets_the_share_of_video_to_watch_and_a_bad_share_shows_in_place(
+    app, staff, make_course
+):
+    course_id = make_course("布光", published=False)
+    assert load_course(app, course_id).watch_percent == 90  # the default
+    url = f"/courses/manage/{course_id}/edit"
+    assert 'name="watch_percent"' in staff.get(url).text
+    data = {"title": "布光", "level": "beginner"}
+    invalid = staff.post(url, data=data | {"watch_percent": "120"})
+    assert invalid.status_code == 200
+    assert field_errors(invalid.text, "watch_percent")
+    assert staff.post(url, data=data | {"watch_percent": "75"}).status_code == 302
+    assert load_course(app, course_id).watch_percent == 75
+    assert staff.post(url, data=data | {"watch_percent": ""}).status_code == 302
+    assert load_course(app, course_id).watch_percent == 90
 
 
 def test_preview_renders_sanitised_markdown(staff):

@@ -18,6 +18,7 @@ from courses.models import (
     LessonCaption,
     LessonProgress,
 )
+from courses.watching import add_range, played_step
 from portal.auth.models import User
 from portal.extensions import db
 from tests.courses.helpers import give_lesson_video
@@ -198,10 +199,10 @@ def test_streamer_enrols_twice_and_has_one_enrolment(app, client_as, streamer, v
 def test_course_page_renders_sanitised_markdown_and_lesson_status(
     app, client_as, streamer, video_course
 ):
-    course_id, first, _ = video_course
+    course_id, _, second = video_course
     client = client_as(streamer)
     client.post(f"/courses/{course_id}/enrol")
-    client.post(f"/courses/lessons/{first}/done")
+    client.post(f"/courses/lessons/{second}/done")  # the lesson without a video
 
     html = client.get(f"/courses/{course_id}").get_data(as_text=True)
 
@@ -340,6 +341,9 @@ def test_progress_post_enrols_saves_position_and_resumes_there(
     assert response.status_code == 200
     assert response.json == {
         "position_s": 4.2, "furthest_s": 4.2, "completed": False, "accepted": True, "seq": 1,
+        "watched_percent": 42, "can_mark_done": False,
+        "watch_note": "Watch 0:05 more of the video to finish this lesson: you have watched 42%, "
+                      "90% is needed (skipped parts do not count).",
     }  # fmt: skip
     with app.app_context():
         enrolment = db.session.scalar(select(Enrolment))
@@ -409,6 +413,85 @@ def test_watching_ninety_percent_completes_the_lesson(app, client_as, streamer, 
     assert _progress(app, streamer, first).completed_at is not None
 
 
+@pytest.fixture(scope="module")
+def long_video_file(tmp_path_factory) -> Path:
+    """A real 40-second video: long enough that a seek is more than two posts could play."""
+    return make_test_video(
+        tmp_path_factory.mktemp("long-video") / "long.mp4", seconds=40.0, size="160x90"
+    )
+
+
+@pytest.fixture
+def long_lesson(app, make_course, long_video_file):
+    """The first lesson of a published course, with a 40 s video."""
+    first, _ = _lesson_ids(app, make_course())
+    _attach_video(app, first, long_video_file)
+    return first
+
+
+def test_seeking_to_the_end_neither_completes_nor_lets_mark_done(
+    app, client_as, streamer, long_lesson
+):
+    client = client_as(streamer)
+    _post(client, long_lesson, 3.0, 1)
+    skipped = _post(client, long_lesson, 39.5, 2)  # a seek: not playable between two posts
+
+    assert skipped.json["completed"] is False
+    assert skipped.json["watched_percent"] == 7
+    assert skipped.json["can_mark_done"] is False
+    assert "you have watched 7%, 90% is needed" in skipped.json["watch_note"]
+    page = client.get(f"/courses/lessons/{long_lesson}").text
+    assert "data-mark-done-button disabled" in page
+    assert "Watch 0:33 more of the video to finish this lesson" in page
+
+    refused = client.post(f"/courses/lessons/{long_lesson}/done", follow_redirects=True)
+    assert "Watch 0:33 more of the video to finish this lesson" in refused.text
+    assert "Lesson marked as done." not in refused.text
+    row = _progress(app, streamer, long_lesson)
+    assert row.completed_at is None
+    assert row.watched_ranges == [[0.0, 3.0]]
+
+
+def test_watching_played_steps_completes_and_rewatching_counts_once(
+    app, client_as, streamer, long_lesson
+):
+    client = client_as(streamer)
+    for seq, position in enumerate((10.0, 20.0, 10.0, 20.0, 30.0), start=1):
+        report = _post(client, long_lesson, position, seq).json
+    assert report["watched_percent"] == 75  # 0–30 s, the rewatched 10–20 s once
+    assert report["completed"] is False
+    done = _post(client, long_lesson, 36.0, 6).json
+    assert (done["watched_percent"], done["completed"], done["can_mark_done"]) == (90, True, True)
+    page = client.get(f"/courses/lessons/{long_lesson}").text
+    assert "data-mark-done-button disabled" not in page
+
+
+def test_course_share_decides_when_a_video_lesson_may_be_marked_done(
+    app, client_as, streamer, make_course, long_video_file
+):
+    course_id = make_course(watch_percent=20)
+    first, second = _lesson_ids(app, course_id)
+    _attach_video(app, first, long_video_file)
+    client = client_as(streamer)
+    _post(client, first, 6.0, 1)
+    assert client.post(f"/courses/lessons/{first}/done").status_code == 302
+    assert _progress(app, streamer, first).completed_at is None  # 15 % < 20 %
+    assert _post(client, first, 8.0, 2).json["completed"] is True
+    # A lesson without a video is unaffected.
+    response = client.post(f"/courses/lessons/{second}/done", follow_redirects=True)
+    assert "Lesson marked as done." in response.text
+
+
+def test_watched_steps_are_judged_by_the_time_between_posts():
+    assert played_step(10.0, 15.0, 5.0)
+    assert played_step(10.0, 20.0, 5.0)  # 2× speed
+    assert not played_step(10.0, 30.0, 5.0)  # a seek
+    assert played_step(10.0, 70.0, 60.0)  # a background tab posts once a minute
+    assert not played_step(10.0, 400.0, 3600.0)  # idle, then a seek
+    assert not played_step(10.0, 5.0, 5.0)  # backwards
+    assert add_range([[0.0, 5.0], [10.0, 12.0]], 4.0, 10.5) == [[0.0, 12.0]]
+
+
 def test_completing_the_only_lesson_completes_the_course_and_issues_a_certificate(
     app, client_as, streamer, make_course, lesson_video_file
 ):
@@ -474,10 +557,10 @@ def test_home_page_offers_to_continue_where_the_learner_left_off(
 
     assert "Continue where you left off" in html
     assert "拍摄与布光" in html
-    assert "at 0:04 of 0:10" in html
+    assert "at 0:04.0 of 0:10" in html  # m:ss.s, as every timecode
     assert f'href="/courses/lessons/{first}"' in html
 
-    client.post(f"/courses/lessons/{first}/done")
+    assert _post(client, first, 9.5, 2).json["completed"] is True  # watched to the end
     html = client.get("/").get_data(as_text=True)
     assert "next lesson" in html
     assert f'href="/courses/lessons/{second}"' in html

@@ -144,3 +144,40 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     with app.app_context():
         assert db.session.get(Lesson, lesson_id) is not None
         db.session.remove()
+
+
+def test_mark_as_done_waits_until_the_video_was_watched_on_a_phone(
+    app, live_server, browser, make_course, streamer, tmp_path
+):
+    video = make_test_video(tmp_path / "lesson.mp4", seconds=20.0, size="320x180")
+    _, lesson_id = _course_with_video(app, make_course, video)
+    page = sign_in(
+        open_page(browser, PHONE, timeout_ms=20_000), live_server, streamer.email, TEST_PASSWORD
+    )
+    page.goto(f"{live_server}/courses/lessons/{lesson_id}")
+    button = page.locator("[data-mark-done-button]")
+    note = page.locator("[data-watch-note]")
+    assert button.is_disabled()
+    assert note.is_visible()
+    assert "已观看 0%，需观看 90%" in note.inner_text()  # zh-CN, the default
+    assert button.get_attribute("aria-describedby") == "watch-note"
+    note.scroll_into_view_if_needed()
+    _shoot(page, tmp_path, "lesson-watch-needed-phone")
+
+    page.evaluate(
+        """async () => {
+            const video = document.querySelector("#player");
+            video.muted = true;
+            video.playbackRate = 2;
+            await video.play();
+        }"""
+    )
+    page.wait_for_function(
+        "() => /已观看 [1-9]/.test(document.querySelector('[data-watch-note]').textContent)",
+        timeout=20_000,
+    )  # the note follows the player's progress posts
+    page.wait_for_selector("[data-lesson-done]:not([hidden])", timeout=30_000)
+    assert not page.locator("form[data-mark-done]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.console_errors == []
+    page.context.close()

@@ -8,6 +8,8 @@
 //   <button data-speed="1.25">            playback speed (remembered on this device)
 //   <ol data-scroll-current>              keeps the current transcript sentence in view
 //   [data-lesson-done] / [data-mark-done] shown / hidden once the server says "completed"
+//   [data-watch-note] / [data-mark-done-button]  how much is still to watch (text from the
+//                                  server), and the button enabled once enough was watched
 // The position is posted every 5 s while playing and on pause, end, leaving or hiding the
 // page (fetch keepalive, so it survives navigation), with the X-CSRFToken of <body hx-headers>.
 (function () {
@@ -55,6 +57,16 @@
     document.querySelectorAll("[data-mark-done]").forEach(function (el) { el.hidden = true; });
   }
 
+  function showWatched(data) {
+    document.querySelectorAll("[data-watch-note]").forEach(function (el) {
+      el.textContent = data.watch_note || "";
+      el.hidden = !data.watch_note;
+    });
+    document.querySelectorAll("[data-mark-done-button]").forEach(function (button) {
+      button.disabled = !data.can_mark_done;
+    });
+  }
+
   function trackProgress(video) {
     var url = video.getAttribute("data-progress-url");
     if (!url) {
@@ -97,6 +109,7 @@
         if (data.seq > seq) {
           seq = data.seq; // another tab or a late post got ahead: continue after it
         }
+        showWatched(data);
         if (data.completed) {
           markDone();
         }
