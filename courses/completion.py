@@ -1,6 +1,6 @@
 """Course completion: what a learner has still to do, and the certificate when nothing is left.
 
-A course is complete when every lesson is done (watched ≥ 90 % or marked done), every quiz is
+A course is complete when every lesson is done (its video watched or marked done), every quiz is
 passed and every practice assignment is passed. Learning, quiz and practice services call
 ``refresh_completion`` after each change that may complete a course.
 """

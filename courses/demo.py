@@ -5,7 +5,9 @@ merchant new to video, quizzes on most lessons, a practice assignment, and a sho
 video: an ffmpeg test pattern under a title card drawn with the CJK font, with the lesson's Mandarin
 narration (``demo_narration/<key>.ogg``, real speech that Whisper recognises; a quiet sine tone if
 the file is missing). Videos are made once and cached (``demo_video_cache``); each is added
-with ``courses.videos.add_video_from_file``, which queues its transcription for the worker.
+with ``courses.videos.add_video_from_file`` and captioned from its narration script with its
+known sentence times (``courses.videos.caption_from_script``): recognising the synthetic speech
+gives near misses (煮光 for 主光) that a course about checking captions must not show.
 Loading is idempotent: a second run changes nothing; a run after a failed video fills it in.
 Test apps get the course without videos unless they set ``DEMO_COURSE_VIDEOS`` (``wants_videos``).
 """
@@ -143,11 +145,19 @@ class Narration:
     path: Path
     duration_s: float
     sentences: tuple[str, ...]
+    times: tuple[tuple[float, float], ...]  # each sentence's start and end in the file, seconds
 
     @property
     def text(self) -> str:
         """Everything the narration says, in order."""
         return "".join(self.sentences)
+
+    def caption_lines(self) -> list[tuple[float, float, str]]:
+        """Return the script as captions of the lesson video (which starts ``LEAD_S`` earlier)."""
+        return [
+            (LEAD_S + start, LEAD_S + end, text)
+            for (start, end), text in zip(self.times, self.sentences, strict=True)
+        ]
 
 
 def lesson_narration(spec: DemoLesson) -> Narration | None:
@@ -160,7 +170,8 @@ def lesson_narration(spec: DemoLesson) -> Narration | None:
     if entry is None or not (NARRATION_DIR / entry["file"]).is_file():
         return None
     sentences = tuple(sentence["text"] for sentence in entry["sentences"])
-    return Narration(NARRATION_DIR / entry["file"], float(entry["duration"]), sentences)
+    times = tuple((float(line["start"]), float(line["end"])) for line in entry["sentences"])
+    return Narration(NARRATION_DIR / entry["file"], float(entry["duration"]), sentences, times)
 
 
 # A title card: per text, (the text, its drawtext size and position).
@@ -296,7 +307,29 @@ def _ensure_videos(course: Course) -> Iterator[str]:
             continue
         lesson.recording_id = recording.id
         db.session.commit()
-        yield f"lesson video {number} {lesson.title} added ({how}), transcription queued"
+        yield f"lesson video {number} {lesson.title} added ({how})"
+
+
+def _ensure_captions(course: Course) -> Iterator[str]:
+    """Caption each narrated lesson video with its script (recognition mishears it).
+
+    The course teaches checking captions word by word, and search shows them to visitors: its
+    own must be right. Videos already captioned from the script are left alone.
+    """
+    specs = {spec.title: (number, spec) for number, spec in enumerate(LESSONS, start=1)}
+    for module in course.modules:
+        for lesson in module.lessons:
+            number, spec = specs.get(lesson.title, (0, None))
+            narration = lesson_narration(spec) if spec else None
+            if narration is None or lesson.recording_id is None:
+                continue
+            recording = videos.get_video_or_404(lesson.recording_id)
+            if videos.captions_model(recording) == videos.SCRIPT_MODEL:
+                continue
+            if videos.caption_from_script(recording, narration.caption_lines()):
+                yield f"lesson {number} {lesson.title}: captions written from its narration script"
+            else:
+                yield f"lesson {number} {lesson.title}: being transcribed, captions not written"
 
 
 def _ensure_cover(course: Course) -> Iterator[str]:
@@ -332,3 +365,4 @@ def load_demo_course() -> Iterator[str]:
         yield from _ensure_cover(course)
         if wants_videos():
             yield from _ensure_videos(course)
+            yield from _ensure_captions(course)

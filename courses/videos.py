@@ -8,6 +8,8 @@ recording. Course views decide who may watch; this module only stores, finds and
 from __future__ import annotations
 
 import contextlib
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Response, abort
@@ -16,6 +18,7 @@ from sqlalchemy import exists, or_, select
 from courses.models import Lesson, PracticeSubmission
 from media.recordings import services as recordings
 from media.recordings.models import Language, Recording
+from media.transcription import engine
 from media.transcripts import services as transcripts
 from media.transcripts.models import Sentence
 from media.uploads.services import get_completed_upload_or_404
@@ -129,10 +132,54 @@ def captions_vtt(recording: Recording) -> str | None:
     return recordings.transcript_export(recording, "vtt")
 
 
+def captions_model(recording: Recording) -> str | None:
+    """Return what made the captions: a recognition model's name or ``SCRIPT_MODEL``."""
+    transcript = transcripts.get_transcript(recording)
+    return transcript.model_name if transcript else None
+
+
 def captions_language(recording: Recording) -> str | None:
     """Return the language the transcript was recognised in (``zh``, ``en``), if any."""
     transcript = transcripts.get_transcript(recording)
     return transcript.language if transcript else None
+
+
+SCRIPT_MODEL = "script"  # ``Transcript.model_name`` of captions written from a known script
+
+
+def caption_from_script(
+    recording: Recording, lines: Sequence[tuple[float, float, str]], language: str = "zh"
+) -> bool:
+    """Caption the video with its known script instead of recognising the speech.
+
+    Each line (start s, end s, text) becomes one sentence, its characters spread evenly over its
+    time (punctuation stays with the character before it). A queued transcription is cancelled,
+    so it cannot replace the script; while one runs, nothing changes and False is returned.
+    """
+    job = recordings.transcription_job(recording)
+    if job is not None and job.state == JobState.RUNNING:
+        return False
+    if job is not None and job.state == JobState.QUEUED:
+        cancel_job(job, None)
+    segments = tuple(_script_segment(*line) for line in lines)
+    result = engine.Transcript(language, recording.duration_s, segments)
+    transcripts.save_transcript(recording, result, model_name=SCRIPT_MODEL, hotwords="", prompt="")
+    return True
+
+
+def _script_segment(start_s: float, end_s: float, text: str) -> engine.Segment:
+    pieces: list[str] = []
+    for char in text:
+        if pieces and unicodedata.category(char).startswith("P"):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    step = (end_s - start_s) / max(len(pieces), 1)
+    words = tuple(
+        engine.Word(start_s + n * step, start_s + (n + 1) * step, piece, 1.0)
+        for n, piece in enumerate(pieces)
+    )
+    return engine.Segment(start_s, end_s, text, words)
 
 
 def edit_caption(recording: Recording, sentence_id: int, actor: User, text: str) -> Sentence:

@@ -134,6 +134,35 @@ def test_every_demo_lesson_has_a_queued_video_as_long_as_its_narration(app, load
         assert len(jobs) >= 6  # one transcription per lesson video
 
 
+MISHEARD = ("煮光", "测前方", "揉光箱", "手桌", "费脆")  # what recognition made of the narration
+
+
+def test_demo_captions_are_the_narration_script_as_spoken(app, runner, loaded, client_as, streamer):
+    assert loaded.count("captions written from its narration script") == 6
+    with app.app_context():
+        _course_row, lessons = _course(app)
+        for lesson, spec in zip(lessons, demo.LESSONS, strict=True):
+            recording = db.session.get(Recording, lesson.recording_id)
+            narration = demo.lesson_narration(spec)
+            sentences = videos.sentences(recording)
+            assert [s.shown_text for s in sentences] == list(narration.sentences), lesson.title
+            for sentence, (start, end) in zip(sentences, narration.times, strict=True):
+                assert sentence.start_ms / 1000 == pytest.approx(demo.LEAD_S + start, abs=0.01)
+                assert sentence.end_ms / 1000 == pytest.approx(demo.LEAD_S + end, abs=0.01)
+            assert videos.processing_job(recording).state == JobState.CANCELLED  # not replaced
+            assert not videos.is_processing(recording)
+        first_id = lessons[0].id
+    browser = in_english(client_as(streamer))
+    vtt = browser.get(f"/courses/lessons/{first_id}/captions.vtt").text
+    assert "主光放在侧前方四十五度，用柔光箱把光打柔" in vtt
+    found = browser.get("/search", query_string={"q": "柔光箱"}).text
+    assert f"/courses/lessons/{first_id}" in found
+    for text in (vtt, browser.get(f"/courses/lessons/{first_id}").text):
+        assert not any(word in text for word in MISHEARD)
+    again = runner.invoke(args=["beltcast", "demo-data"])
+    assert "captions written" not in again.output  # already the script: left alone
+
+
 def _opus_input_rate(path):
     """The input sample rate in an Ogg Opus file's header (decoders always report 48 kHz)."""
     data = path.read_bytes()
