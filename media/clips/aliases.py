@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from flask_babel import gettext as _
 
+from media.transcripts.punctuation import tidy_punctuation
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -78,7 +79,10 @@ def alias_offers_for(org_id: int, original: str, corrected: str) -> list[AliasOf
 
 def alias_offers_for_texts(org_id: int, texts: Iterable[tuple[str, str]]) -> list[AliasOffer]:
     """Offers for (original, corrected) texts, each (item, misheard) once; one catalog query."""
-    texts = [(original, corrected) for original, corrected in texts if original != corrected]
+    tidied = (
+        (tidy_punctuation(original), tidy_punctuation(corrected)) for original, corrected in texts
+    )
+    texts = [(original, corrected) for original, corrected in tidied if original != corrected]
     if not texts:
         return []
     by_name = {name: item for item in active_items(org_id) for name in item.spoken_names}

@@ -22,6 +22,7 @@ from media.clips.rendering import review_version, version_file
 from media.clips.services import require_editable
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.subtitle_files import srt_text, to_ms
+from media.transcripts.punctuation import tidy_punctuation
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
@@ -101,9 +102,10 @@ def card_text(data: dict[str, Any]) -> CardText:
     certificate = " · ".join(v for v in (data.get("cert_lab"), data.get("cert_number")) if v)
     rows = [(_("Certificate"), certificate), (_("Grade"), data.get("cert_grade") or "")]
     return CardText(
-        name=data.get("name") or data["title"], price=data.get("price") or "",
+        name=tidy_punctuation(data.get("name") or data["title"]), price=data.get("price") or "",
         facts_heading=_("Key facts"), rows=[(label, value) for label, value in rows if value],
-        key_facts=data["key_facts"], footer=f"{data['merchant']} · {data['title']}",
+        key_facts=[tidy_punctuation(fact) for fact in data["key_facts"]],
+        footer=tidy_punctuation(f"{data['merchant']} · {data['title']}"),
     )  # fmt: skip
 
 
@@ -118,7 +120,7 @@ def hashtags(item_facts: Sequence[Mapping[str, Any]]) -> list[str]:
 def post_text(clip: Clip, version: ClipVersion) -> str:
     """The post: the version's title and description, the library link and hashtags."""
     link = absolute_url("library.clip", clip_id=clip.id)
-    parts = [version.title, version.description.strip(), link]
+    parts = [tidy_punctuation(version.title), tidy_punctuation(version.description.strip()), link]
     tags = " ".join(hashtags(version.item_facts))
     return "\n\n".join([part for part in parts if part] + [tags]) + "\n"
 

@@ -13,6 +13,7 @@ from media.clips.models import Clip, ClipCue, ClipItem, ClipState, Suggestion
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
+from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.services import get_transcript, list_sentences, sentences_between
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -166,7 +167,7 @@ def get_cue_or_404(clip: Clip, cue_id: int) -> ClipCue:
 def edit_cue(clip: Clip, cue: ClipCue, actor: User, *, text: str, is_hidden: bool) -> ClipCue:
     """Correct a subtitle line's text or hide it."""
     require_editable(clip)
-    cleaned = " ".join(text.split())
+    cleaned = tidy_punctuation(" ".join(text.split()))
     if not cleaned:
         raise ServiceError(_("A subtitle line cannot be empty; hide it instead."), field="text")
     if len(cleaned) > 500:

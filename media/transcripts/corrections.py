@@ -26,6 +26,7 @@ from media.mentions.correction import Fix, find_fixes
 from media.mentions.matching import CatalogTerm, terms_for
 from media.transcription.engine import Word as HeardWord
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.sentences import SentenceDraft
 from media.transcripts.signals import transcript_edited
 from portal.audit.services import record_event
@@ -215,4 +216,4 @@ def sentence_pieces(sentence: Sentence) -> list[TextPiece]:
         ]
         position = end
     pieces.append(TextPiece(sentence.text[position:]))
-    return [piece for piece in pieces if piece.text]
+    return [TextPiece(tidy_punctuation(p.text), p.correction) for p in pieces if p.text]

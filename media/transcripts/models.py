@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
+from media.transcripts.punctuation import tidy_punctuation
 from portal.database import OrgOwned, TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
 
@@ -71,8 +72,12 @@ class Sentence(OrgOwned, db.Model):
 
     @property
     def shown_text(self) -> str:
-        """The text to show and export: the correction if any, else what was recognised."""
-        return self.edited_text if self.edited_text is not None else self.text
+        """The text to show and export: the correction if any, else what was recognised.
+
+        Chinese gets its full-width punctuation here, not in ``text``: the offsets of name
+        corrections point into ``text`` as recognised.
+        """
+        return tidy_punctuation(self.edited_text if self.edited_text is not None else self.text)
 
     @property
     def start_s(self) -> float:

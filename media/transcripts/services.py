@@ -13,6 +13,7 @@ from media.transcription import engine
 from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.screening import screen_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
@@ -149,7 +150,7 @@ def get_sentence_or_404(transcript: Transcript, sentence_id: int) -> Sentence:
 
 def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
     """Correct a sentence's text, keeping the history."""
-    text = " ".join(new_text.split())
+    text = tidy_punctuation(" ".join(new_text.split()))
     if not text:
         raise ServiceError(_("A sentence cannot be empty."), field="text")
     if len(text) > MAX_SENTENCE_CHARS:
@@ -160,7 +161,7 @@ def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
         SentenceEdit(sentence_id=sentence.id, user_id=actor.id, old_text=sentence.shown_text,
                      new_text=text)
     )  # fmt: skip
-    sentence.edited_text = None if text == sentence.text else text
+    sentence.edited_text = None if text == tidy_punctuation(sentence.text) else text
     record_event(actor, "sentence.edited", sentence, org_id=sentence.org_id)
     db.session.commit()
     transcript = db.session.get(Transcript, sentence.transcript_id)
