@@ -99,6 +99,7 @@ def _outline(course: Course, **forms: Any) -> dict[str, Any]:
         "action_form": ConfirmForm(formdata=None),
         "learner_url": url_if_exists("courses.course", course_id=course.id),
         "learners_url": url_if_exists("courses_certificates.learners", course_id=course.id),
+        "gradebook_url": url_if_exists("courses_certificates.gradebook", course_id=course.id),
         "show_flashes": wants_partial(),
     }
 

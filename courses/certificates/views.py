@@ -1,4 +1,7 @@
-"""Certificate pages: mine, one certificate and its PDF, public verify, revoke, course learners."""
+"""Certificate pages: mine, one certificate and its PDF, public verify, revoke, course learners.
+
+Trainers also read a course's gradebook here (a page and its CSV file).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from courses.certificates import learners, services
+from courses.certificates import gradebook, learners, services
 from courses.certificates.forms import RevokeForm, VerifyForm
 from courses.certificates.pdf import certificate_pdf
 from courses.models import Certificate
@@ -94,3 +97,23 @@ def learners_page(course_id: int) -> ResponseReturnValue:
     """A course's learners: progress, best quiz scores, pending practice, certificates."""
     report = learners.learners_report(learners.get_course_or_404(course_id))
     return render_template("certificates/learners.html", report=report)
+
+
+@bp.get("/courses/manage/<int:course_id>/gradebook", endpoint="gradebook")
+@staff_required
+def gradebook_page(course_id: int) -> ResponseReturnValue:
+    """A course's gradebook: each learner's lessons, best quiz scores and practice."""
+    book = gradebook.build_gradebook(learners.get_course_or_404(course_id))
+    return render_template("certificates/gradebook.html", book=book)
+
+
+@bp.get("/courses/manage/<int:course_id>/gradebook.csv", endpoint="gradebook_csv")
+@staff_required
+def gradebook_csv(course_id: int) -> ResponseReturnValue:
+    """The gradebook as a CSV file for spreadsheets."""
+    book = gradebook.build_gradebook(learners.get_course_or_404(course_id))
+    return Response(
+        gradebook.gradebook_csv(book),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=gradebook-{course_id}.csv"},
+    )

@@ -79,6 +79,8 @@ ROUTES: dict[str, Access] = {
     "courses_certificates.verify_form": Access.PUBLIC,
     "courses_certificates.revoke": Access.STAFF,
     "courses_certificates.learners": Access.STAFF,
+    "courses_certificates.gradebook": Access.STAFF,
+    "courses_certificates.gradebook_csv": Access.STAFF,
     "courses_practice.queue": Access.STAFF,
     "courses_practice.decide": Access.STAFF,
     "courses_practice.resolve_comment": Access.STAFF,
