@@ -190,12 +190,9 @@ def _number(item: CatalogItem) -> int:
 
 def _sentences(segments: list) -> list[TimedSentence]:
     """Split faster-whisper's segments into sentences as the app does (Simplified Chinese)."""
-    from opencc import OpenCC
-
     from media.transcription.engine import Segment, Word
     from media.transcripts.sentences import split_sentences
-
-    to_simplified = OpenCC("t2s").convert
+    from portal.simplified import to_simplified
 
     ours = [
         Segment(s.start, s.end, to_simplified(s.text), tuple(

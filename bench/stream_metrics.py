@@ -21,14 +21,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from opencc import OpenCC
-
 from bench.mandarin_cer import edit_distance, normalise
 from bench.mentions_bench import OVERLAP_S, shared_s
 from bench.stream_script import Paragraph
 from media.mentions.matching import TimedSentence
+from portal.simplified import to_simplified
 
-_to_simplified = OpenCC("t2s")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
@@ -105,7 +103,7 @@ def _text_of(sentences: Sequence[TimedSentence], start: float, end: float) -> st
 def _key(text: str, language: str) -> str:
     """Fold a text for spelling comparison (see the module docstring)."""
     if language == "zh":
-        return normalise(_to_simplified.convert(text))
+        return normalise(to_simplified(text))
     return f" {_NOT_WORD.sub(' ', text.casefold()).strip()} "
 
 
@@ -127,7 +125,7 @@ def names_written(
 def cer(sentences: Sequence[TimedSentence], truth: Sequence[Timed]) -> float:
     """Character error rate of the whole transcript against the whole script."""
     reference = normalise("".join(t.paragraph.text for t in truth))
-    hypothesis = normalise(_to_simplified.convert("".join(s.text for s in sentences)))
+    hypothesis = normalise(to_simplified("".join(s.text for s in sentences)))
     return edit_distance(reference, hypothesis) / len(reference) if reference else 0.0
 
 

@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from opencc import OpenCC
 from pypinyin import Style, pinyin
 
-TO_SIMPLIFIED = OpenCC("t2s")
+from portal.simplified import to_simplified
+
 # Scripts written without spaces (CJK, kana, Hangul, Yi): each character is a word of its own.
 WIDE_CHARS = (
     "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -66,7 +66,7 @@ def fold_char(char: str) -> str | None:
     kept: list[str] = []
     for out in unicodedata.normalize("NFKC", char).casefold():
         if unicodedata.category(out)[0] in "LN":
-            simplified = TO_SIMPLIFIED.convert(out) if ord(out) >= 0x2E80 else out
+            simplified = to_simplified(out) if ord(out) >= 0x2E80 else out
             kept.append(simplified if len(simplified) == 1 else out)
     if kept or unicodedata.category(char)[0] == "M":
         return "".join(kept)

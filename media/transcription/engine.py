@@ -25,7 +25,8 @@ from typing import Protocol
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
-from opencc import OpenCC
+
+from portal.simplified import to_simplified
 
 SAMPLE_RATE = 16000
 DEFAULT_WINDOW_S = 20 * 60.0
@@ -114,7 +115,6 @@ class Recogniser(Protocol):
 
 _models: dict[tuple[str, int, int], WhisperModel] = {}
 _models_lock = threading.Lock()
-_to_simplified = OpenCC("t2s")
 
 
 def load_whisper_model(model_path: str, cpu_threads: int, num_workers: int = 1) -> WhisperModel:
@@ -332,7 +332,7 @@ def build_domain_prompt(
     unique = _unique_names(names)
     if language == "zh":
         head, separator, tail = "以下是玉石直播间的讲解", "、", "。"
-        unique = [_to_simplified.convert(name) for name in unique]
+        unique = [to_simplified(name) for name in unique]
         lead = "，商品有："
     elif language == "en":
         head, separator, tail = "This is a jade live stream", ", ", "."
@@ -386,7 +386,7 @@ def _quiet_cut(samples: np.ndarray) -> int:
 
 def _segment(raw: WhisperSegment, offset_s: float, language: str | None) -> Segment:
     """Convert one faster-whisper segment to ours, shifting times by ``offset_s``."""
-    convert = _to_simplified.convert if language == "zh" else str
+    convert = to_simplified if language == "zh" else str
     words = tuple(
         Word(
             start=_seconds(word.start + offset_s),

@@ -38,10 +38,10 @@ from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.transcribe import TranscriptionInfo, TranscriptionOptions
 
 from media.mentions.matching import terms_for
-from media.mentions.normalise import TO_SIMPLIFIED
 from media.transcription.engine import build_domain_prompt
 from media.transcription.likely import SoundIndex
 from media.transcription.phonetic import units
+from portal.simplified import to_simplified
 
 TokenCounter = Callable[[str], int]
 MAX_HINT_TOKENS = 223  # Whisper's own prompt limit: half its 448 text positions, less one
@@ -177,7 +177,7 @@ def _candidates(
         for item, listed in items:
             if rank < len(item.names):
                 name = item.names[rank]
-                name = TO_SIMPLIFIED.convert(name) if language == "zh" else name
+                name = to_simplified(name) if language == "zh" else name
                 yield name, item.item_id, listed and rank == 0
 
 

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from opencc import OpenCC
+from portal.simplified import to_simplified
 
 MAX_GAP = 3
-_to_simplified = OpenCC("t2s")
 _LATIN_LETTER = "a-z\u00df-\u00f6\u00f8-\u024f"
 _GAP = rf"[\W_]{{0,{MAX_GAP}}}"
 _KEPT_PUNCTUATION = frozenset("%‰‱")
@@ -163,7 +162,7 @@ def _fold_char(char: str) -> str:
     """Fold one character: NFKC, case-fold, Traditional → Simplified (maybe several chars)."""
     folded = unicodedata.normalize("NFKC", char).casefold()
     if any(ord(c) >= 0x2E80 for c in folded):
-        simplified = _to_simplified.convert(folded)
+        simplified = to_simplified(folded)
         if len(simplified) == len(folded):
             return simplified
     return folded

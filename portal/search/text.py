@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jieba
-from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 from portal.search.vocabulary import JADE_WORDS, VARIANTS
+from portal.simplified import to_simplified
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -32,7 +32,6 @@ SEGMENT = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<latin>[a-z0-9]+(?:[-_./'][a-z0-9]+
 LATIN_PART = re.compile(r"[a-z0-9]+")
 MAX_TERM_CHARS = 100
 
-_to_simplified = OpenCC("t2s")
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
@@ -48,7 +47,7 @@ def segmenter() -> jieba.Tokenizer:
 
 def normalize(text: str) -> str:
     """Return ``text`` in the index's spelling: NFKC, lower case, Simplified, variants."""
-    simplified = _to_simplified.convert(unicodedata.normalize("NFKC", text).lower())
+    simplified = to_simplified(unicodedata.normalize("NFKC", text).lower())
     for variant, standard in VARIANTS.items():
         simplified = simplified.replace(variant, standard)
     return simplified
