@@ -47,6 +47,7 @@ BLUEPRINTS = (
     "media.recordings.stream_views:bp",
     "portal.jobs.views:bp",
     "portal.tokens.views:bp",
+    "portal.team.views:bp",
     "media.clips.views:bp",
     "media.clips.api:bp",
     "media.qa.views:bp",

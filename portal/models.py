@@ -39,6 +39,7 @@ from portal.library.models import ComplianceOverride
 from portal.organisations.models import Organisation
 from portal.screening.models import Application
 from portal.search.models import SearchDocument, SearchTerm
+from portal.team.models import LiveAccount
 from portal.tokens.models import ApiToken
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "LessonAttachment",
     "LessonCaption",
     "LessonProgress",
+    "LiveAccount",
     "Mention",
     "NameCorrection",
     "Organisation",

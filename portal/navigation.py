@@ -32,6 +32,9 @@ def navigation_for(user: Any) -> list[NavLink]:
     if user.is_merchant:
         links.append(NavLink(_l("Catalog"), "catalog.index"))
         links.append(NavLink(_l("Recordings"), "recordings.index"))
+        links.append(NavLink(_l("Team"), "team.members"))
+    elif user.is_org_streamer:
+        links.append(NavLink(_l("Recordings"), "recordings.index"))
     if user.is_staff:
         links.append(NavLink(_l("Review"), "review.queue"))
         links.append(NavLink(_l("Manage courses"), "courses_authoring.index"))

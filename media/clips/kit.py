@@ -55,6 +55,7 @@ def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:
         )
     clip.key_facts = texts
     record_event(actor, "clip.key_facts", clip, org_id=clip.org_id, count=len(texts))
+    clip.updated_by_id = actor.id
     db.session.commit()
 
 
@@ -94,7 +95,18 @@ def card_data(clip: Clip, version: ClipVersion) -> dict[str, Any]:
         **(items[0] if items else {}), "key_facts": list(version.key_facts),
         "clip_id": clip.id, "title": version.title, "merchant": clip.org.name,
         "library_url": absolute_url("library.clip", clip_id=clip.id), "items": items,
+        "live_account": _live_account(clip),
     }  # fmt: skip
+
+
+def _live_account(clip: Clip) -> dict[str, str] | None:
+    """The live account that streamed the clip's recording: platform, name, studio."""
+    from media.recordings.services import recording_live_account  # beside media.clips, lazily
+
+    account = recording_live_account(clip.org_id, clip.recording_id)
+    if account is None:
+        return None
+    return {"platform": account.platform_label, "name": account.name, "studio": account.studio}
 
 
 def card_text(data: dict[str, Any]) -> CardText:

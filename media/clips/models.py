@@ -94,6 +94,7 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
         ForeignKey("suggestion.id", ondelete="SET NULL")
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None]  # no foreign key: see review_version_id
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     start_ms: Mapped[int]

@@ -144,6 +144,7 @@ def update_details(
     clip.title, clip.description = title.strip()[:200], description.strip()
     clip.links = [ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)]
     record_event(actor, "clip.updated", clip, org_id=clip.org_id)
+    clip.updated_by_id = actor.id
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
@@ -155,6 +156,7 @@ def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_
     clip.start_ms, clip.end_ms = start_ms, end_ms
     clip.cues = _cues_for(clip, sentences_during(recording, start_ms, end_ms))
     record_event(actor, "clip.range_set", clip, org_id=clip.org_id, start=start_ms, end=end_ms)
+    clip.updated_by_id = actor.id
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
@@ -173,6 +175,7 @@ def edit_cue(clip: Clip, cue: ClipCue, actor: User, *, text: str, is_hidden: boo
     if len(cleaned) > 500:
         raise ServiceError(_("The subtitle line is too long."), field="text")
     cue.text, cue.is_hidden = cleaned, is_hidden
+    clip.updated_by_id = actor.id
     record_event(actor, "clip.cue_edited", clip, org_id=clip.org_id, cue=cue.id)
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)

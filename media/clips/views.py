@@ -45,6 +45,7 @@ from portal.organisations.scoping import get_owned_or_404
 from portal.review import services as review
 from portal.review.forms import SubmitVersionForm
 from portal.review.states import allowed_targets
+from portal.team import accounts
 from portal.web import (
     render_page_or_partial,
     safe_next,
@@ -180,6 +181,13 @@ def refresh(recording_id: int) -> ResponseReturnValue:
     return redirect(url_for(".workshop", recording_id=recording.id))
 
 
+def _provenance(clip: Clip, recording: Recording) -> accounts.Provenance:
+    """The clip's live account (its recording's), who made it and who changed it last."""
+    return accounts.provenance(
+        clip.org_id, recording.live_account_id, clip.created_by_id, clip.updated_by_id
+    )
+
+
 def _editor_context(
     clip: Clip, around_s: int = services.NEARBY_S, **forms: object
 ) -> dict[str, object]:
@@ -200,6 +208,7 @@ def _editor_context(
         "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
+        "provenance": _provenance(clip, recording),
         "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip),
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),

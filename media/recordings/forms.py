@@ -29,6 +29,7 @@ from wtforms.widgets import SearchInput
 from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Language
 from portal.forms import multi_line, one_line
+from portal.team.models import LiveAccount
 from portal.timecodes import TimecodeField
 
 
@@ -41,8 +42,28 @@ def language_choices() -> list[tuple[str, str]]:
     ]
 
 
-class RecordingForm(FlaskForm):
-    """Title and language of a recording whose file was uploaded by the widget."""
+def live_account_choices(accounts: list[LiveAccount]) -> list[tuple[int, str]]:
+    """The organisation's live accounts as choices, after "not said" (0)."""
+    return [(0, str(_l("Not said"))), *((account.id, account.label) for account in accounts)]
+
+
+class _LiveAccountChoice:
+    live_account_id = SelectField(
+        _l("Live account"),
+        coerce=int,
+        default=0,
+        description=_l("Which account streamed it: its streamer can then open the recording."),
+    )
+
+
+class RecordingAccountForm(_LiveAccountChoice, FlaskForm):
+    """Say which live account streamed a recording."""
+
+    submit = SubmitField(_l("Save account"))
+
+
+class RecordingForm(_LiveAccountChoice, FlaskForm):
+    """Title, language and live account of a recording whose file was uploaded by the widget."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Spoken language"), choices=language_choices(), default="zh")

@@ -30,6 +30,9 @@ class Recording(OrgOwned, TimestampMixin, db.Model):
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     language: Mapped[Language] = mapped_column(String(8), default=Language.ZH)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # No foreign keys (SQLite would rebuild the table): services clear a deleted account's id.
+    live_account_id: Mapped[int | None] = mapped_column(index=True)
+    updated_by_id: Mapped[int | None]
     container: Mapped[str] = mapped_column(String(64), default="")
     duration_s: Mapped[float] = mapped_column(default=0.0)
     width: Mapped[int] = mapped_column(default=0)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from media.clips.models import Clip
 from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, probe_media
@@ -31,6 +31,8 @@ from portal.i18n import translate_message
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.services import enqueue_job, jobs_about, latest_job
 from portal.organisations.scoping import scoped
+from portal.team.accounts import check_live_account, find_account
+from portal.team.models import LiveAccount
 
 TRANSCRIBE_JOB = "recording.transcribe"
 
@@ -100,6 +102,7 @@ class NewRecording:
     title: str
     language: Language
     original_filename: str
+    live_account_id: int | None = None  # the account that streamed it, if said
 
 
 def _store(
@@ -110,6 +113,7 @@ def _store(
     place: Callable[[Path], object],
 ) -> Recording:
     """Put the probed file in place (``place(target)``), add its row, queue transcription."""
+    check_live_account(org_id, details.live_account_id)
     folder = recordings_dir(org_id)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{uuid.uuid4().hex}{_suffix_for(probe.container)}"
@@ -120,6 +124,7 @@ def _store(
             org_id=org_id, title=details.title.strip(), stored_name=stored_name,
             original_filename=details.original_filename[:255], language=details.language,
             size_bytes=target.stat().st_size, created_by_id=actor.id if actor else None,
+            live_account_id=details.live_account_id or None,
         )  # fmt: skip
         _apply_probe(recording, probe)
         db.session.add(recording)
@@ -217,10 +222,45 @@ def _suffix_for(container: str) -> str:
     return {"matroska,webm": ".mkv", "flv": ".flv", "mpegts": ".ts"}.get(container, ".bin")
 
 
-def list_recordings(org_id: int) -> list[Recording]:
-    """Return the organisation's recordings, newest first."""
+def list_recordings(org_id: int, account_ids: Sequence[int] | None = None) -> list[Recording]:
+    """Return the organisation's recordings, newest first; only those streamed on one of
+    ``account_ids`` when given."""
     statement = scoped(Recording, org_id).order_by(Recording.id.desc())
+    if account_ids is not None:
+        statement = statement.where(Recording.live_account_id.in_(account_ids))
     return list(db.session.scalars(statement))
+
+
+def recording_live_account(org_id: int, recording_id: int) -> LiveAccount | None:
+    """Return the live account that streamed the organisation's recording, if it was said."""
+    account_id = db.session.scalar(
+        scoped(Recording, org_id)
+        .where(Recording.id == recording_id)
+        .with_only_columns(Recording.live_account_id)
+    )
+    return find_account(org_id, account_id)
+
+
+def set_live_account(recording: Recording, actor: User, account_id: int | None) -> None:
+    """Say which of the organisation's live accounts streamed the recording (None: not said)."""
+    check_live_account(recording.org_id, account_id)
+    before = recording.live_account_id
+    recording.live_account_id = account_id or None
+    recording.updated_by_id = actor.id
+    record_event(
+        actor, "recording.live_account_set", recording, org_id=recording.org_id,
+        before=before, live_account_id=recording.live_account_id,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def forget_live_account(_sender: object = None, *, account_id: int, org_id: int) -> None:
+    """A live account is being deleted: its recordings stream on no account (no commit)."""
+    db.session.execute(
+        update(Recording)
+        .where(Recording.org_id == org_id, Recording.live_account_id == account_id)
+        .values(live_account_id=None)
+    )
 
 
 def transcription_job(recording: Recording) -> Job | None:

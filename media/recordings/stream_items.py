@@ -90,6 +90,8 @@ def _lock(recording: Recording) -> None:
 
 
 def _commit(recording: Recording, actor: User | None, action: str, **details: object) -> None:
+    if actor is not None:
+        recording.updated_by_id = actor.id
     record_event(actor, action, recording, org_id=recording.org_id, **details)
     db.session.commit()
     stream_items_changed.send(recording_id=recording.id, org_id=recording.org_id)

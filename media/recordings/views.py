@@ -13,15 +13,18 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from media.clips.aliases import alias_offers_for
 from media.recordings import services
 from media.recordings.forms import (
     FindForm,
     JumpForm,
+    RecordingAccountForm,
     RecordingForm,
     SentenceForm,
     language_choices,
+    live_account_choices,
 )
 from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
@@ -29,11 +32,18 @@ from media.transcripts import corrections, exports, pieces
 from media.transcripts import services as transcripts
 from media.transcripts.models import Transcript
 from media.uploads.services import get_completed_upload_or_404
-from portal.auth.access import acting_user, current_org_id, merchant_required
+from portal.auth.access import (
+    acting_user,
+    current_org_id,
+    merchant_required,
+    org_reader_required,
+)
 from portal.errors import ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
+from portal.team import accounts
+from portal.team.signals import live_account_deleted
 from portal.web import render_page_or_partial, send_private_file, wants_partial
 
 bp = Blueprint("recordings", __name__, url_prefix="/media/recordings", template_folder="templates")
@@ -45,10 +55,25 @@ def _display_helpers() -> dict[str, object]:
     return {
         "language_label": lambda code: labels.get(code, code),
         "text_pieces": corrections.sentence_pieces,
+        # A streamer of the organisation reads (their own accounts' recordings); merchants manage.
+        "can_manage": current_user.is_authenticated and current_user.is_merchant,
     }
 
 
+@bp.record_once
+def _listen(_state: object) -> None:
+    """A deleted live account's recordings stream on no account."""
+    live_account_deleted.connect(services.forget_live_account)
+
+
 def _load(recording_id: int) -> Recording:
+    """The recording: the merchant's organisation's, or a streamer's own account's; else 404."""
+    user = acting_user()
+    if user.is_org_streamer:
+        recording = get_owned_or_404(Recording, recording_id, user.org_id)
+        if recording.live_account_id not in accounts.accounts_of_streamer(user):
+            abort(404)
+        return recording
     return get_owned_or_404(Recording, recording_id, current_org_id())
 
 
@@ -83,9 +108,39 @@ def _detail_context(recording: Recording, at_s: float = 0.0, **tools: Any) -> di
         "sentence_count": sum(piece.count for piece in opened),
         "unclear": transcripts.unclear_ranges_label(transcript), "action_form": ConfirmForm(),
         "jump_form": JumpForm(formdata=None), "find_form": FindForm(formdata=None),
-        "found": None, "goto_s": None,
+        "found": None, "goto_s": None, **_provenance(recording),
         **item_section(recording, is_open=transcript is None), **tools,
     }  # fmt: skip
+
+
+def _provenance(recording: Recording, form: RecordingAccountForm | None = None) -> dict[str, Any]:
+    """Which live account streamed the recording (and the form to change it), who added it and
+    who changed it last."""
+    if form is None:
+        form = RecordingAccountForm(formdata=None, live_account_id=recording.live_account_id or 0)
+    form.live_account_id.choices = live_account_choices(accounts.list_accounts(recording.org_id))
+    return {
+        "provenance": accounts.provenance(
+            recording.org_id, recording.live_account_id, recording.created_by_id,
+            recording.updated_by_id,
+        ),
+        "account_form": form,
+    }  # fmt: skip
+
+
+@bp.post("/<int:recording_id>/account")
+@merchant_required
+def live_account(recording_id: int) -> ResponseReturnValue:
+    """Say which live account streamed the recording."""
+    recording = _load(recording_id)
+    form = RecordingAccountForm()
+    form.live_account_id.choices = live_account_choices(accounts.list_accounts(recording.org_id))
+    if form.validate_on_submit() and apply_form_action(
+        form, lambda: services.set_live_account(recording, acting_user(), form.live_account_id.data)
+    ):
+        flash(_("Live account saved."), "success")
+        return redirect(url_for(".detail", recording_id=recording.id))
+    return _page_or_tool(recording, "recordings/_provenance.html", **_provenance(recording, form))
 
 
 def _page_or_tool(recording: Recording, partial: str, **tool: Any) -> ResponseReturnValue:
@@ -96,16 +151,39 @@ def _page_or_tool(recording: Recording, partial: str, **tool: Any) -> ResponseRe
     return render_page_or_partial("recordings/detail.html", partial, **context)
 
 
+def _list_page(form: RecordingForm | None) -> ResponseReturnValue:
+    """The recordings the user may open, narrowed to ``?account=`` (a live account id)."""
+    user = acting_user()
+    offered = accounts.list_accounts(user.org_id or 0)
+    if user.is_org_streamer:
+        own = accounts.accounts_of_streamer(user)
+        offered = [account for account in offered if account.id in own]
+    by_account = accounts.account_filter(offered, request.args.get("account", type=int))
+    shown = [by_account.chosen] if by_account.chosen else None
+    if user.is_org_streamer and shown is None:
+        shown = list(by_account.names)
+    recordings = services.list_recordings(user.org_id or 0, shown)
+    return render_page_or_partial(
+        "recordings/index.html", "recordings/_list.html", form=form, recordings=recordings,
+        jobs=services.jobs_by_recording(recordings), by_account=by_account,
+    )  # fmt: skip
+
+
 @bp.route("/", methods=["GET", "POST"])
-@merchant_required
+@org_reader_required
 def index() -> ResponseReturnValue:
-    """List recordings; upload a new one."""
+    """List recordings (by live account); merchants add a new one (streamers only read)."""
+    if acting_user().is_org_streamer:
+        if request.method == "POST":
+            abort(403)
+        return _list_page(None)
     form = RecordingForm()
+    form.live_account_id.choices = live_account_choices(accounts.list_accounts(current_org_id()))
     if form.validate_on_submit():
         upload = get_completed_upload_or_404(form.upload_id.data, acting_user().id)
         details = services.NewRecording(
             title=form.title.data, language=Language(form.language.data),
-            original_filename=upload.filename,
+            original_filename=upload.filename, live_account_id=form.live_account_id.data or None,
         )  # fmt: skip
         try:
             recording = services.add_recording_from_upload(
@@ -116,15 +194,11 @@ def index() -> ResponseReturnValue:
         else:
             flash(_("Recording added. Transcription has started."), "success")
             return redirect(url_for(".detail", recording_id=recording.id))
-    recordings = services.list_recordings(current_org_id())
-    return render_page_or_partial(
-        "recordings/index.html", "recordings/_list.html", form=form, recordings=recordings,
-        jobs=services.jobs_by_recording(recordings),
-    )  # fmt: skip
+    return _list_page(form)
 
 
 @bp.get("/<int:recording_id>")
-@merchant_required
+@org_reader_required
 def detail(recording_id: int) -> ResponseReturnValue:
     """The recording: its processing status, or its player and transcript."""
     recording = _load(recording_id)
@@ -133,7 +207,7 @@ def detail(recording_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:recording_id>/transcript")
-@merchant_required
+@org_reader_required
 def transcript_piece(recording_id: int) -> ResponseReturnValue:
     """A piece of the transcript: the sentences that start from ``from`` to ``to`` seconds."""
     recording, transcript = _load_transcribed(recording_id)
@@ -150,7 +224,7 @@ def transcript_piece(recording_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:recording_id>/transcript/jump")
-@merchant_required
+@org_reader_required
 def transcript_jump(recording_id: int) -> ResponseReturnValue:
     """Check a time to jump to; the page then seeks there and opens its piece of transcript."""
     recording, transcript = _load_transcribed(recording_id)
@@ -165,7 +239,7 @@ def transcript_jump(recording_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:recording_id>/transcript/find")
-@merchant_required
+@org_reader_required
 def transcript_find(recording_id: int) -> ResponseReturnValue:
     """Find words in the transcript: the sentences that hold them, with their times."""
     recording, transcript = _load_transcribed(recording_id)
@@ -177,7 +251,7 @@ def transcript_find(recording_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:recording_id>/status")
-@merchant_required
+@org_reader_required
 def status(recording_id: int) -> ResponseReturnValue:
     """The polled status partial; asks the page to reload when processing ends."""
     recording = _load(recording_id)
@@ -185,6 +259,7 @@ def status(recording_id: int) -> ResponseReturnValue:
     response = render_page_or_partial(
         "recordings/detail.html", "recordings/_status.html", recording=recording, job=job,
         action_form=ConfirmForm(), transcript=None, **item_section(recording),
+        **_provenance(recording),
     )  # fmt: skip
     if request.args.get("polling") and not services.is_processing(job):
         response.headers["HX-Refresh"] = "true"
@@ -232,7 +307,7 @@ def _job_action(recording_id: int, action: object, message: str) -> ResponseRetu
 
 
 @bp.get("/<int:recording_id>/video")
-@merchant_required
+@org_reader_required
 def video(recording_id: int) -> ResponseReturnValue:
     """Stream the source video (HTTP Range supported, so seeking works)."""
     recording = _load(recording_id)
@@ -242,7 +317,7 @@ def video(recording_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:recording_id>/transcript.<any(srt, vtt, txt, json):fmt>")
-@merchant_required
+@org_reader_required
 def transcript_file(recording_id: int, fmt: str) -> ResponseReturnValue:
     """Download the transcript as SRT, WebVTT, plain text or JSON (edited text where edited)."""
     recording = _load(recording_id)

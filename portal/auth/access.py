@@ -36,6 +36,21 @@ def merchant_required(view: F) -> F:
     return role_required(Role.MERCHANT)(view)
 
 
+def org_reader_required(view: F) -> F:
+    """Require a merchant of an organisation or one of its streamers (who read only their own
+    live accounts' rows: the view narrows what they see); anyone else gets 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        user = acting_user()
+        if not (user.is_merchant or user.is_org_streamer):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
 def staff_required(view: F) -> F:
     """Require a signed-in trainer or administrator."""
     return role_required(Role.TRAINER, Role.ADMIN)(view)

@@ -25,8 +25,20 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.TRAINER})
 
 
+class OrgRole(StrEnum):
+    """What a member is inside their organisation (merchants: owner or staff; streamers)."""
+
+    OWNER = "owner"
+    STAFF = "staff"
+    STREAMER = "streamer"
+
+
 class User(TimestampMixin, db.Model):
-    """A person who signs in; merchants belong to exactly one organisation."""
+    """A person who signs in; a merchant belongs to one organisation, a streamer to one or none.
+
+    ``org_role`` says what a member is inside the organisation: a merchant is its owner or staff
+    (none counts as staff), a streamer of the organisation streams on its live accounts.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -36,6 +48,7 @@ class User(TimestampMixin, db.Model):
     org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
+    org_role: Mapped[OrgRole | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(10))
     is_suspended: Mapped[bool] = mapped_column(default=False)
     auth_version: Mapped[int] = mapped_column(default=0)
@@ -77,3 +90,22 @@ class User(TimestampMixin, db.Model):
     def is_merchant(self) -> bool:
         """Tell whether the user is a member of a merchant organisation."""
         return self.role == Role.MERCHANT and self.org_id is not None
+
+    @property
+    def is_org_owner(self) -> bool:
+        """Tell whether the user owns their merchant organisation (manages its team)."""
+        return self.is_merchant and self.org_role == OrgRole.OWNER
+
+    @property
+    def is_org_streamer(self) -> bool:
+        """Tell whether the user is a streamer of a merchant organisation."""
+        return self.role == Role.STREAMER and self.org_id is not None
+
+    @property
+    def team_role(self) -> OrgRole | None:
+        """The user's role inside their organisation (a merchant without one is staff)."""
+        if self.is_org_streamer:
+            return OrgRole.STREAMER
+        if self.is_merchant:
+            return OrgRole(self.org_role or OrgRole.STAFF)
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.audit.services import record_event
 from portal.auth import tokens
-from portal.auth.models import Role, User
+from portal.auth.models import OrgRole, Role, User
 from portal.auth.passwords import hash_password, needs_rehash, verify_password
 from portal.database import utcnow
 from portal.errors import ServiceError
@@ -31,6 +31,15 @@ def normalise_email(email: str) -> str:
 def find_user_by_email(email: str) -> User | None:
     """Return the user with this e-mail address, if any."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def user_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Return the names of the users ``ids`` name (who made or changed something)."""
+    wanted = {user_id for user_id in ids if user_id}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
 
 
 def _require_free_email(email: str) -> None:
@@ -84,6 +93,7 @@ def apply_as_merchant(
         password_hash=hash_password(password),
         role=Role.MERCHANT,
         org_id=org.id,
+        org_role=OrgRole.OWNER,
     )
     db.session.add(user)
     record_event(user, "organisation.applied", org, org_id=org.id)
@@ -184,6 +194,7 @@ def create_user(
         name=clean_line(name).strip(),
         role=role,
         org_id=org.id if org else None,
+        org_role=org_role_for(role, org),
         password_hash=hash_password(password),
     )
     db.session.add(user)
@@ -195,8 +206,29 @@ def create_user(
 def _check_org_for_role(role: Role, org: Organisation | None) -> None:
     if role == Role.MERCHANT and org is None:
         raise ServiceError(_("A merchant must belong to an organisation."), field="org")
-    if role != Role.MERCHANT and org is not None:
-        raise ServiceError(_("Only merchants belong to an organisation."), field="org")
+    if role not in (Role.MERCHANT, Role.STREAMER) and org is not None:
+        raise ServiceError(
+            _("Only merchants and streamers belong to an organisation."), field="org"
+        )
+
+
+def org_role_for(
+    role: Role, org: Organisation | None, wanted: OrgRole | None = None
+) -> OrgRole | None:
+    """The role inside ``org`` of a new ``role`` member: streamers stream; a merchant is
+    ``wanted`` (owner or staff), by default the owner of an organisation that has none yet."""
+    if org is None:
+        return None
+    if role == Role.STREAMER:
+        return OrgRole.STREAMER
+    if wanted in (OrgRole.OWNER, OrgRole.STAFF):
+        return wanted
+    has_owner = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.org_id == org.id, User.role == Role.MERCHANT, User.org_role == OrgRole.OWNER)
+    )
+    return OrgRole.STAFF if has_owner else OrgRole.OWNER
 
 
 def invite_user(
@@ -207,6 +239,7 @@ def invite_user(
     role: Role,
     org: Organisation | None,
     link_for: LinkBuilder,
+    org_role: OrgRole | None = None,
 ) -> User:
     """Create an account without a password and mail its owner an invitation link."""
     _require_free_email(email)
@@ -216,6 +249,7 @@ def invite_user(
         name=name.strip(),
         role=role,
         org_id=org.id if org else None,
+        org_role=org_role_for(role, org, org_role),
         password_hash=None,
     )
     db.session.add(user)
@@ -236,6 +270,8 @@ def change_role(actor: User, user: User, role: Role, org: Organisation | None) -
     if user.id == actor.id and role != Role.ADMIN:
         raise ServiceError(_("You cannot remove your own administrator role."), field="role")
     old = {"role": user.role, "org_id": user.org_id}
+    if (role, org and org.id) != (user.role, user.org_id):
+        user.org_role = org_role_for(role, org)
     user.role = role
     user.org_id = org.id if org else None
     user.auth_version += 1

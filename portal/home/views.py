@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from portal.forms import ConfirmForm
 from portal.home.boards import merchant_board, trainer_board
 from portal.review.clip_lists import ClipGroup, count_clips, group_label, group_page
 from portal.routing import query_page
+from portal.team import accounts
 from portal.web import render_page_or_partial
 
 bp = Blueprint("home", __name__)
@@ -58,9 +59,13 @@ def transcribing_now() -> ResponseReturnValue:
 def clips(group: str) -> ResponseReturnValue:
     """Every clip of the merchant in one group, newest first."""
     org_id = current_org_id()
+    by_account = accounts.account_filter(
+        accounts.list_accounts(org_id), request.args.get("account", type=int)
+    )
     return render_template(
         "home/clips.html", group=ClipGroup(group), group_label=group_label,
-        page=group_page(ClipGroup(group), org_id, query_page()), counts=count_clips(org_id),
+        page=group_page(ClipGroup(group), org_id, query_page(), by_account.chosen),
+        counts=count_clips(org_id, by_account.chosen), by_account=by_account,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from media.clips.rendering import MIME_TYPES, version_file
+from media.recordings.services import recording_live_account
 from portal.catalog.models import Item
 from portal.library import feeds, services, sharing
 from portal.library.services import LibraryFilter
@@ -85,6 +86,7 @@ def clip(clip_id: int) -> ResponseReturnValue:
     body = render_public(
         "library/clip.html", clip=shown, version=services.get_public_version_or_404(shown),
         items=services.public_items_of(shown), related=related,
+        live_account=recording_live_account(shown.org_id, shown.recording_id),
     )  # fmt: skip
     return public_response(body, etag, modified)
 

@@ -12,9 +12,10 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, select
 
 from media.clips.models import Clip, ClipState
+from media.recordings.models import Recording
 from portal.extensions import db
 from portal.library.publishing import publish_blockers
 from portal.organisations.scoping import all_orgs, scoped
@@ -56,15 +57,23 @@ def group_label(group: str) -> str:
     return str(GROUP_LABELS[ClipGroup(group)])
 
 
-def _clips(org_id: int | None) -> Select[tuple[Clip]]:
-    return all_orgs(Clip) if org_id is None else scoped(Clip, org_id)
+def _clips(org_id: int | None, account_id: int | None = None) -> Select[tuple[Clip]]:
+    """The clips of ``org_id`` (None: every organisation), of one live account if given."""
+    statement = all_orgs(Clip) if org_id is None else scoped(Clip, org_id)
+    if account_id is not None:
+        streamed = select(Recording.id).where(Recording.live_account_id == account_id)
+        statement = statement.where(Clip.recording_id.in_(streamed))
+    return statement
 
 
-def count_clips(org_id: int | None = None) -> dict[ClipGroup, int]:
-    """Count clips per group (every group, zero included) in one query."""
+def count_clips(org_id: int | None = None, account_id: int | None = None) -> dict[ClipGroup, int]:
+    """Count clips per group (every group, zero included) in one query; ``account_id``: only
+    the clips of recordings that live account streamed."""
     per_state = dict(
         db.session.execute(
-            _clips(org_id).with_only_columns(Clip.state, func.count()).group_by(Clip.state)
+            _clips(org_id, account_id)
+            .with_only_columns(Clip.state, func.count())
+            .group_by(Clip.state)
         ).all()
     )
     return {
@@ -74,10 +83,10 @@ def count_clips(org_id: int | None = None) -> dict[ClipGroup, int]:
 
 
 def _group_select(
-    group: ClipGroup, org_id: int | None, *, oldest_first: bool
+    group: ClipGroup, org_id: int | None, *, oldest_first: bool, account_id: int | None = None
 ) -> Select[tuple[Clip]]:
     order = (Clip.updated_at, Clip.id) if oldest_first else (Clip.updated_at.desc(), Clip.id.desc())
-    return _clips(org_id).where(Clip.state.in_(GROUP_STATES[group])).order_by(*order)
+    return _clips(org_id, account_id).where(Clip.state.in_(GROUP_STATES[group])).order_by(*order)
 
 
 def clips_in_group(
@@ -89,9 +98,11 @@ def clips_in_group(
     return list(db.session.scalars(statement))
 
 
-def group_page(group: ClipGroup, org_id: int, page: int) -> Pagination:
-    """One page of the organisation's clips in ``group``, newest first."""
-    statement = _group_select(group, org_id, oldest_first=False)
+def group_page(
+    group: ClipGroup, org_id: int, page: int, account_id: int | None = None
+) -> Pagination:
+    """One page of the organisation's clips in ``group`` (of one live account), newest first."""
+    statement = _group_select(group, org_id, oldest_first=False, account_id=account_id)
     return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
 
 

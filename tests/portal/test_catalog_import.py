@@ -324,7 +324,10 @@ def test_operator_creates_merchant_with_password_from_stdin_who_can_sign_in(
     [
         (["--role", "merchant", "--org", "nope"], "no organisation with slug 'nope'"),
         (["--role", "merchant"], "A merchant must belong to an organisation."),
-        (["--role", "trainer", "--org", "cuiyu"], "Only merchants belong to an organisation."),
+        (
+            ["--role", "trainer", "--org", "cuiyu"],
+            "Only merchants and streamers belong to an organisation.",
+        ),
         (["--role", "wizard"], "Invalid value for '--role'"),
     ],
 )

@@ -96,6 +96,12 @@ OBJECT_ROUTES: dict[str, Route] = {
     "stream_items.import_list": Route(Access.MERCHANT),
     "stream_items.import_confirm": Route(Access.MERCHANT),
     "tokens.revoke": Route(Access.MERCHANT),
+    # Team: the owner acts on members (posts only); members manage the live accounts.
+    "team.member_role": Route(Access.MERCHANT),
+    "team.remove": Route(Access.MERCHANT),
+    "team.live_account": Route(Access.MERCHANT),
+    "team.delete_live_account": Route(Access.MERCHANT),
+    "recordings.live_account": Route(Access.MERCHANT),
     # Clip workshop: the recording has no transcript and the version is not rendered, so the
     # pages show their empty states and the version's files answer 404 even to the owner.
     "clips.workshop": Route(Access.MERCHANT),
@@ -153,6 +159,7 @@ ID_KINDS = {
     "sentence_id": "recording",  # the recording is checked first
     "correction_id": "recording",  # the recording is checked first
     "token_id": "token",
+    "account_id": "account",
     "clip_id": "clip",
     "suggestion_id": "suggestion",
     "cue_id": "cue",
@@ -178,6 +185,16 @@ def _recording(app, org_a, browser_a):
         db.session.add(recording)
         db.session.commit()
         return recording.id
+
+
+def _live_account(app, org_a):
+    from portal.team.models import LiveAccount
+
+    with app.app_context():
+        account = LiveAccount(org_id=org_a.id, platform="douyin", name="A 的抖音号")
+        db.session.add(account)
+        db.session.commit()
+        return account.id
 
 
 def _clip_objects(app, org_a, recording_id, item_id):
@@ -250,6 +267,7 @@ def world(app, make_org, make_user, client_as):
         "user": merchant_a.id,
         "recording": _recording(app, org_a, browser_a),
         "org": org_a.id,
+        "account": _live_account(app, org_a),
     }
     if "tokens.revoke" in app.view_functions:
         ids["token"] = _token(app, org_a, browser_a)
