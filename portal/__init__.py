@@ -57,6 +57,7 @@ BLUEPRINTS = (
     "portal.library.views:bp",
     "portal.screening.views:bp",
     "portal.search.views:bp",
+    "portal.notifications.views:bp",
 )
 
 CLI_GROUPS = (

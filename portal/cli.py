@@ -19,6 +19,7 @@ from portal.auth.services import create_user
 from portal.catalog import csv_io
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.notifications.cli import send_digests_command
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, get_org_by_slug
 
@@ -146,3 +147,6 @@ def restore_command(source: Path, force: bool) -> None:
         f"{summary.files} media files ({_mib(summary.media_bytes)}); run `flask db upgrade` if "
         "this code is newer than the backup"
     )
+
+
+beltcast_cli.add_command(send_digests_command)

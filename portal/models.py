@@ -36,6 +36,7 @@ from portal.comments.models import Comment
 from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
 from portal.library.models import ComplianceOverride
+from portal.notifications.models import Notification, NotificationSetting
 from portal.organisations.models import Organisation
 from portal.screening.models import Application
 from portal.search.models import SearchDocument, SearchTerm
@@ -69,6 +70,8 @@ __all__ = [
     "LiveAccount",
     "Mention",
     "NameCorrection",
+    "Notification",
+    "NotificationSetting",
     "Organisation",
     "PracticeSubmission",
     "Quiz",

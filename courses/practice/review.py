@@ -25,6 +25,7 @@ from courses.models import (
     PracticeState,
     PracticeSubmission,
 )
+from courses.practice.signals import practice_decided
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.comments import services as comments
@@ -185,6 +186,7 @@ def decide_submission(
         actor, "practice.decided", submission, state=str(submission.state), rubric=scores,
         learner=submission.user_id,
     )  # fmt: skip
+    practice_decided.send(submission=submission, actor=actor)
     db.session.commit()
     if passed:
         refresh_completion(submission.user, submission.lesson.module.course)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from courses import videos
 from courses.completion import get_enrolment
 from courses.models import Lesson, PracticeState, PracticeSubmission
+from courses.practice.signals import practice_submitted
 from media.recordings.forms import language_choices
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -136,6 +137,7 @@ def submit_practice(
     submission = PracticeSubmission(lesson_id=lesson.id, user_id=user.id, recording_id=recording.id)
     db.session.add(submission)
     record_event(user, "practice.submitted", submission, lesson=lesson.id)
+    practice_submitted.send(submission=submission)
     db.session.commit()
     return submission
 

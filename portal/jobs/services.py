@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.queue import deliver
+from portal.jobs.signals import job_failed
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ def finish_job(job: Job, state: JobState, failure: Failure | None = None) -> Non
     job.lease_expires_at = None
     if state == JobState.SUCCEEDED:
         job.progress = 100
+    elif state == JobState.FAILED:
+        job_failed.send(job=job)
     db.session.commit()
 
 

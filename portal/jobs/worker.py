@@ -25,7 +25,10 @@ from portal.jobs.scratch import sweep_scratch
 log = logging.getLogger(__name__)
 
 # Housekeeping the sweeper runs every round, as "module:function" taking the current time.
-PERIODIC: tuple[str, ...] = ("media.uploads.services:delete_expired_uploads",)
+PERIODIC: tuple[str, ...] = (
+    "media.uploads.services:delete_expired_uploads",
+    "portal.notifications.digest:send_due_digests",  # mail digests that are due
+)
 
 # What a round meets while something it needs is briefly unavailable; the next round retries.
 UNAVAILABLE: tuple[type[Exception], ...] = (

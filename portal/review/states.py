@@ -15,6 +15,7 @@ from portal.audit.services import record_event
 from portal.auth.models import Role, User
 from portal.errors import ConflictError
 from portal.extensions import db
+from portal.review.signals import clip_moved
 
 S = ClipState
 MERCHANT, STAFF, SYSTEM = frozenset({Role.MERCHANT}), frozenset({Role.TRAINER, Role.ADMIN}), None
@@ -85,5 +86,6 @@ def transition(
         target=str(target), reason=reason, reason_key=reason_key, reason_args=reason_args or {},
         version_id=clip.review_version_id,
     )  # fmt: skip
+    clip_moved.send(clip=clip, source=source, target=target, actor=actor)
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)

@@ -17,6 +17,7 @@ from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import scoped
 from portal.organisations.services import merchant_organisations
 from portal.screening.models import Application, Decision, LicenceKind
+from portal.screening.signals import application_decided
 
 EDITABLE_STATUSES = (OrgStatus.PENDING, OrgStatus.REJECTED)
 
@@ -156,6 +157,7 @@ def _decide(
         actor, f"screening.{decision}", org, org_id=org.id,
         from_status=previous, to_status=status, message=message, application_id=application.id,
     )  # fmt: skip
+    application_decided.send(org=org, application=application, actor=actor)
     db.session.commit()
 
 

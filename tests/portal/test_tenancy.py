@@ -166,16 +166,18 @@ ID_KINDS = {
     "version_id": "version",
     "comment_id": "comment",
     "org_id": "org",
+    "notification_id": "user",  # a person's own: tests/portal/notifications walks them
 }
 
 
 def _object_rules(app):
-    """Object routes of merchant-owned rows (course routes have their own walker: tests/courses)."""
+    """Object routes of merchant-owned rows (courses and a person's own notifications have their
+    own walkers: tests/courses, tests/portal/notifications)."""
     return [
         rule
         for rule in app.url_map.iter_rules()
         if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
-        and not rule.endpoint.startswith("courses")
+        and not rule.endpoint.startswith(("courses", "notifications"))
     ]
 
 

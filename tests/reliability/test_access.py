@@ -118,6 +118,12 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "library.media GET": (404, 404, 404),
     "library.share GET": (404, 404, 404),
     "library.static GET": (404, 404, 404),
+    # Notifications: everyone's own; the walk's id names no notification of theirs (404).
+    "notifications.index GET": (LOGIN, 200, 200),
+    "notifications.settings POST": (LOGIN, 200, 200),
+    "notifications.open_notification GET": (LOGIN, 404, 404),
+    "notifications.mark_read POST": (LOGIN, 404, 404),
+    "notifications.mark_all_read POST": (LOGIN, 302, 302),
     "recordings.cancel POST": (LOGIN, 403, 403),
     "recordings.delete POST": (LOGIN, 403, 403),
     "recordings.detail GET": (LOGIN, 403, 403),
