@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -13,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import multi_line, one_line
@@ -112,3 +114,30 @@ class AliasForm(FlaskForm):
         _l("Alias"), filters=[one_line], validators=[DataRequired(), Length(max=100)]
     )
     submit = SubmitField(_l("Add alias"))
+
+
+class CutForm(FlaskForm):
+    """One cut by text: delete a sentence or a filler word, remove fillers, shorten pauses, undo."""
+
+    action = HiddenField(
+        validators=[InputRequired(), AnyOf(["sentence", "filler", "fillers", "pauses", "undo"])]
+    )
+    position = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    start_ms = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    longer_than_s = DecimalField(
+        _l("Shorten pauses longer than (s)"),
+        places=1,
+        default=1,
+        validators=[Optional(), NumberRange(min=0.5, max=10)],
+    )
+
+    def validate(self, extra_validators: object = None) -> bool:
+        """Each action needs its own value: a sentence, a filler's start or the pause length."""
+        if not super().validate(extra_validators):  # type: ignore[arg-type]
+            return False
+        needed = {"sentence": self.position, "filler": self.start_ms, "pauses": self.longer_than_s}
+        field = needed.get(self.action.data)
+        if field is not None and field.data is None:
+            field.errors.append(_l("Fill this in for this cut."))
+            return False
+        return True

@@ -35,8 +35,12 @@ MEDIA_FILES = (("video", "clip.mp4"), ("poster", "poster.jpg"), ("vtt", "subtitl
 
 
 def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
-    """The clip's shown subtitle lines a merchant may pick, as (cue id, text)."""
-    return [(cue.id, cue.text) for cue in clip.cues if not cue.is_hidden]
+    """The clip's shown subtitle lines a merchant may pick (not cut), as (cue id, text)."""
+    return [
+        (cue.id, cue.text)
+        for cue in clip.cues
+        if not cue.is_hidden and clip.keeps(cue.start_ms, cue.end_ms)
+    ]
 
 
 def chosen_cue_ids(clip: Clip) -> list[int]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from media.clips.ranges import Range, output_span, total_ms
 from portal.catalog.models import Item
 from portal.database import OrgOwned, TimestampMixin, UTCDateTime
 from portal.extensions import db
@@ -97,14 +98,18 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     updated_by_id: Mapped[int | None]  # no foreign key: see review_version_id
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    start_ms: Mapped[int]
-    end_ms: Mapped[int]
+    start_ms: Mapped[int]  # the first kept range's start (``ranges`` holds what is kept)
+    end_ms: Mapped[int]  # the last kept range's end
+    # The earlier lists of kept ranges, oldest first: undo restores the last one.
+    range_history: Mapped[list[list[list[int]]]] = mapped_column(db.JSON, default=list)
     state: Mapped[ClipState] = mapped_column(String(20), default=ClipState.DRAFT, index=True)
     key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # subtitle lines
     # The version the review state is about: submitted, approved, and published when published.
     # No foreign key: SQLite adds one only by rebuilding this table, and dropping the old table
     # would cascade-delete the clip's cues and items. Versions are deleted only with their clip.
     review_version_id: Mapped[int | None]
+    # A text change (title, description, key_facts) made after approval, not yet submitted.
+    pending_text: Mapped[dict[str, object] | None] = mapped_column(db.JSON)
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
@@ -113,11 +118,23 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     cues: Mapped[list[ClipCue]] = relationship(
         order_by="ClipCue.start_ms", cascade="all, delete-orphan", passive_deletes=True
     )
+    ranges: Mapped[list[ClipRange]] = relationship(
+        order_by="ClipRange.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def kept(self) -> list[Range]:
+        """The kept ranges of the recording, in order (one: the in and out, if none stored)."""
+        return [(r.start_ms, r.end_ms) for r in self.ranges] or [(self.start_ms, self.end_ms)]
+
+    def keeps(self, start_ms: int, end_ms: int) -> bool:
+        """Tell whether any of a recording stretch (a subtitle line's) is kept in the clip."""
+        return output_span(self.kept, start_ms, end_ms) is not None
 
     @property
     def duration_s(self) -> float:
-        """Length between in and out, in seconds."""
-        return (self.end_ms - self.start_ms) / 1000
+        """Length of the kept ranges one after another, in seconds."""
+        return total_ms(self.kept) / 1000
 
     @property
     def items(self) -> list[Item]:
@@ -137,6 +154,16 @@ class ClipItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     item: Mapped[Item] = relationship()
+
+
+class ClipRange(db.Model):
+    """One kept range of a clip's recording; the clip plays its ranges in ``position`` order."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clip.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    start_ms: Mapped[int]
+    end_ms: Mapped[int]
 
 
 class ClipCue(db.Model):
@@ -165,8 +192,8 @@ class ClipVersion(OrgOwned, db.Model):
     Besides the files and the burned-in ``cues`` (seconds into the clip, shown lines only), a
     version keeps what the trainer reviews and the public sees: the title, description, key
     facts, linked items and their card facts as they were when it was made, and ``spoken``, the
-    transcript of its range (seconds into the clip, ``heard`` is the recogniser's text when it
-    was corrected).
+    transcript of its ranges (seconds into the clip, ``heard`` is the recogniser's text when it
+    was corrected). ``ranges`` are the kept ranges of the recording it was rendered from.
     """
 
     __table_args__ = (Index("ix_clip_version_clip_number", "clip_id", "number", unique=True),)
@@ -181,6 +208,7 @@ class ClipVersion(OrgOwned, db.Model):
     burn_subtitles: Mapped[bool] = mapped_column(default=True)
     start_ms: Mapped[int]
     end_ms: Mapped[int]
+    ranges: Mapped[list[list[int]]] = mapped_column(db.JSON, default=list)  # [start_ms, end_ms]
     poster_at_s: Mapped[float] = mapped_column(Float, default=0.0)
     cues: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
     spoken: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)

@@ -55,6 +55,18 @@ def cut_all(ranges: Sequence[Range], stretches: Iterable[Range]) -> list[Range]:
     return list(ranges)
 
 
+def with_bounds(ranges: Sequence[Range], start_ms: int, end_ms: int) -> list[Range]:
+    """Move the first range's start to ``start_ms`` and the last one's end to ``end_ms``.
+
+    The cuts between them stay; ranges outside the new bounds go.
+    """
+    inside = [(max(a, start_ms), min(b, end_ms)) for a, b in ranges if a < end_ms and b > start_ms]
+    kept = inside or [(start_ms, end_ms)]
+    kept[0] = (start_ms, kept[0][1])
+    kept[-1] = (kept[-1][0], end_ms)
+    return normalised(kept, (start_ms, end_ms))
+
+
 def total_ms(ranges: Sequence[Range]) -> int:
     """The output's length: the kept ranges one after another."""
     return sum(b - a for a, b in ranges)

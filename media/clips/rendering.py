@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
+from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
@@ -37,35 +38,48 @@ def version_file(version: ClipVersion, kind: str) -> Path:
     return clips_dir(version.org_id) / f"{version.stored_stem}{FILE_SUFFIXES[kind]}"
 
 
+def clip_times(kept: list[Range], start_ms: int, end_ms: int) -> dict[str, float] | None:
+    """A recording stretch timed in seconds into the clip (its ranges played one after another).
+
+    ``None`` when all of it is cut.
+    """
+    span = output_span(kept, start_ms, end_ms)
+    return None if span is None else {"start": span[0] / 1000, "end": span[1] / 1000}
+
+
 def visible_cues(clip: Clip) -> list[dict[str, object]]:
-    """The clip's shown subtitle lines, timed relative to the clip's start."""
-    return [
-        {
-            "start": max(0, cue.start_ms - clip.start_ms) / 1000,
-            "end": (min(cue.end_ms, clip.end_ms) - clip.start_ms) / 1000,
-            "text": cue.text,
-        }
-        for cue in clip.cues
-        if not cue.is_hidden
-    ]
+    """The clip's shown subtitle lines, timed into the clip; lines whose sentence is cut go."""
+    kept = clip.kept
+    timed = ((clip_times(kept, cue.start_ms, cue.end_ms), cue) for cue in clip.cues)
+    return [{**times, "text": cue.text} for times, cue in timed if times and not cue.is_hidden]
 
 
 def spoken_lines(clip: Clip) -> list[dict[str, object]]:
-    """The transcript of the clip's range, timed relative to its start (what its audio says).
+    """The transcript of the clip's kept ranges, timed into the clip (what its audio says).
 
     ``heard`` keeps the recogniser's words where the merchant or the name correction changed the
     sentence.
     """
     recording = db.session.get(Recording, clip.recording_id)
+    kept = clip.kept
+    timed = (
+        (clip_times(kept, s.start_ms, s.end_ms), s)
+        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
+    )
     return [
         {
-            "start": max(0, s.start_ms - clip.start_ms) / 1000,
-            "end": (min(s.end_ms, clip.end_ms) - clip.start_ms) / 1000,
+            **times,
             "text": s.shown_text,
             "heard": _first_heard(s) if s.shown_text != _first_heard(s) else "",
         }
-        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
+        for times, s in timed
+        if times
     ]
+
+
+def version_kept(version: ClipVersion) -> list[Range]:
+    """The kept ranges a version was rendered from (its in and out, for older versions)."""
+    return [(a, b) for a, b in version.ranges] or [(version.start_ms, version.end_ms)]
 
 
 def _first_heard(sentence: Sentence) -> str:
@@ -98,7 +112,7 @@ def _published_text(clip: Clip) -> dict[str, object]:
 def _picture(version: ClipVersion) -> tuple[object, ...]:
     """What a version's files are made from: equal pictures mean equal files."""
     return (
-        version.start_ms, version.end_ms, str(version.profile), version.fill,
+        tuple(version_kept(version)), str(version.profile), version.fill,
         version.burn_subtitles, version.poster_at_s, version.cues,
     )  # fmt: skip
 
@@ -106,7 +120,7 @@ def _picture(version: ClipVersion) -> tuple[object, ...]:
 def changes_since(clip: Clip, version: ClipVersion) -> list[str]:
     """Name what the clip changed since ``version`` was made ("range", "subtitles", "text")."""
     changes = []
-    if (clip.start_ms, clip.end_ms) != (version.start_ms, version.end_ms):
+    if clip.kept != version_kept(version):
         changes.append("range")
     if visible_cues(clip) != version.cues:
         changes.append("subtitles")
@@ -139,6 +153,7 @@ def request_render(
         org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
         created_at=utcnow(), profile=profile, fill=fill if fill in {"blur", "crop"} else "blur",
         burn_subtitles=burn_subtitles, start_ms=clip.start_ms, end_ms=clip.end_ms,
+        ranges=[list(r) for r in clip.kept],
         poster_at_s=min(max(poster_at_s, 0.0), clip.duration_s), cues=visible_cues(clip),
         spoken=spoken_lines(clip), stored_stem=uuid.uuid4().hex, **_published_text(clip),
     )  # fmt: skip
@@ -177,8 +192,8 @@ def text_only_version(clip: Clip, rendered: ClipVersion, actor: User) -> ClipVer
         org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
         created_at=utcnow(), profile=rendered.profile, fill=rendered.fill,
         burn_subtitles=rendered.burn_subtitles, start_ms=rendered.start_ms,
-        end_ms=rendered.end_ms, poster_at_s=rendered.poster_at_s, cues=rendered.cues,
-        spoken=rendered.spoken, **_published_text(clip),
+        end_ms=rendered.end_ms, ranges=rendered.ranges, poster_at_s=rendered.poster_at_s,
+        cues=rendered.cues, spoken=rendered.spoken, **_published_text(clip),
     )  # fmt: skip
     _reuse_files(version, rendered)
     db.session.add(version)

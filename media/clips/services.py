@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media.clips.aliases import AliasOffer, alias_offers_for_texts
-from media.clips.models import Clip, ClipCue, ClipItem, ClipState, Suggestion
+from media.clips.models import Clip, ClipCue, ClipItem, ClipRange, ClipState, Suggestion
+from media.clips.ranges import Range, bounds_of, pushed, with_bounds
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
@@ -49,18 +50,28 @@ def _owned_items(org_id: int, item_ids: Sequence[int]) -> list[Item]:
     return [found[i] for i in dict.fromkeys(item_ids)]
 
 
-def _check_range(start_ms: int, end_ms: int, recording: Recording) -> None:
+def _check_range(
+    start_ms: int, end_ms: int, recording: Recording, length_ms: int | None = None
+) -> None:
+    """Refuse an in and out outside the recording, or a clip too short or too long.
+
+    ``length_ms``: what the kept ranges between in and out last (default: all of it).
+    """
     if start_ms < 0 or end_ms > round(recording.duration_s * 1000) + 1000:
         raise ServiceError(_("In and out must lie inside the recording."), field="range")
-    length = (end_ms - start_ms) / 1000
+    length = (end_ms - start_ms if length_ms is None else length_ms) / 1000
     if length < MIN_CLIP_S:
         raise ServiceError(_("A clip must last at least 3 seconds."), field="range")
     if length > MAX_CLIP_S:
         raise ServiceError(_("A clip may last at most 3 minutes."), field="range")
 
 
-def _cues_for(clip: Clip, sentences: Sequence[Sentence]) -> list[ClipCue]:
-    """Subtitle lines for the sentences inside the clip, keeping earlier edits by sentence."""
+def cues_for(clip: Clip, sentences: Sequence[Sentence]) -> list[ClipCue]:
+    """Subtitle lines for the sentences between in and out, keeping earlier edits by sentence.
+
+    A sentence cut from the middle keeps its line (so undo keeps its edits); the render leaves
+    out what is cut (``rendering.visible_cues``).
+    """
     previous = {cue.sentence_position: cue for cue in clip.cues}
     cues = []
     for sentence in sentences:
@@ -105,10 +116,11 @@ def create_clip(
     clip = Clip(
         org_id=recording.org_id, recording_id=recording.id, created_by_id=actor.id,
         suggestion_id=suggestion.id if suggestion else None, title=title.strip()[:200],
-        start_ms=start_ms, end_ms=end_ms,
+        start_ms=start_ms, end_ms=end_ms, ranges=[ClipRange(position=0, start_ms=start_ms,
+                                                            end_ms=end_ms)],
         links=[ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)],
     )  # fmt: skip
-    clip.cues = _cues_for(clip, sentences)
+    clip.cues = cues_for(clip, sentences)
     db.session.add(clip)
     record_event(actor, "clip.created", clip, org_id=clip.org_id, recording=recording.id)
     db.session.commit()
@@ -150,15 +162,34 @@ def update_details(
 
 
 def set_range(clip: Clip, recording: Recording, actor: User, start_ms: int, end_ms: int) -> None:
-    """Move the clip's in and out; subtitle lines follow, keeping their edits."""
+    """Move the clip's in and out; cuts between them stay, subtitle lines follow (with edits)."""
     require_editable(clip)
     _check_range(start_ms, end_ms, recording)
-    clip.start_ms, clip.end_ms = start_ms, end_ms
-    clip.cues = _cues_for(clip, sentences_during(recording, start_ms, end_ms))
+    set_kept(clip, recording, with_bounds(clip.kept, start_ms, end_ms))
     record_event(actor, "clip.range_set", clip, org_id=clip.org_id, start=start_ms, end=end_ms)
     clip.updated_by_id = actor.id
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
+
+
+def set_kept(clip: Clip, recording: Recording, kept: Sequence[Range]) -> None:
+    """Replace the clip's kept ranges (the old list goes on the undo history; not committed).
+
+    In and out become the ranges' bounds; the subtitle lines follow, keeping their edits.
+    """
+    kept = list(kept)
+    start_ms, end_ms = bounds_of(kept)
+    _check_range(start_ms, end_ms, recording, sum(b - a for a, b in kept))
+    if kept != clip.kept:
+        clip.range_history = pushed(clip.range_history or [], clip.kept)
+    restore_kept(clip, recording, kept)
+
+
+def restore_kept(clip: Clip, recording: Recording, kept: Sequence[Range]) -> None:
+    """Set the clip's kept ranges, in and out and subtitle lines, leaving the history alone."""
+    clip.ranges = [ClipRange(position=n, start_ms=a, end_ms=b) for n, (a, b) in enumerate(kept)]
+    clip.start_ms, clip.end_ms = bounds_of(list(kept))
+    clip.cues = cues_for(clip, sentences_during(recording, clip.start_ms, clip.end_ms))
 
 
 def get_cue_or_404(clip: Clip, cue_id: int) -> ClipCue:

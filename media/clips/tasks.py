@@ -8,7 +8,7 @@ from flask import current_app
 
 from media import ffmpeg
 from media.clips.models import Clip, ClipVersion
-from media.clips.rendering import clips_dir, mark_rendered, version_file
+from media.clips.rendering import clips_dir, mark_rendered, version_file, version_kept
 from media.qa.services import check_render
 from media.recordings.models import Recording
 from media.recordings.services import source_path
@@ -49,6 +49,7 @@ def _spec(version: ClipVersion, recording: Recording) -> RenderSpec:
         cues=tuple(Cue(c["start"], c["end"], c["text"]) for c in version.cues),  # type: ignore[arg-type]
         burn_subtitles=version.burn_subtitles,
         poster_at_s=version.poster_at_s,
+        ranges=tuple((a / 1000, b / 1000) for a, b in version_kept(version)),
     )
 
 
@@ -67,7 +68,7 @@ def render_version(ctx: JobContext) -> None:
     clip = get_owned_or_404(Clip, version.clip_id, ctx.job.org_id)
     recording = get_owned_or_404(Recording, clip.recording_id, ctx.job.org_id)
     config = current_app.config
-    clip_s = (version.end_ms - version.start_ms) / 1000
+    clip_s = sum(b - a for a, b in version_kept(version)) / 1000
     ctx.limit_time(config["RENDER_TIME_BASE_S"] + config["RENDER_TIME_PER_S"] * clip_s)
     ctx.step("rendering")
     clips_dir(version.org_id).mkdir(parents=True, exist_ok=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from media.clips import discovery, kit, rendering, services
+from media.clips import cutting, discovery, kit, rendering, services
 from media.clips.aliases import add_alias
 from media.clips.forms import (
     AliasForm,
     ClipDetailsForm,
     CueForm,
+    CutForm,
     KeyFactsForm,
     NewClipForm,
     RangeForm,
@@ -213,7 +214,19 @@ def _editor_context(
         "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
+        **_cuts_context(clip, recording, forms.get("cut_form")),
         **_review_context(clip), **_versions_context(clip),
+    }  # fmt: skip
+
+
+def _cuts_context(
+    clip: Clip, recording: Recording, form: CutForm | None = None
+) -> dict[str, object]:
+    """What the "cut by text" section shows: kept ranges, sentences, fillers, undo."""
+    return {
+        "clip": clip, "cut_lines": cutting.cut_lines(clip, recording),
+        "fillers": cutting.fillers(clip, recording), "cut_form": form or CutForm(formdata=None),
+        "is_editable": clip.state in services.EDITABLE_STATES,
     }  # fmt: skip
 
 
@@ -321,6 +334,48 @@ def set_range(clip_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "clips/editor.html", "clips/_versions.html", **_editor_context(clip, range_form=form)
     )
+
+
+@bp.post("/clips/<int:clip_id>/cuts")
+@merchant_required
+def cut(clip_id: int) -> ResponseReturnValue:
+    """Cut by text: delete a sentence or a filler word, remove fillers, shorten pauses, undo."""
+    clip = _clip(clip_id)
+    recording = _recording(clip.recording_id)
+    form, done = CutForm(), ""
+    if form.validate_on_submit():
+        try:
+            done = _apply_cut(clip, recording, form)
+        except ConflictError:
+            raise  # not editable now: the 409 page
+        except ServiceError as exc:
+            show_service_error(form, exc)
+    if not wants_partial():
+        if done:
+            flash(done, "success")
+            return redirect(url_for(".editor", clip_id=clip.id) + "#cuts-heading")
+        return render_template("clips/editor.html", **_editor_context(clip, cut_form=form))
+    context = _cuts_context(clip, recording, None if done else form)
+    return render_template("clips/_cuts.html", **context, cut_done=done)
+
+
+def _apply_cut(clip: Clip, recording: Recording, form: CutForm) -> str:
+    """Run the cut the form asks for; return what it did, to tell the merchant."""
+    actor, action = acting_user(), form.action.data
+    if action == "sentence":
+        cutting.delete_sentence(clip, recording, actor, form.position.data)
+        return _("Sentence cut.")
+    if action == "filler":
+        cutting.delete_filler(clip, recording, actor, form.start_ms.data)
+        return _("Filler word cut.")
+    if action == "fillers":
+        return _("%(n)s filler words cut.", n=cutting.remove_fillers(clip, recording, actor))
+    if action == "pauses":
+        longer_than_s = float(form.longer_than_s.data)
+        count = cutting.shorten_pauses(clip, recording, actor, longer_than_s)
+        return _("%(n)s pauses shortened.", n=count)
+    cutting.undo(clip, recording, actor)
+    return _("Last cut undone.")
 
 
 @bp.route("/clips/<int:clip_id>/cues/<int:cue_id>", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from media.ffmpeg import (
     run,
     run_to_file,
 )
+from media.render.joins import Ranges, source_audio
 
 AUDIO_RATE_HZ = 48000
 AUDIO_BITRATE = "128k"
@@ -70,8 +71,12 @@ def encode_audio(
     ffmpeg_bin: str,
     time_left: Callable[[], float],
     on_progress: ProgressCallback | None = None,
+    ranges: Ranges = (),
 ) -> float | None:
     """Write the cut's sound to ``dest`` as stereo AAC, normalised to ``target_lufs`` if set.
+
+    ``ranges`` (seconds from ``in_s``, lasting ``duration_s`` together): the kept ranges to join,
+    when there are several (``media.render.joins``).
 
     Return the integrated loudness of the written audio, or ``None`` without a target.
     ``time_left`` gives each ffmpeg run its timeout (and may raise once time is up);
@@ -81,10 +86,10 @@ def encode_audio(
     measurement = None
     if target_lufs is not None:
         measurement = measure_loudness(
-            source, in_s, duration_s,
+            source, in_s, duration_s, ranges=ranges,
             ffmpeg_bin=ffmpeg_bin, on_progress=on_progress, timeout_s=time_left(),
         )  # fmt: skip
-    audio = input_file(source, ss=in_s, t=duration_s).audio
+    audio = source_audio(source, in_s, duration_s, ranges)
     run_to_file(
         [normalised_audio(audio, target_lufs, measurement)],
         dest,
@@ -110,13 +115,16 @@ def measure_loudness(
     ffmpeg_bin: str,
     on_progress: ProgressCallback | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    ranges: Ranges = (),
 ) -> LoudnessMeasurement:
     """Measure the cut's audio (only the audio is decoded) with ffmpeg's ebur128 filter.
 
     This is loudnorm's first pass: ebur128 reports the same EBU R128 figures five times
     cheaper than ``loudnorm=print_format=json``, which runs its whole 192 kHz limiter to measure.
     """
-    audio = cut_audio(source, in_s, duration_s).filter("ebur128", peak="true", framelog="verbose")
+    audio = cut_audio(source, in_s, duration_s, ranges).filter(
+        "ebur128", peak="true", framelog="verbose"
+    )
     result = run(
         null_output(audio),
         ffmpeg_bin=ffmpeg_bin,
@@ -162,9 +170,11 @@ def measure_integrated_lufs(
     return float(found[-1])
 
 
-def cut_audio(source: Path, in_s: float, duration_s: float) -> ffmpeg.nodes.FilterableStream:
-    """Return the cut's audio as stereo (the layout every render writes)."""
-    audio = input_file(source, ss=in_s, t=duration_s).audio
+def cut_audio(
+    source: Path, in_s: float, duration_s: float, ranges: Ranges = ()
+) -> ffmpeg.nodes.FilterableStream:
+    """Return the cut's audio (its ``ranges`` joined, if any) as stereo, as renders write it."""
+    audio = source_audio(source, in_s, duration_s, ranges)
     return audio.filter("aformat", channel_layouts="stereo")
 
 

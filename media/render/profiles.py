@@ -61,7 +61,9 @@ class Cue(NamedTuple):
 class RenderSpec:
     """What to render: a cut of ``source`` in a profile, with subtitles, loudness and outputs.
 
-    ``cues`` are relative to the clip start (``in_s``), already edited, hidden lines removed.
+    ``ranges`` are the kept ranges of the source, in seconds and in order, played one after
+    another (default: ``in_s`` to ``out_s``, which bound them). ``cues`` are timed on that output
+    (seconds from its start), already edited, hidden and cut lines removed.
     ``loudness_lufs`` is the integrated loudness target, or ``None`` to leave the sound as is.
     ``poster_at_s`` is relative to the clip start.
     """
@@ -78,6 +80,7 @@ class RenderSpec:
     burn_subtitles: bool = True
     loudness_lufs: float | None = DEFAULT_LOUDNESS_LUFS
     poster_at_s: float = 0.0
+    ranges: tuple[tuple[float, float], ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source", Path(self.source))
@@ -89,11 +92,28 @@ class RenderSpec:
         object.__setattr__(self, "cues", tuple(Cue(*cue) for cue in self.cues))
         if self.in_s < 0 or self.out_s <= self.in_s:
             raise ValueError(f"the cut must satisfy 0 <= in < out, got {self.in_s}..{self.out_s}")
+        ranges = tuple((float(a), float(b)) for a, b in self.ranges) or ((self.in_s, self.out_s),)
+        edges = [edge for pair in ranges for edge in pair]
+        if edges != sorted(edges) or edges[0] != self.in_s or edges[-1] != self.out_s:
+            raise ValueError("the ranges must be in order, apart, from in to out")
+        object.__setattr__(self, "ranges", ranges)
 
     @property
     def duration_s(self) -> float:
-        """Return the length of the cut in seconds."""
+        """Return the length of the output (the kept ranges together) in seconds."""
+        return sum(b - a for a, b in self.ranges)
+
+    @property
+    def span_s(self) -> float:
+        """Return the seconds of the source read: from ``in_s`` to ``out_s``."""
         return self.out_s - self.in_s
+
+    @property
+    def joins(self) -> tuple[tuple[float, float], ...]:
+        """The ranges from ``in_s`` to join, when there are several (else none: a plain cut)."""
+        if len(self.ranges) < 2:
+            return ()
+        return tuple((a - self.in_s, b - self.in_s) for a, b in self.ranges)
 
     @property
     def has_burned_subtitles(self) -> bool:

@@ -7,6 +7,8 @@ loudnorm, and the written audio measured again). A third run copies both into th
 ``+faststart``. Both cut with an input-side ``-ss``/``-t``, which is frame accurate when
 re-encoding: ffmpeg decodes from the keyframe before the cut and drops frames until it.
 Subtitles are burned by libass into a layer laid over the picture (``media.render.burn``).
+A clip with several kept ranges reads from the first one's start to the last one's end and joins
+them (``media.render.joins``): frame-accurate trims of the picture, short crossfades of the sound.
 
 When nothing but a cut is asked (profile ``original`` at a size and codecs the profile keeps, no
 burned subtitles, no loudness target) the streams are copied instead: the cut then starts at the
@@ -40,6 +42,7 @@ from media.ffmpeg import (
 from media.probe import ALLOWED_FORMATS, ProbeLimits, ProbeRejected, ProbeResult, probe_media
 from media.render.burn import burn_subtitles
 from media.render.fonts import FontNotFoundError, SubtitleFont, find_subtitle_font
+from media.render.joins import joined_video
 from media.render.loudness import encode_audio
 from media.render.profiles import (
     Profile,
@@ -215,6 +218,7 @@ def _can_copy(spec: RenderSpec, source: ProbeResult) -> bool:
     """Tell whether stream copy gives what the spec asks (only a cut, nothing to re-encode)."""
     return (
         not spec.asks_processing
+        and not spec.joins
         and not original_needs_scaling(source.width, source.height)
         and (source.video_codec, source.audio_codec) == _COPY_CODECS
     )
@@ -278,7 +282,7 @@ def _encode(spec: RenderSpec, source: ProbeResult, run: _Run) -> _Encoded:
         audio_path = work / "audio.m4a"
         sound = pool.submit(
             encode_audio, spec.source, spec.in_s, spec.duration_s, audio_path,
-            target_lufs=spec.loudness_lufs, ffmpeg_bin=run.ffmpeg_bin,
+            target_lufs=spec.loudness_lufs, ffmpeg_bin=run.ffmpeg_bin, ranges=spec.joins,
             time_left=run.time_left, on_progress=lambda _: _raise_if_set(stop),
         )  # fmt: skip
         try:
@@ -305,10 +309,11 @@ def _encode_video(
     spec: RenderSpec, source: ProbeResult, work: Path, run: _Run, on_progress: ProgressCallback
 ) -> tuple[Path, tuple[str, ...]]:
     """Encode the cut's picture alone into ``work``; return the file and ffmpeg's warnings."""
-    inp = input_file(spec.source, ss=spec.in_s, t=spec.duration_s)
+    inp = input_file(spec.source, ss=spec.in_s, t=spec.span_s)
     dest = work / "video.mp4"
+    video = joined_video(inp.video, spec.joins)
     result = run_to_file(
-        [_video_graph(inp.video, spec, source, work, run.font)],
+        [_video_graph(video, spec, source, work, run.font)],
         dest,
         ffmpeg_bin=run.ffmpeg_bin,
         duration_s=spec.duration_s,

@@ -140,6 +140,20 @@ def sentences_between(transcript: Transcript, start_ms: int, end_ms: int) -> lis
     return list(db.session.scalars(statement))
 
 
+def words_between(transcript: Transcript, start_ms: int, end_ms: int) -> list[Word]:
+    """Return the transcript's words inside ``start_ms``–``end_ms``, in time order."""
+    statement = (
+        select(Word)
+        .where(
+            Word.transcript_id == transcript.id,
+            Word.start_ms >= start_ms,
+            Word.end_ms <= end_ms,
+        )
+        .order_by(Word.start_ms)
+    )
+    return list(db.session.scalars(statement))
+
+
 def get_sentence_or_404(transcript: Transcript, sentence_id: int) -> Sentence:
     """Load one sentence of ``transcript``; anything else is a 404."""
     statement = scoped(Sentence, transcript.org_id).where(

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from media.clips.ranges import output_span
 from portal import term_lists
 from portal.audit.services import record_event
 from portal.compliance.matching import Hit, Term, TermCategory, TimedCue, find_hits, fold_term
@@ -45,28 +46,27 @@ def items_certified(clip: Clip) -> bool:
 
 
 def check_clip(clip: Clip) -> list[Hit]:
-    """Find the active terms in the clip's subtitle lines, timed from the clip's start.
+    """Find the active terms in the clip's subtitle lines, timed into the clip.
 
     What the editor shows before a render. A hidden line is still said: its hits are marked
-    "spoken, subtitle hidden". Each hit's ``cue_index`` is the ``ClipCue`` id.
+    "spoken, subtitle hidden". A line whose sentence is cut from the clip is not said: it is not
+    checked. Each hit's ``cue_index`` is the ``ClipCue`` id.
     """
-    duration_s = clip.duration_s
+    kept = clip.kept
+    timed = ((output_span(kept, cue.start_ms, cue.end_ms), cue) for cue in clip.cues)
     cues = [
         TimedCue(
-            start_s=_within(cue.start_ms - clip.start_ms, duration_s),
-            end_s=_within(cue.end_ms - clip.start_ms, duration_s),
+            start_s=span[0] / 1000,
+            end_s=span[1] / 1000,
             text=cue.text,
             index=cue.id,
             source="spoken" if cue.is_hidden else "subtitle",
         )
-        for cue in clip.cues
+        for span, cue in timed
+        if span is not None
     ]
     hits = find_hits(cues, active_terms(), items_certified=items_certified(clip))
     return [replace(hit, note="hidden") if hit.source == "spoken" else hit for hit in hits]
-
-
-def _within(offset_ms: int, duration_s: float) -> float:
-    return min(max(offset_ms / 1000, 0.0), duration_s)
 
 
 def add_term(actor: User, *, category: str, term: str, note: str) -> ComplianceTerm:

@@ -76,6 +76,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "clips.create POST": (LOGIN, 403, 403),
     "clips.cue GET": (LOGIN, 403, 403),
     "clips.cue POST": (LOGIN, 403, 403),
+    "clips.cut POST": (LOGIN, 403, 403),
     "clips.details POST": (LOGIN, 403, 403),
     "clips.editor GET": (LOGIN, 403, 403),
     "clips.from_suggestion POST": (LOGIN, 403, 403),

@@ -73,3 +73,10 @@ def test_fillers_one_word_or_two_and_long_pauses():
              (4000, 4500, "Um"), (4500, 5000, "手镯")]  # fmt: skip
     assert r.filler_stretches(words) == [(0, 300), (900, 1100), (4000, 4500)]
     assert r.long_pauses([(a, b) for a, b, _ in words], 2000) == [(1250, 3850)]
+
+
+def test_moving_in_and_out_keeps_the_cuts_between():
+    kept = [(1000, 3000), (5000, 9000)]
+    assert r.with_bounds(kept, 2000, 12_000) == [(2000, 3000), (5000, 12_000)]
+    assert r.with_bounds(kept, 500, 2500) == [(500, 2500)]
+    assert r.with_bounds(kept, 3500, 4500) == [(3500, 4500)]

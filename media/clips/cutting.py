@@ -1,0 +1,141 @@
+"""Cut a clip by text: delete a sentence, a filler word or long pauses from it; undo.
+
+Each edit replaces the clip's kept ranges (``media.clips.ranges``) and keeps the list it
+replaced for undo; in and out become the bounds of what is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from media.clips import ranges
+from media.clips.models import Clip
+from media.clips.services import require_editable, restore_kept, sentences_during, set_kept
+from media.clips.signals import clip_changed
+from media.recordings.models import Recording
+from media.transcripts.models import Sentence, Word
+from media.transcripts.services import get_transcript, words_between
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.errors import ServiceError
+from portal.extensions import db
+
+MIN_PAUSE_S, MAX_PAUSE_S = 0.5, 10.0
+
+
+@dataclass(frozen=True)
+class CutLine:
+    """A sentence between the clip's in and out, and whether it is cut out of the clip."""
+
+    sentence: Sentence
+    is_cut: bool
+
+
+@dataclass(frozen=True)
+class Filler:
+    """A filler word said in the clip's kept ranges (one or two recognised words)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def kept_words(clip: Clip, recording: Recording) -> list[Word]:
+    """The recognised words inside the clip's kept ranges, in time order."""
+    transcript = get_transcript(recording)
+    if transcript is None:
+        return []
+    words = words_between(transcript, clip.start_ms, clip.end_ms)
+    return [w for w in words if any(a <= w.start_ms and w.end_ms <= b for a, b in clip.kept)]
+
+
+def fillers(clip: Clip, recording: Recording) -> list[Filler]:
+    """The filler words (嗯, 啊, 那个, "um" …) still in the clip."""
+    words = kept_words(clip, recording)
+    found = ranges.filler_stretches([(w.start_ms, w.end_ms, w.text) for w in words])
+    return [Filler(a, b, _text_during(words, a, b)) for a, b in found]
+
+
+def cut_lines(clip: Clip, recording: Recording) -> list[CutLine]:
+    """The sentences between in and out, each marked cut when none of it is kept."""
+    return [
+        CutLine(s, not clip.keeps(s.start_ms, s.end_ms))
+        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
+    ]
+
+
+def _text_during(words: Sequence[Word], start_ms: int, end_ms: int) -> str:
+    return "".join(w.text for w in words if start_ms <= w.start_ms and w.end_ms <= end_ms).strip()
+
+
+def _edit(
+    clip: Clip,
+    recording: Recording,
+    actor: User,
+    event: str,
+    new: Callable[[], list[ranges.Range]],
+    **data: object,
+) -> None:
+    """Apply one range edit: check, keep the old list for undo, record, commit, signal."""
+    require_editable(clip)
+    kept = new()
+    if kept == clip.kept:
+        raise ServiceError(_("There is nothing to cut there."), field="action")
+    if not kept:
+        raise ServiceError(_("This would cut all of the clip."), field="action")
+    set_kept(clip, recording, kept)
+    record_event(actor, event, clip, org_id=clip.org_id, ranges=len(kept), **data)
+    db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
+
+
+def delete_sentence(clip: Clip, recording: Recording, actor: User, position: int) -> None:
+    """Cut one transcript sentence (by position) out of the clip, wherever it is."""
+    found = sentences_during(recording, clip.start_ms, clip.end_ms)
+    sentence = next((s for s in found if s.position == position), None)
+    if sentence is None:
+        raise ServiceError(_("That sentence is not in the clip."), field="action")
+    stretch = (sentence.start_ms, sentence.end_ms)
+    _edit(clip, recording, actor, "clip.sentence_cut",
+          lambda: ranges.cut(clip.kept, *stretch), sentence=position)  # fmt: skip
+
+
+def delete_filler(clip: Clip, recording: Recording, actor: User, start_ms: int) -> None:
+    """Cut the filler word that starts at ``start_ms``."""
+    found = next((f for f in fillers(clip, recording) if f.start_ms == start_ms), None)
+    if found is None:
+        raise ServiceError(_("That filler word is not in the clip."), field="action")
+    _edit(clip, recording, actor, "clip.filler_cut",
+          lambda: ranges.cut(clip.kept, found.start_ms, found.end_ms))  # fmt: skip
+
+
+def remove_fillers(clip: Clip, recording: Recording, actor: User) -> int:
+    """Cut every filler word from the clip; return how many were cut."""
+    found = [(f.start_ms, f.end_ms) for f in fillers(clip, recording)]
+    _edit(clip, recording, actor, "clip.fillers_cut",
+          lambda: ranges.cut_all(clip.kept, found), count=len(found))  # fmt: skip
+    return len(found)
+
+
+def shorten_pauses(clip: Clip, recording: Recording, actor: User, longer_than_s: float) -> int:
+    """Shorten every silence between words longer than ``longer_than_s``; return how many."""
+    words = [(w.start_ms, w.end_ms) for w in kept_words(clip, recording)]
+    found = ranges.long_pauses(words, round(longer_than_s * 1000))
+    _edit(clip, recording, actor, "clip.pauses_cut",
+          lambda: ranges.cut_all(clip.kept, found), count=len(found))  # fmt: skip
+    return len(found)
+
+
+def undo(clip: Clip, recording: Recording, actor: User) -> None:
+    """Put back the kept ranges as they were before the last edit."""
+    require_editable(clip)
+    if not clip.range_history:
+        raise ServiceError(_("There is nothing to undo."), field="action")
+    clip.range_history, previous = ranges.popped(clip.range_history)
+    restore_kept(clip, recording, previous)
+    record_event(actor, "clip.cut_undone", clip, org_id=clip.org_id, ranges=len(previous))
+    db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
