@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from courses.models import RUBRIC_CRITERIA, Lesson, PracticeSubmission
+from courses.models import RUBRIC_CRITERIA, Course, Enrolment, Lesson, PracticeSubmission
 from courses.practice.review import decide_submission
-from courses.practice.signals import practice_submitted
 from media.clips.models import Clip, ClipState, ClipVersion
 from portal.auth.models import Role, User
 from portal.database import utcnow
@@ -16,7 +15,10 @@ from portal.organisations.models import Organisation, OrgStatus
 from portal.review.states import transition
 from portal.screening import services as screening
 from portal.screening.models import Application
+from tests.portal.helpers import fetch
 from tests.portal.notifications.conftest import notifications_of, recipients
+from tests.support.mediagen import make_test_webm
+from tests.support.uploads import tus_upload
 
 S = ClipState
 MERCHANTS, TRAINERS = "merchants", "trainers"
@@ -102,12 +104,22 @@ def _submission(app, make_course, learner: User) -> int:
         return submission.id
 
 
-def test_practice_sent_notifies_the_trainers(app, people, make_course):
-    submission_id = _submission(app, make_course, people.streamer)
+def test_practice_sent_notifies_the_trainers(app, client_as, people, make_course, tmp_path):
+    course_id = make_course(lessons=("开场话术",), practice_on=(0,))
     with app.app_context():
-        practice_submitted.send(submission=db.session.get(PracticeSubmission, submission_id))
+        lesson_id = db.session.get(Course, course_id).modules[0].lessons[0].id
+        db.session.add(Enrolment(user_id=people.streamer.id, course_id=course_id))
         db.session.commit()
+    video = make_test_webm(tmp_path / "practice.webm", seconds=1, size="160x120")
+    learner = client_as(people.streamer)
+    upload_id = tus_upload(learner, video.read_bytes(), video.name)
 
+    sent = learner.post(
+        f"/courses/lessons/{lesson_id}/practice", data={"upload_id": upload_id, "language": "zh"}
+    )
+
+    assert sent.status_code == 302
+    submission_id = fetch(app, PracticeSubmission, PracticeSubmission.lesson_id == lesson_id).id
     assert recipients(app) == {people.trainer.id, people.other_trainer.id}
     assert notifications_of(app, people.trainer) == [
         ("practice.submitted", "practice", submission_id, {"lesson": "开场话术", "name": "小美"})
