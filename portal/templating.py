@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import format_currency, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.jobs.presenters import (
@@ -20,10 +21,13 @@ from portal.timecodes import format_timecode
 
 
 def money(cents: int | None) -> str:
-    """Format a price in fen as yuan, e.g. ``¥1,280.00``; None shows a dash."""
+    """Format a price in fen as yuan in the current language (``¥1,280.00``, ``CN¥1,280.00``).
+
+    None shows a dash.
+    """
     if cents is None:
         return "—"
-    return f"¥{cents / 100:,.2f}"
+    return format_currency(Decimal(cents).scaleb(-2), "CNY")
 
 
 def reject_key(values: Mapping[str, Any], key: str) -> dict[str, Any]:

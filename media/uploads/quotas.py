@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale
+from babel.units import format_unit
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,15 +22,28 @@ from portal.database import lock_rows
 from portal.extensions import db
 from portal.organisations.models import Organisation
 
+_SIZE_UNITS = (
+    "digital-byte",
+    "digital-kilobyte",
+    "digital-megabyte",
+    "digital-gigabyte",
+    "digital-terabyte",
+)
+
 
 def format_bytes(size: int) -> str:
-    """Format a byte count for people, e.g. ``1.5 GB``."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
+    """Format a byte count for people in the current language, e.g. ``1.5 GB`` (Babel's units).
+
+    Units step by 1024; below a kilobyte the count is whole, above it has one decimal.
+    """
+    value, unit = float(size), _SIZE_UNITS[0]
+    for larger in _SIZE_UNITS[1:]:
         if value < 1024:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
+            break
+        value, unit = value / 1024, larger
+    pattern = "#,##0" if unit == _SIZE_UNITS[0] else "#,##0.0"
+    locale = get_locale() or Locale.parse("en")
+    return format_unit(value, unit, length="short", format=pattern, locale=locale)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def test_streamer_over_own_quota_is_refused(app, tus_as, streamer, make_user):
     refused = tus.create(2001)
     assert refused.status_code == 413
     assert refused.mimetype == "text/plain"
-    assert "does not fit your storage quota: 2.9 KB of 4.9 KB used" in refused.text
+    assert "does not fit your storage quota: 2.9 kB of 4.9 kB used" in refused.text
     assert len(upload_ids(app)) == 1
     assert tus_as(make_user(Role.STREAMER)).create(5000).status_code == 201  # their own quota
     assert tus.create(2000).status_code == 201

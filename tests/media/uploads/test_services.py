@@ -136,8 +136,9 @@ def test_suspended_org_cannot_continue_an_upload(app, tus, merchant_org):
     assert tus.delete(upload_id).status_code == 204
 
 
-def test_format_bytes():
-    assert quotas.format_bytes(999) == "999 B"
-    assert quotas.format_bytes(1536) == "1.5 KB"
-    assert quotas.format_bytes(20 * 1024**3) == "20.0 GB"
-    assert quotas.format_bytes(3 * 1024**4) == "3.0 TB"
+@pytest.mark.parametrize(("lang", "smallest"), [("en", "999 byte"), ("zh", "999 B")])
+def test_format_bytes_in_the_current_language(app, lang: str, smallest: str):
+    sizes = (999, 1536, 20 * 1024**3, 3 * 1024**4)
+    with app.test_request_context(f"/?lang={lang}"):
+        shown = [quotas.format_bytes(size) for size in sizes]
+    assert shown == [smallest, "1.5 kB", "20.0 GB", "3.0 TB"]

@@ -208,7 +208,7 @@ def test_widget_shows_space_left_and_why_a_file_does_not_fit(
     page, _cdp = _open_page(context, live_url)
     quota = "#upload-quota"
     page.wait_for_selector(quota)
-    assert page.text_content(quota).strip() == "店铺存储空间：剩余 4.9 KB，共 4.9 KB。"
+    assert page.text_content(quota).strip() == "店铺存储空间：剩余 4.9 kB，共 4.9 kB。"
     page.set_input_files("[data-upload-file]", str(video_file))
     page.wait_for_function("() => window.seen.some(t => t.includes('超出了贵店铺的存储配额'))")
     assert page.is_hidden("[data-upload-resume]")

@@ -80,7 +80,7 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
         "name": "满绿 翡翠手镯", "sku": "JADE-7", "cert_lab": "NGTC", "cert_number": "N-77",
         "cert_grade": "A货",
     }  # fmt: skip
-    assert (card["price"], card["price_cents"]) == ("¥12,800.00", 1_280_000)
+    assert (card["price"], card["price_cents"]) == ("CN¥12,800.00", 1_280_000)  # English
     assert card["key_facts"] == list(CUES[1:3])
     assert card["library_url"].endswith(f"/library/clips/{published}")
     image = Image.open(io.BytesIO(kit.read("card.png")))
