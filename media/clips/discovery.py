@@ -16,7 +16,9 @@ from media.clips.models import Mention, Suggestion, SuggestionItem
 from media.mentions.links import find_link_mentions, prefer_listed
 from media.mentions.matching import CatalogTerm, TimedSentence, TimedWord, find_mentions, terms_for
 from media.mentions.matching import Mention as FoundMention
+from media.mentions.suggestions import Suggestion as FoundSuggestion
 from media.mentions.suggestions import suggest_clips
+from media.mentions.titles import proposed_title
 from media.recordings.models import Recording
 from media.recordings.stream_items import stream_links
 from media.transcription.quality import HintVocabulary, text_verdict
@@ -115,9 +117,11 @@ def refresh_mentions(recording: Recording) -> tuple[int, int]:
         )
         for m in mentions
     )
-    for s in suggestions:
+    titles = suggestion_titles(recording.org_id, sentences, suggestions)
+    for s, title in zip(suggestions, titles, strict=True):
         suggestion = Suggestion(
             org_id=recording.org_id, recording_id=recording.id, main_item_id=s.item_ids[0],
+            title=title,
             first_sentence=s.first_sentence, last_sentence=s.last_sentence,
             start_ms=round(s.start * 1000), end_ms=round(s.end * 1000), score=s.score,
             mention_count=s.mention_count,
@@ -126,6 +130,23 @@ def refresh_mentions(recording: Recording) -> tuple[int, int]:
         db.session.add(suggestion)
     db.session.commit()
     return len(mentions), len(suggestions)
+
+
+def suggestion_titles(
+    org_id: int, sentences: list[TimedSentence], suggestions: list[FoundSuggestion]
+) -> list[str]:
+    """Propose each suggestion's title from its main item's name and the facts said in it."""
+    ids = {s.item_ids[0] for s in suggestions}
+    names = dict(db.session.execute(scoped(Item, org_id).with_only_columns(Item.id, Item.name)
+                                    .where(Item.id.in_(ids))).tuples().all())  # fmt: skip
+    text_of = {sentence.index: sentence.text for sentence in sentences}
+    return [
+        proposed_title(
+            names.get(s.item_ids[0], ""),
+            (text_of.get(n, "") for n in range(s.first_sentence, s.last_sentence + 1)),
+        )
+        for s in suggestions
+    ]
 
 
 @dataclass(frozen=True)

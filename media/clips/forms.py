@@ -41,6 +41,14 @@ class NewClipForm(FlaskForm):
     submit = SubmitField(_l("Create clip"))
 
 
+class SuggestionClipForm(FlaskForm):
+    """Make a suggested clip under the proposed title, as the merchant edited it."""
+
+    title = StringField(
+        _l("Clip title"), filters=[one_line], validators=[Optional(), Length(max=200)]
+    )
+
+
 class ClipDetailsForm(FlaskForm):
     """Title, description and linked items of a clip."""
 

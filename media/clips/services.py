@@ -128,13 +128,16 @@ def create_clip(
     return clip
 
 
-def create_clip_from_suggestion(suggestion: Suggestion, recording: Recording, actor: User) -> Clip:
-    """Start a clip exactly as suggested, linked to the suggested items."""
-    main = suggestion.main_item
+def create_clip_from_suggestion(
+    suggestion: Suggestion, recording: Recording, actor: User, title: str = ""
+) -> Clip:
+    """Start a clip as suggested, linked to the suggested items, under ``title`` (else the
+    proposed title, else the main item's name)."""
+    title = title.strip() or suggestion.title or suggestion.main_item.name
     return create_clip(
         recording, actor, first_sentence=suggestion.first_sentence,
         last_sentence=suggestion.last_sentence,
-        item_ids=[link.item_id for link in suggestion.links], title=main.name,
+        item_ids=[link.item_id for link in suggestion.links], title=title,
         suggestion=suggestion,
     )  # fmt: skip
 

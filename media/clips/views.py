@@ -17,6 +17,7 @@ from media.clips.forms import (
     NewClipForm,
     RangeForm,
     RenderForm,
+    SuggestionClipForm,
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import profile_label, state_label
@@ -95,12 +96,21 @@ def workshop(recording_id: int) -> ResponseReturnValue:
     if wants_partial():
         context = suggestions_context(recording, item_id)
     else:
-        form = NewClipForm()
-        form.item_ids.choices = _item_choices()
-        at_s = request.args.get("t", 0.0, type=float)
-        context = {**workshop_context(recording, item_id, at_s), "form": form}
+        context = _workshop_page(recording, item_id=item_id)
     partial = "clips/_suggestion_group.html" if item_id else "clips/_suggestions.html"
     return render_page_or_partial("clips/workshop.html", partial, **context)
+
+
+def _workshop_page(
+    recording: Recording,
+    posted: dict[int, SuggestionClipForm] | None = None,
+    item_id: int | None = None,
+) -> dict[str, object]:
+    """The whole workshop page's context (``posted``: a suggestion's form with errors)."""
+    form = NewClipForm()
+    form.item_ids.choices = _item_choices()
+    at_s = request.args.get("t", 0.0, type=float)
+    return {**workshop_context(recording, item_id, at_s, posted), "form": form}
 
 
 @bp.get("/recordings/<int:recording_id>/workshop/transcript")
@@ -159,12 +169,18 @@ def create(recording_id: int) -> ResponseReturnValue:
 @bp.post("/recordings/<int:recording_id>/suggestions/<int:suggestion_id>/clip")
 @merchant_required
 def from_suggestion(recording_id: int, suggestion_id: int) -> ResponseReturnValue:
-    """Start a clip exactly as suggested."""
+    """Start a clip as suggested, under its title as the merchant edited it."""
     recording = _recording(recording_id)
     suggestion = get_owned_or_404(Suggestion, suggestion_id, current_org_id())
-    if suggestion.recording_id != recording.id or not ConfirmForm().validate_on_submit():
-        return redirect(url_for(".workshop", recording_id=recording.id))
-    clip = services.create_clip_from_suggestion(suggestion, recording, acting_user())
+    if suggestion.recording_id != recording.id:
+        abort(404)
+    form = SuggestionClipForm(prefix=f"s{suggestion.id}")
+    if not form.validate_on_submit():
+        context = _workshop_page(recording, {suggestion.id: form})
+        return render_page_or_partial("clips/workshop.html", "clips/_suggestions.html", **context)
+    clip = services.create_clip_from_suggestion(
+        suggestion, recording, acting_user(), title=form.title.data or ""
+    )
     return redirect(url_for(".editor", clip_id=clip.id))
 
 

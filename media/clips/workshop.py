@@ -16,6 +16,8 @@ from flask import abort
 
 from media.clips import discovery, services
 from media.clips.discovery import ItemMentions
+from media.clips.forms import SuggestionClipForm
+from media.clips.models import Suggestion
 from media.clips.presenters import build_strip, build_timeline, group_suggestions
 from media.recordings import stream_items
 from media.recordings.models import Recording
@@ -32,14 +34,29 @@ PICK_PIECES = {
 }
 
 
-def suggestions_context(recording: Recording, open_item_id: int | None) -> dict[str, object]:
-    """The suggestions per item (``open_item_id``'s all shown), lanes and the recording's clips."""
+def title_form(suggestion: Suggestion) -> SuggestionClipForm:
+    """The form to make ``suggestion``'s clip, prefilled with its proposed title."""
+    title = suggestion.title or suggestion.main_item.name
+    return SuggestionClipForm(formdata=None, prefix=f"s{suggestion.id}", title=title)
+
+
+def suggestions_context(
+    recording: Recording,
+    open_item_id: int | None,
+    posted: dict[int, SuggestionClipForm] | None = None,
+) -> dict[str, object]:
+    """The suggestions per item (``open_item_id``'s all shown), lanes and the recording's clips.
+
+    ``posted``: a suggestion's title form that failed (by suggestion id), shown with its errors.
+    """
     lanes = discovery.mentions_by_item(recording)
     suggestions = discovery.list_suggestions(recording)
     found = [lane.item.id for lane in lanes] + [i.item_id for s in suggestions for i in s.links]
     groups = group_suggestions(suggestions, open_item_id)
+    shown = [s for g in groups for s in g.shown]
     return {
         "recording": recording, "lanes": lanes, "groups": groups,
+        "title_forms": {s.id: (posted or {}).get(s.id) or title_form(s) for s in shown},
         "group": next((g for g in groups if g.is_open), None),
         "linked": discovery.suggestion_items([s for g in groups for s in g.shown]),
         "off_list": stream_items.off_list(recording, found),
@@ -48,11 +65,14 @@ def suggestions_context(recording: Recording, open_item_id: int | None) -> dict[
 
 
 def workshop_context(
-    recording: Recording, open_item_id: int | None, at_s: float = 0.0
+    recording: Recording,
+    open_item_id: int | None,
+    at_s: float = 0.0,
+    posted: dict[int, SuggestionClipForm] | None = None,
 ) -> dict[str, object]:
     """Everything the workshop page shows, its transcript opened at ``at_s`` (the new-clip form
     is the view's)."""
-    context = suggestions_context(recording, open_item_id)
+    context = suggestions_context(recording, open_item_id, posted)
     transcript = get_transcript(recording)
     lanes: list[ItemMentions] = context["lanes"]  # type: ignore[assignment]
     off_list: set[int] = context["off_list"]  # type: ignore[assignment]

@@ -15,6 +15,11 @@ mentions inside it. Windows are about one stretch when
   The suggestion is then padded anew around all their mentions, within the windows' stretch,
   unless that passes ``max_s`` or meets another window of one of its items.
 
+A suggestion then starts where the main item is introduced, not mid-thought
+(``_introduce``): at the sentence naming it when that starts at most ``INTRODUCE_S`` before
+the start (or after it, if the clip keeps ``min_s``); else leading sentences that open with a
+connective (然后, 所以, "and", "so" …) are skipped, never past the first naming.
+
 Finally, greedily by score, no two suggestions sharing an item overlap in time. The result is
 sorted by score descending, ties by start, then item ids: the same input always gives the same
 list.
@@ -23,16 +28,24 @@ list.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from media.mentions.matching import Mention, TimedSentence
 from media.mentions.windows import Timeline, Window, item_windows, pad
 
 _COUNT_BONUS = 0.5
 _MOSTLY = 0.5
+INTRODUCE_S = 6.0
+# Words that continue a thought: a clip opening with one starts mid-thought.
+CONNECTIVE = re.compile(
+    r"\s*(?:然后|所以|那么|还有|另外|而且|但是|不过|接着|因为"
+    r"|(?:and|so|then|but|also|because)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +77,42 @@ def suggest_clips(
     if not 0 < min_s <= max_s or gap_s < 0:
         raise ValueError("need 0 < min_s <= max_s and gap_s >= 0")
     timeline = Timeline(sentences)
+    mentions = list(mentions)
     windows = item_windows(timeline, mentions, min_s, max_s, gap_s)
-    linked = _link(timeline, windows, min_s, max_s)
+    named: dict[int, set[int]] = defaultdict(set)
+    for mention in mentions:
+        named[mention.item_id].add(timeline.of(mention))
+    linked = [
+        _introduce(timeline, s, sorted(named[s.item_ids[0]]), min_s, max_s)
+        for s in _link(timeline, windows, min_s, max_s)
+    ]
     return sorted(_select(linked), key=lambda s: (-s.score, s.start, s.item_ids))
+
+
+def _introduce(
+    timeline: Timeline, suggestion: Suggestion, named: list[int], min_s: float, max_s: float
+) -> Suggestion:
+    """Start ``suggestion`` where its main item is introduced (``named``: sentence positions)."""
+    first = timeline.position[suggestion.first_sentence]
+    last = timeline.position[suggestion.last_sentence]
+    start = timeline.sentences[first].start
+
+    def fits(p: int) -> bool:  # near the start; moving forward keeps min_s, back keeps max_s
+        span = timeline.span(p, last)
+        close = abs(timeline.sentences[p].start - start) <= INTRODUCE_S
+        return p <= last and close and span <= max_s and (p < first or span >= min_s)
+
+    near = [p for p in named if fits(p)]
+    if near:
+        first = near[0]
+    else:
+        naming = next((p for p in named if p >= first), last)
+        while first < min(naming, last) and CONNECTIVE.match(timeline.sentences[first].text):
+            first += 1
+    if timeline.sentences[first].index == suggestion.first_sentence:
+        return suggestion
+    sentence = timeline.sentences[first]
+    return replace(suggestion, first_sentence=sentence.index, start=sentence.start)
 
 
 def _score(count: int, duration: float, min_s: float) -> float:

@@ -17,7 +17,7 @@ from media.recordings.models import Recording
 from media.transcription.engine import Segment, Transcript, Word
 from media.transcripts.services import save_transcript
 from portal.extensions import db
-from portal.templating import duration
+from portal.timecodes import format_timecode as clock
 from tests.media.clips.helpers import rows
 
 FILLER = "大家好，欢迎来到直播间。"
@@ -86,8 +86,8 @@ def test_merchant_sees_a_comparison_as_one_suggestion_with_each_items_times(
         entry = re.search(rf'<li class="suggestion-item">{item.name} \({item.sku}\)(.*?)</li>',
                           card, re.DOTALL)  # fmt: skip
         assert entry, item.name
-        seeks = re.findall(r'data-seek="([\d.]+)"[^>]*>([\d:]+)<', entry.group(1))
-        assert [(float(at), shown) for at, shown in seeks] == [(t, duration(t)) for t in times]
+        seeks = re.findall(r'data-seek="([\d.]+)"[^>]*>([\d:.]+)<', entry.group(1))
+        assert [(float(at), shown) for at, shown in seeks] == [(t, clock(t)) for t in times]
 
 
 def test_operator_export_lists_both_skus_and_each_items_mention_times(

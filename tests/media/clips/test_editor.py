@@ -26,7 +26,7 @@ from portal.catalog.models import Item
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.runner import run_queued_jobs
-from portal.templating import duration
+from portal.timecodes import format_timecode as clock
 from tests.media.clips.helpers import misheard_sentence, one, rows, sentences
 from tests.portal.helpers import flashes, is_private
 
@@ -104,7 +104,7 @@ def test_merchant_sees_items_timeline_and_suggestions_in_workshop(
     )  # fmt: skip
     assert len(groups) == len(suggestions)  # one suggestion per item: a group each, best first
     for (name, count, cards), suggestion in zip(groups, suggestions, strict=True):
-        when = f"{duration(suggestion.start_ms / 1000)}–{duration(suggestion.end_ms / 1000)}"
+        when = f"{clock(suggestion.start_ms / 1000)}–{clock(suggestion.end_ms / 1000)}"
         assert (name, count) == (names[suggestion.main_item_id], "1")
         assert cards.count('<li class="card suggestion">') == 1
         assert f"<strong>{when}</strong>" in cards
@@ -121,7 +121,9 @@ def test_merchant_makes_clip_from_suggestion_and_lands_in_editor(app, browser, r
     assert response.status_code == 302
     assert response.location == f"/media/clips/{clip.id}"
     assert (clip.start_ms, clip.end_ms) == (suggestion.start_ms, suggestion.end_ms)
-    assert (clip.title, clip.suggestion_id, clip.state) == ("淡水珍珠项链", suggestion.id, "draft")
+    assert suggestion.title.startswith("淡水珍珠项链")  # the proposed title: name, then facts said
+    assert (clip.title, clip.suggestion_id) == (suggestion.title, suggestion.id)
+    assert clip.state == "draft"
     assert [link.item_id for link in rows(app, ClipItem)] == [items["pearl"].id]
     cues = rows(app, ClipCue, order_by=ClipCue.start_ms)
     inside = [s for s in sentences(app, recording_id)
@@ -130,6 +132,28 @@ def test_merchant_makes_clip_from_suggestion_and_lands_in_editor(app, browser, r
     editor = browser.get(response.location).text
     assert "<h1>淡水珍珠项链" in editor
     assert all(f'id="cue-{cue.id}"' in editor for cue in cues)
+
+
+def test_merchant_edits_the_proposed_title_before_making_the_clip(
+    app, browser, recording_id, items
+):
+    suggestion = one(app, Suggestion, Suggestion.main_item_id == items["pearl"].id)
+    url = f"/media/recordings/{recording_id}/suggestions/{suggestion.id}/clip"
+    workshop = browser.get(f"/media/recordings/{recording_id}/workshop").text
+    assert f'name="s{suggestion.id}-title"' in workshop
+    assert f'value="{suggestion.title}"' in workshop  # prefilled with the proposal
+
+    too_long = browser.post(url, data={f"s{suggestion.id}-title": "长" * 201})
+
+    assert too_long.status_code == 200
+    form = too_long.text.split(f'id="make-{suggestion.id}"', 1)[1].split("</form>", 1)[0]
+    assert errors_of(form) == ["Field cannot be longer than 200 characters."]
+    assert rows(app, Clip) == []
+
+    made = browser.post(url, data={f"s{suggestion.id}-title": "  珍珠项链 · 周末特价 "})
+
+    assert made.status_code == 302
+    assert one(app, Clip).title == "珍珠项链 · 周末特价"
 
 
 def test_merchant_makes_clip_from_selected_sentences(app, browser, recording_id, items):
@@ -149,8 +173,8 @@ def test_merchant_makes_clip_from_selected_sentences(app, browser, recording_id,
         (found[2].start_ms, found[2].end_ms), (found[3].start_ms, found[3].end_ms)
     ]  # fmt: skip
     editor = browser.get(f"/media/clips/{clip_id}").text
-    assert f'value="{found[2].start_ms / 1000:.1f}"' in editor
-    assert f'value="{found[3].end_ms / 1000:.1f}"' in editor
+    assert f'value="{clock(found[2].start_ms / 1000)}"' in editor
+    assert f'value="{clock(found[3].end_ms / 1000)}"' in editor
 
 
 @pytest.mark.parametrize(
@@ -387,7 +411,7 @@ def test_merchant_sees_an_items_clips_and_suggestions_on_its_page(app, browser, 
     pearl = browser.get(f"/media/items/{items['pearl'].id}").text
 
     def shown(suggestion: Suggestion) -> str:
-        when = f"{duration(suggestion.start_ms / 1000)}–{duration(suggestion.end_ms / 1000)}"
+        when = f"{clock(suggestion.start_ms / 1000)}–{clock(suggestion.end_ms / 1000)}"
         return f'{when}</a> <span class="muted">{suggestion.mention_count} mentions</span>'
 
     about_bangle = one(app, Suggestion, Suggestion.main_item_id == items["bangle"].id)
