@@ -26,7 +26,7 @@ FULL_WIDTH = str.maketrans({",": "，", ".": "。", "?": "？", "!": "！", ":":
 # Not one of several ("..." stays), except a run of ? and !, which is widened whole.
 _MARK_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])(\s*)(?<![.,?!:;])([,.?!:;])(?![.,?!:;])")
 _ASKS_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\s*([?!]{{2,}})")
-_MARK_BEFORE_HAN = re.compile(rf"(?<![.,?!:;\d])([,?!;])(\s*)(?=[{_HAN}])")
+_MARK_BEFORE_HAN = re.compile(rf"(?<![.,?!:;])([,?!;])(\s*)(?=[{_HAN}])")
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}{_WIDE}])[ \t\u3000]+(?=[{_HAN}{_WIDE}])")
 _SPACE_AFTER_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t]+")
 _SPACE_BEFORE_WIDE = re.compile(r"[ \t]+(?=[\uff01\uff0c\uff1a\uff1b\uff1f\u3001\u3002])")
