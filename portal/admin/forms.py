@@ -27,7 +27,7 @@ class _RoleAndOrg:
         _l("Organisation"),
         coerce=int,
         validators=[Optional()],
-        description=_l("Merchants only."),
+        description=_l("Merchants, and streamers of a merchant organisation."),
     )
 
 

@@ -48,11 +48,12 @@ def _listen(_state: object) -> None:
 
 
 def clip_for_viewer(clip_id: int) -> Clip:
-    """Staff may open any clip; a merchant only its own (others answer 404)."""
+    """Staff may open any clip; a merchant only its own (others, and streamers of its
+    organisation, answer 404)."""
     user = acting_user()
     if user.is_staff:
         return get_any_or_404(Clip, clip_id)
-    return get_owned_or_404(Clip, clip_id, user.org_id)
+    return get_owned_or_404(Clip, clip_id, user.org_id if user.is_merchant else None)
 
 
 @bp.get("/")

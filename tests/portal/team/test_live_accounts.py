@@ -193,3 +193,19 @@ def test_recording_and_clip_lists_filter_by_account(app, team, browser_of):
     assert "仓库片段" in every_clip
     foreign = browser_of("other_org").get(f"/media/recordings/?account={account}").text
     assert "抖音早场" not in foreign
+
+
+def test_streamer_of_the_organisation_cannot_touch_its_clips(app, team, browser_of):
+    _clip(app, team, "on_account", "抖音片段")
+    with app.app_context():
+        clip_id = db.session.scalar(db.select(Clip.id).filter_by(title="抖音片段"))
+    browser = browser_of("streamer")
+
+    answers = [
+        browser.get(f"/media/clips/{clip_id}").status_code,
+        browser.post(f"/review/clips/{clip_id}/comments", data={"body": "我来评论"}).status_code,
+        browser.post(f"/review/clips/{clip_id}/publish").status_code,
+        browser.get("/clips/draft").status_code,
+    ]
+
+    assert answers == [403, 404, 404, 403]
