@@ -50,7 +50,7 @@ def _paths(app: Flask, role: str, clips: dict[str, int]) -> list[str]:
         "visitor": [*public, "/auth/login", "/auth/register", "/auth/apply", "/auth/forgot"],
         "streamer": ["/", "/courses/", f"/courses/{course}", f"/courses/lessons/{lesson}",
                      f"/courses/lessons/{lesson}/quiz", "/courses/certificates/",
-                     "/auth/account"],
+                     "/auth/account", "/notifications/"],
         "merchant": ["/", "/catalog/", f"/catalog/items/{clips['item']}", "/catalog/items/new",
                      "/catalog/import", "/media/recordings/", f"/media/clips/{clips['waiting']}",
                      f"/media/items/{clips['item']}", "/screening/application", "/auth/account",
