@@ -89,10 +89,7 @@ def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> 
     position = min(max(position_s, 0.0), duration)
     row = _progress_row(user, lesson)
     was_complete = row.is_complete
-    ranges = row.watched_ranges
-    elapsed_s = (utcnow() - row.updated_at).total_seconds()
-    if watching.played_step(row.position_s, position, elapsed_s):
-        ranges = watching.add_range(ranges, row.position_s, position)
+    ranges = _watched_ranges(row, position)
     watched = watching.WatchStatus(
         watching.watched_seconds(ranges, duration), duration, lesson.module.course.watch_percent
     )
@@ -128,6 +125,14 @@ def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> 
     )  # fmt: skip
 
 
+def _watched_ranges(row: LessonProgress, position_s: float) -> watching.Ranges:
+    """Return the row's watched ranges with the step to ``position_s`` if it was played."""
+    elapsed_s = (utcnow() - row.updated_at).total_seconds()
+    if watching.played_step(row.position_s, position_s, elapsed_s):
+        return watching.add_range(row.watched_ranges, row.position_s, position_s)
+    return row.watched_ranges
+
+
 def _set_last_lesson(user: User, lesson: Lesson) -> None:
     db.session.execute(
         update(Enrolment)
@@ -150,11 +155,11 @@ def mark_lesson_done(user: User, lesson: Lesson) -> LessonProgress:
 
     A lesson with a video is refused until the course's share of it was watched.
     """
+    existing = get_progress(user, lesson)
     watch = lesson_watch_status(user, lesson)
-    done = (row := get_progress(user, lesson)) is not None and row.is_complete
-    if watch is not None and not watch.is_enough and not done:
+    if watch is not None and not watch.is_enough and not (existing and existing.is_complete):
         raise ServiceError(watch.note())
-    row = _progress_row(user, lesson)
+    row = existing or _progress_row(user, lesson)
     if row.completed_at is None:
         row.completed_at = utcnow()
         record_event(user, "lesson.marked_done", row, lesson=lesson.id)

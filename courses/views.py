@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -92,6 +94,16 @@ def markdown_filter(text: str | None) -> object:
     return render_markdown(text)
 
 
+def _flash_outcome(action: Callable[[], object], done: str) -> None:
+    """Run a learner's action: show its refusal, or ``done`` once it worked."""
+    try:
+        action()
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+
+
 @bp.get("/")
 @login_required
 def catalog() -> ResponseReturnValue:
@@ -131,12 +143,10 @@ def enrol(course_id: int) -> ResponseReturnValue:
     user = acting_user()
     item = learning.get_course_or_404(user, course_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            lesson_progress.enrol(user, item)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("You are enrolled. Start with the first lesson."), "success")
+        _flash_outcome(
+            lambda: lesson_progress.enrol(user, item),
+            _("You are enrolled. Start with the first lesson."),
+        )
     return redirect(url_for(".course", course_id=item.id))
 
 
@@ -254,10 +264,7 @@ def mark_done(lesson_id: int) -> ResponseReturnValue:
     user = acting_user()
     item = learning.get_learning_lesson_or_404(user, lesson_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            lesson_progress.mark_lesson_done(user, item)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("Lesson marked as done."), "success")
+        _flash_outcome(
+            lambda: lesson_progress.mark_lesson_done(user, item), _("Lesson marked as done.")
+        )
     return redirect(url_for(".lesson", lesson_id=item.id))

@@ -17,8 +17,8 @@ from courses.models import Lesson, LessonProgress
 from portal.templating import duration
 
 MAX_PLAYBACK_RATE = 2.0
-# A post may come a little late (network, a busy tab), and the first one of a visit has no
-# earlier post to time it against: a step this long always counts.
+# A post may come a little late (network, a busy tab), and a lesson's first post comes right
+# after its progress row is made: a step this long always counts.
 MIN_WINDOW_S = 6.0
 # Background tabs post about once a minute: a longer step is a seek, never playback.
 MAX_STEP_S = 130.0

@@ -36,7 +36,7 @@ from tests.journeys.conftest import VIEWS
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_speech_video, make_test_video
 from tests.support.pages import Visit, click_menu_link
-from tests.support.player import play_until, seek_paused
+from tests.support.player import play_fast, play_until, seek_paused
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -149,14 +149,7 @@ def _watch_leave_and_resume(streamer: Visit, app, starter: Starter) -> None:
         f"() => Math.abs(document.querySelector('#player').currentTime - {saved}) < 1.5"
     )
     streamer.check("lesson-resumed")
-    page.evaluate(
-        """async () => {
-            const video = document.querySelector("#player");
-            video.muted = true;
-            video.playbackRate = 2;
-            await video.play();
-        }"""
-    )  # watch on from where it resumed (a seek to the end would not count as watched)
+    play_fast(page)  # watch on from where it is (a seek to the end would not count as watched)
     page.wait_for_selector("[data-lesson-done]:not([hidden])", timeout=30_000)  # watched
 
 

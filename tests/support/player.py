@@ -19,6 +19,18 @@ def play_until(page: Any, seconds: float, timeout_ms: float) -> None:
     )
 
 
+def play_fast(page: Any) -> None:
+    """Play the video muted at 2× from where it is (watching, as the lesson player counts it)."""
+    page.evaluate(
+        """async () => {
+            const video = document.querySelector("#player");
+            video.muted = true;
+            video.playbackRate = 2;
+            await video.play();
+        }"""
+    )
+
+
 def seek_paused(page: Any, seconds: float) -> None:
     """Wait for the video's metadata, pause it and seek to ``seconds`` (until it has seeked)."""
     page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
