@@ -31,7 +31,7 @@ from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Tra
 from media.uploads.models import Upload as Upload  # registers the upload table
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
-from portal.catalog.models import CatalogImport, Category, Item
+from portal.catalog.models import CatalogImport, Category, Item, ItemPhoto
 from portal.comments.models import Comment
 from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
@@ -62,6 +62,7 @@ __all__ = [
     "Enrolment",
     "GlossaryTerm",
     "Item",
+    "ItemPhoto",
     "Job",
     "Lesson",
     "LessonAttachment",

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 from typing import IO
 
-from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from portal.catalog.images import read_image
 
-from portal.errors import ServiceError
-
-MAX_PIXELS = 40_000_000
 MAX_SIDE = 4000
 
 
@@ -26,21 +21,8 @@ def store_certificate_image(stream: IO[bytes], media_root: str, org_id: int, max
 
     Re-encoding drops anything that is not pixels (scripts, metadata, polyglots).
     """
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ServiceError(
-            _("The image is larger than %(size)s MB.", size=max_bytes // 1024**2),
-            field="cert_image",
-        )
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise ServiceError(_("Upload a JPEG, PNG or WebP image."), field="cert_image")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            picture = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ServiceError(_("This file is not a readable image."), field="cert_image") from exc
+    picture = read_image(stream.read(max_bytes + 1), max_bytes, "cert_image")
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))
     folder = certificate_dir(media_root, org_id)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.jpg"

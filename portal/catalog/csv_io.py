@@ -1,7 +1,8 @@
 """Catalog CSV import (parse, preview, all-or-nothing commit) and export.
 
 Accepts UTF-8 (with or without BOM) and GBK/GB18030 files, as Chinese spreadsheets export
-them, with English or Chinese column headers. Export and import go through
+them, with English or Chinese column headers, alone or in a zip file with the photos its
+``photos`` column names (``portal.catalog.photo_import``). Export and import go through
 ``portal.spreadsheets``: formula-like text is exported quoted and imported as it was.
 """
 
@@ -16,7 +17,9 @@ from sqlalchemy import select
 
 from portal.audit.services import record_event
 from portal.auth.models import User
+from portal.catalog import photo_import
 from portal.catalog.models import CatalogImport, Category, Item
+from portal.catalog.photos import StoredPhoto, attach_photos
 from portal.catalog.services import ItemData, list_categories, split_aliases
 from portal.catalog.signals import (
     catalog_changed,
@@ -52,6 +55,7 @@ HEADER_ALIASES = {
     "cert_grade": "cert_grade", "等级": "cert_grade", "证书等级": "cert_grade",
     "designer_new": "designer_new", "设计师新品": "designer_new",
     "archived": "archived", "归档": "archived", "已归档": "archived",
+    "photos": "photos", "图片": "photos", "照片": "photos",
 }  # fmt: skip
 MULTI_LINE_COLUMNS = frozenset({"aliases", "description"})
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "√"}
@@ -67,6 +71,8 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     action: str = "create"
     archive: bool = False  # an optional "archived" column; without it a row restores the item
+    photo_names: list[str] = field(default_factory=list)  # as the "photos" column names them
+    photos: list[dict[str, Any]] = field(default_factory=list)  # stored: ``StoredPhoto`` fields
 
 
 def decode_csv(raw: bytes) -> str:
@@ -194,11 +200,24 @@ def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
             errors.append(_("SKU %(sku)s repeats line %(line)s", sku=data.sku, line=seen[data.sku]))
         seen.setdefault(data.sku, line)
         action = "update" if data.sku in existing else "create"
-        rows.append(ImportRow(line, asdict(data), errors, action=action, archive=bool(archive)))
+        rows.append(
+            ImportRow(
+                line, asdict(data), errors, action=action, archive=bool(archive),
+                photo_names=photo_import.split_photo_names(values.get("photos", "")),
+            )
+        )  # fmt: skip
         if len(rows) > MAX_ROWS:
             raise ServiceError(_("The file has more than 5000 rows."), field="file")
     if not rows:
         raise ServiceError(_("The file has no data rows."), field="file")
+    return rows
+
+
+def parse_upload(raw: bytes, org_id: int) -> list[ImportRow]:
+    """Parse a CSV file, or a zip file with the CSV and its photos (stored, unless a row fails)."""
+    csv_raw, archive = photo_import.open_upload(raw)
+    rows = parse_catalog_csv(csv_raw, org_id)
+    photo_import.stage_photos(rows, archive, org_id)
     return rows
 
 
@@ -261,6 +280,8 @@ def apply_rows(org: Organisation, actor: User | None, rows: list[ImportRow]) -> 
         for name, value in asdict(data).items():
             setattr(item, name, value)
         item.archived_at = (item.archived_at or utcnow()) if row.archive else None
+        if row.photos:  # the file's photos replace the item's, so importing twice adds none
+            attach_photos(item, [StoredPhoto(**photo) for photo in row.photos], replace=True)
         if item.id is not None and certificate_of(item) != certificate:
             applied.certificate_changed.append(item)
         if item.id is not None and item.is_archived and not was_archived:
@@ -293,7 +314,7 @@ def commit_import(pending: CatalogImport, actor: User) -> int:
 
 def import_file(raw: bytes, org: Organisation, actor: User | None) -> tuple[int, list[ImportRow]]:
     """Parse and, when every row is valid, write a file at once (the CLI's path)."""
-    rows = parse_catalog_csv(raw, org.id)
+    rows = parse_upload(raw, org.id)
     if any(row.errors for row in rows):
         return 0, rows
     applied = apply_rows(org, actor, rows)

@@ -6,17 +6,18 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     SearchField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.catalog.services import ItemData, split_aliases
 from portal.forms import multi_line, one_line
@@ -98,12 +99,39 @@ class FilterForm(FlaskForm):
     archived = BooleanField(_l("Show archived"))
 
 
+class PhotoForm(FlaskForm):
+    """Upload one or more photos of an item."""
+
+    photos = MultipleFileField(
+        _l("Add photos"),
+        validators=[FileRequired(_l("Choose one or more photos."))],
+        description=_l(
+            "JPEG, PNG or WebP, up to 10 MB each. The first photo is the primary one: it shows "
+            "in lists, the library and search."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True},
+    )
+    submit = SubmitField(_l("Upload photos"))
+
+
+class PhotoMoveForm(FlaskForm):
+    """Make a photo primary or move it one place."""
+
+    action = HiddenField(validators=[AnyOf(["primary", "earlier", "later"])])
+
+
 class ImportForm(FlaskForm):
-    """Upload a CSV file for preview."""
+    """Upload a CSV file, or a zip file with the CSV and its photos, for preview."""
 
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
-        description=_l("UTF-8 or GBK. Columns: sku, name, aliases, category, price, ..."),
+        _l("CSV or zip file"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["csv", "txt", "zip"], _l("Choose a .csv or .zip file.")),
+        ],
+        description=_l(
+            "UTF-8 or GBK. Columns: sku, name, aliases, category, price, ... With photos: a zip "
+            "file holding the CSV and the images its photos column names."
+        ),
     )
     submit = SubmitField(_l("Preview"))

@@ -49,6 +49,15 @@ class Item(OrgOwned, TimestampMixin, db.Model):
 
     category: Mapped[Category | None] = relationship()
     org: Mapped[Organisation] = relationship()
+    photos: Mapped[list[ItemPhoto]] = relationship(
+        back_populates="item", order_by="ItemPhoto.position, ItemPhoto.id",
+        cascade="all, delete-orphan",
+    )  # fmt: skip
+
+    @property
+    def primary_photo(self) -> ItemPhoto | None:
+        """Return the first photo (the primary one), if the item has any."""
+        return self.photos[0] if self.photos else None
 
     @property
     def is_archived(self) -> bool:
@@ -64,6 +73,25 @@ class Item(OrgOwned, TimestampMixin, db.Model):
     def spoken_names(self) -> list[str]:
         """Return the name and every alias: what a streamer may say for this item."""
         return [self.name, *self.aliases]
+
+
+class ItemPhoto(OrgOwned, TimestampMixin, db.Model):
+    """A photo of an item, re-encoded as JPEG at two sizes; position 0 is the primary one.
+
+    Files: ``<stored_stem>.jpg`` and ``<stored_stem>-thumb.jpg`` under ``catalog.photos``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    stored_stem: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    thumb_width: Mapped[int]
+    thumb_height: Mapped[int]
+    size_bytes: Mapped[int]
+
+    item: Mapped[Item] = relationship(back_populates="photos")
 
 
 class CatalogImport(OrgOwned, TimestampMixin, db.Model):

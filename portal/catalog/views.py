@@ -13,14 +13,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from portal.auth.access import acting_user, current_org_id, merchant_required, staff_required
-from portal.catalog import certificates, csv_io, services
-from portal.catalog.forms import FilterForm, ImportForm, ItemForm
-from portal.catalog.models import CatalogImport, Item
+from portal.catalog import certificates, csv_io, photos, services
+from portal.catalog.forms import FilterForm, ImportForm, ItemForm, PhotoForm, PhotoMoveForm
+from portal.catalog.models import CatalogImport, Item, ItemPhoto
 from portal.errors import ServiceError
 from portal.forms import ConfirmForm
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
@@ -113,10 +113,70 @@ def create() -> ResponseReturnValue:
 @merchant_required
 def detail(item_id: int) -> ResponseReturnValue:
     """Show one item."""
-    item = get_owned_or_404(Item, item_id, current_org_id())
+    return _detail_page(get_owned_or_404(Item, item_id, current_org_id()), PhotoForm(formdata=None))
+
+
+def _detail_page(item: Item, photo_form: PhotoForm) -> ResponseReturnValue:
     return render_page_or_partial(
-        "catalog/detail.html", "catalog/_detail.html", item=item, staff=False, form=ConfirmForm()
-    )
+        "catalog/detail.html", "catalog/_detail.html", item=item, staff=False,
+        form=ConfirmForm(), photo_form=photo_form,
+    )  # fmt: skip
+
+
+@bp.post("/items/<int:item_id>/photos")
+@merchant_required
+def add_photos(item_id: int) -> ResponseReturnValue:
+    """Upload photos of an item; a bad file adds none and is named beside the field."""
+    item = get_owned_or_404(Item, item_id, current_org_id())
+    form = PhotoForm()
+    if form.validate_on_submit():
+        limit = current_app.config["MAX_IMAGE_BYTES"] + 1
+        uploads = [(upload.filename or "", upload.read(limit)) for upload in form.photos.data]
+        try:
+            count = photos.add_photos(item, acting_user(), uploads)
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(ngettext("%(num)s photo added.", "%(num)s photos added.", count), "success")
+            return redirect(url_for(".detail", item_id=item.id, _anchor="item-photos"))
+    return _detail_page(item, form)
+
+
+def _owned_photo_or_404(item_id: int, photo_id: int) -> ItemPhoto:
+    return photos.get_photo_or_404(item_id, photo_id, current_org_id())
+
+
+@bp.get("/items/<int:item_id>/photos/<int:photo_id>/<any(full, thumb):size>")
+@merchant_required
+def photo(item_id: int, photo_id: int, size: photos.Size) -> ResponseReturnValue:
+    """Serve one of the item's photos to its organisation."""
+    return _send_photo(_owned_photo_or_404(item_id, photo_id), size)
+
+
+def _send_photo(shown: ItemPhoto, size: photos.Size) -> Response:
+    return send_private_file(photos.photo_path(shown, size), mimetype="image/jpeg", max_age=300)
+
+
+@bp.post("/items/<int:item_id>/photos/<int:photo_id>/move")
+@merchant_required
+def move_photo(item_id: int, photo_id: int) -> ResponseReturnValue:
+    """Make a photo primary, or move it one place earlier or later."""
+    moved = _owned_photo_or_404(item_id, photo_id)
+    form = PhotoMoveForm()
+    if form.validate_on_submit():
+        photos.move_photo(moved, acting_user(), form.action.data)
+    return redirect(url_for(".detail", item_id=item_id, _anchor="item-photos"))
+
+
+@bp.post("/items/<int:item_id>/photos/<int:photo_id>/delete")
+@merchant_required
+def delete_photo(item_id: int, photo_id: int) -> ResponseReturnValue:
+    """Delete a photo and its files."""
+    deleted = _owned_photo_or_404(item_id, photo_id)
+    if ConfirmForm().validate_on_submit():
+        photos.delete_photo(deleted, acting_user())
+        flash(_("Photo deleted."), "success")
+    return redirect(url_for(".detail", item_id=item_id, _anchor="item-photos"))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -179,7 +239,7 @@ def import_upload() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows = csv_io.parse_catalog_csv(upload.read(), current_org_id())
+            rows = csv_io.parse_upload(upload.read(), current_org_id())
         except ServiceError as exc:
             form.file.errors.append(exc.message)
         else:
@@ -239,6 +299,13 @@ def staff_detail(item_id: int) -> ResponseReturnValue:
     return render_page_or_partial(
         "catalog/detail.html", "catalog/_detail.html", item=item, staff=True, form=None
     )
+
+
+@bp.get("/all/items/<int:item_id>/photos/<int:photo_id>/<any(full, thumb):size>")
+@staff_required
+def staff_photo(item_id: int, photo_id: int, size: photos.Size) -> ResponseReturnValue:
+    """Serve any item's photo to staff."""
+    return _send_photo(photos.get_photo_or_404(item_id, photo_id, org_id=None), size)
 
 
 @bp.get("/all/items/<int:item_id>/certificate")

@@ -20,7 +20,7 @@ from sqlalchemy import Select, exists, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_items
-from portal.catalog.models import Category, Item
+from portal.catalog.models import Category, Item, ItemPhoto
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs
@@ -120,6 +120,14 @@ def get_public_item_or_404(item_id: int) -> Item:
     if not clips_of_item(item):
         abort(404)
     return item
+
+
+def get_public_photo_or_404(item_id: int, photo_id: int) -> ItemPhoto:
+    """Load a photo of a public item (see ``get_public_item_or_404``); anything else is 404."""
+    item = get_public_item_or_404(item_id)
+    return db.first_or_404(
+        all_orgs(ItemPhoto).where(ItemPhoto.id == photo_id, ItemPhoto.item_id == item.id)
+    )
 
 
 def clips_of_item(item: Item, *, exclude_id: int | None = None) -> list[Clip]:

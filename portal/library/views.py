@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from media.clips.rendering import MIME_TYPES, version_file
 from media.recordings.services import recording_live_account
 from portal.catalog.models import Item
+from portal.catalog.photos import Size, photo_path
 from portal.library import feeds, services, sharing
 from portal.library.services import LibraryFilter
 from portal.routing import query_id, query_page
@@ -111,6 +112,15 @@ def item(item_id: int) -> ResponseReturnValue:
     etag, modified = services.fingerprint(clips, *_tag())
     body = render_public("library/item.html", item=found, clips=clips)
     return public_response(body, etag, modified)
+
+
+@bp.get("/library/items/<int:item_id>/photos/<int:photo_id>/<any(full, thumb):size>")
+def photo(item_id: int, photo_id: int, size: Size) -> ResponseReturnValue:
+    """Serve a photo of a public item (one a published clip shows); any other photo is 404."""
+    shown = services.get_public_photo_or_404(item_id, photo_id)
+    response = send_file(photo_path(shown, size), mimetype="image/jpeg", max_age=MAX_AGE_S)
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/share/<int:clip_id>")

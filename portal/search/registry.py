@@ -67,6 +67,16 @@ class Hit:
     at_ms: int | None
 
 
+@dataclass(frozen=True)
+class Thumbnail:
+    """A small picture beside a hit (an item's primary photo): where it is, its size, alt text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
 class Source(ABC):
     """A kind of searchable thing."""
 
@@ -105,6 +115,10 @@ class Source(ABC):
     @abstractmethod
     def link(self, hit: Hit, viewer: Viewer) -> str | None:
         """Return where ``hit`` opens for ``viewer`` (None: no page to open)."""
+
+    def thumbnail(self, hit: Hit, viewer: Viewer) -> Thumbnail | None:
+        """Return the picture shown beside ``hit`` for ``viewer`` (None: no picture)."""
+        return None
 
     @abstractmethod
     def connect(self) -> None:

@@ -21,7 +21,7 @@ from portal.organisations.scoping import scoped
 from portal.search import corrections, engine, query
 from portal.search.highlight import highlight
 from portal.search.models import SearchDocument
-from portal.search.registry import Hit, Source, Viewer, all_sources, get_source
+from portal.search.registry import Hit, Source, Thumbnail, Viewer, all_sources, get_source
 from portal.search.sources import transcripts
 
 D = SearchDocument
@@ -55,6 +55,7 @@ class Result:
     at_s: int | None
     happened_at: datetime
     recording_id: int | None
+    thumbnail: Thumbnail | None = None
 
 
 @dataclass
@@ -141,6 +142,7 @@ def _result(source: Source, row: Any, viewer: Viewer, plan: query.Plan) -> Resul
         at_s=transcripts.seconds(row.at_ms) if row.at_ms is not None else None,
         happened_at=row.happened_at,
         recording_id=row.recording_id,
+        thumbnail=source.thumbnail(hit, viewer),
     )
 
 

@@ -189,3 +189,12 @@ def url_for_rule(app: Flask, rule: Rule, values: Mapping[str, Any]) -> str:
             arguments[name] = values[name]
     with app.test_request_context():
         return url_for(rule.endpoint, **arguments)
+
+
+def upload_photos(browser: FlaskClient, item_id: int, *files: tuple[bytes, str]) -> Any:
+    """Post (bytes, file name) pairs to an item's photo upload form."""
+    return browser.post(
+        f"/catalog/items/{item_id}/photos",
+        data={"photos": [(io.BytesIO(data), name) for data, name in files]},
+        content_type="multipart/form-data",
+    )

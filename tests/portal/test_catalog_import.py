@@ -191,7 +191,7 @@ def test_merchant_import_updates_existing_skus_and_adds_new_ones(
         (b"", "empty.csv", "The file is empty."),
         (b"sku,price\nCY-1,100\n", "catalog.csv", "The header row needs the columns: name"),
         (b"sku,name\n\n", "catalog.csv", "The file has no data rows."),
-        (b"sku,name\nCY-1,x\n", "catalog.xlsx", "Choose a .csv file."),
+        (b"sku,name\nCY-1,x\n", "catalog.xlsx", "Choose a .csv or .zip file."),
         (b"\xff\xfe\x00s\x00k\x00u", "catalog.csv", "The file is neither UTF-8 nor GBK text."),
     ],
 )

@@ -25,11 +25,18 @@ from media.clips.models import (
 )
 from media.recordings.models import Recording
 from portal.auth.models import Role
-from portal.catalog.models import CatalogImport, Item
+from portal.catalog.models import CatalogImport, Item, ItemPhoto
 from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
-from tests.portal.helpers import count_rows, fetch, is_private, png_bytes, url_for_rule
+from tests.portal.helpers import (
+    count_rows,
+    fetch,
+    is_private,
+    png_bytes,
+    upload_photos,
+    url_for_rule,
+)
 
 
 class Access(Enum):
@@ -63,6 +70,11 @@ OBJECT_ROUTES: dict[str, Route] = {
     "catalog.import_preview": Route(Access.MERCHANT),
     "catalog.staff_detail": Route(Access.STAFF),
     "catalog.staff_certificate_image": Route(Access.STAFF),
+    "catalog.add_photos": Route(Access.MERCHANT),
+    "catalog.photo": Route(Access.MERCHANT),
+    "catalog.move_photo": Route(Access.MERCHANT),
+    "catalog.delete_photo": Route(Access.MERCHANT),
+    "catalog.staff_photo": Route(Access.STAFF),
     "admin.user_detail": Route(Access.ADMIN),
     "admin.suspension": Route(Access.ADMIN),
     "jobs.act": Route(Access.ADMIN),
@@ -136,6 +148,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     # Public library: the fixture's clip is a draft, so every page answers 404 to everyone.
     "library.clip": Route(Access.PUBLIC, owner_get=404, staff_get=404),
     "library.media": Route(Access.PUBLIC, owner_get=404, staff_get=404),
+    "library.photo": Route(Access.PUBLIC, owner_get=404, staff_get=404),
     "library.item": Route(Access.PUBLIC, owner_get=404, staff_get=404),
     "library.share": Route(Access.PUBLIC, owner_get=404, staff_get=404),
     "library.embed": Route(Access.PUBLIC, owner_get=404, staff_get=404),
@@ -153,6 +166,7 @@ OBJECT_ROUTES: dict[str, Route] = {
 ID_KINDS = {
     "item_id": "item",
     "import_id": "import",
+    "photo_id": "photo",
     "user_id": "user",
     "job_id": "user",  # admin-only: any id
     "term_id": "user",  # admin-only: any id
@@ -264,8 +278,11 @@ def world(app, make_org, make_user, client_as):
         content_type="multipart/form-data",
     )
     assert uploaded.status_code == 302
+    item_id = fetch(app, Item, Item.sku == "A-1").id
+    assert upload_photos(browser_a, item_id, (png_bytes(), "p.png")).status_code == 302
     ids = {
-        "item": fetch(app, Item, Item.sku == "A-1").id,
+        "item": item_id,
+        "photo": fetch(app, ItemPhoto, ItemPhoto.item_id == item_id).id,
         "import": fetch(app, CatalogImport, CatalogImport.org_id == org_a.id).id,
         "user": merchant_a.id,
         "recording": _recording(app, org_a, browser_a),
@@ -385,7 +402,12 @@ def test_files_served_to_their_owner_or_staff_are_never_kept_by_shared_caches(
                 files.append(endpoint)
                 assert is_private(answer), (endpoint, url)
 
-    assert {"catalog.certificate_image", "catalog.staff_certificate_image"} <= set(files)
+    assert {
+        "catalog.certificate_image",
+        "catalog.staff_certificate_image",
+        "catalog.photo",
+        "catalog.staff_photo",
+    } <= set(files)
 
 
 def test_merchant_gets_404_for_object_ids_that_do_not_exist(app, world):

@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from media.clips.models import Clip, ClipItem
 from portal.catalog.models import Item
+from portal.catalog.photos import primary_photo_of
 from portal.catalog.signals import catalog_changed
 from portal.extensions import db
 from portal.library.services import published_clips
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs, scoped
 from portal.search import indexing
-from portal.search.registry import Document, Hit, Source, Viewer, register
+from portal.search.registry import Document, Hit, Source, Thumbnail, Viewer, register
 
 KIND = "item"
 
@@ -68,6 +69,17 @@ def public_item(item_id: Any) -> ColumnElement[bool]:
     )
 
 
+# Who sees a hit decides where it opens: its merchant's catalog, the staff view, the library.
+ITEM_PAGES = {"owner": "catalog.detail", "staff": "catalog.staff_detail", "public": "library.item"}
+PHOTO_FILES = {"owner": "catalog.photo", "staff": "catalog.staff_photo", "public": "library.photo"}
+
+
+def _audience(hit: Hit, viewer: Viewer) -> str:
+    if viewer.org_id is not None and viewer.org_id == hit.org_id:
+        return "owner"
+    return "staff" if viewer.is_staff else "public"
+
+
 class ItemSource(Source):
     """Catalog items."""
 
@@ -97,11 +109,17 @@ class ItemSource(Source):
 
     def link(self, hit: Hit, viewer: Viewer) -> str | None:
         """The catalog page for its merchant, the staff page, else the public item page."""
-        if viewer.org_id is not None and viewer.org_id == hit.org_id:
-            return url_for("catalog.detail", item_id=hit.ref_id)
-        if viewer.is_staff:
-            return url_for("catalog.staff_detail", item_id=hit.ref_id)
-        return url_for("library.item", item_id=hit.ref_id)
+        return url_for(ITEM_PAGES[_audience(hit, viewer)], item_id=hit.ref_id)
+
+    def thumbnail(self, hit: Hit, viewer: Viewer) -> Thumbnail | None:
+        """The item's primary photo, served as its page is (catalog, staff or library)."""
+        photo = primary_photo_of(hit.ref_id)
+        if photo is None:
+            return None
+        url = url_for(
+            PHOTO_FILES[_audience(hit, viewer)], item_id=hit.ref_id, photo_id=photo.id, size="thumb"
+        )
+        return Thumbnail(url, photo.thumb_width, photo.thumb_height, photo.item.name)
 
     def connect(self) -> None:
         """Re-index an organisation's items when its catalog changes."""

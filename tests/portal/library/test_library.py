@@ -10,12 +10,13 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from media.clips.models import Clip, ClipState
-from portal.catalog.models import Item
+from portal.auth.models import Role
+from portal.catalog.models import Item, ItemPhoto
 from portal.database import utcnow
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.web import FRAMEABLE_ENDPOINT_ATTR
-from tests.portal.helpers import url_for_rule
+from tests.portal.helpers import fetch, png_bytes, upload_photos, url_for_rule
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLIC_PREFIXES = ("/library", "/share", "/embed")
@@ -186,24 +187,34 @@ def _hide(app, clip_id, how):
         return clip.links[0].item_id
 
 
+def _add_photo(app, merchant, clip_id):
+    """Give the clip's item a photo; return the photo's id."""
+    with app.app_context():
+        item_id = db.session.get(Clip, clip_id).links[0].item_id
+    assert upload_photos(merchant, item_id, (png_bytes(), "p.png")).status_code == 302
+    return fetch(app, ItemPhoto, ItemPhoto.item_id == item_id).id
+
+
 @pytest.mark.parametrize(
     "how",
     [ClipState.APPROVED, ClipState.IN_REVIEW, ClipState.REJECTED, ClipState.ARCHIVED,
      "suspended", "archived item"],
 )  # fmt: skip
 def test_no_public_route_shows_hidden_content(
-    app, client, merchant_org, make_library_clip, write_media, how
+    app, client, client_as, make_user, merchant_org, make_library_clip, write_media, how
 ):
     clip_id = make_library_clip(merchant_org, title="不该公开的片段")
     write_media(clip_id)
+    photo_id = _add_photo(app, client_as(make_user(Role.MERCHANT, merchant_org)), clip_id)
     rules = _public_rules(app)
     assert len(rules) >= 8
     item_id = _hide(app, clip_id, how)
 
+    ids = {"clip_id": clip_id, "item_id": item_id, "photo_id": photo_id}
     for rule in rules:
-        url = url_for_rule(app, rule, {"clip_id": clip_id, "item_id": item_id})
+        url = url_for_rule(app, rule, ids)
         answer = client.get(url)
-        if how == "archived item" and rule.endpoint != "library.item":
+        if how == "archived item" and rule.endpoint not in {"library.item", "library.photo"}:
             continue  # the item's archive sends the clip to review (tested with the catalog)
         if rule.arguments & {"clip_id", "item_id"}:
             assert answer.status_code == 404, (how, url)
