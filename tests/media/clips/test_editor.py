@@ -534,3 +534,12 @@ def test_merchant_cannot_edit_a_clip_in_review_or_approved(app, browser, bangle_
     assert "it cannot be edited now" in editor
     assert 'class="edit-link"' not in editor
     assert f'action="{base}/render"' not in editor
+
+
+def test_subtitle_line_saved_with_chinese_punctuation(app, browser, bangle_clip):
+    first = rows(app, ClipCue, order_by=ClipCue.start_ms)[0]
+
+    url = f"/media/clips/{bangle_clip}/cues/{first.id}"
+    browser.post(url, data={"text": "冰种 手镯, 水头很好!"})
+
+    assert one(app, ClipCue, ClipCue.id == first.id).text == "冰种手镯，水头很好！"
