@@ -95,12 +95,23 @@ def _edit(
 def delete_sentence(clip: Clip, recording: Recording, actor: User, position: int) -> None:
     """Cut one transcript sentence (by position) out of the clip, wherever it is."""
     found = sentences_during(recording, clip.start_ms, clip.end_ms)
-    sentence = next((s for s in found if s.position == position), None)
-    if sentence is None:
+    index = next((n for n, s in enumerate(found) if s.position == position), None)
+    if index is None:
         raise ServiceError(_("That sentence is not in the clip."), field="action")
-    stretch = (sentence.start_ms, sentence.end_ms)
+    stretch = _sentence_stretch(found, index)
     _edit(clip, recording, actor, "clip.sentence_cut",
           lambda: ranges.cut(clip.kept, *stretch), sentence=position)  # fmt: skip
+
+
+def _sentence_stretch(found: Sequence[Sentence], index: int) -> ranges.Range:
+    """What deleting ``found[index]`` cuts: the sentence and the pause after it (before it, for
+    the last sentence), so one pause stays where it was, as deleting a sentence of text does."""
+    sentence = found[index]
+    if index + 1 < len(found):
+        return sentence.start_ms, max(sentence.end_ms, found[index + 1].start_ms)
+    if index > 0:
+        return min(sentence.start_ms, found[index - 1].end_ms), sentence.end_ms
+    return sentence.start_ms, sentence.end_ms
 
 
 def delete_filler(clip: Clip, recording: Recording, actor: User, start_ms: int) -> None:

@@ -49,6 +49,7 @@ from portal.review.forms import SubmitVersionForm
 from portal.review.states import allowed_targets
 from portal.team import accounts
 from portal.web import (
+    htmx_redirect,
     render_page_or_partial,
     safe_next,
     send_private_file,
@@ -358,7 +359,7 @@ def cut(clip_id: int) -> ResponseReturnValue:
     """Cut by text: delete a sentence or a filler word, remove fillers, shorten pauses, undo."""
     clip = _clip(clip_id)
     recording = _recording(clip.recording_id)
-    form, done = CutForm(), ""
+    form, done, bounds = CutForm(), "", (clip.start_ms, clip.end_ms)
     if form.validate_on_submit():
         try:
             done = _apply_cut(clip, recording, form)
@@ -366,10 +367,12 @@ def cut(clip_id: int) -> ResponseReturnValue:
             raise  # not editable now: the 409 page
         except ServiceError as exc:
             show_service_error(form, exc)
+    if done and (not wants_partial() or bounds != (clip.start_ms, clip.end_ms)):
+        # A cut at either end moves in or out: the whole page shows them, so it reloads.
+        flash(done, "success")
+        editor_url = url_for(".editor", clip_id=clip.id) + "#cuts-heading"
+        return htmx_redirect(editor_url) if wants_partial() else redirect(editor_url)
     if not wants_partial():
-        if done:
-            flash(done, "success")
-            return redirect(url_for(".editor", clip_id=clip.id) + "#cuts-heading")
         return render_template("clips/editor.html", **_editor_context(clip, cut_form=form))
     context = _cuts_context(clip, recording, None if done else form)
     return render_template("clips/_cuts.html", **context, cut_done=done)

@@ -51,8 +51,8 @@ def test_merchant_deletes_a_middle_sentence_and_undoes_it(
     page = browser.get(response.location).text
     assert "Sentence cut." in flashes(page)
     assert f"<del>{found[2].text}</del>" in page
-    assert kept(app, three_sentences) == [
-        (found[1].start_ms, found[2].start_ms), (found[2].end_ms, found[3].end_ms)
+    assert kept(app, three_sentences) == [  # the sentence and the pause after it
+        (found[1].start_ms, found[2].start_ms), (found[3].start_ms, found[3].end_ms)
     ]  # fmt: skip
 
     undone = cut(browser, three_sentences, HTMX, action="undo")
@@ -64,6 +64,18 @@ def test_merchant_deletes_a_middle_sentence_and_undoes_it(
     assert one(app, Clip, Clip.id == three_sentences).range_history == []
     nothing = cut(browser, three_sentences, HTMX, action="undo")
     assert errors_of(nothing.text) == ["There is nothing to undo."]
+
+
+def test_cutting_the_first_sentence_moves_in_and_reloads_the_page(
+    app, browser, three_sentences, recording_id
+):
+    found = sentences(app, recording_id)
+
+    response = cut(browser, three_sentences, HTMX, action="sentence", position=1)
+
+    assert response.headers["HX-Redirect"] == f"/media/clips/{three_sentences}#cuts-heading"
+    assert one(app, Clip, Clip.id == three_sentences).start_ms == found[2].start_ms
+    assert "Sentence cut." in flashes(browser.get(f"/media/clips/{three_sentences}").text)
 
 
 def test_merchant_cuts_filler_words_one_or_all(app, browser, three_sentences, recording_id):
@@ -136,10 +148,8 @@ def test_render_joins_the_kept_ranges_without_the_cut_sentence(
         vtt = version_file(version, "vtt").read_text()
     lines = _vtt_cues(vtt)
     assert [line for _a, _b, line in lines] == [found[1].text, found[3].text]
-    first_range_ms = found[2].start_ms - found[1].start_ms
-    assert lines[1][0] == pytest.approx(
-        (first_range_ms + found[3].start_ms - found[2].end_ms) / 1000, abs=0.05
-    )
+    joined_at_s = (found[2].start_ms - found[1].start_ms) / 1000  # sentence 3 follows the join
+    assert lines[1][0] == pytest.approx(joined_at_s, abs=0.05)
     assert all(found[2].text not in line["text"] for line in version.spoken)
 
 
