@@ -1,7 +1,8 @@
-"""Text normalisation shared by mention matching and search.
+"""Text normalisation for mention matching.
 
-NFKC, case-folded, Traditional → Simplified (OpenCC), letters and digits only; each kept character
-maps back to its offset in the original text. Toneless pinyin readings of Chinese characters.
+Folded as ``portal.text_folding`` folds (NFKC, case-folded, Simplified), letters and digits
+only; each kept character maps back to its offset in the original text. Toneless pinyin
+readings of Chinese characters.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-from portal.simplified import to_simplified
+from portal import text_folding
 
 # Scripts written without spaces (CJK, kana, Hangul, Yi): each character is a word of its own.
 WIDE_CHARS = (
@@ -63,11 +64,7 @@ def normalise_with_offsets(text: str) -> NormalisedText:
 @lru_cache(maxsize=65536)
 def fold_char(char: str) -> str | None:
     """Normalise one character: the kept text, "" for a combining mark, None for a separator."""
-    kept: list[str] = []
-    for out in unicodedata.normalize("NFKC", char).casefold():
-        if unicodedata.category(out)[0] in "LN":
-            simplified = to_simplified(out) if ord(out) >= 0x2E80 else out
-            kept.append(simplified if len(simplified) == 1 else out)
+    kept = [out for out in text_folding.fold_char(char) if unicodedata.category(out)[0] in "LN"]
     if kept or unicodedata.category(char)[0] == "M":
         return "".join(kept)
     return None

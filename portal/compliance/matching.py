@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from portal.simplified import to_simplified
+from portal.text_folding import fold_char
 
 MAX_GAP = 3
 _LATIN_LETTER = "a-z\u00df-\u00f6\u00f8-\u024f"
@@ -121,7 +121,7 @@ def fold_term(term: str) -> str:
     return "".join(
         out
         for char in term
-        for out in _fold_char(char)
+        for out in fold_char(char)
         if _is_word_char(out) or out in _KEPT_PUNCTUATION
     )
 
@@ -157,23 +157,12 @@ def _edge_guard(char: str, *, behind: bool = False) -> str:
     return f"(?<!{neighbour})" if behind else f"(?!{neighbour})"
 
 
-@lru_cache(maxsize=65536)
-def _fold_char(char: str) -> str:
-    """Fold one character: NFKC, case-fold, Traditional → Simplified (maybe several chars)."""
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    if any(ord(c) >= 0x2E80 for c in folded):
-        simplified = to_simplified(folded)
-        if len(simplified) == len(folded):
-            return simplified
-    return folded
-
-
 def _fold_text(text: str) -> tuple[str, list[int]]:
     """Fold ``text``; also return, per folded character, the index of its original one."""
     chars: list[str] = []
     origins: list[int] = []
     for position, char in enumerate(text):
-        for out in _fold_char(char):
+        for out in fold_char(char):
             chars.append(out)
             origins.append(position)
     return "".join(chars), origins

@@ -1,6 +1,6 @@
 """Turn text into index tokens, the same way for documents and queries, on every database.
 
-Text is normalised (NFKC, lower case, Traditional → Simplified with OpenCC, a few variants).
+Text is folded (``portal.text_folding``: NFKC, case-fold, Simplified) and a few variants unified.
 Chinese runs are segmented with jieba (search mode: 和田玉 also gives 和田) plus every character
 and character pair, so any one or two characters of a run can be found, and each word's toneless
 pinyin is added
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +22,7 @@ import jieba
 from pypinyin import Style, lazy_pinyin
 
 from portal.search.vocabulary import JADE_WORDS, VARIANTS
-from portal.simplified import to_simplified
+from portal.text_folding import fold_text
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -46,8 +45,8 @@ def segmenter() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """Return ``text`` in the index's spelling: NFKC, lower case, Simplified, variants."""
-    simplified = to_simplified(unicodedata.normalize("NFKC", text).lower())
+    """Return ``text`` in the index's spelling: folded, variants unified."""
+    simplified = fold_text(text)
     for variant, standard in VARIANTS.items():
         simplified = simplified.replace(variant, standard)
     return simplified
