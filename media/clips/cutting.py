@@ -23,8 +23,6 @@ from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
 
-MIN_PAUSE_S, MAX_PAUSE_S = 0.5, 10.0
-
 
 @dataclass(frozen=True)
 class CutLine:
