@@ -103,10 +103,11 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     assert page.input_value("#last_sentence") == str(second.position)
     assert "2" in page.inner_text("[data-selection-summary]")
     page.fill("#title", "手镯透光")
+    page.click("details.clip-items > summary")  # the items list opens on demand
     page.check(f"input[name=item_ids][value='{item_ids['bangle']}']")
     page.evaluate("window.scrollTo(0, 0)")
     _shoot(page, tmp_path, "workshop-selection")
-    page.click("#new-clip-form button[type=submit]")
+    page.click(".selection-bar button[form=new-clip-form]")
     page.wait_for_url(f"{live_server}/media/clips/*")
     assert "手镯透光" in page.inner_text("main h1")
 
@@ -230,7 +231,7 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
     page.click(f'ol.selectable [data-pick="{position}"]')
     assert page.input_value("#first_sentence") == position
     page.fill("#title", "从概览剪的片段")
-    page.click("#new-clip-form button[type=submit]")
+    page.click(".selection-bar button[form=new-clip-form]")
     page.wait_for_url(f"{live_server}/media/clips/*")
     assert "从概览剪的片段" in page.inner_text("main h1")
     assert page.console_errors == []

@@ -224,11 +224,11 @@ def _merchant_trims_captions_and_renders(merchant: Visit, app, recording_id: int
     if keyboard:
         _press(page, first)
         _press(page, last)
-        _press(page, "#range-form button[type=submit]")
+        _press(page, ".selection-bar button[form=range-form]")
     else:
         page.click(first)
         page.click(last)  # a second tap picks the last sentence
-        page.click("#range-form button[type=submit]")
+        page.click(".selection-bar button[form=range-form]")
     page.wait_for_selector(".flash-success")
     cues = page.locator("ol.cues > li.cue")
     assert "first piece" in cues.first.inner_text()

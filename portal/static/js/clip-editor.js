@@ -4,7 +4,8 @@
 //     <li data-position data-start data-end><button data-pick="N">…</button></li>
 //   click picks the first sentence; Shift-click (or a second tap) picks the last.
 //   With data-range-target, the selection fills that form's [data-range-start]/[data-range-end];
-//   otherwise the page's [data-selection-first]/[data-selection-last] inputs.
+//   otherwise the page's [data-selection-first]/[data-selection-last] inputs. Either way the
+//   page's [data-selection-summary] (the sticky selection bar) says how many and how long.
 //   <button data-nudge="start|end" data-delta="-0.1"> moves an edge; <button data-preview>
 //   plays from in to out, jumping over what is cut (the [data-kept] section's ranges, in ms).
 (function () {
@@ -90,11 +91,10 @@
       var form = document.querySelector(target);
       form.querySelector("[data-range-start]").value = formatTime(times.start);
       form.querySelector("[data-range-end]").value = formatTime(times.end);
-      return;
     }
     var first = document.querySelector("[data-selection-first]");
     var last = document.querySelector("[data-selection-last]");
-    if (first && last) {
+    if (!target && first && last) {
       first.value = state.first === null ? "" : Math.min(state.first, state.last);
       last.value = state.last === null ? "" : Math.max(state.first, state.last);
     }
