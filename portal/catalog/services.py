@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -91,7 +92,7 @@ def _filtered(statement: Select[tuple[Item]], item_filter: ItemFilter) -> Select
 
 def list_items(org_id: int, item_filter: ItemFilter, page: int) -> Pagination:
     """Return one page of an organisation's items."""
-    statement = _filtered(scoped(Item, org_id), item_filter)
+    statement = _filtered(scoped(Item, org_id), item_filter).options(selectinload(Item.photos))
     return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
@@ -100,9 +101,8 @@ def list_all_items(item_filter: ItemFilter, page: int) -> Pagination:
     statement = all_orgs(Item)
     if item_filter.org_id:
         statement = statement.where(Item.org_id == item_filter.org_id)
-    return db.paginate(
-        _filtered(statement, item_filter), page=page, per_page=PAGE_SIZE, error_out=False
-    )
+    statement = _filtered(statement, item_filter).options(selectinload(Item.photos))
+    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def active_items(org_id: int) -> list[Item]:

@@ -98,6 +98,7 @@ def test_merchant_uploads_photos_reencoded_upright_without_metadata(app, browser
     thumb = f'src="/catalog/items/{item.id}/photos/{photos[0].id}/thumb"'
     assert re.search(thumb + r'\s+alt="冰种翡翠手镯"[^>]*loading="lazy"', page)
     assert 'width="200" height="300"' in page
+    assert thumb in browser.get("/catalog/").text  # the list shows the primary photo too
 
 
 @pytest.mark.parametrize(
