@@ -19,7 +19,12 @@ from flask_babel import gettext as _
 from media.clips.card import CardText, draw_card
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_file
-from media.clips.services import require_editable
+from media.clips.services import (
+    APPROVED_STATES,
+    editing_text,
+    keep_pending,
+    require_text_editable,
+)
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.subtitle_files import srt_text, to_ms
 from media.transcripts.punctuation import tidy_punctuation
@@ -45,19 +50,26 @@ def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
 
 def chosen_cue_ids(clip: Clip) -> list[int]:
     """The ids of the shown lines whose text is one of the clip's key facts."""
-    return [cue_id for cue_id, text in key_fact_choices(clip) if text in clip.key_facts]
+    facts = editing_text(clip)["key_facts"]
+    return [cue_id for cue_id, text in key_fact_choices(clip) if text in facts]
 
 
 def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:
-    """Keep the texts of the picked subtitle lines (in subtitle order) as the key facts."""
-    require_editable(clip)
+    """Keep the texts of the picked subtitle lines (in subtitle order) as the key facts.
+
+    Once approved, they wait for the next submission (``services.keep_pending``).
+    """
+    require_text_editable(clip)
     picked = set(cue_ids)
     texts = list(dict.fromkeys(t for cue_id, t in key_fact_choices(clip) if cue_id in picked))
     if len(texts) > MAX_KEY_FACTS:
         raise ServiceError(
             _("Pick at most %(count)s key facts.", count=MAX_KEY_FACTS), field="cue_ids"
         )
-    clip.key_facts = texts
+    if clip.state in APPROVED_STATES:
+        keep_pending(clip, key_facts=texts)
+    else:
+        clip.key_facts = texts
     record_event(actor, "clip.key_facts", clip, org_id=clip.org_id, count=len(texts))
     clip.updated_by_id = actor.id
     db.session.commit()

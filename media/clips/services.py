@@ -28,6 +28,10 @@ MAX_CLIP_S = 180.0
 EDITABLE_STATES = frozenset(
     {ClipState.DRAFT, ClipState.READY, ClipState.CHANGES_REQUESTED, ClipState.REJECTED}
 )
+# An approved clip's texts keep what the trainer approved (the public pages show them); a later
+# change waits in ``Clip.pending_text`` until the merchant submits it for review.
+APPROVED_STATES = frozenset({ClipState.APPROVED, ClipState.PUBLISHED})
+TEXT_EDITABLE_STATES = EDITABLE_STATES | APPROVED_STATES
 
 
 def recording_sentences(recording: Recording) -> list[Sentence]:
@@ -148,16 +152,56 @@ def require_editable(clip: Clip) -> None:
         raise ConflictError(_("This clip cannot be edited in its current state."))
 
 
+def require_text_editable(clip: Clip) -> None:
+    """Refuse text edits while a clip is rendering or in review (and once archived)."""
+    if clip.state not in TEXT_EDITABLE_STATES:
+        raise ConflictError(_("This clip cannot be edited in its current state."))
+
+
+def keep_pending(clip: Clip, **texts: object) -> None:
+    """Keep a text change of an approved clip for its next submission (not committed).
+
+    A text put back as approved drops out: then nothing waits.
+    """
+    pending = {**(clip.pending_text or {}), **texts}
+    clip.pending_text = {key: v for key, v in pending.items() if v != getattr(clip, key)} or None
+
+
+def editing_text(clip: Clip) -> dict[str, object]:
+    """The title, description and key facts as the merchant edits them (pending ones first)."""
+    current = {"title": clip.title, "description": clip.description, "key_facts": clip.key_facts}
+    return {**current, **(clip.pending_text or {})}
+
+
+def apply_pending_text(clip: Clip) -> None:
+    """Move a waiting text change into the clip, which is being submitted (not committed)."""
+    for key, value in (clip.pending_text or {}).items():
+        setattr(clip, key, value)
+    clip.pending_text = None
+
+
 def update_details(
     clip: Clip, actor: User, *, title: str, description: str, item_ids: Sequence[int]
 ) -> None:
-    """Save the clip's title, description and linked items."""
-    require_editable(clip)
+    """Save the clip's title, description and linked items.
+
+    Once approved the items stay (the library lists a clip under them) and the texts wait in
+    ``pending_text`` until submitted: the public keeps the approved ones.
+    """
+    require_text_editable(clip)
     if not item_ids:
         raise ServiceError(_("Link the clip to at least one item."), field="items")
-    items = _owned_items(clip.org_id, item_ids)
-    clip.title, clip.description = title.strip()[:200], description.strip()
-    clip.links = [ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)]
+    if clip.state in APPROVED_STATES:
+        if list(item_ids) != [link.item_id for link in clip.links]:
+            raise ServiceError(
+                _("The items of an approved clip cannot change: make a new clip for other items."),
+                field="items",
+            )
+        keep_pending(clip, title=title.strip()[:200], description=description.strip())
+    else:
+        items = _owned_items(clip.org_id, item_ids)
+        clip.title, clip.description = title.strip()[:200], description.strip()
+        clip.links = [ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)]
     record_event(actor, "clip.updated", clip, org_id=clip.org_id)
     clip.updated_by_id = actor.id
     db.session.commit()

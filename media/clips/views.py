@@ -210,7 +210,7 @@ def _editor_context(
     clip: Clip, around_s: int = services.NEARBY_S, **forms: object
 ) -> dict[str, object]:
     recording = _recording(clip.recording_id)
-    details = forms.get("details_form") or ClipDetailsForm(obj=clip)
+    details = forms.get("details_form") or ClipDetailsForm(data=services.editing_text(clip))
     details.item_ids.choices = _item_choices()  # type: ignore[attr-defined]
     if "details_form" not in forms:
         details.item_ids.data = [item.id for item in clip.items]  # type: ignore[attr-defined]
@@ -223,7 +223,9 @@ def _editor_context(
         "render_form": forms.get("render_form") or RenderForm(), "nearby": nearby,
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip, nearby.sentences),
-        "can_submit": ClipState.IN_REVIEW in allowed_targets(clip, acting_user()),
+        "can_submit": review.can_submit(clip, acting_user()),
+        "is_text_editable": clip.state in services.TEXT_EDITABLE_STATES,
+        "pending": review.pending_changes(clip),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
         "provenance": _provenance(clip, recording),

@@ -16,6 +16,7 @@ from media.clips.rendering import (
     review_version,
     text_only_version,
 )
+from media.clips.services import APPROVED_STATES, apply_pending_text
 from media.qa.services import require_passed
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
@@ -24,7 +25,7 @@ from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.i18n import translate_message
 from portal.organisations.models import Organisation
-from portal.review.states import transition
+from portal.review.states import allowed_targets, transition
 from portal.templating import money
 
 
@@ -36,20 +37,48 @@ def ready_version(clip: Clip, version_id: int | None) -> ClipVersion | None:
     return next((v for v in ready if v.id == version_id), None)
 
 
+def pending_changes(clip: Clip) -> bool:
+    """Tell whether an approved or published clip has a text change waiting to be submitted."""
+    return clip.state in APPROVED_STATES and bool(clip.pending_text)
+
+
+def can_submit(clip: Clip, actor: User) -> bool:
+    """Tell whether ``actor`` may submit the clip now (an approved one: only a change)."""
+    if ClipState.IN_REVIEW not in allowed_targets(clip, actor):
+        return False
+    return clip.state not in APPROVED_STATES or pending_changes(clip)
+
+
+def _approved_version_id(clip: Clip) -> int | None:
+    """The version an approved clip's text change goes with (its files); refuse if none waits."""
+    if not pending_changes(clip):
+        raise ConflictError(
+            _("Nothing changed since the approved version: there is nothing to submit.")
+        )
+    return clip.review_version_id
+
+
 def submit_for_review(clip: Clip, actor: User, version_id: int | None = None) -> ClipVersion:
     """Send one rendered version (the one the merchant saw) to the base's trainers.
 
     Changes to the subtitles or the range since that version must be rendered first; a
     changed title, description, key facts or item list only makes a new version with the same
-    files, which is what is submitted.
+    files, which is what is submitted. An approved or published clip is submitted again only
+    for a text change made since; it leaves the library until the change is approved and
+    published (the public never sees unreviewed text).
     """
     org = db.session.get(Organisation, clip.org_id)
     if org is None or not org.is_approved:
         raise ConflictError(_("Only approved merchants can submit clips for review."))
+    resubmitted = clip.state in APPROVED_STATES
+    if resubmitted:
+        version_id = _approved_version_id(clip)
     version = ready_version(clip, version_id)
     if version is None:
         raise ConflictError(_("Render the clip before submitting it."))
     require_passed(version)
+    if resubmitted:
+        apply_pending_text(clip)
     changes = changes_since(clip, version)
     if {"range", "subtitles"} & set(changes):
         raise ConflictError(

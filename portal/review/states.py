@@ -21,6 +21,8 @@ S = ClipState
 MERCHANT, STAFF, SYSTEM = frozenset({Role.MERCHANT}), frozenset({Role.TRAINER, Role.ADMIN}), None
 # Merchants publish and unpublish only when BELTCAST_MERCHANT_CAN_PUBLISH is on (see _roles).
 PUBLISHERS = MERCHANT | STAFF
+# Moves the system makes too, besides the people the table names.
+SYSTEM_TOO = frozenset({(S.APPROVED, S.IN_REVIEW), (S.PUBLISHED, S.IN_REVIEW)})
 
 # (from, to) → who may make the move (None: the system, e.g. a finished render).
 TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
@@ -33,8 +35,9 @@ TRANSITIONS: dict[tuple[ClipState, ClipState], frozenset[Role] | None] = {
     (S.IN_REVIEW, S.REJECTED): STAFF,
     (S.APPROVED, S.PUBLISHED): PUBLISHERS,
     (S.PUBLISHED, S.APPROVED): PUBLISHERS,
-    (S.APPROVED, S.IN_REVIEW): SYSTEM,
-    (S.PUBLISHED, S.IN_REVIEW): SYSTEM,
+    # The system recalls a clip whose item changed; the merchant submits a text change.
+    (S.APPROVED, S.IN_REVIEW): MERCHANT,
+    (S.PUBLISHED, S.IN_REVIEW): MERCHANT,
     **{(state, S.ARCHIVED): MERCHANT | STAFF for state in S if state != S.ARCHIVED},
     (S.ARCHIVED, S.DRAFT): MERCHANT | STAFF,
 }
@@ -46,6 +49,14 @@ def _roles(move: tuple[ClipState, ClipState]) -> frozenset[Role] | None:
     if roles is PUBLISHERS and not current_app.config["MERCHANT_CAN_PUBLISH"]:
         return STAFF
     return roles
+
+
+def _may(move: tuple[ClipState, ClipState], actor: User | None) -> bool:
+    """Tell whether ``actor`` (None: the system) may make ``move``."""
+    roles = _roles(move)
+    if actor is None:
+        return roles is None or move in SYSTEM_TOO
+    return roles is not None and actor.role in roles
 
 
 def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
@@ -76,9 +87,7 @@ def transition(
     source = ClipState(clip.state)
     if (source, target) not in TRANSITIONS:
         raise ConflictError(_("A clip cannot go from this state to that one."))
-    roles = _roles((source, target))
-    is_system = actor is None
-    if (roles is None) != is_system or (roles is not None and actor.role not in roles):
+    if not _may((source, target), actor):
         raise ConflictError(_("You cannot make this change to the clip."))
     clip.state = target
     record_event(

@@ -91,12 +91,14 @@ def test_merchant_downloads_the_kit_of_a_published_clip(app, client_as, merchant
 
 
 def test_key_facts_of_a_published_clip_stay_the_approved_ones(app, client_as, merchant, published):
-    """Key facts are published in the card: they change only in a new, reviewed version."""
+    """Key facts are published in the card: a new pick waits to be submitted for review."""
     browser = in_english(client_as(merchant))
     response = _pick_key_facts(browser, published, CUES[:1])
-    assert "This clip cannot be edited in its current state." in response.text
+    assert response.status_code == 302
     card = json.loads(_kit(browser.get(f"/media/clips/{published}/kit.zip")).read("card.json"))
     assert card["key_facts"] == list(CUES[1:3])
+    clip = fetch(app, Clip, Clip.id == published)
+    assert (clip.key_facts, clip.pending_text) == (list(CUES[1:3]), {"key_facts": [CUES[0]]})
 
 
 def test_merchant_cannot_pick_more_than_six_key_facts(
