@@ -35,7 +35,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, product
+from itertools import islice, pairwise, product
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -62,6 +62,7 @@ _RAW = "="  # marks a term character that has no pinyin reading
 _MIN_PINYIN_CHARS = 2
 _MIN_FUZZY_LETTERS = 3
 _MIN_NEAR_CHARS = 4
+_TWO_NEAR_CHARS = 6
 _MAX_READINGS = 3
 _MAX_VARIANTS = 16
 _ANCHOR_SCORE = 70.0
@@ -458,11 +459,13 @@ def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> I
 def _near_pinyin_candidates(
     transcript: _Transcript, terms: list[_PreparedTerm]
 ) -> Iterator[_Candidate]:
-    """Yield spans sounding like a listed Chinese name but for one syllable close to its own.
+    """Yield spans sounding like a listed Chinese name but for syllables close to its own.
 
-    Only names of ``_MIN_NEAR_CHARS`` or more characters, each with a reading; the syllable
-    heard instead must share its initial or its final (莫种 mo for 糯种 nuo, 冰柱 zhu for 冰种
-    zhong; not 手串 chuan for 手镯 zhuo). Such a span matches one character less than the name.
+    Only names of ``_MIN_NEAR_CHARS`` or more characters, each with a reading: one syllable may
+    differ, two in a name of ``_TWO_NEAR_CHARS`` or more (莫种被脆平安扣 for 糯种翡翠平安扣). A
+    syllable heard instead must share its initial or its final (莫种 mo for 糯种 nuo, 冰柱 zhu
+    for 冰种 zhong; not 手串 chuan for 手镯 zhuo). Such a span matches as many characters fewer
+    than the name as syllables differ.
     """
     syllables = _Syllables(transcript)
     decode = {code: syllable for syllable, code in syllables.codes.items()}
@@ -470,20 +473,20 @@ def _near_pinyin_candidates(
         size = len(prepared.norm)
         if size < _MIN_NEAR_CHARS or not prepared.syllable_variants:
             continue
+        most = 2 if size >= _TWO_NEAR_CHARS else 1
         for variant in prepared.syllable_variants[:_MAX_READINGS]:
             if any(s[0] == _RAW for s in variant):
                 break
-            needle = syllables.needle(variant)
-            for pos, miss in _one_code_apart(syllables.text, needle):
-                heard = decode.get(syllables.text[pos + miss])
+            for pos, misses in _codes_apart(syllables.text, syllables.needle(variant), most):
+                heard = [decode[syllables.text[pos + miss]] for miss in misses]
                 end = pos + size
                 if (
-                    heard is not None
-                    and _sounds_close(heard, variant[miss])
+                    all(_sounds_close(h, variant[m]) for h, m in zip(heard, misses, strict=True))
                     and transcript.at_boundary(pos)
                     and transcript.at_boundary(end)
                 ):
-                    yield _Candidate(pos, end, prepared.term, "pinyin", 90.0, size - 1)
+                    score = 100.0 - 10.0 * len(misses)
+                    yield _Candidate(pos, end, prepared.term, "pinyin", score, size - len(misses))
 
 
 def _short_form_candidates(
@@ -524,16 +527,27 @@ def _text_before(transcript: _Transcript, pos: int, name: Name) -> str:
     return transcript.joined[begin:end] if end == pos else ""
 
 
-def _one_code_apart(text: str, needle: str) -> Iterator[tuple[int, int]]:
-    """Yield (offset, index) where ``text`` holds ``needle`` with its ``index`` code changed."""
-    for miss in range(len(needle)):
-        pattern = re.compile(
-            f"(?=({re.escape(needle[:miss])}[^{re.escape(needle[miss])}{_SEPARATOR}]"
-            f"{re.escape(needle[miss + 1 :])}))"
-        )
-        for found in pattern.finditer(text):
-            if ord(text[found.start() + miss]) >= _SYLLABLE_BASE:
-                yield found.start(), miss
+def _codes_apart(text: str, needle: str, most: int) -> Iterator[tuple[int, tuple[int, ...]]]:
+    """Yield (offset, indexes) where ``text`` holds ``needle`` with 1 to ``most`` of its codes
+    changed into other syllables (never into a separator or a character without a reading).
+
+    Cut into ``most`` + 1 pieces, the needle keeps one piece whole wherever it is so found: the
+    pieces are looked up as they are, and only the spans around them compared code by code.
+    """
+    size = len(needle)
+    bounds = [round(n * size / (most + 1)) for n in range(most + 2)]
+    tried: set[int] = set()
+    for first, last in pairwise(bounds):
+        for found in _find_all(text, needle[first:last]) if last > first else ():
+            pos = found - first
+            if pos < 0 or pos in tried or pos + size > len(text):
+                continue
+            tried.add(pos)
+            misses = tuple(n for n in range(size) if text[pos + n] != needle[n])
+            if 0 < len(misses) <= most and all(
+                ord(text[pos + n]) >= _SYLLABLE_BASE for n in misses
+            ):
+                yield pos, misses
 
 
 def _sounds_close(heard: str, said: str) -> bool:

@@ -240,3 +240,22 @@ def test_an_unlisted_name_heard_exactly_beats_a_listed_near_one():
     terms = [*terms_for(1, ["白玉手镯"]), *terms_for(2, ["碧玉手镯"])]
     assert [m.item_id for m in find_mentions(heard, terms, listed={1})] == [2]
     assert [m.item_id for m in find_mentions(heard, terms[:1], listed={1})] == [1]
+
+
+def test_a_long_listed_chinese_name_may_be_heard_with_two_close_syllables():
+    said = [
+        "下一个宝贝是莫种被脆平安扣",
+        "这个莫种被脆扣子卖得最好",
+        "冰种被脆手镯",
+        "莫种被脆手镯",
+    ]
+    heard = [sentence(n, n * 5.0, list(text)) for n, text in enumerate(said)]
+    terms = [*terms_for(1, ["糯种翡翠平安扣", "糯种翡翠扣子"]), *terms_for(2, ["冰种翡翠手镯"])]
+
+    assert find_mentions(heard, terms) == []
+    # nuo → mo (one final), fei → bei (one final); 冰种翡翠手镯 is six characters too, but
+    # 莫种被脆 differs from 冰种翡翠 in two syllables, one of them (mo for bing) not close
+    assert [(m.sentence_index, m.item_id, m.matched_text) for m in find_mentions(
+        heard, terms, listed={1, 2})] == [
+        (0, 1, "莫种被脆平安扣"), (1, 1, "莫种被脆扣子"), (2, 2, "冰种被脆手镯")
+    ]  # fmt: skip
