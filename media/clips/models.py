@@ -110,8 +110,6 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     review_version_id: Mapped[int | None]
     # A text change (title, description, key_facts) made after approval, not yet submitted.
     pending_text: Mapped[dict[str, object] | None] = mapped_column(db.JSON)
-    # A text change (title, description, key_facts) made after approval, not yet submitted.
-    pending_text: Mapped[dict[str, object] | None] = mapped_column(db.JSON)
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
