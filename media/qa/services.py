@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media.clips.models import Clip, ClipVersion
+from media.clips.rendering import version_kept
 from media.ffmpeg import FfmpegError
 from media.qa.models import RenderQaReport
 from media.recordings.models import Recording
@@ -38,9 +39,8 @@ collecting_findings = _signals.signal("render-qa-collecting")
 
 
 def version_ranges(version: ClipVersion) -> list[qa.Range]:
-    """The kept ranges the version was rendered from, in order (its in and out if it has none)."""
-    stored = getattr(version, "ranges", None) or [[version.start_ms, version.end_ms]]
-    return [qa.Range(int(start), int(end)) for start, end in stored]
+    """The kept ranges the version was rendered from, in order."""
+    return [qa.Range(int(start), int(end)) for start, end in version_kept(version)]
 
 
 def check_render(
