@@ -27,24 +27,8 @@
     return Math.max(0, Math.round(value * 10) / 10);
   }
 
-  // Times read and typed as m:ss.s (h:mm:ss.s from an hour), as portal/timecodes.py does.
-  function formatTime(seconds) {
-    var tenths = Math.round(Math.max(0, seconds) * 10);
-    var whole = Math.floor(tenths / 10);
-    var hours = Math.floor(whole / 3600);
-    var minutes = Math.floor((whole % 3600) / 60);
-    var secs = String(whole % 60).padStart(2, "0") + "." + (tenths % 10);
-    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + secs : minutes + ":" + secs;
-  }
-
-  // m:ss.s, h:mm:ss.s or plain seconds (a full-width colon counts); NaN when unreadable.
-  function parseTime(text) {
-    var parts = String(text).trim().replace(/：/g, ":").split(":");
-    if (parts.length > 3 || parts.some(function (p) { return !/^(\d+\.?\d*|\.\d+)$/.test(p); })) {
-      return NaN;
-    }
-    return parts.reduce(function (total, part) { return total * 60 + parseFloat(part); }, 0);
-  }
+  var formatTime = window.beltcastTime.format;
+  var parseTime = window.beltcastTime.parse;
 
   function selectionState(list) {
     if (!list._selection) {

@@ -9,12 +9,7 @@
   var KEY_STEPS = { ArrowRight: 0.01, ArrowUp: 0.01, ArrowLeft: -0.01, ArrowDown: -0.01,
                     PageUp: 0.1, PageDown: -0.1 };
 
-  function clock(seconds) {
-    var whole = Math.floor(seconds);
-    var h = Math.floor(whole / 3600), m = Math.floor(whole / 60) % 60, s = whole % 60;
-    var mm = h ? (m < 10 ? "0" : "") + m : String(m);
-    return (h ? h + ":" : "") + mm + ":" + (s < 10 ? "0" : "") + s;
-  }
+  var clock = window.beltcastTime.format;
 
   function wire(strip, player) {
     var duration = parseFloat(strip.getAttribute("data-duration")) || 0;

@@ -5,8 +5,31 @@
 //   <ol data-follow-player="#player">         children with data-start/data-end get the class
 //     <li data-start="1.0" data-end="3.2">    "current" while the player is inside them
 //   ?t=SECONDS in the page URL                 seek there once the video is ready
+// window.beltcastTime.format/parse: times as people read and type them (m:ss.s), for the
+// other scripts.
 (function () {
   "use strict";
+
+  // Times read and typed as m:ss.s (h:mm:ss.s from an hour), as portal/timecodes.py does.
+  function formatTime(seconds) {
+    var tenths = Math.round(Math.max(0, seconds) * 10);
+    var whole = Math.floor(tenths / 10);
+    var hours = Math.floor(whole / 3600);
+    var minutes = Math.floor((whole % 3600) / 60);
+    var secs = String(whole % 60).padStart(2, "0") + "." + (tenths % 10);
+    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + secs : minutes + ":" + secs;
+  }
+
+  // m:ss.s, h:mm:ss.s or plain seconds (a full-width colon counts); NaN when unreadable.
+  function parseTime(text) {
+    var parts = String(text).trim().replace(/：/g, ":").split(":");
+    if (parts.length > 3 || parts.some(function (p) { return !/^(\d+\.?\d*|\.\d+)$/.test(p); })) {
+      return NaN;
+    }
+    return parts.reduce(function (total, part) { return total * 60 + parseFloat(part); }, 0);
+  }
+
+  window.beltcastTime = { format: formatTime, parse: parseTime };
 
   function playerFor(element) {
     var selector = element && element.getAttribute("data-player-target");
@@ -35,7 +58,7 @@
     var input = selector && form.querySelector("[data-pin-input]");
     var player = selector && document.querySelector(selector);
     if (input && player && !input.dataset.touched) {
-      input.value = (Math.round(player.currentTime * 10) / 10).toFixed(1);
+      input.value = formatTime(player.currentTime);
     }
   }, true);
   document.addEventListener("input", function (event) {
