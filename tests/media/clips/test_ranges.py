@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from media.clips import ranges as r
@@ -13,7 +13,11 @@ RECORDING = (0, 60_000)
 stretches = st.tuples(st.integers(-1000, 61_000), st.integers(0, 8000)).map(
     lambda pair: (pair[0], pair[0] + pair[1])
 )
-edits = st.lists(st.one_of(st.tuples(st.just("cut"), stretches), st.just(("undo", None))))
+edits = st.lists(
+    st.one_of(st.tuples(st.just("cut"), stretches), st.just(("undo", None))), max_size=30
+)
+# Pure arithmetic: a loaded CI machine may draw slowly, which is no failure of the code.
+PATIENT = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _well_formed(kept: list[r.Range]) -> None:
@@ -24,6 +28,7 @@ def _well_formed(kept: list[r.Range]) -> None:
     assert all(b - a >= r.MIN_RANGE_MS for a, b in kept)
 
 
+@PATIENT
 @given(st.lists(stretches, max_size=6), edits)
 def test_cuts_and_undos_keep_ranges_well_formed_and_undo_restores_exactly(start, steps):
     kept = r.normalised(start, RECORDING) or [RECORDING]
@@ -41,6 +46,7 @@ def test_cuts_and_undos_keep_ranges_well_formed_and_undo_restores_exactly(start,
         assert r.total_ms(kept) <= RECORDING[1]
 
 
+@PATIENT
 @given(stretches)
 def test_a_cut_removes_exactly_the_stretch(stretch):
     kept = r.cut([RECORDING], *stretch)
