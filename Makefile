@@ -13,7 +13,7 @@ TUS_VERSION := 4.3.1
 AXE_VERSION := 4.14.1
 
 .PHONY: run test lint pytest install translations extract-messages system-deps vendor model \
-	demo-data migrate clean screenshots
+	demo-data migrate clean screenshots architecture
 
 run: install migrate demo-data model
 	@echo
@@ -46,6 +46,10 @@ $(MO): $(INSTALLED) $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
 	touch $@
 
 translations: $(MO)
+
+# The layers graph in docs/architecture.md (tests/test_layers.py checks it is current).
+architecture: install
+	$(BIN)/python -m tests.layers_graph
 
 extract-messages: $(INSTALLED)
 	mkdir -p instance

@@ -86,3 +86,15 @@ def test_no_new_import_points_up():
 def test_known_upward_imports_still_occur():
     gone = sorted(KNOWN_UPWARD - upward_imports().keys())
     assert not gone, f"no longer imported upward, delete from KNOWN_UPWARD: {gone}"
+
+
+def test_architecture_doc_shows_the_current_graph():
+    document = layers_graph.DOC.read_text(encoding="utf-8")
+    assert layers_graph.BEGIN in document
+    assert layers_graph.END in document
+    expected = layers_graph.with_graph(
+        document, layers_graph.render_graph(layers_graph.all_imports())
+    )
+    assert document == expected, (
+        f"docs/architecture.md's layers graph is out of date; run: {layers_graph.REGENERATE}"
+    )
