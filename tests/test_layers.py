@@ -45,9 +45,6 @@ KNOWN_UPWARD = {
     ("media.recordings.tasks", "media.clips.discovery"),
     ("media.recordings.services", "media.clips.models"),
     ("media.recordings.views", "media.clips.aliases"),
-    # The publish kit builds absolute links with the library feeds' helper. Fix: the one
-    # external-URL helper in portal/web.py.
-    ("media.clips.kit", "portal.library.feeds"),
     # Practice review matches a streamer's words against the compliance terms. Fix: move the
     # pure matcher and the term loading down to the core term lists.
     ("courses.practice.review", "portal.compliance.matching"),

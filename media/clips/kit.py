@@ -32,8 +32,8 @@ from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.library.feeds import absolute_url
 from portal.templating import money
+from portal.web import absolute_url
 
 MAX_KEY_FACTS = 6
 MEDIA_FILES = (("video", "clip.mp4"), ("poster", "poster.jpg"), ("vtt", "subtitles.vtt"))
