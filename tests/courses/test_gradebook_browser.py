@@ -23,10 +23,10 @@ def test_trainer_reads_the_gradebook_on_a_phone_and_a_desktop(
     live_server,
     browser,
     trainer,
-    book,
+    book,  # noqa: F811 (the fixture imported above)
     viewport,
     name,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     page = sign_in(open_page(browser, viewport), live_server, trainer.email, TEST_PASSWORD)
     page.goto(f"{live_server}/courses/manage/{book}/gradebook")
