@@ -137,8 +137,8 @@ def suggestion_titles(
 ) -> list[str]:
     """Propose each suggestion's title from its main item's name and the facts said in it."""
     ids = {s.item_ids[0] for s in suggestions}
-    names = dict(db.session.execute(scoped(Item, org_id).with_only_columns(Item.id, Item.name)
-                                    .where(Item.id.in_(ids))).tuples().all())  # fmt: skip
+    items = db.session.scalars(scoped(Item, org_id).where(Item.id.in_(ids)))
+    names = {item.id: item.name for item in items}
     text_of = {sentence.index: sentence.text for sentence in sentences}
     return [
         proposed_title(
