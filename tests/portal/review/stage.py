@@ -8,6 +8,7 @@ the job's own last step (``mark_rendered``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 
@@ -16,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse as Response
 
-from media.clips.models import Clip, ClipVersion
+from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import mark_rendered, version_file
 from portal.extensions import db
 from tests.portal.helpers import forms_of
@@ -139,3 +140,13 @@ ACTIONS = {
 }
 # Sequences that reach the library need these in order; hypothesis mixes in the rest.
 HAPPY_PATH = ["render", "finish_render", "submit", "approve", "override_all", "publish"]
+
+
+def published(build: Callable[[], Stage]) -> Stage:
+    """Build a stage and take its clip along the happy path into the library."""
+    current = build()
+    for name in HAPPY_PATH:
+        ACTIONS[name](current)
+    with current.app.app_context():
+        assert current.clip().state == ClipState.PUBLISHED
+    return current

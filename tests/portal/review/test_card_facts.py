@@ -17,7 +17,7 @@ import zipfile
 from media.clips.models import Clip, ClipState
 from portal.extensions import db
 from portal.library import publishing
-from tests.portal.review.stage import ACTIONS, HAPPY_PATH, edit_item
+from tests.portal.review.stage import ACTIONS, edit_item, published
 
 
 def _kit(stage):
@@ -27,17 +27,8 @@ def _kit(stage):
     return json.loads(archive.read("card.json")), archive.read("post.txt").decode()
 
 
-def _published(stage):
-    current = stage()
-    for name in HAPPY_PATH:
-        ACTIONS[name](current)
-    with current.app.app_context():
-        assert current.clip().state == ClipState.PUBLISHED
-    return current
-
-
 def test_a_catalog_edit_after_publication_leaves_the_published_card_and_post_as_approved(stage):
-    current = _published(stage)
+    current = published(stage)
     card, post = _kit(current)
     assert card["name"] == "冰种翡翠手镯"
     edit_item(current, name="加微信翡翠手镯", price="99")

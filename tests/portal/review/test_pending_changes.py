@@ -13,18 +13,9 @@ import pytest
 
 from media.clips.models import ClipState, ClipVersion
 from portal.extensions import db
-from tests.portal.review.stage import ACTIONS, HAPPY_PATH
+from tests.portal.review.stage import ACTIONS, published
 
 NEW_TITLE = "冰种翡翠手镯水头足"
-
-
-def _published(stage):
-    current = stage()
-    for name in HAPPY_PATH:
-        ACTIONS[name](current)
-    with current.app.app_context():
-        assert current.clip().state == ClipState.PUBLISHED
-    return current
 
 
 def _post(current):
@@ -47,7 +38,7 @@ def _versions(current):
 
 @pytest.mark.parametrize("change", ["title", "key_facts"])
 def test_a_change_after_publication_waits_and_the_public_keeps_the_approved_text(stage, change):
-    current = _published(stage)
+    current = published(stage)
     post = _post(current)
     if change == "title":
         current.details(NEW_TITLE)
@@ -67,7 +58,7 @@ def test_a_change_after_publication_waits_and_the_public_keeps_the_approved_text
 
 
 def test_submitting_the_change_sends_a_new_version_to_review_and_publishing_shows_it(stage):
-    current = _published(stage)
+    current = published(stage)
     current.details(NEW_TITLE)
     _key_facts(current)
 
@@ -87,7 +78,7 @@ def test_submitting_the_change_sends_a_new_version_to_review_and_publishing_show
 
 
 def test_nothing_to_submit_without_a_change(stage):
-    current = _published(stage)
+    current = published(stage)
     editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
     assert "Submit the changes for review" not in editor
     response = current.merchant.post(f"/review/clips/{current.clip_id}/submit")
@@ -98,7 +89,7 @@ def test_nothing_to_submit_without_a_change(stage):
 
 
 def test_the_items_of_a_published_clip_cannot_change(stage, make_item, merchant_org):
-    current = _published(stage)
+    current = published(stage)
     other = make_item(merchant_org, sku="JADE-2")
     response = current.merchant.post(
         f"/media/clips/{current.clip_id}/details",
