@@ -8,11 +8,13 @@ version, with its own findings.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from blinker import Namespace
+from flask import current_app
 from flask_babel import gettext as _
+from fontTools.ttLib import TTLibError
 from sqlalchemy import select
 
 from media.clips.models import Clip, ClipVersion
@@ -21,8 +23,9 @@ from media.ffmpeg import FfmpegError
 from media.qa.models import RenderQaReport
 from media.recordings.models import Recording
 from media.render import qa
+from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.render.profiles import DEFAULT_LOUDNESS_LUFS, Cue
-from media.render.subtitles import SubtitleLayout
+from media.render.subtitles import SubtitleLayout, text_width_em
 from media.transcripts.models import Word
 from media.transcripts.services import get_transcript
 from portal.audit.services import record_event
@@ -61,10 +64,20 @@ def check_render(
     found += qa.word_cut_findings(version_ranges(version), _edge_words(version, clip))
     if version.burn_subtitles:
         layout = SubtitleLayout.for_frame(version.width, version.height)
-        found += qa.safe_area_findings(_cues(version), layout)
+        found += qa.safe_area_findings(_cues(version), layout, _burned_font_widths())
     for _receiver, extra in collecting_findings.send(version):
         found += extra
     return _store(version, found)
+
+
+def _burned_font_widths() -> Callable[[str], float]:
+    """Measure text in the font the subtitles were burned with (else estimate, as laid out)."""
+    try:
+        font = find_subtitle_font(current_app.config["SUBTITLE_FONT"] or None)
+        return qa.font_measure(font.font_file, font.font_name)
+    except (FontNotFoundError, OSError, TTLibError):
+        log.warning("QA: the subtitle font cannot be measured; widths are estimated")
+        return text_width_em
 
 
 def _cues(version: ClipVersion) -> list[Cue]:

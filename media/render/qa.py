@@ -11,15 +11,22 @@ text outside the safe area (the subtitle layout the renderer uses). A finding is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
+from fontTools.ttLib import TTCollection, TTFont
 
 from media.ffmpeg import DEFAULT_TIMEOUT_S, FfmpegError, input_file, run
 from media.render.profiles import Cue
-from media.render.subtitles import MAX_LINES, SubtitleLayout, layout_cues, text_width_em
+from media.render.subtitles import (
+    MAX_LINES,
+    SubtitleLayout,
+    char_width_em,
+    layout_cues,
+    text_width_em,
+)
 
 BLACK_MIN_S = 0.5  # shorter dips are cuts or transitions
 FREEZE_MIN_S = 2.0  # a still product shot for a second is normal
@@ -151,20 +158,46 @@ def _word_at(edge_ms: int, words: Iterable[TimedWord]) -> TimedWord | None:
     )
 
 
-def safe_area_findings(cues: Iterable[Cue], layout: SubtitleLayout) -> list[dict]:
+def safe_area_findings(
+    cues: Iterable[Cue], layout: SubtitleLayout, measure: Callable[[str], float] = text_width_em
+) -> list[dict]:
     """A finding for each burned line that reaches outside the frame's safe area.
 
     The safe area is the frame less the layout's side margins; text is laid out as the renderer
-    lays it out (at most ``MAX_LINES`` lines above the bottom margin kept for a feed's controls).
+    lays it out (at most ``MAX_LINES`` lines above the bottom margin kept for a feed's controls),
+    from estimated widths. ``measure`` gives a line's real width in ems (``font_measure``): where
+    the estimate was short (wide capitals), the drawn line overflows.
     """
     safe_width_px = layout.width - 2 * layout.margin_h_px
     found = []
     for cue in layout_cues(cues, layout.max_line_em):
         lines = cue.text.split("\n")
-        widest = max(text_width_em(line) for line in lines) * layout.em_px + 2 * layout.outline_px
+        widest = max(measure(line) for line in lines) * layout.em_px + 2 * layout.outline_px
         if widest > safe_width_px or len(lines) > MAX_LINES:
             found.append(finding("safe_area", cue.start_s, cue.end_s, cue.text.replace("\n", " ")))
     return found
+
+
+def font_measure(font_file: Path, family: str) -> Callable[[str], float]:
+    """Return a function giving a text's advance width in ems in the font that burns it.
+
+    Characters the font lacks count as the estimate does. Raise ``OSError`` or ``TTLibError``
+    when the file cannot be read.
+    """
+    if font_file.suffix.lower() in {".ttc", ".otc"}:
+        faces = list(TTCollection(str(font_file), lazy=True).fonts)
+        font = next((f for f in faces if f["name"].getBestFamilyName() == family), faces[0])
+    else:
+        font = TTFont(str(font_file), lazy=True)
+    cmap, advances = font.getBestCmap(), font["hmtx"]
+    units = font["head"].unitsPerEm
+
+    def measure(text: str) -> float:
+        return sum(
+            advances[cmap[ord(c)]][0] / units if ord(c) in cmap else char_width_em(c) for c in text
+        )
+
+    return measure
 
 
 def detect_command(video: Path) -> ffmpeg.nodes.OutputStream:

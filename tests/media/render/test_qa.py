@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from media.render import qa
+from media.render.fonts import find_subtitle_font
 from media.render.profiles import Cue
 from media.render.subtitles import SubtitleLayout
 
@@ -96,6 +97,17 @@ def test_burned_text_outside_the_safe_area_is_found():
     narrow = SubtitleLayout.for_frame(48, 1280)  # 44 px between the margins, 54 px a character
     found = qa.safe_area_findings([Cue(2.0, 4.0, "翡翠")], narrow)
     assert [(f["check"], f["start_s"], f["end_s"]) for f in found] == [("safe_area", 2.0, 4.0)]
+
+
+def test_wide_capitals_that_the_layout_estimate_fits_overflow_in_the_real_font():
+    """18 capital Ws: 11.7 em estimated (one line fits 11.9), about 16.5 em in Noto Sans CJK."""
+    font = find_subtitle_font(None)
+    measure = qa.font_measure(font.font_file, font.font_name)
+    layout = SubtitleLayout.for_frame(720, 1280)
+    wide = Cue(1.0, 3.0, "W" * 18)
+    assert qa.safe_area_findings([wide], layout) == []
+    found = qa.safe_area_findings([wide, Cue(3.0, 5.0, "这款翡翠手镯水头很好")], layout, measure)
+    assert [(f["start_s"], f["end_s"]) for f in found] == [(1.0, 3.0)]
 
 
 def test_a_render_with_black_and_silence_is_reported(tmp_path, ffmpeg_bin, render):
