@@ -40,13 +40,15 @@ KNOWN_UPWARD = {
     ("media.transcripts.pieces", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.stream_items"),
-    # After transcription, recordings refreshes the clips' mentions and counts, lists and
-    # offers aliases from media/clips. Fix: a signal recordings sends, connected by media.clips.
-    ("media.recordings.tasks", "media.clips.discovery"),
-    ("media.recordings.services", "media.clips.models"),
+    # The sentence page offers a corrected name as an item alias with the clips' alias finder,
+    # which needs only transcripts' punctuation and the catalog. Fix: move media/clips/aliases.py
+    # down to media/transcripts (corrections) once media/clips/views.py, which imports it, is
+    # free to edit.
     ("media.recordings.views", "media.clips.aliases"),
     # Practice review matches a streamer's words against the compliance terms. Fix: move the
-    # pure matcher and the term loading down to the core term lists.
+    # pure matcher (portal/compliance/matching.py, which needs only portal.text_folding) and
+    # the active terms (ComplianceTerm, active_terms) down to core next to portal/term_lists.py;
+    # not done yet because portal/compliance was being edited by others.
     ("courses.practice.review", "portal.compliance.matching"),
     ("courses.practice.review", "portal.compliance.services"),
 }

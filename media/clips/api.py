@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from media.clips import discovery
+from media.clips import discovery, recording_events
 from media.clips.export import clip_document, suggestions_document
 from media.clips.models import Clip
 from media.recordings.models import Recording
@@ -20,6 +20,12 @@ from portal.tokens.services import api_org_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
+
+
+@bp.record_once
+def _listen(_state: object) -> None:
+    """Find mentions in transcribed recordings; keep the recordings clips were cut from."""
+    recording_events.listen()
 
 
 @bp.get("/recordings/<int:recording_id>/suggestions.json")

@@ -10,13 +10,12 @@ from pathlib import Path
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from media.clips.models import Clip
 from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, probe_media
 from media.recordings.models import Language, Recording
 from media.recordings.overview import remove_overview
+from media.recordings.signals import recording_deleting
 from media.storage import upload_path
 from media.transcripts import exports
 from media.transcripts.services import get_transcript, list_sentences
@@ -170,11 +169,11 @@ def add_recording_from_upload(
 def delete_recording(recording: Recording, actor: User) -> None:
     """Delete a recording: its rows (transcript, mentions, suggestions, jobs) and its files.
 
-    Refused (``ConflictError``) while a job works on it, and when clips were cut from it (they
-    are edited and rendered again from the source). The file is removed after the rows are
-    committed, so a failure never leaves a row without its file. Merchants reach this from the
-    recording page; course videos, when a lesson's video is replaced
-    (``courses.videos.discard_unused_video``).
+    Refused (``ConflictError``) while a job works on it, and when a ``recording_deleting``
+    receiver needs it kept (the clip workshop, when clips were cut from it). The file is
+    removed after the rows are committed, so a failure never leaves a row without its file.
+    Merchants reach this from the recording page; course videos, when a lesson's video is
+    replaced (``courses.videos.discard_unused_video``).
     """
     jobs = jobs_about(recording)
     _refuse_deleting_in_use(recording, jobs)
@@ -201,19 +200,7 @@ def _refuse_deleting_in_use(recording: Recording, jobs: list[Job]) -> None:
         raise ConflictError(_("Cancel the transcription before deleting the recording."))
     if active:
         raise ConflictError(_("The recording is still being processed. Try again in a moment."))
-    clips = db.session.scalar(
-        select(func.count()).select_from(Clip).where(Clip.recording_id == recording.id)
-    )
-    if clips:
-        raise ConflictError(
-            ngettext(
-                "%(num)d clip was cut from this recording, so it is kept: clips are edited and "
-                "rendered again from it.",
-                "%(num)d clips were cut from this recording, so it is kept: clips are edited and "
-                "rendered again from it.",
-                clips,
-            )
-        )
+    recording_deleting.send(recording=recording)
 
 
 def _suffix_for(container: str) -> str:

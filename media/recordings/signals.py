@@ -8,3 +8,11 @@ _signals = Namespace()
 
 # Sent with ``recording_id`` and ``org_id`` after a recording's item list changed (committed).
 stream_items_changed = _signals.signal("stream-items-changed")
+
+# Sent with ``recording`` once its transcript is saved by the transcription job (same session):
+# the clip workshop finds the items mentioned in it.
+recording_transcribed = _signals.signal("recording-transcribed")
+
+# Sent with ``recording`` before a recording is deleted: a receiver that needs it kept raises
+# ``ConflictError`` saying why (the clip workshop, when clips were cut from it).
+recording_deleting = _signals.signal("recording-deleting")

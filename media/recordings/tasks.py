@@ -7,11 +7,11 @@ from pathlib import Path
 from flask import current_app
 
 from media import ffmpeg
-from media.clips.discovery import refresh_mentions
 from media.glossary.services import glossary_terms
 from media.probe import ProbeRejected, probe_media
 from media.recordings import overview, services
 from media.recordings.models import Language, Recording
+from media.recordings.signals import recording_transcribed
 from media.recordings.stream_items import stream_items
 from media.transcription import engine, model
 from media.transcription.hints import HintCatalog, HintItem, HintPlanner
@@ -83,4 +83,4 @@ def transcribe_recording(ctx: JobContext) -> None:
         recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
     )
     ctx.step("finding_items")
-    refresh_mentions(recording)
+    recording_transcribed.send(recording=recording)
