@@ -189,7 +189,7 @@ def test_operator_ingests_with_wait_and_prints_each_format(app, runner, merchant
     assert srt.count(" --> ") == len(sentences)
     assert re.search(r"^\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}$", srt, re.MULTILINE)
     vtt = transcript("vtt")
-    assert vtt.startswith("WEBVTT\n\n00:00:0")
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:0")  # cues are numbered
     assert re.search(r"^\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}$", vtt, re.MULTILINE)
     assert transcript("txt").splitlines() == [s.text for s in sentences]
     document = json.loads(transcript("json"))
