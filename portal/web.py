@@ -68,6 +68,13 @@ def htmx_redirect(location: str) -> Response:
     return response
 
 
+def htmx_refresh() -> Response:
+    """Tell htmx to reload the whole page where it is (its URL, fragment included)."""
+    response = make_response("", 204)
+    response.headers["HX-Refresh"] = "true"
+    return response
+
+
 def redirect_page_or_htmx(location: str) -> ResponseReturnValue:
     """Redirect a normal request, or ask htmx to navigate for an htmx one."""
     return htmx_redirect(location) if wants_partial() else redirect(location)

@@ -13,7 +13,7 @@ from media.qa.presenters import check_label, finding_detail
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.forms import apply_form_action
 from portal.organisations.scoping import get_owned_or_404
-from portal.web import render_page_or_partial, wants_partial
+from portal.web import htmx_refresh, render_page_or_partial, wants_partial
 
 bp = Blueprint("qa", __name__, url_prefix="/clips", template_folder="templates")
 
@@ -35,12 +35,14 @@ def override(clip_id: int, version_id: int) -> ResponseReturnValue:
     done = form.validate_on_submit() and apply_form_action(
         form, lambda: services.override_findings(version, acting_user(), form.reason.data or "")
     )
-    if done:
+    editor_url = url_for("clips.editor", clip_id=clip.id) + f"#qa-{version.id}"
+    if done:  # the whole page again: its submit button comes back
         flash(_("Override saved: the trainer will read your reason."), "success")
+        return htmx_refresh() if wants_partial() else redirect(editor_url)
     if not wants_partial():
         for error in form.reason.errors:
             flash(error, "error")
-        return redirect(url_for("clips.editor", clip_id=clip.id) + f"#qa-{version.id}")
+        return redirect(editor_url)
     report = services.report_for(version)
     return render_page_or_partial(
         "qa/_report.html", "qa/_report.html", clip=clip, version=version, report=report,

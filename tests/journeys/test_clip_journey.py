@@ -45,6 +45,7 @@ FIXED_LINE = "每只手镯都有 NGTC 证书，直播间直接下单。"
 COMMENT = "这里提到加微信，平台不允许站外引流"
 CHANGES = "请把“加微信”那句字幕改掉，再渲染一次提交"
 OVERRIDE = "“第一件”是顺序用法，不是绝对化用语"
+QA_REASON = "字幕里的用语请老师审核时决定"  # the render's checks flag the banned words too
 
 
 @pytest.fixture
@@ -247,12 +248,32 @@ def _merchant_trims_captions_and_renders(merchant: Visit, app, recording_id: int
     _render(merchant, app, keyboard=keyboard)
     assert "加微信" in page.inner_text("#compliance-hits")
     merchant.check("editor-rendered")
+    _override_render_checks(page, "加微信", keyboard=keyboard)
     with page.expect_navigation():  # after the confirm dialog
         if keyboard:
             _press(page, "form[action$='/submit'] button[type=submit]")
         else:
             page.click("form[action$='/submit'] button[type=submit]")
     assert page.locator("form[action$='/submit']").count() == 0
+
+
+def _override_render_checks(page, word: str, *, keyboard: bool) -> None:
+    """The render's checks found banned words (``word`` among them): let them stand for the
+    trainer to judge."""
+    report = page.locator(".qa-report.failing").first
+    assert word in report.inner_text()
+    if keyboard:
+        _press(page, ".qa-report.failing summary")
+        _tab_to(page, ".qa-report.failing textarea")
+        page.keyboard.type(QA_REASON)
+        with page.expect_navigation():
+            _press(page, ".qa-report.failing button[type=submit]")
+    else:
+        report.locator("summary").click()
+        report.locator("textarea").fill(QA_REASON)
+        with page.expect_navigation():
+            report.locator("button[type=submit]").click()
+    assert QA_REASON in page.inner_text(".qa-override")
 
 
 def _trainer_comments_and_requests_changes(trainer: Visit, clip_id: int) -> None:
@@ -292,6 +313,7 @@ def _merchant_fixes_and_resubmits(merchant: Visit, app, clip_id: int, keyboard: 
     _edit_cue(page, "加微信", FIXED_LINE, keyboard=keyboard)
     _render(merchant, app, keyboard=keyboard)
     assert "加微信" not in page.inner_text("#compliance-hits")
+    _override_render_checks(page, "第一", keyboard=False)  # the ordinal: flagged again
     with page.expect_navigation():
         page.click("form[action$='/submit'] button[type=submit]")
     with app.app_context():

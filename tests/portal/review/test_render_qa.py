@@ -96,6 +96,17 @@ def test_override_with_a_reason_allows_submitting_and_the_trainer_reads_it(
     assert "1:05.3–1:07.3" in page
 
 
+def test_an_override_by_htmx_reloads_the_editor_so_its_submit_button_shows(
+    app, client_as, merchant, merchant_org, make_clip
+):
+    clip_id, version_id = _with_report(app, make_clip, merchant_org)
+    response = client_as(merchant).post(
+        f"/clips/{clip_id}/versions/{version_id}/qa-override",
+        data={"reason": "Intended."}, headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert response.headers["HX-Refresh"] == "true"
+
+
 def test_a_version_without_findings_is_submitted_as_before(
     app, client_as, merchant, merchant_org, make_clip
 ):
