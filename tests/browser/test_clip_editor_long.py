@@ -16,6 +16,7 @@ from media.recordings.models import Recording
 from media.recordings.services import source_path
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.timecodes import format_timecode
 from tests.conftest import TEST_PASSWORD
 from tests.support.clipdata import add_clip_in_long_recording
 from tests.support.mediagen import run_ffmpeg
@@ -81,7 +82,7 @@ def test_merchant_widens_the_editors_transcript_and_picks_an_earlier_in(
     earlier = wider[0]
     page.click(f'#clip-sentences [data-pick="{earlier}"]')
     page.click(f'#clip-sentences [data-pick="{earlier + 5}"]', modifiers=["Shift"])
-    assert page.input_value("[data-range-start]") == f"{earlier * EVERY_S:.1f}"
+    assert page.input_value("[data-range-start]") == format_timecode(earlier * EVERY_S)
     assert page.locator("#clip-sentences li.selected").count() == 6
     visit.check("editor-more")
     visit.close()

@@ -27,7 +27,7 @@ from tests.media.recordings.helpers import run_jobs
 from tests.support.browser import PHONE, open_page
 from tests.support.clipdata import add_clip_rows, add_transcript
 from tests.support.mediagen import make_test_video
-from tests.support.pages import sign_in
+from tests.support.pages import override_render_checks, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -90,6 +90,7 @@ def _merchant_renders_twice_and_submits(app, page, base: str, clip_id: int) -> N
     assert page.locator("button:has-text('Submit version')").count() == 0
     _shoot(page, "merchant-must-render-again")
     _render(app, page)
+    override_render_checks(page, "口播里的用语请老师审核")  # the checks hear the banned words too
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Submit version 2 for review')")
     page.wait_for_url(f"{base}/media/clips/{clip_id}*")

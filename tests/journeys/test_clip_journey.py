@@ -27,7 +27,7 @@ from portal.jobs.queue import queue_of
 from tests.media.clips.helpers import sentence_with, sentences
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_png_image
-from tests.support.pages import Visit, click_menu_link
+from tests.support.pages import Visit, click_menu_link, override_render_checks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -268,12 +268,9 @@ def _override_render_checks(page, word: str, *, keyboard: bool) -> None:
         page.keyboard.type(QA_REASON)
         with page.expect_navigation():
             _press(page, ".qa-report.failing button[type=submit]")
+        assert QA_REASON in page.inner_text(".qa-override")
     else:
-        report.locator("summary").click()
-        report.locator("textarea").fill(QA_REASON)
-        with page.expect_navigation():
-            report.locator("button[type=submit]").click()
-    assert QA_REASON in page.inner_text(".qa-override")
+        override_render_checks(page, QA_REASON)
 
 
 def _trainer_comments_and_requests_changes(trainer: Visit, clip_id: int) -> None:

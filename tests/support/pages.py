@@ -51,6 +51,17 @@ def wait_for_htmx(page: Any) -> None:
     page.wait_for_function("!document.querySelector('.htmx-request')")
 
 
+def override_render_checks(page: Any, reason: str) -> None:
+    """Override the newest failing render check report with ``reason``, as a merchant does
+    before submitting a version whose checks found something (the editor reloads)."""
+    report = page.locator(".qa-report.failing").first
+    report.locator("summary").click()
+    report.locator("textarea").fill(reason)
+    with page.expect_navigation():
+        report.locator("button[type=submit]").click()
+    assert reason in page.inner_text(".qa-override")
+
+
 def screenshot_folder() -> Path | None:
     """Return the folder screenshots go to, or None when they are not asked for."""
     folder = os.environ.get(SCREENSHOTS_ENV, "").strip()
