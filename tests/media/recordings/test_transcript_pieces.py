@@ -193,7 +193,7 @@ def test_find_in_transcript_lists_hits_with_their_times(app, client_as, merchant
     assert f'data-goto="40.0" data-goto-sentence="sentence-{ids[10]}"' in jade
     assert "Today the <mark>JADE</mark> bangle is on sale." in jade
     assert f'href="/media/recordings/{recording_id}?t=3600.0#sentence-{ids[900]}"' in jade
-    assert ">1:00:00<" in jade
+    assert ">1:00:00.0<" in jade
     percent = hits("100%")
     assert "1 sentence holds “100%”." in percent
     assert "全场 <mark>100%</mark> 天然 A 货。" in percent

@@ -190,7 +190,7 @@ def test_widget_shows_server_message_when_file_is_too_large(
     _sign_in(context, live_url, merchant.email)
     page, _cdp = _open_page(context, live_url)
     page.set_input_files("[data-upload-file]", str(video_file))
-    page.wait_for_function("() => window.seen.some(t => t.includes('1000 B'))", timeout=20_000)
+    page.wait_for_function("() => window.seen.some(t => t.includes('1,000'))", timeout=20_000)
     assert page.is_disabled("[data-upload-submit]")
     assert page.is_hidden("[data-upload-resume]")
     assert upload_ids(app) == []
