@@ -34,8 +34,8 @@ def upgrade():
         sa.Column("studio", sa.String(length=100), nullable=False),
         sa.Column("streamer_id", sa.Integer(), nullable=True),
         sa.Column("org_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organisation.id"],
