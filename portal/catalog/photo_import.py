@@ -86,6 +86,8 @@ class PhotoArchive:
         try:
             with self.archive.open(info) as member:
                 return member.read(max_bytes + 1)
+        # zipfile raises RuntimeError for an encrypted member and NotImplementedError for a
+        # compression method it cannot read: to the merchant, both are an unreadable photo.
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             raise ServiceError(
                 _("%(name)s cannot be read from the zip file", name=info.filename)
