@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from media.clips.ranges import Range, output_span, total_ms
@@ -110,6 +111,11 @@ class Clip(OrgOwned, TimestampMixin, db.Model):
     review_version_id: Mapped[int | None]
     # A text change (title, description, key_facts) made after approval, not yet submitted.
     pending_text: Mapped[dict[str, object] | None] = mapped_column(db.JSON)
+    # How renders are styled (media.clips.styling): the subtitle template (None: the
+    # organisation's), the hook line of the first seconds (None: the title), the product card.
+    subtitle_template: Mapped[str | None] = mapped_column(String(20))
+    hook_text: Mapped[str | None] = mapped_column(String(200))
+    show_card: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     links: Mapped[list[ClipItem]] = relationship(
         order_by="ClipItem.position", cascade="all, delete-orphan", passive_deletes=True
@@ -224,3 +230,5 @@ class ClipVersion(OrgOwned, db.Model):
     width: Mapped[int] = mapped_column(default=0)
     height: Mapped[int] = mapped_column(default=0)
     loudness_lufs: Mapped[float | None] = mapped_column(Float)
+    # What the render drew over the picture (media.clips.styling.version_style); None: older.
+    style: Mapped[dict[str, object] | None] = mapped_column(db.JSON)

@@ -36,6 +36,10 @@ class Organisation(TimestampMixin, db.Model):
     shop_links: Mapped[str] = mapped_column(Text, default="")
     main_categories: Mapped[str] = mapped_column(String(200), default="")
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # The merchant's subtitle template (media.render.styles; None: the base's default) and the
+    # stored name of its logo PNG (portal.organisations.logos; None: no logo).
+    subtitle_template: Mapped[str | None] = mapped_column(String(20))
+    logo_stem: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_approved(self) -> bool:
