@@ -20,6 +20,7 @@ from portal.auth.passwords import hash_password
 from portal.catalog.models import Item
 from portal.extensions import db, limiter
 from portal.organisations.models import Organisation, OrgStatus
+from tests.media.clips.helpers import make_workshop_video
 from tests.support.databases import migrate_template, open_databases
 
 pytest_plugins = ["tests.support.browser"]
@@ -52,6 +53,12 @@ def password_hash() -> str:
 def whisper_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The packaged Whisper base model, joined once per session."""
     return prepare_packaged_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def workshop_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About a minute of speech: a jadeite bangle, then a freshwater pearl necklace."""
+    return make_workshop_video(tmp_path_factory.mktemp("workshop-video"))
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,16 @@ test thread, while the page in Chromium polls the live server.
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
 
-from media.transcription.model import prepare_packaged_model
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.jobs.queue import queue_of
 from tests.conftest import TEST_PASSWORD
 from tests.media.clips.helpers import (
     add_catalog,
-    make_workshop_video,
     misheard_sentence,
     sentences,
 )
@@ -31,21 +28,6 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 SHOTS = Path("/tmp/shots")
-
-
-@pytest.fixture(scope="module")
-def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="module")
-def workshop_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_workshop_video(tmp_path_factory.mktemp("workshop-video"))
-
-
-@pytest.fixture
-def app_config(whisper_model: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
 
 
 @pytest.fixture

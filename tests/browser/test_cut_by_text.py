@@ -5,18 +5,16 @@ The stream is really transcribed (Whisper); htmx swaps the "cut by text" section
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 
 from media.clips.services import create_clip
 from media.recordings.models import Recording
-from media.transcription.model import prepare_packaged_model
 from portal.auth.models import Role, User
 from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
-from tests.media.clips.helpers import add_catalog, make_workshop_video, sentences
+from tests.media.clips.helpers import add_catalog, sentences
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
 from tests.support.browser import PHONE, open_page
 
@@ -24,21 +22,6 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1366, "height": 900}
 SHOTS = Path("/tmp/shots")
-
-
-@pytest.fixture(scope="module")
-def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="module")
-def workshop_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_workshop_video(tmp_path_factory.mktemp("workshop-video"))
-
-
-@pytest.fixture
-def app_config(whisper_model: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
 
 
 def _shoot(page, name: str) -> None:

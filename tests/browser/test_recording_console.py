@@ -9,8 +9,6 @@ such a violation by adding a style attribute at the end.
 from __future__ import annotations
 
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 
@@ -24,11 +22,6 @@ from tests.support.pages import DESKTOP, sign_in
 pytestmark = pytest.mark.browser
 
 CSP_VIOLATION = "violates the following Content Security Policy directive"
-
-
-@pytest.fixture
-def app_config(whisper_model_dir: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model_dir), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
 
 
 def test_merchant_watching_a_transcription_finish_sees_no_csp_violation(

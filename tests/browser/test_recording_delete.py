@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 import pytest
 
 from media.recordings.models import Recording
@@ -15,11 +12,6 @@ from tests.support.mediagen import make_english_speech, make_video_with_audio
 from tests.support.pages import PHONE, scroll_width, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def app_config(whisper_model_dir: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model_dir), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
 
 
 def test_merchant_deletes_a_recording_after_confirming(

@@ -31,7 +31,7 @@ from portal.jobs.queue import queue_of
 from portal.jobs.runner import run_queued_jobs
 from portal.organisations.models import Organisation, OrgStatus
 from tests.conftest import test_config
-from tests.media.clips.helpers import add_catalog, detached, make_workshop_video
+from tests.media.clips.helpers import add_catalog, detached
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,6 @@ def clip_config(whisper_model_dir: Path) -> dict[str, Any]:
         "QUEUE_NAME": f"test-clips-{uuid.uuid4().hex[:12]}",
         "BABEL_DEFAULT_LOCALE": "en",
     }
-
-
-@pytest.fixture(scope="session")
-def workshop_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About a minute of speech: a jadeite bangle, then a freshwater pearl necklace."""
-    return make_workshop_video(tmp_path_factory.mktemp("workshop-video"))
 
 
 def _transcribe_seed(app: Flask, video: Path) -> tuple[int, int, dict[str, int]]:
