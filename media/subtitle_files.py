@@ -42,10 +42,21 @@ def vtt_text(cues: Iterable[TimedText]) -> str:
     return _subtitle_file(cues, _vtt_line).to_string("vtt", keep_ssa_tags=True)
 
 
-def ass_text(cues: Iterable[TimedText], *, info: Mapping[str, str], style: pysubs2.SSAStyle) -> str:
-    """Return an ASS script with ``info`` in its header and every cue in ``style``."""
+def ass_text(
+    cues: Iterable[TimedText],
+    *,
+    info: Mapping[str, str],
+    style: pysubs2.SSAStyle,
+    decorate: Callable[[str], str] | None = None,
+) -> str:
+    """Return an ASS script with ``info`` in its header and every cue in ``style``.
+
+    ``decorate`` may add override tags to each line once it is escaped (the caller's tags, not
+    the user's: user text never carries any).
+    """
     shown = [cue for cue in cues if _centiseconds(cue[0]) != _centiseconds(cue[1])]
-    subs = _subtitle_file(shown, escape_ass_text)
+    escape = escape_ass_text if decorate is None else lambda line: decorate(escape_ass_text(line))
+    subs = _subtitle_file(shown, escape)
     subs.info = dict(info)
     subs.styles = {"Default": style}
     return subs.to_string("ass")

@@ -17,7 +17,8 @@ import ffmpeg
 
 from media.render.fonts import SubtitleFont
 from media.render.profiles import Cue
-from media.render.subtitles import MAX_LINES, SubtitleLayout, write_ass
+from media.render.styles import SubtitleTemplate
+from media.render.subtitles import SubtitleLayout, write_ass
 
 # The subtitle layer is redrawn at least every so many frames: overlay holds the picture's frames
 # until it sees the layer's next one, so a long gap between changes would queue many frames.
@@ -32,18 +33,27 @@ def burn_subtitles(
     size: tuple[int, int],
     work: Path,
     font: SubtitleFont,
+    *,
+    template: SubtitleTemplate | None = None,
+    highlights: tuple[str, ...] = (),
 ) -> ffmpeg.nodes.FilterableStream:
     """Write the ASS file of ``cues`` into ``work`` and lay it over ``video`` (``size`` frames).
 
     ``canvas`` carries the source's frames, timed as ``video``'s; the frames where subtitles
     change are scaled to the frame size and cleared to transparent for libass to draw on.
+    ``template`` is the subtitles' look (default: the house one); ``highlights`` are the words
+    drawn in its highlight colour.
     """
     width, height = size
     ass_path = work / "subtitles.ass"
-    layout = SubtitleLayout.for_frame(width, height, fontsize_per_em=font.fontsize_per_em)
-    drawn = write_ass(ass_path, cues, font_name=font.font_name, layout=layout)
+    layout = SubtitleLayout.for_frame(
+        width, height, fontsize_per_em=font.fontsize_per_em, template=template
+    )
+    drawn = write_ass(
+        ass_path, cues, font_name=font.font_name, layout=layout, highlights=highlights
+    )
     fonts_dir = _fonts_dir(work, font)
-    top = _even_floor(height - layout.margin_v_px - (MAX_LINES + 1) * layout.ass_font_size)
+    top = _even_floor(layout.text_top_px)
     layer = (
         canvas.filter("select", _change_frames(drawn))
         .filter("scale", w=width, h=height, flags="fast_bilinear")

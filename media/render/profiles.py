@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import ffmpeg
 
+from media.render.styles import Decor
+
 ORIGINAL_MAX_LONG_SIDE = 1920
 DEFAULT_LOUDNESS_LUFS = -16.0
 _BACKGROUND_SHRINK = 8  # the blurred background is built at 1/8 of the frame size
@@ -65,7 +67,8 @@ class RenderSpec:
     another (default: ``in_s`` to ``out_s``, which bound them). ``cues`` are timed on that output
     (seconds from its start), already edited, hidden and cut lines removed.
     ``loudness_lufs`` is the integrated loudness target, or ``None`` to leave the sound as is.
-    ``poster_at_s`` is relative to the clip start.
+    ``poster_at_s`` is relative to the clip start. ``decor`` is the subtitle template, the
+    highlighted words and the pictures laid over the frames (``media.render.overlays``).
     """
 
     source: Path
@@ -81,6 +84,7 @@ class RenderSpec:
     loudness_lufs: float | None = DEFAULT_LOUDNESS_LUFS
     poster_at_s: float = 0.0
     ranges: tuple[tuple[float, float], ...] = field(default=())
+    decor: Decor = field(default=Decor())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source", Path(self.source))
@@ -126,6 +130,7 @@ class RenderSpec:
         return (
             self.profile is not Profile.ORIGINAL
             or self.has_burned_subtitles
+            or self.decor.has_overlays
             or self.loudness_lufs is not None
         )
 

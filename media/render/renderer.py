@@ -44,6 +44,7 @@ from media.render.burn import burn_subtitles
 from media.render.fonts import FontNotFoundError, SubtitleFont, find_subtitle_font
 from media.render.joins import joined_video
 from media.render.loudness import encode_audio
+from media.render.overlays import lay_overlays
 from media.render.profiles import (
     Profile,
     RenderSpec,
@@ -51,6 +52,7 @@ from media.render.profiles import (
     frame_size,
     original_needs_scaling,
 )
+from media.render.styles import get_template
 from media.render.subtitles import clip_cues, write_vtt
 
 X264_PRESET = "ultrafast"
@@ -352,22 +354,31 @@ def _video_graph(
     work: Path,
     font: SubtitleFont | None,
 ) -> ffmpeg.nodes.FilterableStream:
-    """Return the profile's frames, with the subtitles drawn on, as 4:2:0 for H.264."""
+    """Return the profile's frames, subtitles and overlays drawn on, as 4:2:0 for H.264."""
     scale_original = original_needs_scaling(source.width, source.height)
-    if not spec.has_burned_subtitles:
+    if not spec.has_burned_subtitles and not spec.decor.has_overlays:
         video = apply_profile(video, spec.profile, spec.fill, scale_original=scale_original)
         return video.filter("format", "yuv420p")
-    # The subtitle layer is drawn on a copy of the decoded frames: the profile's filters write
-    # new frames, so sharing these costs nothing (sharing the profile's frames would copy each).
     try:
         font = font or find_subtitle_font()
     except FontNotFoundError as exc:
         raise RenderError(str(exc)) from exc
-    halves = video.split()
-    picture = apply_profile(halves[0], spec.profile, spec.fill, scale_original=scale_original)
-    cues = clip_cues(spec.cues, spec.duration_s)
     size = _planned_size(spec, source)
-    return burn_subtitles(picture, halves[1], cues, size, work, font).filter("format", "yuv420p")
+    if spec.has_burned_subtitles:
+        # The subtitle layer is drawn on a copy of the decoded frames: the profile's filters
+        # write new frames, so sharing these costs nothing (sharing the profile's would copy).
+        halves = video.split()
+        picture = apply_profile(halves[0], spec.profile, spec.fill, scale_original=scale_original)
+        cues = clip_cues(spec.cues, spec.duration_s)
+        template, highlights = get_template(spec.decor.template), spec.decor.highlights
+        picture = burn_subtitles(
+            picture, halves[1], cues, size, work, font, template=template, highlights=highlights
+        )
+    else:
+        picture = apply_profile(video, spec.profile, spec.fill, scale_original=scale_original)
+    if spec.decor.has_overlays:
+        picture = lay_overlays(picture, spec.decor, size, work, font)
+    return picture.filter("format", "yuv420p")
 
 
 def _planned_size(spec: RenderSpec, source: ProbeResult) -> tuple[int, int]:

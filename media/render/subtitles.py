@@ -1,13 +1,15 @@
 """Subtitle files for a clip: the ASS script libass burns into the picture, and a WebVTT file.
 
-The style is fixed here, never taken from user input: the CJK font, a size relative to the frame
-height, white text with a 3 px black outline and no shadow, bottom-centre. libass's own wrapping
-is off (``WrapStyle: 2``): lines are broken here for the frame width, Chinese by characters and
-Latin by words, with widths estimated as 1 em for a CJK character and about 0.55 em for Latin
-(0.65 for capitals and digits, 0.3 for a space; measured on Noto Sans CJK Bold). A cue
-needing more than two lines becomes consecutive cues sharing its time in proportion to their
-text. The files are written by ``media.subtitle_files``, which escapes user text so it cannot
-carry ASS override tags or line-break escapes.
+The style comes from one of the fixed templates (``media.render.styles``), never from free user
+input: the CJK font, a size relative to the frame height, the text and outline colours, no
+shadow, bottom-centre or centred. Words naming the clip's items (and their keywords) are drawn in
+the template's highlight colour by ASS override tags added after the user text is escaped.
+libass's own wrapping is off (``WrapStyle: 2``): lines are broken here for the frame width,
+Chinese by characters and Latin by words, with widths estimated as 1 em for a CJK character and
+about 0.55 em for Latin (0.65 for capitals and digits, 0.3 for a space; measured on Noto Sans
+CJK Bold). A cue needing more than two lines becomes consecutive cues sharing its time in
+proportion to their text. The files are written by ``media.subtitle_files``, which escapes
+user text so it cannot carry ASS override tags or line-break escapes.
 """
 
 from __future__ import annotations
@@ -18,14 +20,22 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pysubs2
 
 from media.render.profiles import Cue
-from media.subtitle_files import TimedText, ass_text, to_ms, vtt_text
+from media.render.styles import (
+    DEFAULT_TEMPLATE,
+    TEMPLATES,
+    Position,
+    SubtitleTemplate,
+    ass_colour,
+    ass_colour_tag,
+)
+from media.subtitle_files import TimedText, ass_text, escape_ass_text, to_ms, vtt_text
 from portal.text_cleaning import clean_line
 
 MAX_LINES = 2
@@ -56,23 +66,33 @@ class SubtitleLayout:
     margin_v_px: int
     outline_px: int = OUTLINE_PX
     fontsize_per_em: float = FONTSIZE_PER_EM
+    template: SubtitleTemplate = TEMPLATES[DEFAULT_TEMPLATE]
 
     @classmethod
     def for_frame(
-        cls, width: int, height: int, *, fontsize_per_em: float = FONTSIZE_PER_EM
+        cls,
+        width: int,
+        height: int,
+        *,
+        fontsize_per_em: float = FONTSIZE_PER_EM,
+        template: SubtitleTemplate | None = None,
     ) -> SubtitleLayout:
-        """Return the house layout: portrait frames keep clear of the feed's bottom controls.
+        """Return the layout of ``template`` (default: the house one) on a frame.
 
-        ``fontsize_per_em`` is the font's (win ascent + win descent) / em, libass's size unit.
+        Portrait frames keep bottom lines clear of the feed's controls. ``fontsize_per_em`` is
+        the font's (win ascent + win descent) / em, libass's size unit.
         """
+        template = template or TEMPLATES[DEFAULT_TEMPLATE]
         bottom = 0.14 if height > width else 0.06
         return cls(
             width=width,
             height=height,
-            em_px=max(12, round(height * EM_HEIGHT_RATIO)),
+            em_px=max(12, round(height * template.em_ratio)),
             margin_h_px=round(width * 0.05),
-            margin_v_px=round(height * bottom),
+            margin_v_px=round(height * bottom) if template.position is Position.BOTTOM else 0,
+            outline_px=template.outline_for(height),
             fontsize_per_em=fontsize_per_em,
+            template=template,
         )
 
     @property
@@ -85,6 +105,14 @@ class SubtitleLayout:
     def ass_font_size(self) -> int:
         """Return the ASS ``Fontsize`` that draws CJK characters ``em_px`` wide."""
         return round(self.em_px * self.fontsize_per_em)
+
+    @property
+    def text_top_px(self) -> int:
+        """Return the highest row the lines (with a line's slack) can reach."""
+        block = (MAX_LINES + 1) * self.ass_font_size
+        if self.template.position is Position.CENTRE:
+            return max(0, (self.height - block) // 2)
+        return max(0, self.height - self.margin_v_px - block)
 
 
 @dataclass(frozen=True)
@@ -161,9 +189,18 @@ def clip_cues(cues: Iterable[Cue], duration_s: float, *, offset_s: float = 0.0) 
 
 
 def write_ass(
-    path: Path, cues: Sequence[Cue], *, font_name: str, layout: SubtitleLayout
+    path: Path,
+    cues: Sequence[Cue],
+    *,
+    font_name: str,
+    layout: SubtitleLayout,
+    highlights: Sequence[str] = (),
 ) -> list[Cue]:
-    """Write the ASS script for ``cues`` (clip-relative) to ``path``; return the cues drawn."""
+    """Write the ASS script for ``cues`` (clip-relative) to ``path``; return the cues drawn.
+
+    Every occurrence of a ``highlights`` term (case-insensitive, inside one line) is drawn in
+    the template's highlight colour.
+    """
     if not font_name or any(char in font_name for char in ",\r\n"):
         raise ValueError(f"unusable font family name for ASS: {font_name!r}")
     drawn = layout_cues(cues, layout.max_line_em)
@@ -173,7 +210,12 @@ def write_ass(
         "WrapStyle": "2",
         "ScaledBorderAndShadow": "yes",
     }
-    text = ass_text(_timed(drawn), info=info, style=_house_style(font_name, layout))
+    text = ass_text(
+        _timed(drawn),
+        info=info,
+        style=_house_style(font_name, layout),
+        decorate=highlighter(highlights, layout.template),
+    )
     _write_atomically(path, text)
     return drawn
 
@@ -184,20 +226,35 @@ def write_vtt(path: Path, cues: Sequence[Cue]) -> Path:
     return Path(path)
 
 
+def highlighter(terms: Sequence[str], template: SubtitleTemplate) -> Callable[[str], str] | None:
+    """Return what colours ``terms`` in an escaped ASS line, or ``None`` when there are none.
+
+    Terms are escaped as the line was, so they match it literally; the longest term wins where
+    two overlap. The colour ends with ``{\\r}`` (back to the style).
+    """
+    escaped = sorted({escape_ass_text(clean_text(term)) for term in terms if term.strip()}, key=len)
+    if not escaped:
+        return None
+    pattern = re.compile("|".join(re.escape(term) for term in reversed(escaped)), re.IGNORECASE)
+    tag = ass_colour_tag(template.highlight)
+    return lambda line: pattern.sub(lambda found: f"{{{tag}}}{found.group(0)}{{\\r}}", line)
+
+
 def _house_style(font_name: str, layout: SubtitleLayout) -> pysubs2.SSAStyle:
-    """Return the fixed style: bold white text, a black outline, no shadow, bottom centre."""
-    black = pysubs2.Color(0, 0, 0)
+    """Return the template's style: bold text, an outline, no shadow, bottom or centred."""
+    template = layout.template
+    centred = template.position is Position.CENTRE
     return pysubs2.SSAStyle(
         fontname=font_name,
         fontsize=layout.ass_font_size,
-        primarycolor=pysubs2.Color(255, 255, 255),
-        secondarycolor=pysubs2.Color(255, 255, 255),
-        outlinecolor=black,
-        backcolor=black,
+        primarycolor=ass_colour(template.primary),
+        secondarycolor=ass_colour(template.primary),
+        outlinecolor=ass_colour(template.outline),
+        backcolor=ass_colour(template.outline),
         bold=True,
         outline=layout.outline_px,
         shadow=0,
-        alignment=pysubs2.Alignment.BOTTOM_CENTER,
+        alignment=pysubs2.Alignment.MIDDLE_CENTER if centred else pysubs2.Alignment.BOTTOM_CENTER,
         marginl=layout.margin_h_px,
         marginr=layout.margin_h_px,
         marginv=layout.margin_v_px,
