@@ -1,4 +1,5 @@
-"""Cut a clip by text: delete a sentence, a filler word or long pauses from it; undo.
+"""Cut a clip by text: delete a sentence, a filler word or long pauses from it, move an edge of
+a kept range (the timeline's handles, snapped to a word); undo.
 
 Each edit replaces the clip's kept ranges (``media.clips.ranges``) and keeps the list it
 replaced for undo; in and out become the bounds of what is kept.
@@ -6,6 +7,7 @@ replaced for undo; in and out become the bounds of what is kept.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -136,6 +138,50 @@ def shorten_pauses(clip: Clip, recording: Recording, actor: User, longer_than_s:
     _edit(clip, recording, actor, "clip.pauses_cut",
           lambda: ranges.cut_all(clip.kept, found), count=len(found))  # fmt: skip
     return len(found)
+
+
+EDGES = ("start", "end")
+SNAP_REACH_MS = 5000  # word boundaries looked at either side of a dragged edge
+
+
+def move_edge(
+    clip: Clip, recording: Recording, actor: User, index: int, edge: str, at_ms: int
+) -> int:
+    """Move the start or end (``edge``) of kept range ``index`` to the word boundary nearest
+    ``at_ms`` (a word's start for a start, its end for an end); return where it went.
+
+    Refused outside the recording, past a neighbouring range or leaving the range too short.
+    """
+    require_editable(clip)
+    kept = clip.kept
+    if not 0 <= index < len(kept) or edge not in EDGES:
+        raise ServiceError(_("That range is not in the clip."), field="range")
+    if not 0 <= at_ms <= round(recording.duration_s * 1000):
+        raise ServiceError(_("Edges must lie inside the recording."), field="at_ms")
+    snapped = ranges.nearest(word_edges(recording, edge, at_ms), at_ms)
+    moved = ranges.with_edge(kept, index, edge, snapped)
+    _check_order(moved)
+    if moved != kept:
+        _edit(clip, recording, actor, "clip.edge_moved", lambda: moved,
+              range=index, edge=edge, at=snapped)  # fmt: skip
+    return snapped
+
+
+def word_edges(recording: Recording, edge: str, at_ms: int) -> list[int]:
+    """The starts (``edge`` "start") or ends of the words said within reach of ``at_ms``."""
+    transcript = get_transcript(recording)
+    if transcript is None:
+        return []
+    words = words_between(transcript, at_ms - SNAP_REACH_MS, at_ms + SNAP_REACH_MS)
+    return [w.start_ms if edge == "start" else w.end_ms for w in words]
+
+
+def _check_order(kept: Sequence[ranges.Range]) -> None:
+    """Refuse ranges that overlap or touch, or one shorter than ``ranges.MIN_RANGE_MS``."""
+    if any(end - start < ranges.MIN_RANGE_MS for start, end in kept):
+        raise ServiceError(_("That would leave the range too short."), field="at_ms")
+    if any(before[1] >= after[0] for before, after in itertools.pairwise(kept)):
+        raise ServiceError(_("Kept ranges may not overlap or touch."), field="at_ms")
 
 
 def undo(clip: Clip, recording: Recording, actor: User) -> None:

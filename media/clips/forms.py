@@ -149,3 +149,16 @@ class CutForm(FlaskForm):
             field.errors.append(_l("Fill this in for this cut."))
             return False
         return True
+
+
+class EdgeForm(FlaskForm):
+    """Move one edge of a kept range (a timeline handle): the range's place, which edge, where."""
+
+    range = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    edge = HiddenField(validators=[InputRequired(), AnyOf(["start", "end"])])
+    at_ms = IntegerField(
+        validators=[
+            InputRequired(),
+            NumberRange(min=0, message=_l("Edges must lie inside the recording.")),
+        ]
+    )

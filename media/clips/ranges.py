@@ -67,6 +67,35 @@ def with_bounds(ranges: Sequence[Range], start_ms: int, end_ms: int) -> list[Ran
     return normalised(kept, (start_ms, end_ms))
 
 
+def with_edge(ranges: Sequence[Range], index: int, edge: str, at_ms: int) -> list[Range]:
+    """``ranges`` with the start (``edge`` "start") or end of range ``index`` moved to ``at_ms``.
+
+    Nothing is merged or dropped: the caller checks that the result is still in order.
+    """
+    moved = list(ranges)
+    start, end = moved[index]
+    moved[index] = (at_ms, end) if edge == "start" else (start, at_ms)
+    return moved
+
+
+def nearest(times: Iterable[int], at_ms: int) -> int:
+    """The time among ``times`` nearest to ``at_ms`` (``at_ms`` itself when there is none)."""
+    return min(times, key=lambda t: (abs(t - at_ms), t), default=at_ms)
+
+
+def recording_time(ranges: Sequence[Range], output_ms: int) -> int | None:
+    """Map a time of the output (the ranges played one after another) back to the recording.
+
+    The inverse of ``output_span``; ``None`` past the end of the output.
+    """
+    offset = 0
+    for a, b in ranges:
+        if output_ms <= offset + b - a:
+            return a + max(0, output_ms - offset)
+        offset += b - a
+    return None
+
+
 def total_ms(ranges: Sequence[Range]) -> int:
     """The output's length: the kept ranges one after another."""
     return sum(b - a for a, b in ranges)

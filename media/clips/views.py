@@ -6,13 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from media.clips import cutting, discovery, kit, rendering, services
+from media.clips import cutting, discovery, kit, rendering, services, timeline
 from media.clips.aliases import add_alias
 from media.clips.forms import (
     AliasForm,
     ClipDetailsForm,
     CueForm,
     CutForm,
+    EdgeForm,
     KeyFactsForm,
     NewClipForm,
     RangeForm,
@@ -234,6 +235,7 @@ def _editor_context(
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
         **_cuts_context(clip, recording, forms.get("cut_form")),
+        **_timeline_context(clip, recording, forms.get("edge_form")),
         **_review_context(clip), **_versions_context(clip),
     }  # fmt: skip
 
@@ -247,6 +249,15 @@ def _cuts_context(
         "fillers": cutting.fillers(clip, recording), "cut_form": form or CutForm(formdata=None),
         "is_editable": clip.state in services.EDITABLE_STATES,
     }  # fmt: skip
+
+
+def _timeline_context(
+    clip: Clip, recording: Recording, form: EdgeForm | None = None
+) -> dict[str, object]:
+    """The timeline under the player: kept ranges, handles, comments on the current version."""
+    version = rendering.review_version(clip) or rendering.latest_ready_version(clip)
+    found = timeline.build_timeline(clip, recording, comments.list_comments(clip), version)
+    return {"timeline": found, "edge_form": form or EdgeForm(formdata=None)}
 
 
 def _versions_context(clip: Clip) -> dict[str, object]:
@@ -397,6 +408,28 @@ def _apply_cut(clip: Clip, recording: Recording, form: CutForm) -> str:
         return _("%(n)s pauses shortened.", n=count)
     cutting.undo(clip, recording, actor)
     return _("Last cut undone.")
+
+
+@bp.post("/clips/<int:clip_id>/edges")
+@merchant_required
+def move_edge(clip_id: int) -> ResponseReturnValue:
+    """Move an edge of a kept range (a timeline handle), snapped to a word; errors in place.
+
+    htmx takes the timeline and the "cut by text" section from the page; a move of in or out
+    reloads it (every section shows them).
+    """
+    clip = _clip(clip_id)
+    form, bounds = EdgeForm(), (clip.start_ms, clip.end_ms)
+    moved = form.validate_on_submit() and apply_form_action(
+        form, lambda: cutting.move_edge(
+            clip, _recording(clip.recording_id), acting_user(), form.range.data,
+            form.edge.data, form.at_ms.data,
+        ),
+    )  # fmt: skip
+    if moved and (not wants_partial() or bounds != (clip.start_ms, clip.end_ms)):
+        editor_url = url_for(".editor", clip_id=clip.id) + "#clip-timeline"
+        return htmx_redirect(editor_url) if wants_partial() else redirect(editor_url)
+    return render_template("clips/editor.html", **_editor_context(clip, edge_form=form))
 
 
 @bp.route("/clips/<int:clip_id>/cues/<int:cue_id>", methods=["GET", "POST"])

@@ -127,6 +127,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "clips.set_range": Route(Access.MERCHANT),
     "clips.cue": Route(Access.MERCHANT),
     "clips.cut": Route(Access.MERCHANT),
+    "clips.move_edge": Route(Access.MERCHANT),
     "clips.render": Route(Access.MERCHANT),
     "clips.render_status": Route(Access.MERCHANT),
     "clips.sentences": Route(Access.MERCHANT),

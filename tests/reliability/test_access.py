@@ -82,6 +82,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "clips.cue GET": (LOGIN, 403, 403),
     "clips.cue POST": (LOGIN, 403, 403),
     "clips.cut POST": (LOGIN, 403, 403),
+    "clips.move_edge POST": (LOGIN, 403, 403),
     "clips.details POST": (LOGIN, 403, 403),
     "clips.editor GET": (LOGIN, 403, 403),
     "clips.from_suggestion POST": (LOGIN, 403, 403),
