@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -77,10 +78,16 @@ def transcribe_recording(ctx: JobContext) -> None:
             source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin, scratch=workdir,
             time_left=ctx.time_left,
         )  # fmt: skip
-    ctx.step("saving")
-    hotwords, prompt = hints.summary()
-    save_transcript(
-        recording, result, model_name=Path(model_path).name, hotwords=hotwords, prompt=prompt
-    )
+        ctx.step("saving")  # a stretch whose hinted text is dropped is heard again from ``audio``
+        hotwords, prompt = hints.summary()
+        again = partial(recogniser.recognise_again, audio, language=result.language or None)
+        save_transcript(
+            recording,
+            result,
+            model_name=Path(model_path).name,
+            hotwords=hotwords,
+            prompt=prompt,
+            recognise_again=again,
+        )
     ctx.step("finding_items")
     recording_transcribed.send(recording=recording)

@@ -225,6 +225,30 @@ class WhisperRecogniser:
             on_progress(1.0)
         return Transcript(language=language or "", duration_s=duration_s, segments=segments)
 
+    def recognise_again(
+        self, audio_path: Path, start_s: float, end_s: float, *, language: str | None
+    ) -> tuple[Segment, ...]:
+        """Recognise one stretch of the WAV once more, bare: no hints, Whisper's own fallback.
+
+        For a stretch whose hinted text was dropped as made up (``media.transcripts.screening``):
+        Whisper's sequential decoding without hotwords or prompt, each 30 s on its own
+        (``condition_on_previous_text`` off), and, where a decode loops or is unsure (compression
+        over 2.4, log-probability under −1), decoded again at rising temperatures — a fallback the
+        batched pipeline does not have. Times are from the start of the recording.
+        """
+        samples = _read_span(audio_path, start_s, end_s)
+        if len(samples) == 0:
+            return ()
+        found, info = self.model.transcribe(
+            samples,
+            language=language,
+            word_timestamps=True,
+            vad_filter=True,
+            condition_on_previous_text=False,
+        )
+        offset_s = round(start_s * SAMPLE_RATE) / SAMPLE_RATE
+        return tuple(_segment(raw, offset_s, info.language) for raw in found)
+
     def _window_length_s(self, duration_s: float) -> float:
         """Split the audio into equal windows, if it can into whole rounds of ``lanes``.
 
@@ -350,6 +374,21 @@ def _check_wav(wav: wave.Wave_read, audio_path: Path) -> None:
         raise ValueError(f"{audio_path} is not 16 kHz mono 16-bit WAV; use extract_audio first")
 
 
+def _read_span(audio_path: Path, start_s: float, end_s: float) -> np.ndarray:
+    """Read the float32 samples between two times of a 16 kHz mono WAV (clipped to the file)."""
+    with wave.open(str(audio_path), "rb") as wav:
+        _check_wav(wav, audio_path)
+        first = min(max(0, round(start_s * SAMPLE_RATE)), wav.getnframes())
+        last = min(max(first, round(end_s * SAMPLE_RATE)), wav.getnframes())
+        wav.setpos(first)
+        return _float_samples(wav.readframes(last - first))
+
+
+def _float_samples(raw: bytes) -> np.ndarray:
+    """Convert 16-bit little-endian PCM to float32 samples in [-1, 1)."""
+    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+
+
 def _windows(wav: wave.Wave_read, window_s: float) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (start seconds, float32 samples) windows of about ``window_s`` seconds.
 
@@ -362,7 +401,7 @@ def _windows(wav: wave.Wave_read, window_s: float) -> Iterator[tuple[float, np.n
     offset, boundary = 0, step
     while True:
         raw = wav.readframes(boundary + reach - offset - len(carry))
-        fresh = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+        fresh = _float_samples(raw)
         chunk = np.concatenate([carry, fresh])
         at_end = wav.tell() >= wav.getnframes()
         cut = len(chunk) if at_end else _quiet_cut(chunk)

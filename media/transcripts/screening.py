@@ -4,15 +4,23 @@ A recognition result is screened before it is stored: a segment whose own scores
 decoding failed, and a sentence that loops, only lists the hints, or whose words are mostly
 guesses, become an unclear range of the recording instead of text (``media.transcription.
 quality`` says how each is judged). Unclear ranges next to each other are merged.
+
+Before that, a stretch dropped from a segment may be recognised once more without hints
+(``recover_unclear``): the hints that help names can pull Whisper into a loop over clear speech,
+and bare Whisper often hears that speech. The new text is kept only where it passes the same
+screening; otherwise the stretch stays unclear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+
+from faster_whisper.transcribe import get_compression_ratio
 
 from media.transcription.engine import Segment
 from media.transcription.quality import (
+    MIN_AVG_LOGPROB,
     HintVocabulary,
     Reason,
     decoding_failed,
@@ -54,6 +62,90 @@ def screen_sentences(segments: Iterable[Segment], hints: HintVocabulary) -> Scre
     return Screened(
         sentences=[entry for entry in timeline if isinstance(entry, SentenceDraft)],
         unclear=_merged(timeline),
+    )
+
+
+SpanRecogniser = Callable[[float, float], Sequence[Segment]]
+
+
+def recover_unclear(
+    segments: Iterable[Segment], hints: HintVocabulary, recognise: SpanRecogniser
+) -> list[Segment]:
+    """Recognise each stretch the screening would drop once more; keep what passes it.
+
+    ``recognise(start_s, end_s)`` recognises that stretch of the recording again (without hints:
+    ``WhisperRecogniser.recognise_again``). A segment with dropped sentences (other than no
+    speech) is rebuilt, one segment per sentence, from its kept sentences and the new text of
+    each dropped stretch — the time from the kept sentence before it to the one after — but only
+    if all of that new text and the rebuilt segment pass the screening; otherwise it stays as it
+    was, and so is dropped again when it is screened for storing.
+    """
+    recovered: list[Segment] = []
+    for segment in segments:
+        entries = _screen_segment(segment, hints)
+        retry = any(isinstance(e, UnclearSpan) and e.reason != Reason.NO_SPEECH for e in entries)
+        rebuilt = _rebuilt(segment, entries, hints, recognise) if retry else None
+        recovered.extend(rebuilt or [segment])
+    return recovered
+
+
+def _rebuilt(
+    segment: Segment,
+    entries: Sequence[SentenceDraft | UnclearSpan],
+    hints: HintVocabulary,
+    recognise: SpanRecogniser,
+) -> list[Segment] | None:
+    """Rebuild the segment with each run of dropped sentences recognised again; None if not."""
+    pieces: list[Segment] = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, SentenceDraft):
+            pieces.append(_piece(entry, segment))
+        elif index == 0 or isinstance(entries[index - 1], SentenceDraft):
+            start = entries[index - 1].end if index else segment.start
+            after = [e for e in entries[index:] if isinstance(e, SentenceDraft)]
+            heard = _heard_again(start, after[0].start if after else segment.end, hints, recognise)
+            if heard is None:
+                return None
+            pieces.extend(heard)
+    screened = [entry for piece in pieces for entry in _screen_segment(piece, hints)]
+    if not pieces or any(isinstance(entry, UnclearSpan) for entry in screened):
+        return None
+    return pieces
+
+
+def _heard_again(
+    start: float, end: float, hints: HintVocabulary, recognise: SpanRecogniser
+) -> list[Segment] | None:
+    """Recognise ``start``–``end`` again: its sentences as segments, or None if any is dropped.
+
+    A sentence belongs to the stretch when its middle falls inside it. Beyond the screening, the
+    new decode must have succeeded by Whisper's own measure (average log-probability at least
+    −1 at some temperature): a foreign voice comes out at −1.4 to −3.6, as a few made-up
+    characters ("辣椒") or an English translation, which alone would pass the screening.
+    """
+    pieces: list[Segment] = []
+    for segment in recognise(start, end):
+        if segment.avg_logprob < MIN_AVG_LOGPROB:
+            return None
+        for entry in _screen_segment(segment, hints):
+            if not start <= (entry.start + entry.end) / 2 <= end:
+                continue
+            if isinstance(entry, UnclearSpan):
+                return None
+            pieces.append(_piece(entry, segment))
+    return pieces or None
+
+
+def _piece(draft: SentenceDraft, segment: Segment) -> Segment:
+    """One sentence of ``segment`` as a segment of its own, its compression ratio its own."""
+    text = draft.text
+    return replace(
+        segment,
+        start=draft.start,
+        end=draft.end,
+        text=text,
+        words=tuple(draft.words),
+        compression_ratio=get_compression_ratio(text) if text else 0.0,
     )
 
 

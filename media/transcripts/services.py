@@ -14,7 +14,7 @@ from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
 from media.transcripts.punctuation import tidy_punctuation
-from media.transcripts.screening import screen_sentences
+from media.transcripts.screening import SpanRecogniser, recover_unclear, screen_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -37,16 +37,22 @@ def save_transcript(
     model_name: str,
     hotwords: str,
     prompt: str,
+    recognise_again: SpanRecogniser | None = None,
 ) -> Transcript:
     """Replace the recording's transcript with ``result`` (one transaction, idempotent).
 
     Text the recogniser made up (loops, the hints read back, guesses) is not stored: its time
-    is kept in ``unclear_ranges`` instead (``media.transcripts.screening``).
+    is kept in ``unclear_ranges`` instead (``media.transcripts.screening``). With
+    ``recognise_again`` (start and end seconds → segments recognised without hints), each such
+    stretch is recognised once more first, and its new text kept if it passes the screening.
     """
     db.session.execute(delete(Transcript).where(Transcript.recording_id == recording.id))
     terms = correction_terms(recording.org_id)
     hints = HintVocabulary([hotwords, *(term.text for term in terms)])
-    screened = screen_sentences(result.segments, hints)
+    segments = result.segments
+    if recognise_again is not None:
+        segments = recover_unclear(segments, hints, recognise_again)
+    screened = screen_sentences(segments, hints)
     transcript = Transcript(
         org_id=recording.org_id, recording_id=recording.id, language=result.language,
         model_name=model_name, duration_s=result.duration_s, hotwords=hotwords, prompt=prompt,
