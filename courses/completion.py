@@ -161,9 +161,12 @@ def refresh_completion(user: User, course: Course) -> Certificate | None:
         enrolment.completed_at = utcnow()
     if certificate is None:
         certificate = Certificate(
-            code=new_certificate_code(), user_id=user.id, course_id=course.id,
-            holder_name=clean_line(user.name), course_title=clean_line(course.title),
-        )  # fmt: skip
+            code=new_certificate_code(),
+            user_id=user.id,
+            course_id=course.id,
+            holder_name=clean_line(user.name),
+            course_title=clean_line(course.title),
+        )
         db.session.add(certificate)
         db.session.flush()
         record_event(user, "certificate.issued", certificate, course=course.id)

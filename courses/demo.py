@@ -88,9 +88,12 @@ def _lesson(position: int, spec: DemoLesson) -> Lesson:
         questions = [_question(index, q) for index, q in enumerate(spec.questions)]
         quiz = Quiz(pass_percent=PASS_PERCENT, max_attempts=MAX_ATTEMPTS, questions=questions)
     return Lesson(
-        position=position, title=spec.title, notes_md=spec.notes,
-        practice_prompt=spec.practice, quiz=quiz,
-    )  # fmt: skip
+        position=position,
+        title=spec.title,
+        notes_md=spec.notes,
+        practice_prompt=spec.practice,
+        quiz=quiz,
+    )
 
 
 def find_demo_course() -> Course | None:
@@ -103,15 +106,22 @@ def _ensure_course() -> Iterator[str]:
         return
     trainer = find_user_by_email(TRAINER_EMAIL)
     modules = [
-        CourseModule(position=index, title=title,
-                     lessons=[_lesson(n, spec) for n, spec in enumerate(lessons)])
+        CourseModule(
+            position=index,
+            title=title,
+            lessons=[_lesson(n, spec) for n, spec in enumerate(lessons)],
+        )
         for index, (title, lessons) in enumerate(MODULES)
-    ]  # fmt: skip
+    ]
     course = Course(
-        title=COURSE_TITLE, description=COURSE_DESCRIPTION, level=CourseLevel.BEGINNER,
-        status=CourseStatus.PUBLISHED, published_at=utcnow(),
-        created_by_id=trainer.id if trainer else None, modules=modules,
-    )  # fmt: skip
+        title=COURSE_TITLE,
+        description=COURSE_DESCRIPTION,
+        level=CourseLevel.BEGINNER,
+        status=CourseStatus.PUBLISHED,
+        published_at=utcnow(),
+        created_by_id=trainer.id if trainer else None,
+        modules=modules,
+    )
     db.session.add(course)
     db.session.commit()
     course_changed.send(current_app._get_current_object(), course_id=course.id)
@@ -215,8 +225,12 @@ def _tools() -> tuple[str, Path]:
 
 def _ffmpeg(ffmpeg_bin: str, *args: str) -> None:
     """Run ffmpeg quietly (no shell, no stdin, a timeout); raise if it fails."""
-    subprocess.run([ffmpeg_bin, "-nostdin", "-hide_banner", "-loglevel", "error", *args],
-                   check=True, capture_output=True, timeout=TOOL_TIMEOUT_S)  # fmt: skip
+    subprocess.run(
+        [ffmpeg_bin, "-nostdin", "-hide_banner", "-loglevel", "error", *args],
+        check=True,
+        capture_output=True,
+        timeout=TOOL_TIMEOUT_S,
+    )
 
 
 def _keep(made: Path, dest: Path) -> None:
@@ -241,19 +255,41 @@ def make_lesson_video(number: int, spec: DemoLesson, dest: Path) -> bool:
             inputs, audio = [], f"sine=frequency=440:duration={seconds},volume=0.05[a]"
         else:
             seconds = LEAD_S + narration.duration_s + TAIL_S
-            inputs = ["-protocol_whitelist", PROTOCOL_WHITELIST,
-                      "-i", f"file:{narration.path}"]  # fmt: skip
+            inputs = ["-protocol_whitelist", PROTOCOL_WHITELIST, "-i", f"file:{narration.path}"]
             audio = f"[0:a]adelay={int(LEAD_S * 1000)}:all=1,apad,aresample=44100[a]"
         video = (
             f"testsrc2=size={VIDEO_SIZE}:rate={VIDEO_FPS}:duration={seconds},"
             f"{_card_filters(_lesson_card(number, spec), font, work)}[v]"
         )
         _ffmpeg(
-            ffmpeg_bin, *inputs, "-filter_complex", f"{video};{audio}",
-            "-map", "[v]", "-map", "[a]", "-t", f"{seconds:.2f}", "-ac", "1",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", f"file:{work / 'video.mp4'}",
-        )  # fmt: skip
+            ffmpeg_bin,
+            *inputs,
+            "-filter_complex",
+            f"{video};{audio}",
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-t",
+            f"{seconds:.2f}",
+            "-ac",
+            "1",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "30",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-movflags",
+            "+faststart",
+            f"file:{work / 'video.mp4'}",
+        )
         _keep(work / "video.mp4", dest)
     return narration is not None
 
@@ -265,8 +301,18 @@ def make_cover(dest: Path) -> None:
         work = Path(folder)
         card = _card_filters(_cover_card(), font, work)
         picture = f"testsrc2=size=1280x720:rate=1:duration=1,{card}[v]"
-        _ffmpeg(ffmpeg_bin, "-filter_complex", picture, "-map", "[v]", "-frames:v", "1",
-                "-q:v", "3", f"file:{work / 'cover.jpg'}")  # fmt: skip
+        _ffmpeg(
+            ffmpeg_bin,
+            "-filter_complex",
+            picture,
+            "-map",
+            "[v]",
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            f"file:{work / 'cover.jpg'}",
+        )
         _keep(work / "cover.jpg", dest)
 
 

@@ -120,9 +120,13 @@ def record_progress(user: User, lesson: Lesson, position_s: float, seq: int) -> 
     if row.is_complete and not was_complete:
         completion.refresh_completion(user, lesson.module.course)
     return ProgressReport(
-        row.position_s, row.furthest_s, row.is_complete, accepted=accepted, seq=row.client_seq,
+        row.position_s,
+        row.furthest_s,
+        row.is_complete,
+        accepted=accepted,
+        seq=row.client_seq,
         watch=watching.watch_status(lesson, duration, row),
-    )  # fmt: skip
+    )
 
 
 def _watched_ranges(row: LessonProgress, position_s: float) -> watching.Ranges:

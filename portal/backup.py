@@ -112,10 +112,16 @@ def _dump_database(engine: Engine, dest: Path) -> tuple[str, Path]:
     if engine.dialect.name == "postgresql":
         target = dest / PG_FILE
         _run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-             f"--file={target}", _libpq_url(engine)],
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={target}",
+                _libpq_url(engine),
+            ],
             "back up PostgreSQL",
-        )  # fmt: skip
+        )
         return "postgresql", target
     raise BackupError(f"backing up {engine.dialect.name} databases is not supported")
 
@@ -199,10 +205,16 @@ def _restore_database(engine: Engine, manifest: dict[str, Any], source: Path) ->
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     _run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-         f"--dbname={_libpq_url(engine)}", str(database)],
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            f"--dbname={_libpq_url(engine)}",
+            str(database),
+        ],
         "restore PostgreSQL",
-    )  # fmt: skip
+    )
 
 
 def restore(

@@ -78,9 +78,12 @@ def create_user_command(
     org = _org_or_fail(org_slug) if org_slug else None
     try:
         user = create_user(
-            email=email, name=name or email.split("@")[0], role=Role(role), org=org,
+            email=email,
+            name=name or email.split("@")[0],
+            role=Role(role),
+            org=org,
             password=password,
-        )  # fmt: skip
+        )
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"user {user.email} created (id {user.id}, {user.role})")

@@ -103,11 +103,17 @@ def _ensure_items() -> Iterator[str]:
             if sku_taken(org.id, sku):
                 continue
             data = ItemData(
-                sku=sku, name=name, aliases=list(aliases), category_id=categories.get(category),
-                price_cents=price * 100, description=f"{name}，基地演示商品。", cert_lab=lab,
-                cert_number=f"{lab}-{sku}" if lab else "", cert_grade=grade,
+                sku=sku,
+                name=name,
+                aliases=list(aliases),
+                category_id=categories.get(category),
+                price_cents=price * 100,
+                description=f"{name}，基地演示商品。",
+                cert_lab=lab,
+                cert_number=f"{lab}-{sku}" if lab else "",
+                cert_grade=grade,
                 is_designer_new=sku.endswith("011"),
-            )  # fmt: skip
+            )
             create_item(org.id, owner, data)
             added += 1
         if added:

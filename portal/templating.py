@@ -71,9 +71,12 @@ def install_filters(app: Flask) -> None:
     """
     app.jinja_env.finalize = isolate_bidi
     app.jinja_env.filters.update(
-        money=money, reject_key=reject_key, duration=duration, seconds=seconds,
+        money=money,
+        reject_key=reject_key,
+        duration=duration,
+        seconds=seconds,
         timecode=format_timecode,
-    )  # fmt: skip
+    )
     app.jinja_env.globals.update(
         org_status_label=org_status_label,
         job_view=job_view,

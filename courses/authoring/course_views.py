@@ -24,9 +24,11 @@ from portal.web import render_page_or_partial, send_private_file, wants_partial
 def _course_data(form: CourseForm) -> services.CourseData:
     watch = form.watch_percent.data
     return services.CourseData(
-        form.title.data, form.description.data or "", form.level.data,
+        form.title.data,
+        form.description.data or "",
+        form.level.data,
         DEFAULT_WATCH_PERCENT if watch is None else watch,
-    )  # fmt: skip
+    )
 
 
 @bp.get("/")
@@ -49,9 +51,11 @@ def new() -> ResponseReturnValue:
         flash(_("Course created. Now add modules and lessons."), "success")
         return redirect(url_for(".course", course_id=done[0].id))
     return render_template(
-        "authoring/course_form.html", form=form, course=None,
+        "authoring/course_form.html",
+        form=form,
+        course=None,
         preview_html=render_markdown(form.description.data),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
@@ -63,17 +67,22 @@ def edit(course_id: int) -> ResponseReturnValue:
     done = run_action(
         form,
         lambda: services.update_course(
-            course, acting_user(), _course_data(form), uploaded(form.cover),
+            course,
+            acting_user(),
+            _course_data(form),
+            uploaded(form.cover),
             remove_cover=bool(form.remove_cover.data),
         ),
-    )  # fmt: skip
+    )
     if done:
         flash(_("Course saved."), "success")
         return redirect(url_for(".course", course_id=course.id))
     return render_template(
-        "authoring/course_form.html", form=form, course=course,
+        "authoring/course_form.html",
+        form=form,
+        course=course,
         preview_html=render_markdown(form.description.data),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/preview")

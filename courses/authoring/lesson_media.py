@@ -139,9 +139,12 @@ def add_attachment(
     stored = attachments.store_attachment(stream, filename)
     try:
         attachment = LessonAttachment(
-            lesson_id=lesson.id, filename=stored.filename, stored_name=stored.stored_name,
-            content_type=stored.content_type, size_bytes=stored.size_bytes,
-        )  # fmt: skip
+            lesson_id=lesson.id,
+            filename=stored.filename,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+        )
         db.session.add(attachment)
         record_event(actor, "course.attachment_added", lesson, filename=stored.filename)
         db.session.commit()

@@ -128,10 +128,14 @@ def create_course(actor: User, data: CourseData, cover: IO[bytes] | None = None)
     cover_name = covers.store_cover(cover, current_app.config["MAX_IMAGE_BYTES"]) if cover else ""
     try:
         course = Course(
-            title=data.title.strip(), description=data.description.strip(), level=level,
-            cover_name=cover_name, created_by_id=actor.id, status=CourseStatus.DRAFT,
+            title=data.title.strip(),
+            description=data.description.strip(),
+            level=level,
+            cover_name=cover_name,
+            created_by_id=actor.id,
+            status=CourseStatus.DRAFT,
             watch_percent=watch_percent,
-        )  # fmt: skip
+        )
         db.session.add(course)
         record_event(actor, "course.created", course, title=course.title)
         db.session.commit()

@@ -31,8 +31,11 @@ def truetype_candidates() -> list[tuple[Path, int]]:
     try:
         result = subprocess.run(
             ["fc-list", "--format=%{file}|%{index}|%{fontformat}\n", ":lang=zh"],
-            capture_output=True, text=True, timeout=_FC_TIMEOUT_S, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=_FC_TIMEOUT_S,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return []
     found: list[tuple[Path, int]] = []

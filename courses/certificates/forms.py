@@ -15,9 +15,11 @@ class RevokeForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(message=_l("Say why the certificate is revoked.")),
-                    Length(max=1000)],
-    )  # fmt: skip
+        validators=[
+            DataRequired(message=_l("Say why the certificate is revoked.")),
+            Length(max=1000),
+        ],
+    )
     submit = SubmitField(_l("Revoke certificate"))
 
 

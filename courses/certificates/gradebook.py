@@ -138,9 +138,10 @@ def _results(lesson_ids: list[int], quiz_ids: list[int]) -> _Results:
         .where(Lesson.id.in_(lesson_ids))
     )
     attempts = db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score_percent,
-               QuizAttempt.passed).where(QuizAttempt.quiz_id.in_(quiz_ids))
-    )  # fmt: skip
+        select(
+            QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score_percent, QuizAttempt.passed
+        ).where(QuizAttempt.quiz_id.in_(quiz_ids))
+    )
     best: dict[tuple[int, int], int] = {}
     passed = set()
     for user_id, quiz_id, score, did_pass in attempts:
@@ -208,15 +209,23 @@ def _csv_rows(book: Gradebook) -> Iterator[list[object]]:
         learner = row.learner
         completed = format_date(learner.completed_at, "short") if learner.completed_at else ""
         yield [
-            learner.user.name, learner.user.email, format_date(learner.enrolled_at, "short"),
-            learner.status.percent, completed, *(cell.text for cell in row.cells),
-        ]  # fmt: skip
+            learner.user.name,
+            learner.user.email,
+            format_date(learner.enrolled_at, "short"),
+            learner.status.percent,
+            completed,
+            *(cell.text for cell in row.cells),
+        ]
 
 
 def gradebook_csv(book: Gradebook) -> str:
     """Return the gradebook as CSV text for spreadsheets (one line per learner)."""
     header = [
-        _("Learner"), _("E-mail"), _("Enrolled"), _("Progress (%)"), _("Completed"),
+        _("Learner"),
+        _("E-mail"),
+        _("Enrolled"),
+        _("Progress (%)"),
+        _("Completed"),
         *(column.heading for column in book.columns),
-    ]  # fmt: skip
+    ]
     return csv_text(header, _csv_rows(book))

@@ -67,8 +67,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     canvas.setAuthor("Beltcast")
     canvas.setSubject(url)
     canvas.setKeywords(certificate.code)
-    page = Page(canvas, certificate_font(current_app.config.get("SUBTITLE_FONT") or None),
-                width, height)  # fmt: skip
+    page = Page(
+        canvas, certificate_font(current_app.config.get("SUBTITLE_FONT") or None), width, height
+    )
     _frame(page)
     _texts(page, certificate)
     _footer(page, certificate, url)
@@ -139,8 +140,14 @@ def _qr(c: Canvas, url: str, x: float, y: float) -> None:
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                c.rect(x + (start + border) * module, top, (col - start) * module, module,
-                       stroke=0, fill=1)  # fmt: skip
+                c.rect(
+                    x + (start + border) * module,
+                    top,
+                    (col - start) * module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
                 start = None
 
 

@@ -121,19 +121,26 @@ def submission_page(submission: PracticeSubmission, viewer: User) -> SubmissionP
     course = submission.lesson.module.course
     is_owner = submission.user_id == viewer.id
     return SubmissionPage(
-        submission=submission, course=course, job=job, is_processing=processing,
+        submission=submission,
+        course=course,
+        job=job,
+        is_processing=processing,
         has_video=recording is not None,
         sentences=sentences,
         captions_language=videos.captions_language(recording) if sentences else None,
         hits=transcript_hits(sentences),
         comments=comments.list_comments(submission),
-        rubric=[(rubric_label(c), submission.rubric[c]) for c in RUBRIC_CRITERIA
-                if c in submission.rubric],
+        rubric=[
+            (rubric_label(c), submission.rubric[c])
+            for c in RUBRIC_CRITERIA
+            if c in submission.rubric
+        ],
         can_decide=viewer.is_staff and submission.state == PracticeState.SUBMITTED,
         can_comment=viewer.is_staff,
-        can_resubmit=is_owner and submission.state == PracticeState.TRY_AGAIN
+        can_resubmit=is_owner
+        and submission.state == PracticeState.TRY_AGAIN
         and _is_newest(submission),
-    )  # fmt: skip
+    )
 
 
 def _is_newest(submission: PracticeSubmission) -> bool:
@@ -183,9 +190,13 @@ def decide_submission(
     submission.decided_by_id = actor.id
     submission.decided_at = utcnow()
     record_event(
-        actor, "practice.decided", submission, state=str(submission.state), rubric=scores,
+        actor,
+        "practice.decided",
+        submission,
+        state=str(submission.state),
+        rubric=scores,
         learner=submission.user_id,
-    )  # fmt: skip
+    )
     practice_decided.send(submission=submission, actor=actor)
     db.session.commit()
     if passed:

@@ -233,9 +233,12 @@ def submit_attempt(lesson: Lesson, user: User, quiz_id: int, answers: Mapping) -
     course = lesson_course(lesson)
     _lock_enrolment(user, course)
     attempt = QuizAttempt(
-        quiz_id=quiz.id, user_id=user.id, answers=clean,
-        score_percent=scored.score_percent, passed=scored.passed,
-    )  # fmt: skip
+        quiz_id=quiz.id,
+        user_id=user.id,
+        answers=clean,
+        score_percent=scored.score_percent,
+        passed=scored.passed,
+    )
     db.session.add(attempt)
     db.session.flush()  # SQLite: the write lock is held from here to the commit
     if quiz.max_attempts and attempt_stats(quiz, user).used > quiz.max_attempts:

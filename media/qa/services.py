@@ -55,9 +55,12 @@ def check_render(
     """
     try:
         found = qa.run_detectors(
-            video, version.duration_s, target_lufs=DEFAULT_LOUDNESS_LUFS,
-            ffmpeg_bin=ffmpeg_bin, timeout_s=timeout_s,
-        )  # fmt: skip
+            video,
+            version.duration_s,
+            target_lufs=DEFAULT_LOUDNESS_LUFS,
+            ffmpeg_bin=ffmpeg_bin,
+            timeout_s=timeout_s,
+        )
     except FfmpegError:
         log.warning("QA checks of clip version %s could not run", version.id, exc_info=True)
         return None
@@ -168,8 +171,12 @@ def override_findings(version: ClipVersion, actor: User, reason: str) -> RenderQ
         )
     report.override_reason, report.overridden_by_id, report.overridden_at = text, actor.id, utcnow()
     record_event(
-        actor, "clip.qa_overridden", version, org_id=version.org_id, reason=text,
+        actor,
+        "clip.qa_overridden",
+        version,
+        org_id=version.org_id,
+        reason=text,
         findings=len(report.findings),
-    )  # fmt: skip
+    )
     db.session.commit()
     return report

@@ -36,11 +36,22 @@ from portal.spreadsheets import read_csv
 MAX_ROWS = 500
 MAX_FILE_BYTES = 200 * 1024
 HEADERS = {
-    "link": {"link", "link number", "link_number", "no", "no.", "#", "链接", "链接号", "链接序号",
-             "序号", "号"},
+    "link": {
+        "link",
+        "link number",
+        "link_number",
+        "no",
+        "no.",
+        "#",
+        "链接",
+        "链接号",
+        "链接序号",
+        "序号",
+        "号",
+    },
     "sku": {"sku", "货号", "编号", "商品编号", "商品id"},
     "name": {"name", "item", "item name", "商品", "商品名称", "名称", "品名", "商品标题", "标题"},
-}  # fmt: skip
+}
 _NUMBERED_LINE = re.compile(r"^\s*#?(\d{1,4})\s*(?:号|[.、:：)）]|\s)\s*(\S.*)$")
 _LINK_CELL = re.compile(r"^#?\s*(\d{1,4})\s*(?:号)?(?:链接)?$")
 
@@ -188,9 +199,12 @@ def _mark_repeats(rows: list[GoodsRow]) -> None:
         if row.link_number is not None:
             if row.link_number in numbers:
                 row.errors.append(
-                    _("Link number %(number)s repeats line %(line)s.", number=row.link_number,
-                      line=numbers[row.link_number])
-                )  # fmt: skip
+                    _(
+                        "Link number %(number)s repeats line %(line)s.",
+                        number=row.link_number,
+                        line=numbers[row.link_number],
+                    )
+                )
             numbers.setdefault(row.link_number, row.line)
         if row.item is not None:
             if row.item.id in items:

@@ -87,9 +87,13 @@ def _write_tile(
         .filter("format", "yuvj420p")
     )
     run_to_file(
-        [picture], dest, ffmpeg_bin=ffmpeg_bin, duration_s=None, timeout_s=timeout_s,
+        [picture],
+        dest,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=None,
+        timeout_s=timeout_s,
         output_options={"frames:v": 1, "update": 1, "q:v": 3, "f": "image2"},
-    )  # fmt: skip
+    )
 
 
 def _no_job_limit() -> float:
@@ -98,9 +102,14 @@ def _no_job_limit() -> float:
 
 
 def write_sprite(
-    source: Path, dest: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    source: Path,
+    dest: Path,
+    duration_s: float,
+    *,
+    ffmpeg_bin: str,
+    scratch: Path,
     time_left: Callable[[], float] = _no_job_limit,
-) -> int:  # fmt: skip
+) -> int:
     """Write the row of thumbnails of ``source`` to the JPEG ``dest``; return how many.
 
     One short ffmpeg run per tile (a seek and one key frame: about 80 MB and 0.1 s of CPU on a
@@ -128,9 +137,14 @@ def write_sprite(
 
 
 def store_overview(
-    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    source: Path,
+    audio_wav: Path,
+    duration_s: float,
+    *,
+    ffmpeg_bin: str,
+    scratch: Path,
     time_left: Callable[[], float] = _no_job_limit,
-) -> None:  # fmt: skip
+) -> None:
     """Compute the overview of the recording ``source`` and store it beside it.
 
     Raises ``FfmpegError``, ``OSError`` or ``wave.Error`` when it cannot. Each file is written
@@ -139,10 +153,10 @@ def store_overview(
     """
     json_path, sprite_path = overview_files(source)
     window_s, levels = loudness_levels(audio_wav)
-    tiles = write_sprite(source, sprite_path, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch,
-                         time_left=time_left)  # fmt: skip
-    overview = Overview(window_s=round(window_s, 4), levels_db=levels, tiles=tiles,
-                        tile_px=TILE_PX)  # fmt: skip
+    tiles = write_sprite(
+        source, sprite_path, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch, time_left=time_left
+    )
+    overview = Overview(window_s=round(window_s, 4), levels_db=levels, tiles=tiles, tile_px=TILE_PX)
     temp = json_path.with_name(f".{json_path.name}.{secrets.token_hex(6)}.part")
     try:
         temp.write_text(json.dumps(asdict(overview), separators=(",", ":")), encoding="utf-8")
@@ -157,9 +171,11 @@ def load_overview(source: Path) -> Overview | None:
     try:
         stored = json.loads(json_path.read_text(encoding="utf-8"))
         overview = Overview(
-            window_s=float(stored["window_s"]), levels_db=[float(v) for v in stored["levels_db"]],
-            tiles=int(stored["tiles"]), tile_px=int(stored["tile_px"]),
-        )  # fmt: skip
+            window_s=float(stored["window_s"]),
+            levels_db=[float(v) for v in stored["levels_db"]],
+            tiles=int(stored["tiles"]),
+            tile_px=int(stored["tile_px"]),
+        )
     except (OSError, ValueError, TypeError, KeyError):
         return None
     return overview if sprite_path.is_file() and overview.window_s > 0 else None
@@ -172,17 +188,28 @@ def remove_overview(source: Path) -> None:
 
 
 def try_store_overview(
-    source: Path, audio_wav: Path, duration_s: float, *, ffmpeg_bin: str, scratch: Path,
+    source: Path,
+    audio_wav: Path,
+    duration_s: float,
+    *,
+    ffmpeg_bin: str,
+    scratch: Path,
     time_left: Callable[[], float] = _no_job_limit,
-) -> bool:  # fmt: skip
+) -> bool:
     """Store the overview; if it cannot, log why and return False (the transcript goes on).
 
     ``scratch`` is a folder for the tiles on their way into the sprite (the job's own);
     ``time_left`` what is left of the job's time limit (its passing is not caught here).
     """
     try:
-        store_overview(source, audio_wav, duration_s, ffmpeg_bin=ffmpeg_bin, scratch=scratch,
-                       time_left=time_left)  # fmt: skip
+        store_overview(
+            source,
+            audio_wav,
+            duration_s,
+            ffmpeg_bin=ffmpeg_bin,
+            scratch=scratch,
+            time_left=time_left,
+        )
     except (FfmpegError, OSError, wave.Error, ValueError) as exc:
         log.warning("no overview for %s: %s", source.name, exc)
         return False

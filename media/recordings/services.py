@@ -120,11 +120,15 @@ def _store(
     try:
         place(target)
         recording = Recording(
-            org_id=org_id, title=details.title.strip(), stored_name=stored_name,
-            original_filename=details.original_filename[:255], language=details.language,
-            size_bytes=target.stat().st_size, created_by_id=actor.id if actor else None,
+            org_id=org_id,
+            title=details.title.strip(),
+            stored_name=stored_name,
+            original_filename=details.original_filename[:255],
+            language=details.language,
+            size_bytes=target.stat().st_size,
+            created_by_id=actor.id if actor else None,
             live_account_id=details.live_account_id or None,
-        )  # fmt: skip
+        )
         _apply_probe(recording, probe)
         db.session.add(recording)
         record_event(actor, "recording.added", recording, org_id=org_id, size=recording.size_bytes)
@@ -235,9 +239,13 @@ def set_live_account(recording: Recording, actor: User, account_id: int | None) 
     recording.live_account_id = account_id or None
     recording.updated_by_id = actor.id
     record_event(
-        actor, "recording.live_account_set", recording, org_id=recording.org_id,
-        before=before, live_account_id=recording.live_account_id,
-    )  # fmt: skip
+        actor,
+        "recording.live_account_set",
+        recording,
+        org_id=recording.org_id,
+        before=before,
+        live_account_id=recording.live_account_id,
+    )
     db.session.commit()
 
 
@@ -310,7 +318,10 @@ def transcript_export(recording: Recording, fmt: str) -> str:
     sentences = list_sentences(transcript)
     if fmt == "json":
         return exports.to_json(
-            sentences, recording=recording.id, title=recording.title,
-            language=transcript.language, hotwords=transcript.hotwords,
-        )  # fmt: skip
+            sentences,
+            recording=recording.id,
+            title=recording.title,
+            language=transcript.language,
+            hotwords=transcript.hotwords,
+        )
     return exports.EXPORTERS[fmt](sentences)

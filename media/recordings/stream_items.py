@@ -126,9 +126,14 @@ def add_items(recording: Recording, actor: User | None, item_ids: Sequence[int])
     for offset, item in enumerate(new, start=1):
         link = number + offset if number + offset <= MAX_LINK_NUMBER else None
         db.session.add(
-            StreamItem(org_id=recording.org_id, recording_id=recording.id, item_id=item.id,
-                       link_number=link, position=position + offset)
-        )  # fmt: skip
+            StreamItem(
+                org_id=recording.org_id,
+                recording_id=recording.id,
+                item_id=item.id,
+                link_number=link,
+                position=position + offset,
+            )
+        )
     _commit(recording, actor, "recording.items_added", skus=[item.sku for item in new])
     return len(new)
 
@@ -143,10 +148,13 @@ def set_link_number(entry: StreamItem, actor: User | None, number: int | None) -
         )
         if taken is not None:
             raise ServiceError(
-                _("Link number %(number)s is already used by %(name)s.", number=number,
-                  name=taken.item.name),
+                _(
+                    "Link number %(number)s is already used by %(name)s.",
+                    number=number,
+                    name=taken.item.name,
+                ),
                 field="link_number",
-            )  # fmt: skip
+            )
     entry.link_number = number
     _commit(recording, actor, "recording.items_link_set", sku=entry.item.sku, link=number)
 
@@ -200,8 +208,13 @@ def replace_items(
     items = _own_active_items(recording.org_id, [item_id for _, item_id in links])
     db.session.execute(delete(StreamItem).where(StreamItem.recording_id == recording.id))
     db.session.add_all(
-        StreamItem(org_id=recording.org_id, recording_id=recording.id, item_id=item.id,
-                   link_number=number, position=position)
+        StreamItem(
+            org_id=recording.org_id,
+            recording_id=recording.id,
+            item_id=item.id,
+            link_number=number,
+            position=position,
+        )
         for position, ((number, _), item) in enumerate(zip(links, items, strict=True))
-    )  # fmt: skip
+    )
     _commit(recording, actor, "recording.items_imported", count=len(links))

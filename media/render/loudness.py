@@ -86,9 +86,14 @@ def encode_audio(
     measurement = None
     if target_lufs is not None:
         measurement = measure_loudness(
-            source, in_s, duration_s, ranges=ranges,
-            ffmpeg_bin=ffmpeg_bin, on_progress=on_progress, timeout_s=time_left(),
-        )  # fmt: skip
+            source,
+            in_s,
+            duration_s,
+            ranges=ranges,
+            ffmpeg_bin=ffmpeg_bin,
+            on_progress=on_progress,
+            timeout_s=time_left(),
+        )
     audio = source_audio(source, in_s, duration_s, ranges)
     run_to_file(
         [normalised_audio(audio, target_lufs, measurement)],
@@ -102,9 +107,12 @@ def encode_audio(
     if target_lufs is None:
         return None
     return measure_integrated_lufs(
-        dest, ffmpeg_bin=ffmpeg_bin, duration_s=duration_s, on_progress=on_progress,
+        dest,
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=duration_s,
+        on_progress=on_progress,
         timeout_s=time_left(),
-    )  # fmt: skip
+    )
 
 
 def measure_loudness(

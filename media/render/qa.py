@@ -227,9 +227,12 @@ def run_detectors(
     Raise ``FfmpegError`` when ffmpeg fails or the loudness summary is missing.
     """
     result = run(
-        detect_command(video), ffmpeg_bin=ffmpeg_bin, duration_s=duration_s,
-        timeout_s=timeout_s, tail_lines=_TAIL_LINES,
-    )  # fmt: skip
+        detect_command(video),
+        ffmpeg_bin=ffmpeg_bin,
+        duration_s=duration_s,
+        timeout_s=timeout_s,
+        tail_lines=_TAIL_LINES,
+    )
     if target_lufs is not None and parse_integrated_lufs(result.stderr_tail) is None:
         raise FfmpegError("ebur128 did not report the integrated loudness", result.stderr_tail)
     return detector_findings(result.stderr_tail, duration_s, target_lufs)

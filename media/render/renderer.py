@@ -283,10 +283,17 @@ def _encode(spec: RenderSpec, source: ProbeResult, run: _Run) -> _Encoded:
         work = Path(work_dir)
         audio_path = work / "audio.m4a"
         sound = pool.submit(
-            encode_audio, spec.source, spec.in_s, spec.duration_s, audio_path,
-            target_lufs=spec.loudness_lufs, ffmpeg_bin=run.ffmpeg_bin, ranges=spec.joins,
-            time_left=run.time_left, on_progress=lambda _: _raise_if_set(stop),
-        )  # fmt: skip
+            encode_audio,
+            spec.source,
+            spec.in_s,
+            spec.duration_s,
+            audio_path,
+            target_lufs=spec.loudness_lufs,
+            ffmpeg_bin=run.ffmpeg_bin,
+            ranges=spec.joins,
+            time_left=run.time_left,
+            on_progress=lambda _: _raise_if_set(stop),
+        )
         try:
             watch = _watching(run.on_progress, sound)
             video_path, warnings = _encode_video(spec, source, work, run, watch)

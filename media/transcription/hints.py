@@ -280,12 +280,17 @@ class HintPlanner:
         spans = self.spans()
         names = dict.fromkeys(name for span in spans for name in span.hints.names)
         described = [
-            {"start_s": round(span.start_s, 3), "end_s": round(span.end_s, 3),
-             "tokens": span.hints.tokens, "names": list(span.hints.names),
-             "items": list(span.hints.item_ids), "prompt": span.hints.prompt or "",
-             "hotwords": span.hints.hotwords or ""}
+            {
+                "start_s": round(span.start_s, 3),
+                "end_s": round(span.end_s, 3),
+                "tokens": span.hints.tokens,
+                "names": list(span.hints.names),
+                "items": list(span.hints.item_ids),
+                "prompt": span.hints.prompt or "",
+                "hotwords": span.hints.hotwords or "",
+            }
             for span in spans
-        ]  # fmt: skip
+        ]
         document = {"budget_tokens": self.budget_tokens, "spans": described}
         return _SEPARATOR.join(names), json.dumps(document, ensure_ascii=False)
 

@@ -50,11 +50,15 @@ class SoundIndex:
         count = len({item_id for item_id, _ in items})
         weight = {key: math.log(1 + count / df) for key, df in documents.items()}
         self._names = [
-            _Name(item_id, np.array([row[k] for k in sorted(s.keys)], dtype=np.intp),
-                  np.array([weight[k] for k in sorted(s.keys)]), s.units + _SLACK_UNITS)
+            _Name(
+                item_id,
+                np.array([row[k] for k in sorted(s.keys)], dtype=np.intp),
+                np.array([weight[k] for k in sorted(s.keys)]),
+                s.units + _SLACK_UNITS,
+            )
             for item_id, s in sounds
             if s.keys
-        ]  # fmt: skip
+        ]
         self._latin_rows = np.array(
             [index for index, key in enumerate(self.keys) if key.startswith(LATIN)], dtype=np.intp
         )
@@ -99,9 +103,13 @@ class SoundIndex:
         """Return the similarity (0–1) of every catalog Latin key to every heard one."""
         bare = [key.removeprefix(LATIN) for key in spoken]
         ratios = process.cdist(
-            self._latin, bare, scorer=fuzz.ratio, score_cutoff=_LATIN_SIMILAR, workers=1,
+            self._latin,
+            bare,
+            scorer=fuzz.ratio,
+            score_cutoff=_LATIN_SIMILAR,
+            workers=1,
             dtype=np.float32,
-        )  # fmt: skip
+        )
         short = np.array([len(key) < _SHORT_KEY for key in self._latin])
         ratios[short] = np.where(ratios[short] >= 100, ratios[short], 0)
         return ratios / 100

@@ -97,9 +97,11 @@ def _rewritten(draft: SentenceDraft, fixes: list[Fix]) -> SentenceDraft:
         head = words[first].text[: start - starts[first]]
         tail = words[last].text[end - starts[last] :]
         merged = HeardWord(
-            start=words[first].start, end=words[last].end, text=head + fix.written + tail,
+            start=words[first].start,
+            end=words[last].end,
+            text=head + fix.written + tail,
             probability=min(word.probability for word in words[first : last + 1]),
-        )  # fmt: skip
+        )
         words[first : last + 1] = [merged]
         del starts[first + 1 : last + 1]
     return SentenceDraft(words)
@@ -118,11 +120,17 @@ def _described(written: SentenceDraft, fixes: list[Fix]) -> list[dict[str, objec
         start = fix.start + shift
         word = written.words[bisect_right(ends, start + lead)]
         described.append(
-            {"start_char": start, "end_char": start + len(fix.written), "heard": fix.heard[:200],
-             "written": fix.written[:200], "term": fix.term.text[:200],
-             "source": GLOSSARY if fix.term.item_id < 0 else CATALOG,
-             "word_start_ms": round(word.start * 1000), "word_end_ms": round(word.end * 1000)}
-        )  # fmt: skip
+            {
+                "start_char": start,
+                "end_char": start + len(fix.written),
+                "heard": fix.heard[:200],
+                "written": fix.written[:200],
+                "term": fix.term.text[:200],
+                "source": GLOSSARY if fix.term.item_id < 0 else CATALOG,
+                "word_start_ms": round(word.start * 1000),
+                "word_end_ms": round(word.end * 1000),
+            }
+        )
         shift += len(fix.written) - (fix.end - fix.start)
     return described
 
@@ -155,9 +163,13 @@ def undo_correction(correction: NameCorrection, sentence: Sentence, actor: User)
         )
     )
     record_event(
-        actor, "sentence.correction_undone", sentence, org_id=sentence.org_id,
-        heard=correction.heard, written=correction.written,
-    )  # fmt: skip
+        actor,
+        "sentence.correction_undone",
+        sentence,
+        org_id=sentence.org_id,
+        heard=correction.heard,
+        written=correction.written,
+    )
     db.session.commit()
     transcript = db.session.get(Transcript, sentence.transcript_id)
     if transcript is not None:

@@ -258,9 +258,11 @@ def invite_user(
     send_mail(
         user.email,
         _("You are invited to Beltcast"),
-        _("Open this link within 7 days to set your password:\n%(link)s",
-          link=link_for(tokens.make_token(user, "invite"))),
-    )  # fmt: skip
+        _(
+            "Open this link within 7 days to set your password:\n%(link)s",
+            link=link_for(tokens.make_token(user, "invite")),
+        ),
+    )
     return user
 
 

@@ -40,23 +40,53 @@ MAX_ROWS = 5000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 COLUMNS = (
-    "sku", "name", "aliases", "category", "price", "description",
-    "cert_lab", "cert_number", "cert_grade", "designer_new",
-)  # fmt: skip
+    "sku",
+    "name",
+    "aliases",
+    "category",
+    "price",
+    "description",
+    "cert_lab",
+    "cert_number",
+    "cert_grade",
+    "designer_new",
+)
 HEADER_ALIASES = {
-    "sku": "sku", "货号": "sku", "编号": "sku",
-    "name": "name", "名称": "name", "品名": "name", "商品名称": "name",
-    "aliases": "aliases", "别名": "aliases",
-    "category": "category", "类别": "category", "分类": "category",
-    "price": "price", "价格": "price", "售价": "price",
-    "description": "description", "描述": "description", "介绍": "description",
-    "cert_lab": "cert_lab", "证书机构": "cert_lab", "检测机构": "cert_lab",
-    "cert_number": "cert_number", "证书编号": "cert_number",
-    "cert_grade": "cert_grade", "等级": "cert_grade", "证书等级": "cert_grade",
-    "designer_new": "designer_new", "设计师新品": "designer_new",
-    "archived": "archived", "归档": "archived", "已归档": "archived",
-    "photos": "photos", "图片": "photos", "照片": "photos",
-}  # fmt: skip
+    "sku": "sku",
+    "货号": "sku",
+    "编号": "sku",
+    "name": "name",
+    "名称": "name",
+    "品名": "name",
+    "商品名称": "name",
+    "aliases": "aliases",
+    "别名": "aliases",
+    "category": "category",
+    "类别": "category",
+    "分类": "category",
+    "price": "price",
+    "价格": "price",
+    "售价": "price",
+    "description": "description",
+    "描述": "description",
+    "介绍": "description",
+    "cert_lab": "cert_lab",
+    "证书机构": "cert_lab",
+    "检测机构": "cert_lab",
+    "cert_number": "cert_number",
+    "证书编号": "cert_number",
+    "cert_grade": "cert_grade",
+    "等级": "cert_grade",
+    "证书等级": "cert_grade",
+    "designer_new": "designer_new",
+    "设计师新品": "designer_new",
+    "archived": "archived",
+    "归档": "archived",
+    "已归档": "archived",
+    "photos": "photos",
+    "图片": "photos",
+    "照片": "photos",
+}
 MULTI_LINE_COLUMNS = frozenset({"aliases", "description"})
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "√"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
@@ -154,12 +184,15 @@ def _row_data(cells: dict[str, str], categories: dict[str, int]) -> tuple[ItemDa
     if category_text and category_id is None:
         errors.append(_("unknown category %(name)s", name=category_text))
     data = ItemData(
-        sku=sku, name=name, aliases=split_aliases(cells.get("aliases", "")),
-        category_id=category_id, description=cells.get("description", "").strip(),
+        sku=sku,
+        name=name,
+        aliases=split_aliases(cells.get("aliases", "")),
+        category_id=category_id,
+        description=cells.get("description", "").strip(),
         cert_lab=cells.get("cert_lab", "").strip()[:100],
         cert_number=cells.get("cert_number", "").strip()[:100],
         cert_grade=cells.get("cert_grade", "").strip()[:100],
-    )  # fmt: skip
+    )
     for attribute, parser, text in (
         ("price_cents", _parse_price, cells.get("price", "")),
         ("is_designer_new", _parse_flag, cells.get("designer_new", "")),
@@ -202,10 +235,14 @@ def parse_catalog_csv(raw: bytes, org_id: int) -> list[ImportRow]:
         action = "update" if data.sku in existing else "create"
         rows.append(
             ImportRow(
-                line, asdict(data), errors, action=action, archive=bool(archive),
+                line,
+                asdict(data),
+                errors,
+                action=action,
+                archive=bool(archive),
                 photo_names=photo_import.split_photo_names(values.get("photos", "")),
             )
-        )  # fmt: skip
+        )
         if len(rows) > MAX_ROWS:
             raise ServiceError(_("The file has more than 5000 rows."), field="file")
     if not rows:
@@ -224,9 +261,11 @@ def parse_upload(raw: bytes, org_id: int) -> list[ImportRow]:
 def save_preview(org_id: int, actor: User, filename: str, rows: list[ImportRow]) -> CatalogImport:
     """Keep a parsed file until the merchant confirms it."""
     pending = CatalogImport(
-        org_id=org_id, created_by_id=actor.id, filename=filename[:255],
+        org_id=org_id,
+        created_by_id=actor.id,
+        filename=filename[:255],
         rows=[asdict(row) for row in rows],
-    )  # fmt: skip
+    )
     db.session.add(pending)
     db.session.commit()
     return pending
@@ -329,11 +368,17 @@ def export_csv(org_id: int) -> str:
     statement = scoped(Item, org_id).where(Item.archived_at.is_(None)).order_by(Item.sku)
     rows = (
         [
-            item.sku, item.name, "|".join(item.aliases), names.get(item.category_id or 0, ""),
+            item.sku,
+            item.name,
+            "|".join(item.aliases),
+            names.get(item.category_id or 0, ""),
             "" if item.price_cents is None else Decimal(item.price_cents).scaleb(-2),
-            item.description, item.cert_lab, item.cert_number, item.cert_grade,
+            item.description,
+            item.cert_lab,
+            item.cert_number,
+            item.cert_grade,
             "yes" if item.is_designer_new else "no",
         ]
         for item in db.session.scalars(statement)
-    )  # fmt: skip
+    )
     return csv_text(COLUMNS, rows)

@@ -50,9 +50,10 @@ class Item(OrgOwned, TimestampMixin, db.Model):
     category: Mapped[Category | None] = relationship()
     org: Mapped[Organisation] = relationship()
     photos: Mapped[list[ItemPhoto]] = relationship(
-        back_populates="item", order_by="ItemPhoto.position, ItemPhoto.id",
+        back_populates="item",
+        order_by="ItemPhoto.position, ItemPhoto.id",
         cascade="all, delete-orphan",
-    )  # fmt: skip
+    )
 
     @property
     def primary_photo(self) -> ItemPhoto | None:

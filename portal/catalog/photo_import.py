@@ -64,9 +64,10 @@ class PhotoArchive:
     def csv_member(self) -> bytes:
         """Return the bytes of the archive's one CSV file."""
         found = [
-            info for path, info in self.by_path.items()
+            info
+            for path, info in self.by_path.items()
             if path.lower().endswith(".csv") and not PurePosixPath(path).name.startswith(".")
-        ]  # fmt: skip
+        ]
         if len(found) != 1:
             message = _("The zip file needs exactly one .csv file (it holds %(count)s).")
             raise ServiceError(message % {"count": len(found)}, field="file")

@@ -48,11 +48,15 @@ def add_comment(
     """Pin a comment (or a reply) to ``at_s`` seconds of the subject's video."""
     subject_type, subject_id = _subject_key(subject)
     comment = Comment(
-        subject_type=subject_type, subject_id=subject_id, version_id=version_id,
-        org_id=getattr(subject, "org_id", None), author_id=actor.id,
-        at_s=max(0.0, round(at_s, 1)), body=_clean(body),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        version_id=version_id,
+        org_id=getattr(subject, "org_id", None),
+        author_id=actor.id,
+        at_s=max(0.0, round(at_s, 1)),
+        body=_clean(body),
         parent_id=parent.id if parent else None,
-    )  # fmt: skip
+    )
     if parent is not None:
         comment.at_s, comment.version_id = parent.at_s, parent.version_id
     db.session.add(comment)
@@ -77,8 +81,12 @@ def set_resolved(comment: Comment, actor: User, resolved: bool) -> None:
     """Mark a comment dealt with, or open it again."""
     comment.resolved_at = utcnow() if resolved else None
     comment.resolved_by_id = actor.id if resolved else None
-    record_event(actor, "comment.resolved" if resolved else "comment.reopened", comment,
-                 org_id=comment.org_id)  # fmt: skip
+    record_event(
+        actor,
+        "comment.resolved" if resolved else "comment.reopened",
+        comment,
+        org_id=comment.org_id,
+    )
     db.session.commit()
 
 

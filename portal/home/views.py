@@ -39,9 +39,12 @@ def index() -> ResponseReturnValue:
         return render_template("home/index.html", org=None, continue_items=[])
     user = acting_user()
     return render_template(
-        "home/index.html", org=user.org, continue_items=continue_watching(user),
-        group_label=group_label, **_board_for(user),
-    )  # fmt: skip
+        "home/index.html",
+        org=user.org,
+        continue_items=continue_watching(user),
+        group_label=group_label,
+        **_board_for(user),
+    )
 
 
 @bp.get("/transcribing")
@@ -49,9 +52,10 @@ def index() -> ResponseReturnValue:
 def transcribing_now() -> ResponseReturnValue:
     """The merchant's recordings still transcribing (the home page polls this while any run)."""
     return render_page_or_partial(
-        "home/transcribing.html", "home/_transcribing.html",
+        "home/transcribing.html",
+        "home/_transcribing.html",
         transcribing=transcribing(current_org_id()),
-    )  # fmt: skip
+    )
 
 
 @bp.get(f"/clips/<any({GROUPS}):group>")
@@ -63,10 +67,13 @@ def clips(group: str) -> ResponseReturnValue:
         accounts.list_accounts(org_id), request.args.get("account", type=int)
     )
     return render_template(
-        "home/clips.html", group=ClipGroup(group), group_label=group_label,
+        "home/clips.html",
+        group=ClipGroup(group),
+        group_label=group_label,
         page=group_page(ClipGroup(group), org_id, query_page(), by_account.chosen),
-        counts=count_clips(org_id, by_account.chosen), by_account=by_account,
-    )  # fmt: skip
+        counts=count_clips(org_id, by_account.chosen),
+        by_account=by_account,
+    )
 
 
 @bp.get("/healthz")

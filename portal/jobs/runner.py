@@ -167,8 +167,11 @@ class Heartbeat:
         log.error(
             "job %s: still running %.0f s past its time limit of %.0f s; attempt given up, "
             "its thread (%s) is left behind: restart this worker to free it",
-            job_id, time.monotonic() - deadline, self.ctx.limit_s, self.worker_id,
-        )  # fmt: skip
+            job_id,
+            time.monotonic() - deadline,
+            self.ctx.limit_s,
+            self.worker_id,
+        )
         self.gave_up = True
 
     def __enter__(self) -> Heartbeat:

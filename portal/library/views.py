@@ -25,9 +25,12 @@ from portal.routing import query_id, query_page
 from portal.web import frameable
 
 bp = Blueprint(
-    "library", __name__, template_folder="templates", static_folder="static",
+    "library",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
     static_url_path="/library/static",
-)  # fmt: skip
+)
 
 MAX_AGE_S = 60
 
@@ -72,9 +75,14 @@ def index() -> ResponseReturnValue:
     choices = [(o.id, o.updated_at) for o in [*merchants, *items]]
     etag, modified = services.fingerprint(page.items, page.total, choices, *_tag())
     body = render_public(
-        "library/index.html", page=page, chosen=chosen, categories=categories,
-        merchants=merchants, items=items, feeds=feed_links(chosen),
-    )  # fmt: skip
+        "library/index.html",
+        page=page,
+        chosen=chosen,
+        categories=categories,
+        merchants=merchants,
+        items=items,
+        feeds=feed_links(chosen),
+    )
     return public_response(body, etag, modified)
 
 
@@ -85,10 +93,13 @@ def clip(clip_id: int) -> ResponseReturnValue:
     related = services.related_clips(shown)
     etag, modified = services.fingerprint([shown, *related], *_tag())
     body = render_public(
-        "library/clip.html", clip=shown, version=services.get_public_version_or_404(shown),
-        items=services.public_items_of(shown), related=related,
+        "library/clip.html",
+        clip=shown,
+        version=services.get_public_version_or_404(shown),
+        items=services.public_items_of(shown),
+        related=related,
         live_account=recording_live_account(shown.org_id, shown.recording_id),
-    )  # fmt: skip
+    )
     return public_response(body, etag, modified)
 
 
@@ -131,12 +142,16 @@ def share(clip_id: int) -> ResponseReturnValue:
     etag, modified = services.fingerprint([shown], *_tag())
     page_url = feeds.absolute_url("library.share", clip_id=shown.id)
     body = render_public(
-        "library/share.html", clip=shown, items=items, page_url=page_url,
-        description=sharing.share_description(shown, items), qr_svg=sharing.share_qr_svg(page_url),
+        "library/share.html",
+        clip=shown,
+        items=items,
+        page_url=page_url,
+        description=sharing.share_description(shown, items),
+        qr_svg=sharing.share_qr_svg(page_url),
         poster_url=feeds.absolute_url("library.media", clip_id=shown.id, kind="poster"),
         video_url=feeds.absolute_url("library.media", clip_id=shown.id, kind="video"),
         embed_url=feeds.absolute_url("library.embed", clip_id=shown.id),
-    )  # fmt: skip
+    )
     return public_response(body, etag, modified)
 
 

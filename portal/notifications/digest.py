@@ -59,16 +59,19 @@ def _compose(user: User, notifications: list[Notification]) -> tuple[str, str]:
     """The digest's subject and body, in the user's language."""
     count = len(notifications)
     subject = ngettext(
-        "%(num)d notification waiting on Beltcast", "%(num)d notifications waiting on Beltcast",
+        "%(num)d notification waiting on Beltcast",
+        "%(num)d notifications waiting on Beltcast",
         count,
-    )  # fmt: skip
+    )
     lines = "\n".join(_line(n, user) for n in notifications)
     settings = current_app.config["BASE_URL"] + url_for("notifications.index")
     body = gettext(
         "Hello %(name)s, this waits for you:\n\n%(lines)s\n\n"
         "All notifications, and how often they are mailed: %(link)s",
-        name=user.name, lines=lines, link=settings,
-    )  # fmt: skip
+        name=user.name,
+        lines=lines,
+        link=settings,
+    )
     return subject, body
 
 

@@ -90,9 +90,12 @@ def _group_select(
 
 
 def clips_in_group(
-    group: ClipGroup, org_id: int | None = None, *, oldest_first: bool = False,
+    group: ClipGroup,
+    org_id: int | None = None,
+    *,
+    oldest_first: bool = False,
     limit: int | None = None,
-) -> list[Clip]:  # fmt: skip
+) -> list[Clip]:
     """The group's clips by last change: newest first, or oldest (longest waiting) first."""
     statement = _group_select(group, org_id, oldest_first=oldest_first).limit(limit)
     return list(db.session.scalars(statement))

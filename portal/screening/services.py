@@ -124,9 +124,14 @@ def _submit(org: Organisation, application: Application, actor: User) -> None:
     org.contact_name, org.contact_phone = application.contact_name, application.contact_phone
     org.shop_links = "\n".join(application.shop_links)
     record_event(
-        actor, "screening.submitted", org, org_id=org.id, from_status=previous,
-        licence_kind=application.licence_kind, categories=application.category_ids,
-    )  # fmt: skip
+        actor,
+        "screening.submitted",
+        org,
+        org_id=org.id,
+        from_status=previous,
+        licence_kind=application.licence_kind,
+        categories=application.category_ids,
+    )
 
 
 def _awaiting(org: Organisation) -> Application:
@@ -154,9 +159,15 @@ def _decide(
     application.decided_at, application.decided_by_id = utcnow(), actor.id
     org.status, org.status_reason = status, message
     record_event(
-        actor, f"screening.{decision}", org, org_id=org.id,
-        from_status=previous, to_status=status, message=message, application_id=application.id,
-    )  # fmt: skip
+        actor,
+        f"screening.{decision}",
+        org,
+        org_id=org.id,
+        from_status=previous,
+        to_status=status,
+        message=message,
+        application_id=application.id,
+    )
     application_decided.send(org=org, application=application, actor=actor)
     db.session.commit()
 
@@ -185,9 +196,14 @@ def suspend(org: Organisation, actor: User, reason: str) -> None:
     reason = _required(reason, _("Give a reason for the suspension."))
     org.status, org.status_reason = OrgStatus.SUSPENDED, reason
     record_event(
-        actor, "screening.suspended", org, org_id=org.id,
-        from_status=OrgStatus.APPROVED, to_status=OrgStatus.SUSPENDED, message=reason,
-    )  # fmt: skip
+        actor,
+        "screening.suspended",
+        org,
+        org_id=org.id,
+        from_status=OrgStatus.APPROVED,
+        to_status=OrgStatus.SUSPENDED,
+        message=reason,
+    )
     db.session.commit()
 
 
@@ -197,9 +213,13 @@ def reinstate(org: Organisation, actor: User) -> None:
         raise ConflictError(_("Only a suspended organisation can be reinstated."))
     org.status, org.status_reason = OrgStatus.APPROVED, ""
     record_event(
-        actor, "screening.reinstated", org, org_id=org.id,
-        from_status=OrgStatus.SUSPENDED, to_status=OrgStatus.APPROVED,
-    )  # fmt: skip
+        actor,
+        "screening.reinstated",
+        org,
+        org_id=org.id,
+        from_status=OrgStatus.SUSPENDED,
+        to_status=OrgStatus.APPROVED,
+    )
     db.session.commit()
 
 

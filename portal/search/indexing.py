@@ -30,11 +30,18 @@ T = TypeVar("T")
 def _fields(kind: str, doc: Document) -> dict[str, Any]:
     keys = [key for key in dict.fromkeys(exact_key(name) for name in doc.exact) if key]
     return {
-        "kind": kind, "ref_id": doc.ref_id, "part_id": doc.part_id, "org_id": doc.org_id,
-        "recording_id": doc.recording_id, "title": doc.title[:300], "body": doc.body,
-        "context": doc.context[:300], "at_ms": doc.at_ms, "happened_at": doc.happened_at,
+        "kind": kind,
+        "ref_id": doc.ref_id,
+        "part_id": doc.part_id,
+        "org_id": doc.org_id,
+        "recording_id": doc.recording_id,
+        "title": doc.title[:300],
+        "body": doc.body,
+        "context": doc.context[:300],
+        "at_ms": doc.at_ms,
+        "happened_at": doc.happened_at,
         "exact_keys": "".join(f"|{key}|" for key in keys),
-    }  # fmt: skip
+    }
 
 
 def _analysed(row: dict[str, Any], terms: Counter[str], readings: dict[str, str]) -> dict[str, Any]:

@@ -108,9 +108,18 @@ def _statement(
     if visible is None:
         return None
     statement = select(
-        D.id, D.kind, D.ref_id, D.part_id, D.org_id, D.recording_id, D.title, D.body, D.context,
-        D.at_ms, D.happened_at,
-    ).where(D.kind == source.kind, visible)  # fmt: skip
+        D.id,
+        D.kind,
+        D.ref_id,
+        D.part_id,
+        D.org_id,
+        D.recording_id,
+        D.title,
+        D.body,
+        D.context,
+        D.at_ms,
+        D.happened_at,
+    ).where(D.kind == source.kind, visible)
     if chosen.recording_id is not None:
         statement = statement.where(D.recording_id == chosen.recording_id)
     if chosen.item_id is not None:
@@ -147,9 +156,15 @@ def _result(source: Source, row: Any, viewer: Viewer, plan: query.Plan) -> Resul
 
 
 def _group(
-    source: Source, viewer: Viewer, plan: query.Plan, chosen: Filters, page: int, per_page: int,
-    *, count: bool,
-) -> Group | None:  # fmt: skip
+    source: Source,
+    viewer: Viewer,
+    plan: query.Plan,
+    chosen: Filters,
+    page: int,
+    per_page: int,
+    *,
+    count: bool,
+) -> Group | None:
     match = _statement(source, viewer, plan, chosen)
     if match is None:
         return None
@@ -229,11 +244,15 @@ def filter_label(
             if visible is None:
                 continue
             context = db.session.scalar(
-                select(D.context).where(
-                    D.kind == source.kind, D.recording_id == recording_id, D.at_ms.is_not(None),
+                select(D.context)
+                .where(
+                    D.kind == source.kind,
+                    D.recording_id == recording_id,
+                    D.at_ms.is_not(None),
                     visible,
-                ).limit(1)
-            )  # fmt: skip
+                )
+                .limit(1)
+            )
             if context:
                 return context
     if item_id is not None:

@@ -64,9 +64,15 @@ def stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement, keep in (
-        ("ies", "y", 3), ("sses", "ss", 3), ("xes", "x", 2), ("ches", "ch", 3),
-        ("shes", "sh", 3), ("ing", "", 3), ("ed", "", 3), ("s", "", 3),
-    ):  # fmt: skip
+        ("ies", "y", 3),
+        ("sses", "ss", 3),
+        ("xes", "x", 2),
+        ("ches", "ch", 3),
+        ("shes", "sh", 3),
+        ("ing", "", 3),
+        ("ed", "", 3),
+        ("s", "", 3),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word

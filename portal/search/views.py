@@ -48,9 +48,12 @@ def _form(viewer: Viewer) -> tuple[SearchForm, services.Filters]:
         _offer(form.item, form.item.data, services.filter_label(viewer, item_id=form.item.data))
     form.validate()
     chosen = services.Filters(
-        kind=form.kind.data or "", recording_id=form.recording.data, item_id=form.item.data,
-        date_from=_day(form.date_from), date_to=_day(form.date_to),
-    )  # fmt: skip
+        kind=form.kind.data or "",
+        recording_id=form.recording.data,
+        item_id=form.item.data,
+        date_from=_day(form.date_from),
+        date_to=_day(form.date_to),
+    )
     return form, chosen
 
 
@@ -69,9 +72,13 @@ def index() -> ResponseReturnValue:
     date_errors = [*form.date_from.errors, *form.date_to.errors]
     outcome = services.search(viewer, text, chosen, page) if text and not date_errors else None
     return render_page_or_partial(
-        "search/index.html", "search/_results.html",
-        form=form, outcome=outcome, chosen=chosen, date_errors=date_errors,
-    )  # fmt: skip
+        "search/index.html",
+        "search/_results.html",
+        form=form,
+        outcome=outcome,
+        chosen=chosen,
+        date_errors=date_errors,
+    )
 
 
 @bp.get("/search/quick")

@@ -28,9 +28,12 @@ def create_token(org_id: int, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; return it and its secret (shown once, never stored)."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        org_id=org_id, name=name.strip()[:100], token_hash=_hash(secret),
-        prefix=secret[:12], created_by_id=actor.id,
-    )  # fmt: skip
+        org_id=org_id,
+        name=name.strip()[:100],
+        token_hash=_hash(secret),
+        prefix=secret[:12],
+        created_by_id=actor.id,
+    )
     db.session.add(token)
     record_event(actor, "token.created", token, org_id=org_id, name=token.name)
     db.session.commit()

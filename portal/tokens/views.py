@@ -26,9 +26,12 @@ def index() -> ResponseReturnValue:
         _token, secret = services.create_token(current_org_id(), acting_user(), form.name.data)
         form = TokenForm(formdata=None)
     return render_template(
-        "tokens/index.html", form=form, secret=secret,
-        tokens=services.list_tokens(current_org_id()), confirm_form=ConfirmForm(),
-    )  # fmt: skip
+        "tokens/index.html",
+        form=form,
+        secret=secret,
+        tokens=services.list_tokens(current_org_id()),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.post("/<int:token_id>/revoke")

@@ -25,11 +25,15 @@ KIND = "clip"
 def _document(clip: Clip) -> Document:
     lines = " ".join(cue.text for cue in clip.cues if not cue.is_hidden)
     return Document(
-        ref_id=clip.id, org_id=clip.org_id, recording_id=clip.recording_id, title=clip.title,
+        ref_id=clip.id,
+        org_id=clip.org_id,
+        recording_id=clip.recording_id,
+        title=clip.title,
         body=" ".join(part for part in (clip.description, lines) if part),
-        context="、".join(link.item.name for link in clip.links), happened_at=clip.updated_at,
+        context="、".join(link.item.name for link in clip.links),
+        happened_at=clip.updated_at,
         exact=(clip.title,),
-    )  # fmt: skip
+    )
 
 
 def _clips(statement: Any) -> Iterator[Document]:

@@ -28,10 +28,14 @@ def _document(item: Item) -> Document:
     details = " · ".join(part for part in ("、".join(item.aliases), item.description) if part)
     category = item.category.name_zh if item.category else ""
     return Document(
-        ref_id=item.id, org_id=item.org_id, title=item.name, body=f"{item.sku} {details}".strip(),
+        ref_id=item.id,
+        org_id=item.org_id,
+        title=item.name,
+        body=f"{item.sku} {details}".strip(),
         context=" · ".join(part for part in (item.sku, category) if part),
-        happened_at=item.updated_at, exact=(item.name, *item.aliases, item.sku),
-    )  # fmt: skip
+        happened_at=item.updated_at,
+        exact=(item.name, *item.aliases, item.sku),
+    )
 
 
 def _items(statement: Any) -> Iterator[Document]:

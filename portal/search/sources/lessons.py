@@ -36,18 +36,27 @@ def _plain(markdown: str) -> str:
 
 def _lesson_documents(lesson: Lesson, course: Course) -> Iterator[Document]:
     yield Document(
-        ref_id=lesson.id, title=lesson.title, body=_plain(lesson.notes_md), context=course.title,
-        happened_at=lesson.updated_at, exact=(lesson.title,),
-    )  # fmt: skip
+        ref_id=lesson.id,
+        title=lesson.title,
+        body=_plain(lesson.notes_md),
+        context=course.title,
+        happened_at=lesson.updated_at,
+        exact=(lesson.title,),
+    )
     recording = db.session.get(Recording, lesson.recording_id) if lesson.recording_id else None
     if recording is None:
         return
     for sentence in videos.sentences(recording):
         yield Document(
-            ref_id=lesson.id, part_id=sentence.id, recording_id=recording.id, title="",
-            body=sentence.shown_text, context=lesson.title, at_ms=sentence.start_ms,
+            ref_id=lesson.id,
+            part_id=sentence.id,
+            recording_id=recording.id,
+            title="",
+            body=sentence.shown_text,
+            context=lesson.title,
+            at_ms=sentence.start_ms,
             happened_at=lesson.updated_at,
-        )  # fmt: skip
+        )
 
 
 def _documents(*where: Any) -> Iterator[Document]:

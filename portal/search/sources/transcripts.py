@@ -32,12 +32,18 @@ def seconds(at_ms: int | None) -> int:
 def _sentences() -> Select[Any]:
     statement = (
         select(
-            Sentence.id, Sentence.org_id, Sentence.text, Sentence.edited_text, Sentence.start_ms,
-            Transcript.recording_id, Recording.title, Recording.created_at,
+            Sentence.id,
+            Sentence.org_id,
+            Sentence.text,
+            Sentence.edited_text,
+            Sentence.start_ms,
+            Transcript.recording_id,
+            Recording.title,
+            Recording.created_at,
         )
         .join(Transcript, Transcript.id == Sentence.transcript_id)
         .join(Recording, Recording.id == Transcript.recording_id)
-    )  # fmt: skip
+    )
     base = get_org_by_slug(BASE_ORG_SLUG)
     return statement.where(Recording.org_id != base.id) if base else statement
 
@@ -45,10 +51,15 @@ def _sentences() -> Select[Any]:
 def _documents(statement: Select[Any]) -> Iterator[Document]:
     for row in indexing.batched(statement, Sentence.id):
         yield Document(
-            ref_id=row.id, org_id=row.org_id, recording_id=row.recording_id, title="",
+            ref_id=row.id,
+            org_id=row.org_id,
+            recording_id=row.recording_id,
+            title="",
             body=row.edited_text if row.edited_text is not None else row.text,
-            context=row.title, at_ms=row.start_ms, happened_at=row.created_at,
-        )  # fmt: skip
+            context=row.title,
+            at_ms=row.start_ms,
+            happened_at=row.created_at,
+        )
 
 
 class TranscriptSource(Source):
