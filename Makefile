@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED) $(MO)
 

@@ -43,6 +43,27 @@ def test_config(instance: Path, database_url: str, **extra: Any) -> dict[str, An
     }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--database-tests-only``: run only the tests that use a database (CI's second run)."""
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="deselect tests that use no database: they give the same result on any server",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--database-tests-only``, keep the tests whose fixtures include ``databases``."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = "databases" in getattr(item, "fixturenames", ())
+        (kept if uses_database else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     """One argon2 hash of TEST_PASSWORD, shared so builders stay fast."""
