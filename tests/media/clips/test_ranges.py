@@ -86,3 +86,25 @@ def test_moving_in_and_out_keeps_the_cuts_between():
     assert r.with_bounds(kept, 2000, 12_000) == [(2000, 3000), (5000, 12_000)]
     assert r.with_bounds(kept, 500, 2500) == [(500, 2500)]
     assert r.with_bounds(kept, 3500, 4500) == [(3500, 4500)]
+
+
+@PATIENT
+@given(st.lists(stretches, min_size=1, max_size=6), st.integers(0, 61_000))
+def test_a_recording_time_maps_to_the_output_and_back(start, output_ms):
+    kept = r.normalised(start, RECORDING) or [RECORDING]
+    at = r.recording_time(kept, output_ms)
+    if output_ms > r.total_ms(kept):
+        assert at is None
+        return
+    assert at is not None
+    assert any(a <= at <= b for a, b in kept)
+    assert r.output_span(kept, at, at + 1) in (None, (output_ms, output_ms + 1))
+
+
+def test_an_edge_moves_to_the_nearest_time_given():
+    kept = [(1000, 4000), (6000, 9000)]
+
+    assert r.nearest([4100, 4700, 5200], 4500) == 4700
+    assert r.nearest([], 4500) == 4500
+    assert r.with_edge(kept, 0, "end", 4700) == [(1000, 4700), (6000, 9000)]
+    assert r.with_edge(kept, 1, "start", 5200) == [(1000, 4000), (5200, 9000)]
