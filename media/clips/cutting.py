@@ -8,21 +8,25 @@ replaced for undo; in and out become the bounds of what is kept.
 from __future__ import annotations
 
 import itertools
+import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from media.clips import ranges
+from media.clips.kept_text import is_kept
 from media.clips.models import Clip
 from media.clips.services import require_editable, restore_kept, sentences_during, set_kept
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Word
+from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.services import get_transcript, words_between
 from portal.audit.services import record_event
 from portal.auth.models import User
-from portal.errors import ServiceError
+from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 
 
@@ -194,3 +198,74 @@ def undo(clip: Clip, recording: Recording, actor: User) -> None:
     record_event(actor, "clip.cut_undone", clip, org_id=clip.org_id, ranges=len(previous))
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
+
+
+@dataclass(frozen=True)
+class WordChip:
+    """A recognised word between the clip's in and out, and whether the clip keeps it."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    is_kept: bool
+    space_before: bool  # Latin script: a space separates it from the word before
+
+    @property
+    def shown(self) -> str:
+        """The word as shown: Chinese punctuation full-width."""
+        return tidy_punctuation(self.text)
+
+
+def _is_wide(char: str) -> bool:
+    """Tell whether ``char`` is CJK (no space around it); an empty word counts as CJK."""
+    return not char or unicodedata.east_asian_width(char) in {"W", "F"}
+
+
+def word_chips(clip: Clip, recording: Recording) -> dict[int, list[WordChip]]:
+    """The words between in and out by sentence position, each marked kept or cut."""
+    transcript = get_transcript(recording)
+    found = words_between(transcript, clip.start_ms, clip.end_ms) if transcript else []
+    kept, chips = clip.kept, defaultdict(list)
+    for w in found:
+        word, line = (w.start_ms, w.end_ms, w.text), chips[w.sentence_position]
+        spaced = bool(line) and not (_is_wide(line[-1].text[-1:]) or _is_wide(w.text[:1]))
+        line.append(WordChip(*word, is_kept(word, kept), spaced))
+    return chips
+
+
+def _selected_words(clip: Clip, recording: Recording, start_ms: int, end_ms: int) -> ranges.Range:
+    """The stretch of the words whose middle lies in ``start_ms``–``end_ms``, snapped to them."""
+    chips = [c for line in word_chips(clip, recording).values() for c in line]
+    chosen = [c for c in chips if start_ms <= (c.start_ms + c.end_ms) / 2 <= end_ms]
+    if not chosen:
+        raise ServiceError(_("Select one or more words of the clip."), field="action")
+    return min(c.start_ms for c in chosen), max(c.end_ms for c in chosen)
+
+
+def _restored(kept: Sequence[ranges.Range], start_ms: int, end_ms: int) -> list[ranges.Range]:
+    """``kept`` with ``start_ms``–``end_ms`` kept again (joining the ranges it touches)."""
+    bounds = (min(start_ms, kept[0][0]), max(end_ms, kept[-1][1]))
+    return ranges.normalised([*kept, (start_ms, end_ms)], bounds)
+
+
+WORD_EDITS: dict[str, tuple[str, Callable[..., list[ranges.Range]]]] = {
+    "cut_words": ("clip.words_cut", ranges.cut),
+    "keep_words": ("clip.words_kept", ranges.with_bounds),
+    "restore_words": ("clip.words_restored", _restored),
+}
+
+
+def edit_words(
+    clip: Clip, recording: Recording, actor: User, action: str, start_ms: int, end_ms: int
+) -> None:
+    """Cut the selected words (``action`` "cut_words"), keep only them ("keep_words": the cuts
+    between them stay) or put them back ("restore_words"); the selection snaps to the words."""
+    event, change = WORD_EDITS[action]
+    low, high = _selected_words(clip, recording, start_ms, end_ms)
+    try:
+        _edit(clip, recording, actor, event, lambda: change(clip.kept, low, high),
+              start=low, end=high)  # fmt: skip
+    except ConflictError:
+        raise
+    except ServiceError as exc:  # too short or too long: said beside the selection
+        raise ServiceError(exc.message, field="action") from exc

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from media.clips.discovery import suggestion_items
+from media.clips.kept_text import kept_lines
 from media.clips.models import Clip, Suggestion
+from media.clips.ranges import total_ms
 from media.clips.rendering import latest_ready_version
 from portal.catalog.models import Item
 
@@ -59,7 +61,12 @@ def suggestions_document(
 
 
 def clip_document(clip: Clip) -> dict[str, Any]:
-    """One clip: items with SKUs, in/out seconds, subtitles, and its newest rendered version."""
+    """One clip: items with SKUs, its kept ranges, its subtitles, and its newest rendered version.
+
+    ``ranges`` are the stretches of the recording the clip plays one after another (seconds
+    into the recording); ``start`` and ``end`` are their bounds. Subtitles are timed into the
+    clip and say only the words kept (a cut filler word is not in them).
+    """
     version = latest_ready_version(clip)
     return {
         "clip": clip.id,
@@ -70,14 +77,16 @@ def clip_document(clip: Clip) -> dict[str, Any]:
         "items": [{"sku": item.sku, "name": item.name} for item in clip.items],
         "start": _seconds(clip.start_ms),
         "end": _seconds(clip.end_ms),
+        "ranges": [{"start": _seconds(a), "end": _seconds(b)} for a, b in clip.kept],
+        "duration": _seconds(total_ms(clip.kept)),
         "subtitles": [
             {
-                "start": _seconds(cue.start_ms - clip.start_ms),
-                "end": _seconds(cue.end_ms - clip.start_ms),
-                "text": cue.text,
-                "hidden": cue.is_hidden,
+                "start": _seconds(line.start_ms),
+                "end": _seconds(line.end_ms),
+                "text": line.text,
+                "hidden": line.cue.is_hidden,
             }
-            for cue in clip.cues
+            for line in kept_lines(clip)
         ],
         "version": None
         if version is None

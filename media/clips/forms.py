@@ -124,14 +124,19 @@ class AliasForm(FlaskForm):
     submit = SubmitField(_l("Add alias"))
 
 
-class CutForm(FlaskForm):
-    """One cut by text: delete a sentence or a filler word, remove fillers, shorten pauses, undo."""
+CUT_ACTIONS = ("sentence", "filler", "fillers", "pauses", "undo")
+# Selected words (``start_ms``–``end_ms``): delete them, keep only them, put them back.
+WORD_ACTIONS = ("cut_words", "keep_words", "restore_words")
 
-    action = HiddenField(
-        validators=[InputRequired(), AnyOf(["sentence", "filler", "fillers", "pauses", "undo"])]
-    )
+
+class CutForm(FlaskForm):
+    """One cut by text: delete a sentence, a filler word or selected words, keep only selected
+    words or put them back, remove fillers, shorten pauses, undo."""
+
+    action = HiddenField(validators=[InputRequired(), AnyOf([*CUT_ACTIONS, *WORD_ACTIONS])])
     position = IntegerField(validators=[Optional(), NumberRange(min=0)])
     start_ms = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    end_ms = IntegerField(validators=[Optional(), NumberRange(min=0)])  # selected words' end
     longer_than_s = DecimalField(
         _l("Shorten pauses longer than (s)"),
         places=1,
@@ -144,6 +149,9 @@ class CutForm(FlaskForm):
         if not super().validate(extra_validators):  # type: ignore[arg-type]
             return False
         needed = {"sentence": self.position, "filler": self.start_ms, "pauses": self.longer_than_s}
+        if self.action.data in WORD_ACTIONS and None in (self.start_ms.data, self.end_ms.data):
+            self.action.errors.append(_l("Select one or more words first."))
+            return False
         field = needed.get(self.action.data)
         if field is not None and field.data is None:
             field.errors.append(_l("Fill this in for this cut."))

@@ -17,6 +17,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from media.clips.card import CardText, draw_card
+from media.clips.kept_text import kept_lines
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_file
 from media.clips.services import (
@@ -40,12 +41,8 @@ MEDIA_FILES = (("video", "clip.mp4"), ("poster", "poster.jpg"), ("vtt", "subtitl
 
 
 def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
-    """The clip's shown subtitle lines a merchant may pick (not cut), as (cue id, text)."""
-    return [
-        (cue.id, cue.text)
-        for cue in clip.cues
-        if not cue.is_hidden and clip.keeps(cue.start_ms, cue.end_ms)
-    ]
+    """The clip's shown subtitle lines a merchant may pick, as (cue id, text kept of it)."""
+    return [(line.cue.id, line.text) for line in kept_lines(clip) if not line.cue.is_hidden]
 
 
 def chosen_cue_ids(clip: Clip) -> list[int]:

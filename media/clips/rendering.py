@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from media.clips.kept_text import clip_words, kept_lines, kept_text
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
@@ -48,10 +49,12 @@ def clip_times(kept: list[Range], start_ms: int, end_ms: int) -> dict[str, float
 
 
 def visible_cues(clip: Clip) -> list[dict[str, object]]:
-    """The clip's shown subtitle lines, timed into the clip; lines whose sentence is cut go."""
-    kept = clip.kept
-    timed = ((clip_times(kept, cue.start_ms, cue.end_ms), cue) for cue in clip.cues)
-    return [{**times, "text": cue.text} for times, cue in timed if times and not cue.is_hidden]
+    """The clip's shown subtitle lines, timed into the clip, without the words cut from it."""
+    return [
+        {"start": line.start_ms / 1000, "end": line.end_ms / 1000, "text": line.text}
+        for line in kept_lines(clip)
+        if not line.cue.is_hidden
+    ]
 
 
 def spoken_lines(clip: Clip) -> list[dict[str, object]]:
@@ -61,20 +64,15 @@ def spoken_lines(clip: Clip) -> list[dict[str, object]]:
     sentence.
     """
     recording = db.session.get(Recording, clip.recording_id)
-    kept = clip.kept
-    timed = (
-        (clip_times(kept, s.start_ms, s.end_ms), s)
-        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
-    )
-    return [
-        {
-            **times,
-            "text": s.shown_text,
-            "heard": _first_heard(s) if s.shown_text != _first_heard(s) else "",
-        }
-        for times, s in timed
-        if times
-    ]
+    kept, words = clip.kept, clip_words(clip)
+    lines = []
+    for s in sentences_during(recording, clip.start_ms, clip.end_ms):
+        times = clip_times(kept, s.start_ms, s.end_ms)
+        said = words.get(s.position, [])
+        text, heard = kept_text(s.shown_text, said, kept), kept_text(_first_heard(s), said, kept)
+        if times and text:
+            lines.append({**times, "text": text, "heard": heard if heard != text else ""})
+    return lines
 
 
 def version_kept(version: ClipVersion) -> list[Range]:

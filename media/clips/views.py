@@ -248,6 +248,7 @@ def _cuts_context(
         "clip": clip, "cut_lines": cutting.cut_lines(clip, recording),
         "fillers": cutting.fillers(clip, recording), "cut_form": form or CutForm(formdata=None),
         "is_editable": clip.state in services.EDITABLE_STATES,
+        "words": cutting.word_chips(clip, recording),
     }  # fmt: skip
 
 
@@ -392,9 +393,21 @@ def cut(clip_id: int) -> ResponseReturnValue:
 
 
 def _apply_cut(clip: Clip, recording: Recording, form: CutForm) -> str:
+def _words_done(action: str) -> str:
+    """What a word edit tells the merchant."""
+    return {
+        "cut_words": _("Words cut."),
+        "keep_words": _("Only the selected words are kept."),
+        "restore_words": _("Words put back."),
+    }[action]
+
+
     """Run the cut the form asks for; return what it did, to tell the merchant."""
     actor, action = acting_user(), form.action.data
     if action == "sentence":
+    if action in cutting.WORD_EDITS:
+        cutting.edit_words(clip, recording, actor, action, form.start_ms.data, form.end_ms.data)
+        return _words_done(action)
         cutting.delete_sentence(clip, recording, actor, form.position.data)
         return _("Sentence cut.")
     if action == "filler":

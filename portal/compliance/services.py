@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from media.clips.ranges import output_span
+from media.clips.kept_text import kept_lines
 from portal import term_lists
 from portal.audit.services import record_event
 from portal.compliance.matching import Hit, Term, TermCategory, TimedCue, find_hits, fold_term
@@ -49,21 +49,18 @@ def check_clip(clip: Clip) -> list[Hit]:
     """Find the active terms in the clip's subtitle lines, timed into the clip.
 
     What the editor shows before a render. A hidden line is still said: its hits are marked
-    "spoken, subtitle hidden". A line whose sentence is cut from the clip is not said: it is not
+    "spoken, subtitle hidden". What is cut from the clip (a line, a word) is not said: it is not
     checked. Each hit's ``cue_index`` is the ``ClipCue`` id.
     """
-    kept = clip.kept
-    timed = ((output_span(kept, cue.start_ms, cue.end_ms), cue) for cue in clip.cues)
     cues = [
         TimedCue(
-            start_s=span[0] / 1000,
-            end_s=span[1] / 1000,
-            text=cue.text,
-            index=cue.id,
-            source="spoken" if cue.is_hidden else "subtitle",
+            start_s=line.start_ms / 1000,
+            end_s=line.end_ms / 1000,
+            text=line.text,
+            index=line.cue.id,
+            source="spoken" if line.cue.is_hidden else "subtitle",
         )
-        for span, cue in timed
-        if span is not None
+        for line in kept_lines(clip)
     ]
     hits = find_hits(cues, active_terms(), items_certified=items_certified(clip))
     return [replace(hit, note="hidden") if hit.source == "spoken" else hit for hit in hits]

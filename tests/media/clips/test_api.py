@@ -166,6 +166,8 @@ def test_script_reads_a_clip_with_items_times_and_subtitles(
         "items": [{"sku": "JB-1", "name": "翡翠手镯"}, {"sku": "PN-1", "name": "淡水珍珠项链"}],
         "start": start_ms / 1000,
         "end": found[3].end_ms / 1000,
+        "ranges": [{"start": start_ms / 1000, "end": found[3].end_ms / 1000}],
+        "duration": relative(found[3].end_ms),
         "subtitles": [
             {"start": 0.0, "end": relative(found[1].end_ms), "text": "翡翠手镯，缅甸来的。",
              "hidden": False},

@@ -121,7 +121,7 @@ def test_bad_cuts_show_errors_in_place_and_change_nothing(app, browser, three_se
         ({"action": "sentence", "position": 40}, "That sentence is not in the clip."),
         ({"action": "pauses", "longer_than_s": "0.1"}, "Number must be between 0.5 and 10."),
         ({"action": "explode"}, "Invalid value, must be one of: sentence, filler, fillers, "
-                                "pauses, undo."),
+                                "pauses, undo, cut_words, keep_words, restore_words."),
     ]:  # fmt: skip
         response = cut(browser, three_sentences, **data)
         assert response.status_code == 200
