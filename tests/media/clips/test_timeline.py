@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from media.clips.models import Clip, ClipRange, ClipVersion
+from media.clips.models import Clip, ClipVersion
 from media.transcripts.models import Transcript, Word
 from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
-from tests.media.clips.helpers import one, rows, sentences
+from tests.media.clips.helpers import one, sentences
+from tests.media.clips.test_cutting import kept
 from tests.media.clips.test_editor import HTMX, errors_of, make_clip
 
 
@@ -27,11 +28,6 @@ def two_ranges(app, browser, recording_id, items) -> int:
     clip_id = make_clip(browser, recording_id, 1, 3, [items["bangle"].id])
     assert browser.post(f"/media/clips/{clip_id}/cuts", data={"action": "sentence", "position": 2})
     return clip_id
-
-
-def kept(app, clip_id: int) -> list[tuple[int, int]]:
-    found = rows(app, ClipRange, ClipRange.clip_id == clip_id, order_by=ClipRange.position)
-    return [(r.start_ms, r.end_ms) for r in found]
 
 
 def words(app, recording_id: int) -> list[tuple[int, int]]:
