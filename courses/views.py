@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import (
     Blueprint,
     Response,
@@ -32,7 +30,7 @@ from media.recordings.models import Recording
 from portal.auth.access import acting_user
 from portal.errors import ServiceError
 from portal.extensions import limiter
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -94,16 +92,6 @@ def markdown_filter(text: str | None) -> object:
     return render_markdown(text)
 
 
-def _flash_outcome(action: Callable[[], object], done: str) -> None:
-    """Run a learner's action: show its refusal, or ``done`` once it worked."""
-    try:
-        action()
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(done, "success")
-
-
 @bp.get("/")
 @login_required
 def catalog() -> ResponseReturnValue:
@@ -142,11 +130,11 @@ def enrol(course_id: int) -> ResponseReturnValue:
     """Enrol in the course (twice is harmless) and go back to it."""
     user = acting_user()
     item = learning.get_course_or_404(user, course_id)
-    if ConfirmForm().validate_on_submit():
-        _flash_outcome(
-            lambda: lesson_progress.enrol(user, item),
-            _("You are enrolled. Start with the first lesson."),
-        )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_progress.enrol(user, item)
+            flash(_("You are enrolled. Start with the first lesson."), "success")
     return redirect(url_for(".course", course_id=item.id))
 
 
@@ -263,8 +251,9 @@ def mark_done(lesson_id: int) -> ResponseReturnValue:
     """Mark the lesson as done by hand (a video lesson once enough of it was watched)."""
     user = acting_user()
     item = learning.get_learning_lesson_or_404(user, lesson_id)
-    if ConfirmForm().validate_on_submit():
-        _flash_outcome(
-            lambda: lesson_progress.mark_lesson_done(user, item), _("Lesson marked as done.")
-        )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_progress.mark_lesson_done(user, item)
+            flash(_("Lesson marked as done."), "success")
     return redirect(url_for(".lesson", lesson_id=item.id))

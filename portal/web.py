@@ -13,13 +13,11 @@ from flask import (
     current_app,
     flash,
     make_response,
-    redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask.typing import ResponseReturnValue
 
 if TYPE_CHECKING:
     from portal.errors import ServiceError
@@ -73,11 +71,6 @@ def htmx_refresh() -> Response:
     response = make_response("", 204)
     response.headers["HX-Refresh"] = "true"
     return response
-
-
-def redirect_page_or_htmx(location: str) -> ResponseReturnValue:
-    """Redirect a normal request, or ask htmx to navigate for an htmx one."""
-    return htmx_redirect(location) if wants_partial() else redirect(location)
 
 
 def show_service_error(form: Any, exc: ServiceError) -> None:

@@ -15,7 +15,7 @@ from courses.authoring.forms import (
     level_choices,
     video_language_choices,
 )
-from portal.forms import apply_form_action
+from portal.forms import form_action
 
 bp = Blueprint(
     "courses_authoring", __name__, url_prefix="/courses/manage", template_folder="templates"
@@ -61,7 +61,7 @@ def run_action(form: FlaskForm, action: Callable[[], T]) -> list[T]:
     Return ``[result]`` (truthy even when the result is None) on success, else ``[]`` with the
     form's errors in place.
     """
-    results: list[T] = []
     if form.validate_on_submit():
-        apply_form_action(form, lambda: results.append(action()))
-    return results
+        with form_action(form):
+            return [action()]
+    return []

@@ -15,7 +15,7 @@ from courses.certificates.forms import RevokeForm, VerifyForm
 from courses.certificates.pdf import certificate_pdf
 from courses.models import Certificate
 from portal.auth.access import acting_user, staff_required
-from portal.forms import apply_form_action
+from portal.forms import form_action
 from portal.qr import qr_svg
 
 bp = Blueprint("courses_certificates", __name__, template_folder="templates")
@@ -64,11 +64,11 @@ def revoke(code: str) -> ResponseReturnValue:
     """Staff withdraw a certificate with a reason."""
     found = services.get_certificate_for_viewer_or_404(code, acting_user())
     form = RevokeForm()
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: services.revoke_certificate(found, acting_user(), form.reason.data or "")
-    ):
-        flash(_("The certificate was revoked."), "success")
-        return redirect(url_for(".certificate", code=found.code))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.revoke_certificate(found, acting_user(), form.reason.data or "")
+            flash(_("The certificate was revoked."), "success")
+            return redirect(url_for(".certificate", code=found.code))
     return _page(found, form)
 
 

@@ -24,8 +24,7 @@ from courses.practice.forms import DecisionForm, SubmitPracticeForm
 from portal.auth.access import acting_user, staff_required
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
-from portal.errors import ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 
 bp = Blueprint("courses_practice", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -41,15 +40,13 @@ def submit(lesson_id: int) -> ResponseReturnValue:
     """Send a practice video for a lesson (the lesson page's panel posts here)."""
     lesson = services.get_practice_lesson_or_404(lesson_id, acting_user())
     form = SubmitPracticeForm()
-    created: list[PracticeSubmission] = []
-    if form.validate_on_submit() and apply_form_action(
-        form,
-        lambda: created.append(
-            services.submit_practice(lesson, acting_user(), form.upload_id.data, form.language.data)
-        ),
-    ):
-        flash(_("Practice video sent. It is being transcribed for the trainer."), "success")
-        return redirect(url_for(".submission", submission_id=created[0].id))
+    if form.validate_on_submit():
+        with form_action(form):
+            created = services.submit_practice(
+                lesson, acting_user(), form.upload_id.data, form.language.data
+            )
+            flash(_("Practice video sent. It is being transcribed for the trainer."), "success")
+            return redirect(url_for(".submission", submission_id=created.id))
     panel = services.practice_panel(lesson, acting_user())
     return render_template("practice/submit.html", lesson=lesson, form=form, panel=panel)
 
@@ -68,7 +65,8 @@ def _page(submission: PracticeSubmission, **forms: object) -> ResponseReturnValu
         "practice/submission.html",
         page=review.submission_page(submission, acting_user()),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        comment_form=CommentForm(formdata=None), confirm_form=ConfirmForm(),
+        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
+        confirm_form=ConfirmForm(),
     )  # fmt: skip
 
 
@@ -113,15 +111,17 @@ def decide(submission_id: int) -> ResponseReturnValue:
     """A trainer passes the video or asks for another try, with rubric scores and feedback."""
     item = services.get_submission_or_404(submission_id, acting_user())
     form = DecisionForm()
-    if form.validate_on_submit() and apply_form_action(
-        form,
-        lambda: review.decide_submission(
-            item, acting_user(), passed=form.decision.data == "pass", rubric=form.scores(),
-            feedback=form.feedback.data or "",
-        ),
-    ):  # fmt: skip
-        flash(_("Decision sent to the learner."), "success")
-        return redirect(url_for(".queue"))
+    if form.validate_on_submit():
+        with form_action(form):
+            review.decide_submission(
+                item,
+                acting_user(),
+                passed=form.decision.data == "pass",
+                rubric=form.scores(),
+                feedback=form.feedback.data or "",
+            )
+            flash(_("Decision sent to the learner."), "success")
+            return redirect(url_for(".queue"))
     return _page(item, decision_form=form)
 
 
@@ -133,16 +133,13 @@ def comment(submission_id: int) -> ResponseReturnValue:
     form = CommentForm()
     if form.validate_on_submit():
         parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
-        try:
+        with form_action(form):
             review.add_feedback_comment(
                 item, acting_user(), body=form.body.data, at_s=float(form.at_s.data or 0),
                 parent_id=parent_id,
             )  # fmt: skip
-        except ServiceError as exc:
-            flash(exc.message, "error")
-    else:
-        flash(_("Write a comment first."), "error")
-    return redirect(url_for(".submission", submission_id=item.id) + "#comments")
+            return redirect(url_for(".submission", submission_id=item.id) + "#comments")
+    return _page(item, comment_form=form)
 
 
 @bp.post("/practice/<int:submission_id>/comments/<int:comment_id>/resolve")

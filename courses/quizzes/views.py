@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from courses.models import QuizAttempt
 from courses.quizzes import authoring, services
 from courses.quizzes.forms import (
     MoveForm,
@@ -17,7 +16,7 @@ from courses.quizzes.forms import (
     kind_label,
 )
 from portal.auth.access import acting_user, staff_required
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 
 bp = Blueprint("courses_quizzes", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -34,7 +33,6 @@ def take(lesson_id: int) -> ResponseReturnValue:
     stored = services.stores_attempts(lesson)
     allowed = services.can_attempt(quiz, stats.used) or not stored
     form = answer_sheet(quiz)
-    kept: list[QuizAttempt] = []
     if not allowed and form.is_submitted():
         flash(_("You have used all the attempts allowed for this quiz."), "error")
     elif form.validate_on_submit():
@@ -43,10 +41,9 @@ def take(lesson_id: int) -> ResponseReturnValue:
             preview = services.preview_attempt(lesson, quiz_id, answers)
             return render_template("quizzes/result.html", lesson=lesson, quiz=quiz,
                                    scored=preview, preview=True, revealed=True)  # fmt: skip
-        if apply_form_action(
-            form, lambda: kept.append(services.submit_attempt(lesson, user, quiz_id, answers))
-        ):
-            return redirect(url_for(".attempt", attempt_id=kept[0].id))
+        with form_action(form):
+            kept = services.submit_attempt(lesson, user, quiz_id, answers)
+            return redirect(url_for(".attempt", attempt_id=kept.id))
     return render_template(
         "quizzes/take.html", lesson=lesson, quiz=quiz, form=form, stats=stats,
         allowed=allowed, preview=not stored,
@@ -82,12 +79,11 @@ def edit(lesson_id: int) -> ResponseReturnValue:
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():
         settings, actor = form.to_settings(), acting_user()
-        action = (
-            (lambda: authoring.add_quiz(lesson, actor, settings))
-            if quiz is None
-            else (lambda: authoring.update_quiz(quiz, actor, settings))
-        )
-        if apply_form_action(form, action):
+        with form_action(form):
+            if quiz is None:
+                authoring.add_quiz(lesson, actor, settings)
+            else:
+                authoring.update_quiz(quiz, actor, settings)
             flash(_("Quiz saved."), "success")
             return redirect(url_for(".edit", lesson_id=lesson.id))
     return render_template(
@@ -116,11 +112,11 @@ def new_question(quiz_id: int) -> ResponseReturnValue:
     """Add a question at the end of the quiz."""
     quiz = authoring.get_quiz_or_404(quiz_id)
     form = QuestionForm()
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: authoring.save_question(quiz, acting_user(), form.to_data())
-    ):
-        flash(_("Question added."), "success")
-        return redirect(url_for(".edit", lesson_id=quiz.lesson_id))
+    if form.validate_on_submit():
+        with form_action(form):
+            authoring.save_question(quiz, acting_user(), form.to_data())
+            flash(_("Question added."), "success")
+            return redirect(url_for(".edit", lesson_id=quiz.lesson_id))
     return render_template("quizzes/question.html", quiz=quiz, question=None, form=form)
 
 
@@ -133,11 +129,11 @@ def edit_question(question_id: int) -> ResponseReturnValue:
     form = QuestionForm()
     if not form.is_submitted():
         form.fill_from(question)
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: authoring.save_question(quiz, acting_user(), form.to_data(), question)
-    ):
-        flash(_("Question saved."), "success")
-        return redirect(url_for(".edit", lesson_id=quiz.lesson_id))
+    if form.validate_on_submit():
+        with form_action(form):
+            authoring.save_question(quiz, acting_user(), form.to_data(), question)
+            flash(_("Question saved."), "success")
+            return redirect(url_for(".edit", lesson_id=quiz.lesson_id))
     return render_template("quizzes/question.html", quiz=quiz, question=question, form=form)
 
 

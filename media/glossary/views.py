@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from media.glossary import services
 from media.glossary.forms import EditGlossaryTermForm, GlossaryTermForm
 from portal.auth.access import acting_user, admin_required
-from portal.errors import ServiceError
+from portal.forms import form_action
 from portal.term_lists import switch_posted_term
-from portal.web import show_service_error
 
 bp = Blueprint("glossary", __name__, url_prefix="/admin/glossary", template_folder="templates")
 
@@ -22,11 +21,8 @@ def index() -> ResponseReturnValue:
     """List the glossary and add a term."""
     form = GlossaryTermForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             row = services.add_term(acting_user(), term=form.term.data, note=form.note.data)
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Term “%(term)s” added.", term=row.term), "success")
             return redirect(url_for(".index"))
     return render_template("glossary/terms.html", form=form, terms=services.list_terms())
@@ -39,11 +35,8 @@ def edit(term_id: int) -> ResponseReturnValue:
     row = services.get_term_or_404(term_id)
     form = EditGlossaryTermForm(obj=row)
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             services.edit_term(acting_user(), row, term=form.term.data, note=form.note.data)
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Term “%(term)s” saved.", term=row.term), "success")
             return redirect(url_for(".index"))
     return render_template("glossary/edit.html", form=form, term=row)

@@ -11,7 +11,7 @@ from media.qa import services
 from media.qa.forms import QaOverrideForm
 from media.qa.presenters import check_label, finding_detail
 from portal.auth.access import acting_user, current_org_id, merchant_required
-from portal.forms import apply_form_action
+from portal.forms import form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.web import htmx_refresh, render_page_or_partial, wants_partial
 
@@ -32,13 +32,13 @@ def override(clip_id: int, version_id: int) -> ResponseReturnValue:
     if version.clip_id != clip.id:
         return redirect(url_for("clips.editor", clip_id=clip.id))
     form = QaOverrideForm()
-    done = form.validate_on_submit() and apply_form_action(
-        form, lambda: services.override_findings(version, acting_user(), form.reason.data or "")
-    )
     editor_url = url_for("clips.editor", clip_id=clip.id) + f"#qa-{version.id}"
-    if done:  # the whole page again: its submit button comes back
-        flash(_("Override saved: the trainer will read your reason."), "success")
-        return htmx_refresh() if wants_partial() else redirect(editor_url)
+    if form.validate_on_submit():
+        with form_action(form):
+            services.override_findings(version, acting_user(), form.reason.data or "")
+            flash(_("Override saved: the trainer will read your reason."), "success")
+            # The whole page again: its submit button comes back.
+            return htmx_refresh() if wants_partial() else redirect(editor_url)
     if not wants_partial():
         for error in form.reason.errors:
             flash(error, "error")

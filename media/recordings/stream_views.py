@@ -23,10 +23,9 @@ from media.recordings.forms import (
 )
 from media.recordings.models import Recording
 from portal.auth.access import acting_user, current_org_id, merchant_required
-from portal.errors import ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.scoping import get_owned_or_404
-from portal.web import render_page_or_partial, show_service_error, wants_partial
+from portal.web import render_page_or_partial, wants_partial
 
 bp = Blueprint(
     "stream_items", __name__, url_prefix="/media/recordings", template_folder="templates"
@@ -89,11 +88,12 @@ def add(recording_id: int) -> ResponseReturnValue:
     """Put the ticked items on the list."""
     recording = _load(recording_id)
     form = AddItemsForm()
-    done = form.validate_on_submit() and apply_form_action(
-        form, lambda: stream_items.add_items(recording, acting_user(), form.item_ids.data)
-    )
     query = form.q.data if wants_partial() else None
-    return _answer(recording, done, query=query, add_form=None if done else form)
+    if form.validate_on_submit():
+        with form_action(form):
+            stream_items.add_items(recording, acting_user(), form.item_ids.data)
+            return _answer(recording, True, query=query)
+    return _answer(recording, False, query=query, add_form=form)
 
 
 @bp.post("/<int:recording_id>/items/<int:item_id>/number")
@@ -103,10 +103,11 @@ def number(recording_id: int, item_id: int) -> ResponseReturnValue:
     recording = _load(recording_id)
     entry = stream_items.get_entry_or_404(recording, item_id)
     form = LinkNumberForm()
-    done = form.validate_on_submit() and apply_form_action(
-        form, lambda: stream_items.set_link_number(entry, acting_user(), form.link_number.data)
-    )
-    return _answer(recording, done, link_form=None if done else form, link_item_id=item_id)
+    if form.validate_on_submit():
+        with form_action(form):
+            stream_items.set_link_number(entry, acting_user(), form.link_number.data)
+            return _answer(recording, True, link_item_id=item_id)
+    return _answer(recording, False, link_form=form, link_item_id=item_id)
 
 
 @bp.post("/<int:recording_id>/items/<int:item_id>/move")
@@ -169,10 +170,8 @@ def import_confirm(recording_id: int) -> ResponseReturnValue:
 def _import(recording: Recording, save: bool) -> ResponseReturnValue:
     form, preview = GoodsListForm(), None
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             preview = _preview(form, recording, save)
-        except ServiceError as exc:
-            show_service_error(form, exc)
     if preview is not None and preview.saved:
         count = len(preview.rows)
         flash(ngettext("The list now has %(num)d item.", "The list now has %(num)d items.", count),

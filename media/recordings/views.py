@@ -38,8 +38,7 @@ from portal.auth.access import (
     merchant_required,
     org_reader_required,
 )
-from portal.errors import ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
 from portal.team import accounts
@@ -135,11 +134,11 @@ def live_account(recording_id: int) -> ResponseReturnValue:
     recording = _load(recording_id)
     form = RecordingAccountForm()
     form.live_account_id.choices = live_account_choices(accounts.list_accounts(recording.org_id))
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: services.set_live_account(recording, acting_user(), form.live_account_id.data)
-    ):
-        flash(_("Live account saved."), "success")
-        return redirect(url_for(".detail", recording_id=recording.id))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.set_live_account(recording, acting_user(), form.live_account_id.data)
+            flash(_("Live account saved."), "success")
+            return redirect(url_for(".detail", recording_id=recording.id))
     return _page_or_tool(recording, "recordings/_provenance.html", **_provenance(recording, form))
 
 
@@ -185,13 +184,10 @@ def index() -> ResponseReturnValue:
             title=form.title.data, language=Language(form.language.data),
             original_filename=upload.filename, live_account_id=form.live_account_id.data or None,
         )  # fmt: skip
-        try:
+        with form_action(form, field="upload_id"):
             recording = services.add_recording_from_upload(
                 current_org_id(), acting_user(), upload, details
             )
-        except ServiceError as exc:
-            form.upload_id.errors.append(exc.message)
-        else:
             flash(_("Recording added. Transcription has started."), "success")
             return redirect(url_for(".detail", recording_id=recording.id))
     return _list_page(form)
@@ -229,12 +225,12 @@ def transcript_jump(recording_id: int) -> ResponseReturnValue:
     """Check a time to jump to; the page then seeks there and opens its piece of transcript."""
     recording, transcript = _load_transcribed(recording_id)
     form, goto_s = JumpForm(request.args), None
-    if form.validate() and apply_form_action(
-        form, lambda: pieces.check_time(recording, transcript, form.seconds)
-    ):
-        if not wants_partial():
-            return redirect(url_for(".detail", recording_id=recording.id, t=form.seconds))
-        goto_s = form.seconds
+    if form.validate():
+        with form_action(form):
+            pieces.check_time(recording, transcript, form.seconds)
+            if not wants_partial():
+                return redirect(url_for(".detail", recording_id=recording.id, t=form.seconds))
+            goto_s = form.seconds
     return _page_or_tool(recording, "recordings/_jump.html", jump_form=form, goto_s=goto_s)
 
 
@@ -285,16 +281,14 @@ def retry(recording_id: int) -> ResponseReturnValue:
 def delete(recording_id: int) -> ResponseReturnValue:
     """Delete the recording and its transcript (refused while transcribing or with clips)."""
     recording = _load(recording_id)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for(".detail", recording_id=recording.id))
-    title = recording.title
-    try:
-        services.delete_recording(recording, acting_user())
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for(".detail", recording_id=recording.id))
-    flash(_("Recording “%(title)s” deleted.", title=title), "success")
-    return redirect(url_for(".index"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            title = recording.title
+            services.delete_recording(recording, acting_user())
+            flash(_("Recording “%(title)s” deleted.", title=title), "success")
+            return redirect(url_for(".index"))
+    return redirect(url_for(".detail", recording_id=recording.id))
 
 
 def _job_action(recording_id: int, action: object, message: str) -> ResponseReturnValue:
@@ -341,12 +335,9 @@ def sentence(recording_id: int, sentence_id: int) -> ResponseReturnValue:
     form = SentenceForm(text=item.shown_text)
     editing = request.args.get("edit") == "1"
     if form.validate_on_submit():
-        try:
+        editing = True
+        with form_action(form, field="text"):
             transcripts.edit_sentence(item, acting_user(), form.text.data)
-        except ServiceError as exc:
-            form.text.errors.append(exc.message)
-            editing = True
-        else:
             editing = False
     elif form.is_submitted():
         editing = True

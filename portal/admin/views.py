@@ -13,13 +13,12 @@ from portal.auth.access import acting_user, admin_required
 from portal.auth.models import Role, User
 from portal.catalog.models import Category
 from portal.catalog.services import list_categories
-from portal.errors import ServiceError
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, list_organisations
 from portal.routing import query_id, query_page
-from portal.web import absolute_url, show_service_error
+from portal.web import absolute_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -39,7 +38,7 @@ def users() -> ResponseReturnValue:
     """List users and invite new ones."""
     form = _with_org_choices(InviteForm())
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             user = accounts.invite_user(
                 acting_user(),
                 email=form.email.data,
@@ -48,9 +47,6 @@ def users() -> ResponseReturnValue:
                 org=_chosen_org(form),
                 link_for=lambda token: absolute_url("auth.accept_invite", token=token),
             )
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".users"))
     role = request.args.get("role") or None
@@ -67,11 +63,8 @@ def user_detail(user_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         form.org.data = user.org_id or 0
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             accounts.change_role(acting_user(), user, Role(form.role.data), _chosen_org(form))
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Role changed."), "success")
             return redirect(url_for(".user_detail", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, suspend_form=ConfirmForm())
@@ -95,13 +88,10 @@ def organisations() -> ResponseReturnValue:
     """List organisations and create one."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             org = create_organisation(
                 form.slug.data, form.name.data, approved=True, actor=acting_user()
             )
-        except ServiceError as exc:
-            form.slug.errors.append(exc.message)
-        else:
             flash(_("Organisation %(name)s created.", name=org.name), "success")
             return redirect(url_for(".organisations"))
     return render_template(
@@ -117,7 +107,7 @@ def categories() -> ResponseReturnValue:
     category = db.session.get(Category, category_id) if category_id else None
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             services.save_category(
                 acting_user(),
                 category,
@@ -125,9 +115,6 @@ def categories() -> ResponseReturnValue:
                 name_en=form.name_en.data,
                 position=form.position.data or 0,
             )
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Category saved."), "success")
             return redirect(url_for(".categories"))
     return render_template(

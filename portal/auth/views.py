@@ -30,9 +30,10 @@ from portal.auth.forms import (
     SetPasswordForm,
 )
 from portal.auth.models import User
-from portal.errors import ServiceError, rate_limit_notice
+from portal.errors import rate_limit_notice
 from portal.extensions import limiter
-from portal.web import absolute_url, safe_next, show_service_error
+from portal.forms import form_action
+from portal.web import absolute_url, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -58,11 +59,8 @@ def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             user = services.authenticate(form.email.data, form.password.data)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
             start_session(user)
             return redirect(safe_next(url_for("home.index")))
     return render_template("auth/login.html", form=form, rate_limit=rate_limit_notice())
@@ -85,11 +83,8 @@ def register() -> ResponseReturnValue:
     """Create a streamer account and sign in."""
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             user = services.register_streamer(form.name.data, form.email.data, form.password.data)
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             start_session(user)
             flash(_("Welcome to Beltcast!"), "success")
             return redirect(url_for("home.index"))
@@ -102,7 +97,7 @@ def apply() -> ResponseReturnValue:
     """Apply as a merchant: creates a pending organisation and its first member."""
     form = ApplyForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             user = services.apply_as_merchant(
                 org_name=form.org_name.data,
                 contact_phone=form.contact_phone.data,
@@ -110,9 +105,6 @@ def apply() -> ResponseReturnValue:
                 email=form.email.data,
                 password=form.password.data,
             )
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             start_session(user)
             flash(_("Application received. The base staff will screen it soon."), "success")
             return redirect(url_for("home.index"))
@@ -181,11 +173,8 @@ def change_password() -> ResponseReturnValue:
     user = acting_user()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             services.change_password(user, form.current_password.data, form.password.data)
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             start_session(user)
             flash(_("Password changed."), "success")
             return redirect(url_for("auth.account"))

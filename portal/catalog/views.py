@@ -22,11 +22,11 @@ from portal.catalog import certificates, csv_io, photos, services
 from portal.catalog.forms import FilterForm, ImportForm, ItemForm, PhotoForm, PhotoMoveForm
 from portal.catalog.models import CatalogImport, Item, ItemPhoto
 from portal.errors import ServiceError
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.organisations.services import list_organisations
 from portal.routing import query_id, query_page
-from portal.web import render_page_or_partial, send_private_file, show_service_error
+from portal.web import render_page_or_partial, send_private_file
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog", template_folder="templates")
 
@@ -76,25 +76,26 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
     media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.cert_image.data, None
     if not isinstance(upload, FileStorage):  # ItemForm(obj=item) holds the stored file's name
         upload = None
-    try:
-        # The image first: an unreadable file must leave the item unsaved.
-        if upload:
-            stored = certificates.store_certificate_image(
-                upload.stream, media_root, org_id, current_app.config["MAX_IMAGE_BYTES"]
-            )
-        if item is None:
-            item = services.create_item(org_id, actor, form.to_data())
-        else:
-            services.update_item(item, actor, form.to_data())
-    except ServiceError as exc:
-        certificates.delete_certificate_image(media_root, org_id, stored)
-        show_service_error(form, exc)
-        return None
-    if stored:
-        replaced = item.cert_image
-        services.set_certificate_image(item, actor, stored)
-        certificates.delete_certificate_image(media_root, org_id, replaced)
-    return item
+    with form_action(form):
+        try:
+            # The image first: an unreadable file must leave the item unsaved.
+            if upload:
+                stored = certificates.store_certificate_image(
+                    upload.stream, media_root, org_id, current_app.config["MAX_IMAGE_BYTES"]
+                )
+            if item is None:
+                item = services.create_item(org_id, actor, form.to_data())
+            else:
+                services.update_item(item, actor, form.to_data())
+        except ServiceError:
+            certificates.delete_certificate_image(media_root, org_id, stored)
+            raise
+        if stored:
+            replaced = item.cert_image
+            services.set_certificate_image(item, actor, stored)
+            certificates.delete_certificate_image(media_root, org_id, replaced)
+        return item
+    return None
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -132,11 +133,8 @@ def add_photos(item_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         limit = current_app.config["MAX_IMAGE_BYTES"] + 1
         uploads = [(upload.filename or "", upload.read(limit)) for upload in form.photos.data]
-        try:
+        with form_action(form):
             count = photos.add_photos(item, acting_user(), uploads)
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(ngettext("%(num)s photo added.", "%(num)s photos added.", count), "success")
             return redirect(url_for(".detail", item_id=item.id, _anchor="item-photos"))
     return _detail_page(item, form)
@@ -238,11 +236,8 @@ def import_upload() -> ResponseReturnValue:
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with form_action(form, field="file"):
             rows = csv_io.parse_upload(upload.read(), current_org_id())
-        except ServiceError as exc:
-            form.file.errors.append(exc.message)
-        else:
             pending = csv_io.save_preview(
                 current_org_id(), acting_user(), upload.filename or "catalog.csv", rows
             )

@@ -15,9 +15,8 @@ from portal.compliance.forms import EditTermForm, TermForm
 from portal.compliance.models import ComplianceTerm
 from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
 from portal.compliance.published import banned_word_findings
-from portal.errors import ServiceError
+from portal.forms import form_action
 from portal.term_lists import switch_posted_term
-from portal.web import show_service_error
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_folder="templates")
 
@@ -55,13 +54,10 @@ def index() -> ResponseReturnValue:
     """List the banned terms by category and add one."""
     form = TermForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             row = services.add_term(
                 acting_user(), category=form.category.data, term=form.term.data, note=form.note.data
             )
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Term “%(term)s” added.", term=row.term), "success")
             return redirect(url_for(".index"))
     return render_template("compliance/terms.html", form=form, groups=_groups())
@@ -74,7 +70,7 @@ def edit(term_id: int) -> ResponseReturnValue:
     row = services.get_term_or_404(term_id)
     form = EditTermForm(obj=row)
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             services.edit_term(
                 acting_user(),
                 row,
@@ -82,9 +78,6 @@ def edit(term_id: int) -> ResponseReturnValue:
                 term=form.term.data,
                 note=form.note.data,
             )
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Term “%(term)s” saved.", term=row.term), "success")
             return redirect(url_for(".index"))
     return render_template("compliance/edit.html", form=form, term=row)

@@ -17,14 +17,14 @@ from flask_babel import gettext as _
 
 from portal.auth.access import acting_user, current_org_id, merchant_required, staff_required
 from portal.catalog.services import list_categories
-from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.errors import ServiceError
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.models import Organisation
 from portal.organisations.services import count_by_status
 from portal.screening import licences, services
 from portal.screening.forms import ApplicationForm, DecisionForm, SuspendForm
 from portal.screening.models import Application, LicenceKind
-from portal.web import send_private_file, show_service_error
+from portal.web import send_private_file
 
 bp = Blueprint("screening", __name__, url_prefix="/screening", template_folder="templates")
 
@@ -42,23 +42,22 @@ def _application_form(org: Organisation, application: Application | None) -> App
 def _save(form: ApplicationForm, org: Organisation) -> bool:
     """Store the licence (if any) and save; on failure leave nothing and show errors."""
     media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.licence.data, None
-    try:
-        if upload:
-            name, kind = licences.store_licence(
-                upload.stream, media_root, org.id, current_app.config["MAX_IMAGE_BYTES"]
+    with form_action(form):
+        try:
+            if upload:
+                name, kind = licences.store_licence(
+                    upload.stream, media_root, org.id, current_app.config["MAX_IMAGE_BYTES"]
+                )
+                stored = services.StoredLicence(name, kind)
+            replaced = services.save_application(
+                org, acting_user(), form.to_data(), licence=stored, submit=bool(form.send.data)
             )
-            stored = services.StoredLicence(name, kind)
-        replaced = services.save_application(
-            org, acting_user(), form.to_data(), licence=stored, submit=bool(form.send.data)
-        )
-    except ServiceError as exc:
-        licences.delete_licence(media_root, org.id, stored.name if stored else None)
-        if isinstance(exc, ConflictError):
-            raise  # not editable now: the 409 page
-        show_service_error(form, exc)
-        return False
-    licences.delete_licence(media_root, org.id, replaced)
-    return True
+        except ServiceError:
+            licences.delete_licence(media_root, org.id, stored.name if stored else None)
+            raise
+        licences.delete_licence(media_root, org.id, replaced)
+        return True
+    return False
 
 
 @bp.route("/application", methods=["GET", "POST"])
@@ -165,7 +164,8 @@ def decide(org_id: int) -> ResponseReturnValue:
             "reject": lambda: services.reject(org, actor, message),
             "more": lambda: services.request_documents(org, actor, message),
         }
-        if apply_form_action(form, decisions[form.decision.data]):
+        with form_action(form):
+            decisions[form.decision.data]()
             flash(_("Decision sent to the merchant."), "success")
             return redirect(url_for(".queue"))
     return _review_page(org, decision_form=form)
@@ -177,13 +177,11 @@ def suspend(org_id: int) -> ResponseReturnValue:
     """Suspend an approved organisation."""
     org = services.get_organisation_or_404(org_id)
     form = SuspendForm()
-
-    def suspend_org() -> None:
-        services.suspend(org, acting_user(), form.message.data or "")
-
-    if form.validate_on_submit() and apply_form_action(form, suspend_org):
-        flash(_("Organisation suspended."), "success")
-        return redirect(url_for(".review", org_id=org.id))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.suspend(org, acting_user(), form.message.data or "")
+            flash(_("Organisation suspended."), "success")
+            return redirect(url_for(".review", org_id=org.id))
     return _review_page(org, suspend_form=form)
 
 

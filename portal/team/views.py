@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.auth.models import OrgRole, User
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.team import accounts, services
 from portal.team.forms import ORG_ROLE_LABELS, InviteMemberForm, LiveAccountForm, MemberRoleForm
@@ -55,16 +55,18 @@ def members() -> ResponseReturnValue:
     form = InviteMemberForm()
     if form.is_submitted() and not acting_user().is_org_owner:
         abort(403)
-    if form.validate_on_submit() and apply_form_action(
-        form,
-        lambda: services.invite_member(
-            acting_user(), acting_user().org, email=form.email.data, name=form.name.data,
-            org_role=OrgRole(form.org_role.data),
-            link_for=lambda token: absolute_url("auth.accept_invite", token=token),
-        ),
-    ):  # fmt: skip
-        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for(".members"))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.invite_member(
+                acting_user(),
+                acting_user().org,
+                email=form.email.data,
+                name=form.name.data,
+                org_role=OrgRole(form.org_role.data),
+                link_for=lambda token: absolute_url("auth.accept_invite", token=token),
+            )
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for(".members"))
     return _members_page(form)
 
 
@@ -74,11 +76,10 @@ def member_role(user_id: int) -> ResponseReturnValue:
     """Give a member another role inside the organisation."""
     member = _member(user_id)
     form = MemberRoleForm()
-    if form.validate_on_submit() and apply_form_action(
-        form,
-        lambda: services.change_member_role(acting_user(), member, OrgRole(form.org_role.data)),
-    ):
-        flash(_("%(name)s's role changed.", name=member.name), "success")
+    if form.validate_on_submit():
+        with form_action(form):
+            services.change_member_role(acting_user(), member, OrgRole(form.org_role.data))
+            flash(_("%(name)s's role changed.", name=member.name), "success")
     return redirect(url_for(".members"))
 
 
@@ -88,10 +89,10 @@ def remove(user_id: int) -> ResponseReturnValue:
     """Take a member out of the organisation."""
     member = _member(user_id)
     form = ConfirmForm()
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: services.remove_member(acting_user(), member)
-    ):
-        flash(_("%(name)s is no longer on the team.", name=member.name), "success")
+    if form.validate_on_submit():
+        with form_action(form):
+            services.remove_member(acting_user(), member)
+            flash(_("%(name)s is no longer on the team.", name=member.name), "success")
     return redirect(url_for(".members"))
 
 
@@ -108,11 +109,11 @@ def live_accounts() -> ResponseReturnValue:
     """List the organisation's live accounts; add one."""
     org_id = current_org_id()
     form = LiveAccountForm().offer_streamers(services.org_streamers(org_id))
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: accounts.add_account(org_id, acting_user(), _account_details(form))
-    ):
-        flash(_("Live account %(name)s added.", name=form.name.data), "success")
-        return redirect(url_for(".live_accounts"))
+    if form.validate_on_submit():
+        with form_action(form):
+            accounts.add_account(org_id, acting_user(), _account_details(form))
+            flash(_("Live account %(name)s added.", name=form.name.data), "success")
+            return redirect(url_for(".live_accounts"))
     return render_template(
         "team/accounts.html", form=form, accounts=accounts.list_accounts(org_id),
         confirm_form=ConfirmForm(),
@@ -125,11 +126,11 @@ def live_account(account_id: int) -> ResponseReturnValue:
     """Change a live account."""
     account = get_owned_or_404(LiveAccount, account_id, current_org_id())
     form = LiveAccountForm(obj=account).offer_streamers(services.org_streamers(account.org_id))
-    if form.validate_on_submit() and apply_form_action(
-        form, lambda: accounts.update_account(account, acting_user(), _account_details(form))
-    ):
-        flash(_("Live account saved."), "success")
-        return redirect(url_for(".live_accounts"))
+    if form.validate_on_submit():
+        with form_action(form):
+            accounts.update_account(account, acting_user(), _account_details(form))
+            flash(_("Live account saved."), "success")
+            return redirect(url_for(".live_accounts"))
     return render_template("team/account.html", form=form, account=account)
 
 
