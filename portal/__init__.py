@@ -50,6 +50,7 @@ BLUEPRINTS = (
     "portal.team.views:bp",
     "media.clips.views:bp",
     "media.clips.api:bp",
+    "media.clips.style_views:bp",
     "media.qa.views:bp",
     "portal.compliance.views:bp",
     "media.glossary.views:bp",

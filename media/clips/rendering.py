@@ -12,6 +12,7 @@ from media.clips.kept_text import clip_words, kept_lines, kept_text
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
+from media.clips.styling import version_style
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
 from portal.audit.services import record_event
@@ -111,17 +112,23 @@ def _picture(version: ClipVersion) -> tuple[object, ...]:
     """What a version's files are made from: equal pictures mean equal files."""
     return (
         tuple(version_kept(version)), str(version.profile), version.fill,
-        version.burn_subtitles, version.poster_at_s, version.cues,
+        version.burn_subtitles, version.poster_at_s, version.cues, version.style,
     )  # fmt: skip
 
 
 def changes_since(clip: Clip, version: ClipVersion) -> list[str]:
-    """Name what the clip changed since ``version`` was made ("range", "subtitles", "text")."""
+    """Name what the clip changed since ``version`` was made.
+
+    "range", "subtitles", "style" (template, hook, logo, card: versions made before styles
+    count as unstyled) or "text".
+    """
     changes = []
     if clip.kept != version_kept(version):
         changes.append("range")
     if visible_cues(clip) != version.cues:
         changes.append("subtitles")
+    if version.style is not None and version_style(clip) != version.style:
+        changes.append("style")
     if _published_text(clip) != {key: getattr(version, key) for key in _published_text(clip)}:
         changes.append("text")
     return changes
@@ -153,7 +160,8 @@ def request_render(
         burn_subtitles=burn_subtitles, start_ms=clip.start_ms, end_ms=clip.end_ms,
         ranges=[list(r) for r in clip.kept],
         poster_at_s=min(max(poster_at_s, 0.0), clip.duration_s), cues=visible_cues(clip),
-        spoken=spoken_lines(clip), stored_stem=uuid.uuid4().hex, **_published_text(clip),
+        spoken=spoken_lines(clip), stored_stem=uuid.uuid4().hex, style=version_style(clip),
+        **_published_text(clip),
     )  # fmt: skip
     same = _same_picture(clip, version)
     if same is not None:
@@ -191,7 +199,8 @@ def text_only_version(clip: Clip, rendered: ClipVersion, actor: User) -> ClipVer
         created_at=utcnow(), profile=rendered.profile, fill=rendered.fill,
         burn_subtitles=rendered.burn_subtitles, start_ms=rendered.start_ms,
         end_ms=rendered.end_ms, ranges=rendered.ranges, poster_at_s=rendered.poster_at_s,
-        cues=rendered.cues, spoken=rendered.spoken, **_published_text(clip),
+        cues=rendered.cues, spoken=rendered.spoken, style=rendered.style,
+        **_published_text(clip),
     )  # fmt: skip
     _reuse_files(version, rendered)
     db.session.add(version)

@@ -9,6 +9,7 @@ from flask import current_app
 from media import ffmpeg
 from media.clips.models import Clip, ClipVersion
 from media.clips.rendering import clips_dir, mark_rendered, version_file, version_kept
+from media.clips.styling import decor_for
 from media.qa.services import check_render
 from media.recordings.models import Recording
 from media.recordings.services import source_path
@@ -50,6 +51,7 @@ def _spec(version: ClipVersion, recording: Recording) -> RenderSpec:
         burn_subtitles=version.burn_subtitles,
         poster_at_s=version.poster_at_s,
         ranges=tuple((a / 1000, b / 1000) for a, b in version_kept(version)),
+        decor=decor_for(version),
     )
 
 
@@ -74,9 +76,8 @@ def render_version(ctx: JobContext) -> None:
     clips_dir(version.org_id).mkdir(parents=True, exist_ok=True)
     _remove_leftovers(version)
     try:
-        font = (
-            find_subtitle_font(config["SUBTITLE_FONT"] or None) if version.burn_subtitles else None
-        )
+        drawn = version.burn_subtitles or decor_for(version).has_overlays
+        font = find_subtitle_font(config["SUBTITLE_FONT"] or None) if drawn else None
         ffmpeg_bin = ffmpeg.find_ffmpeg(config["FFMPEG_BINARY"] or None)
         with ctx.workdir() as workdir:
             result = render_clip(

@@ -22,6 +22,7 @@ from media.clips.forms import (
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import profile_label, state_label
+from media.clips.style_views import style_context
 from media.clips.workshop import (
     PICK_PIECES,
     sprite_file,
@@ -236,7 +237,7 @@ def _editor_context(
         "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
         **_cuts_context(clip, recording, forms.get("cut_form")),
         **_timeline_context(clip, recording, forms.get("edge_form")),
-        **_review_context(clip), **_versions_context(clip),
+        **_review_context(clip), **_versions_context(clip), **style_context(clip),
     }  # fmt: skip
 
 

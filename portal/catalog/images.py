@@ -20,8 +20,11 @@ FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-def read_image(data: bytes, max_bytes: int, field: str) -> Image.Image:
-    """Decode uploaded bytes into an upright RGB image, or raise a ``ServiceError`` saying why."""
+def read_image(data: bytes, max_bytes: int, field: str, *, keep_alpha: bool = False) -> Image.Image:
+    """Decode uploaded bytes into an upright RGB image, or raise a ``ServiceError`` saying why.
+
+    ``keep_alpha`` gives RGBA instead, transparency kept (a logo laid over video).
+    """
     if not data:
         raise ServiceError(_("The file is empty."), field=field)
     if len(data) > max_bytes:
@@ -40,7 +43,8 @@ def read_image(data: bytes, max_bytes: int, field: str) -> Image.Image:
                     raise ServiceError(_("Upload a JPEG, PNG or WebP image."), field=field)
                 if image.width * image.height > MAX_PIXELS:
                     raise too_many_pixels
-                return _flattened(ImageOps.exif_transpose(image))
+                upright = ImageOps.exif_transpose(image)
+                return upright.convert("RGBA") if keep_alpha else _flattened(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_many_pixels from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
