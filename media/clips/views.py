@@ -393,7 +393,6 @@ def cut(clip_id: int) -> ResponseReturnValue:
     return render_template("clips/_cuts.html", **context, cut_done=done)
 
 
-def _apply_cut(clip: Clip, recording: Recording, form: CutForm) -> str:
 def _words_done(action: str) -> str:
     """What a word edit tells the merchant."""
     return {
@@ -403,12 +402,13 @@ def _words_done(action: str) -> str:
     }[action]
 
 
+def _apply_cut(clip: Clip, recording: Recording, form: CutForm) -> str:
     """Run the cut the form asks for; return what it did, to tell the merchant."""
     actor, action = acting_user(), form.action.data
-    if action == "sentence":
     if action in cutting.WORD_EDITS:
         cutting.edit_words(clip, recording, actor, action, form.start_ms.data, form.end_ms.data)
         return _words_done(action)
+    if action == "sentence":
         cutting.delete_sentence(clip, recording, actor, form.position.data)
         return _("Sentence cut.")
     if action == "filler":
