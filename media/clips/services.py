@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from media.clips.aliases import AliasOffer, alias_offers_for_texts
 from media.clips.models import Clip, ClipCue, ClipItem, ClipRange, ClipState, Suggestion
@@ -261,11 +262,12 @@ def edit_cue(clip: Clip, cue: ClipCue, actor: User, *, text: str, is_hidden: boo
 
 
 def list_clips(recording: Recording) -> list[Clip]:
-    """Return the recording's clips, newest first."""
+    """Return the recording's clips, newest first, their kept ranges loaded (their length)."""
     return list(
         db.session.scalars(
             scoped(Clip, recording.org_id)
             .where(Clip.recording_id == recording.id)
+            .options(selectinload(Clip.ranges))
             .order_by(Clip.id.desc())
         )
     )

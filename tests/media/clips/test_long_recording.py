@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from media.clips.models import Clip, ClipRange, ClipState
 from portal.extensions import db
 from tests.support.clipdata import add_clip_in_long_recording
 from tests.support.clipdata import long_sentence_text as sentence_text
@@ -126,3 +127,36 @@ def test_more_is_offered_only_while_the_recording_reaches_beyond_the_window(
     whole = browser.get(f"/media/clips/{long}/sentences?around=99999999", headers=HTMX).text
     assert len(re.findall(r'data-pick="(\d+)"', whole)) == 2000
     assert "sentences?around=" not in whole
+
+
+def add_clips(app, clip_id: int, count: int) -> None:
+    """Add ``count`` draft clips of two kept ranges each to the recording of ``clip_id``."""
+    with app.app_context():
+        first = db.session.get(Clip, clip_id)
+        for n in range(count):
+            start_ms = 10_000 * (n + 1)
+            ranges = [
+                ClipRange(position=0, start_ms=start_ms, end_ms=start_ms + 2000),
+                ClipRange(position=1, start_ms=start_ms + 4000, end_ms=start_ms + 6000),
+            ]
+            db.session.add(Clip(
+                org_id=first.org_id, recording_id=first.recording_id, title=f"Clip {n}",
+                start_ms=start_ms, end_ms=start_ms + 6000, state=ClipState.DRAFT, ranges=ranges,
+            ))  # fmt: skip
+        db.session.commit()
+
+
+def test_workshop_queries_do_not_grow_with_the_clips(app, browser, merchant_org, items):
+    clip_id = add_long_clip(app, merchant_org.id, items["bangle"].id, 100)
+    with app.app_context():
+        url = f"/media/recordings/{db.session.get(Clip, clip_id).recording_id}/workshop"
+    browser.get(url)
+
+    with counted_queries(app) as one_clip:
+        assert browser.get(url).status_code == 200
+    add_clips(app, clip_id, 5)
+    with counted_queries(app) as six_clips:
+        page = browser.get(url)
+
+    assert "Clip 4" in page.text
+    assert len(six_clips) == len(one_clip)
