@@ -1,4 +1,5 @@
-"""A merchant on a phone cuts a sentence from the middle of a clip by text, then undoes it.
+"""A merchant on a phone cuts a sentence from the middle of a clip by text, then undoes it;
+then selects words (taps, then the keyboard) and deletes them.
 
 The stream is really transcribed (Whisper); htmx swaps the "cut by text" section in place.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from media.clips.services import create_clip
 from media.recordings.models import Recording
@@ -71,4 +73,27 @@ def test_merchant_cuts_a_middle_sentence_and_undoes_it_on_a_phone(
     page.click("#cuts form:has(input[name=action][value=undo]) button")
     page.wait_for_selector("#cuts ol.cut-lines > li.cut", state="detached")
     assert page.locator("#cuts .kept-range").count() == 1
+    page.set_viewport_size(PHONE)
+    _select_and_delete_words(page)
     page.context.close()
+
+
+def _select_and_delete_words(page) -> None:
+    """Tap a word, then another: the run between is selected; Shift+arrow and Delete cut."""
+    words = page.locator("#cuts ol.cut-lines > li").nth(1).locator("[data-word]")
+    words.nth(1).click()
+    words.nth(3).click()
+    expect(page.locator("#cuts [data-word].selected")).to_have_count(3)
+    expect(page.locator("[data-word-summary]")).to_contain_text("已选 3 个词")
+    expect(page.locator("[data-word-action][value=cut_words]")).to_be_enabled()
+    page.locator("[data-word-bar]").scroll_into_view_if_needed()
+    _shoot(page, "editor-words-phone")
+
+    words.nth(3).click()  # a new selection of one word, extended by the keyboard
+    words.nth(3).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("#cuts [data-word].selected")).to_have_count(2)
+    page.keyboard.press("Delete")  # htmx swaps the section
+    expect(page.locator("#cuts [data-word].word-cut")).to_have_count(2)
+    expect(page.locator("#cuts")).to_contain_text("已删除所选的词。")
+    assert page.locator("#cuts .kept-range").count() == 2
