@@ -136,6 +136,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     "clips.learn_alias": Route(Access.MERCHANT),
     "clips.key_facts": Route(Access.MERCHANT),
     "clips.publish_kit": Route(Access.MERCHANT, owner_get=404),  # fixture clip not published
+    "styles.clip_style": Route(Access.MERCHANT),
     "qa.override": Route(Access.MERCHANT, owner_get=None),
     # Review: staff pages; merchants submit and comment on their own clips only.
     "review.clip_page": Route(Access.STAFF),
