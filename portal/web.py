@@ -66,9 +66,14 @@ def htmx_redirect(location: str) -> Response:
     return response
 
 
-def htmx_refresh() -> Response:
-    """Tell htmx to reload the whole page where it is (its URL, fragment included)."""
-    response = make_response("", 204)
+def htmx_refresh(response: Response | None = None) -> Response:
+    """Tell htmx to reload the whole page where it is (its URL, fragment included).
+
+    On ``response`` when given (a polled partial that already shows the final state, should the
+    reload not happen), else on an empty 204.
+    """
+    if response is None:
+        response = make_response("", 204)
     response.headers["HX-Refresh"] = "true"
     return response
 

@@ -23,7 +23,7 @@ from courses.markdown import render_markdown
 from courses.models import Lesson
 from portal.auth.access import acting_user, staff_required
 from portal.forms import ConfirmForm
-from portal.web import render_page_or_partial, wants_partial
+from portal.web import htmx_refresh, render_page_or_partial, wants_partial
 
 
 def _module_form(lesson: Lesson, formdata: Any = None) -> LessonModuleForm:
@@ -145,7 +145,7 @@ def video_status(lesson_id: int) -> ResponseReturnValue:
         "authoring/lesson.html", "authoring/_video_status.html", lesson=item, **state
     )
     if request.args.get("polling") and not state["processing"]:
-        response.headers["HX-Refresh"] = "true"
+        return htmx_refresh(response)
     return response
 
 

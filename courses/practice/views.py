@@ -25,6 +25,7 @@ from portal.auth.access import acting_user, staff_required
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.forms import ConfirmForm, form_action
+from portal.web import htmx_refresh
 
 bp = Blueprint("courses_practice", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -85,7 +86,7 @@ def status(submission_id: int) -> ResponseReturnValue:
     page = review.submission_page(item, acting_user())
     response = make_response(render_template("practice/_status.html", page=page))
     if request.args.get("polling") and not page.is_processing:
-        response.headers["HX-Refresh"] = "true"
+        return htmx_refresh(response)
     return response
 
 

@@ -43,7 +43,7 @@ from portal.jobs import services as jobs
 from portal.organisations.scoping import get_owned_or_404
 from portal.team import accounts
 from portal.team.signals import live_account_deleted
-from portal.web import render_page_or_partial, send_private_file, wants_partial
+from portal.web import htmx_refresh, render_page_or_partial, send_private_file, wants_partial
 
 bp = Blueprint("recordings", __name__, url_prefix="/media/recordings", template_folder="templates")
 
@@ -258,7 +258,7 @@ def status(recording_id: int) -> ResponseReturnValue:
         **_provenance(recording),
     )  # fmt: skip
     if request.args.get("polling") and not services.is_processing(job):
-        response.headers["HX-Refresh"] = "true"
+        return htmx_refresh(response)
     return response
 
 
