@@ -36,12 +36,16 @@ BASE_ORG_NAME = "培训基地 · Training base"  # stored once: not in any one r
 
 
 def base_org_id() -> int:
-    """Return the id of the base's own organisation, creating it on first use."""
+    """Return the id of the base's own organisation, creating it on first use.
+
+    A new one is only flushed: the caller's unit of work commits it with what it stores there
+    (a read that finds no base organisation simply finds nothing in it).
+    """
     org = get_org_by_slug(BASE_ORG_SLUG)
     if org is None:
         org = Organisation(slug=BASE_ORG_SLUG, name=BASE_ORG_NAME, status=OrgStatus.APPROVED)
         db.session.add(org)
-        db.session.commit()
+        db.session.flush()
     return org.id
 
 

@@ -366,6 +366,7 @@ def test_base_organisation_is_not_listed_among_merchants(app, client_as, admin, 
     make_org("jade-shop")
     with app.app_context():
         base_org_id()
+        db.session.commit()
     browser = client_as(admin)
 
     for url in ("/screening/", "/admin/organisations"):
