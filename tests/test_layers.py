@@ -12,17 +12,12 @@ from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
 KNOWN_UPWARD = {
-    # The clip state machine lives in portal/review/states.py; rendering transitions the clip
-    # after a render. Fix: move the state machine (states + transition) down to media/clips and
-    # let review call it.
-    ("media.clips.rendering", "portal.review.states"),
     # The clip editor's view submits versions for review, runs the compliance check and shows
     # the allowed review moves. Fix: move the submit/check actions to portal/review views (the
     # publishing layer), leaving media/clips/views.py the editing only.
     ("media.clips.views", "portal.compliance.services"),
     ("media.clips.views", "portal.review.services"),
     ("media.clips.views", "portal.review.forms"),
-    ("media.clips.views", "portal.review.states"),
     # A finished render is QA-checked by calling media/qa from the clips task, and the editor
     # shows the QA override form. Fix: a render-finished signal that media/qa connects at app
     # creation; the override form and its view in media/qa.

@@ -12,6 +12,7 @@ from media.clips.kept_text import clip_words, kept_lines, kept_text
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
+from media.clips.states import transition
 from media.clips.styling import version_style
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
@@ -23,7 +24,6 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job, latest_job
 from portal.organisations.scoping import scoped
-from portal.review.states import transition
 
 RENDER_JOB = "clip.render"
 FILE_SUFFIXES = {"video": ".mp4", "poster": ".jpg", "vtt": ".vtt"}

@@ -1,4 +1,5 @@
-"""Signals other features listen to (search indexing): a clip's content or state changed."""
+"""Signals other features listen to: a clip's content or state changed (search indexing), a clip
+moved from one state to another (notifications)."""
 
 from __future__ import annotations
 
@@ -9,3 +10,7 @@ _signals = Namespace()
 # Sent with ``clip_id`` and ``org_id`` after a clip was created, edited (title, description,
 # items, range, subtitle lines) or moved to another state (published, unpublished, archived...).
 clip_changed = _signals.signal("clip-changed")
+
+# Sent with ``clip``, ``source``, ``target`` (ClipState) and ``actor`` (None: the system) when a
+# clip moved, before the move is committed: receivers add rows to the same unit of work.
+clip_moved = _signals.signal("clip-moved")

@@ -22,6 +22,7 @@ from media.clips.forms import (
 )
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile, Suggestion
 from media.clips.presenters import profile_label, state_label
+from media.clips.states import allowed_targets
 from media.clips.style_views import style_context
 from media.clips.workshop import (
     PICK_PIECES,
@@ -48,7 +49,6 @@ from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.review import services as review
 from portal.review.forms import SubmitVersionForm
-from portal.review.states import allowed_targets
 from portal.team import accounts
 from portal.web import (
     htmx_redirect,

@@ -3,7 +3,7 @@
 Everything here is about the clip's review version (the one submitted and approved). It is
 published only when every unsatisfied compliance hit of that version carries a trainer's
 override and none of its items is archived; the move goes through
-``portal.review.states.transition``.
+``media.clips.states.transition``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_items
+from media.clips.states import transition
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -25,7 +26,6 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.library.models import ComplianceOverride
 from portal.organisations.scoping import scoped
-from portal.review.states import transition
 
 FlagKey = tuple[str, int, str]  # a hit's (source, line index, term)
 

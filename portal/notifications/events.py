@@ -14,6 +14,7 @@ from sqlalchemy import select
 from courses.models import PracticeState, PracticeSubmission
 from courses.practice.signals import practice_decided, practice_submitted
 from media.clips.models import Clip, ClipState, ClipVersion
+from media.clips.signals import clip_moved
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.extensions import db
@@ -21,7 +22,6 @@ from portal.jobs.models import Job
 from portal.jobs.signals import job_failed
 from portal.notifications.models import Notification
 from portal.organisations.models import Organisation
-from portal.review.signals import clip_moved
 from portal.screening.models import Application
 from portal.screening.signals import application_decided
 

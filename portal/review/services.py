@@ -17,6 +17,7 @@ from media.clips.rendering import (
     text_only_version,
 )
 from media.clips.services import APPROVED_STATES, apply_pending_text
+from media.clips.states import allowed_targets, transition
 from media.qa.services import require_passed
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
@@ -25,7 +26,6 @@ from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.i18n import translate_message
 from portal.organisations.models import Organisation
-from portal.review.states import allowed_targets, transition
 from portal.templating import money
 
 

@@ -19,6 +19,7 @@ from flask_login import login_required
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions, version_items
 from media.clips.rendering import version_file as version_file_path
+from media.clips.states import allowed_targets
 from media.qa import services as qa
 from portal.auth.access import acting_user, merchant_required, staff_required
 from portal.catalog.signals import item_archived, item_certificate_changed, recalls_counted
@@ -33,7 +34,6 @@ from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.review import clip_lists, services
 from portal.review import dashboard as board
 from portal.review.forms import DecisionForm, SubmitVersionForm
-from portal.review.states import allowed_targets
 from portal.web import render_page_or_partial, send_private_file
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from media.clips.models import Clip, ClipState
+from media.clips.states import transition
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notifications.digest import send_due_digests
 from portal.notifications.models import Digest, Notification, NotificationSetting
-from portal.review.states import transition
 from tests.portal.helpers import capture_mail, count_rows
 
 

@@ -7,12 +7,12 @@ import pytest
 from courses.models import RUBRIC_CRITERIA, Course, Enrolment, Lesson, PracticeSubmission
 from courses.practice.review import decide_submission
 from media.clips.models import Clip, ClipState, ClipVersion
+from media.clips.states import transition
 from portal.auth.models import Role, User
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.services import Failure, enqueue_job, retry_or_fail
 from portal.organisations.models import Organisation, OrgStatus
-from portal.review.states import transition
 from portal.screening import services as screening
 from portal.screening.models import Application
 from tests.portal.helpers import fetch

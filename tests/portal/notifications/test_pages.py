@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from media.clips.models import Clip, ClipState
+from media.clips.states import transition
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notifications.models import Digest, Notification, NotificationSetting
 from portal.notifications.services import PAGE_SIZE
-from portal.review.states import transition
 from tests.portal.helpers import count_rows, fetch, in_english
 
 

@@ -10,12 +10,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from media.clips.models import Clip, ClipState
-from media.clips.signals import clip_changed
+from media.clips.signals import clip_changed, clip_moved
 from portal.audit.services import record_event
 from portal.auth.models import Role, User
 from portal.errors import ConflictError
 from portal.extensions import db
-from portal.review.signals import clip_moved
 
 S = ClipState
 MERCHANT, STAFF, SYSTEM = frozenset({Role.MERCHANT}), frozenset({Role.TRAINER, Role.ADMIN}), None
