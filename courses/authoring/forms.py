@@ -14,9 +14,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from courses.models import DEFAULT_WATCH_PERCENT, CourseLevel
+from media.uploads.forms import upload_id_field
 from portal.forms import multi_line, one_line
 
 MAX_MARKDOWN_CHARS = 50_000
@@ -125,14 +126,7 @@ class LessonModuleForm(FlaskForm):
 class LessonVideoForm(FlaskForm):
     """A lesson video uploaded by the resumable widget, and its spoken language."""
 
-    upload_id = HiddenField(
-        validators=[
-            DataRequired(message=_l("Choose a video file and wait for the upload to finish.")),
-            Regexp(
-                r"^[0-9a-f]{32}$", message=_l("The upload is not valid; choose the file again.")
-            ),
-        ]
-    )
+    upload_id = upload_id_field()
     language = SelectField(_l("Spoken language"), choices=video_language_choices(), default="zh")
     submit = SubmitField(_l("Use this video"))
 

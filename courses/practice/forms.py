@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from courses.models import RUBRIC_CRITERIA
 from courses.practice.review import RUBRIC_LABELS, RUBRIC_MAX, RUBRIC_MIN
 from media.recordings.forms import language_choices
+from media.uploads.forms import upload_id_field
 
 
 class SubmitPracticeForm(FlaskForm):
     """A practice video uploaded by the widget, and its spoken language."""
 
-    upload_id = HiddenField(
-        validators=[
-            DataRequired(message=_l("Choose a video file and wait for the upload to finish.")),
-            Regexp(
-                r"^[0-9a-f]{32}$", message=_l("The upload is not valid; choose the file again.")
-            ),
-        ]
-    )
+    upload_id = upload_id_field()
     language = SelectField(_l("Spoken language"), choices=language_choices(), default="zh")
     submit = SubmitField(_l("Send for review"))
 

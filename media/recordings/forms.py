@@ -22,12 +22,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 from wtforms.widgets import SearchInput
 
 from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Language
+from media.uploads.forms import upload_id_field
 from portal.forms import multi_line, one_line
 from portal.team.models import LiveAccount
 from portal.timecodes import TimecodeField
@@ -67,14 +67,7 @@ class RecordingForm(_LiveAccountChoice, FlaskForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Spoken language"), choices=language_choices(), default="zh")
-    upload_id = HiddenField(
-        validators=[
-            DataRequired(message=_l("Choose a video file and wait for the upload to finish.")),
-            Regexp(
-                r"^[0-9a-f]{32}$", message=_l("The upload is not valid; choose the file again.")
-            ),
-        ]
-    )
+    upload_id = upload_id_field()
     submit = SubmitField(_l("Add recording"))
 
 
