@@ -12,18 +12,9 @@ from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
 KNOWN_UPWARD = {
-    # The clip editor's view submits versions for review, runs the compliance check and shows
-    # the allowed review moves. Fix: move the submit/check actions to portal/review views (the
-    # publishing layer), leaving media/clips/views.py the editing only.
-    ("media.clips.views", "portal.compliance.services"),
-    ("media.clips.views", "portal.review.services"),
-    ("media.clips.views", "portal.review.forms"),
-    # A finished render is QA-checked by calling media/qa from the clips task, and the editor
-    # shows the QA override form. Fix: a render-finished signal that media/qa connects at app
-    # creation; the override form and its view in media/qa.
+    # A finished render is QA-checked by calling media/qa from the clips task. Fix: a
+    # render-finished signal that media/qa connects at app creation.
     ("media.clips.tasks", "media.qa.services"),
-    ("media.clips.views", "media.qa.services"),
-    ("media.clips.views", "media.qa.forms"),
     # Mention titles tidy punctuation with the transcripts' helper. Fix: move
     # media/transcripts/punctuation.py (pure text) down to a core text module; it has seven
     # importers, three of them in media/clips (being edited) and migration 0027.

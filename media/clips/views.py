@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from media.clips import cutting, discovery, kit, rendering, services, timeline
 from media.clips.aliases import add_alias
+from media.clips.editor_extras import Part, extra_context
 from media.clips.forms import (
     AliasForm,
     ClipDetailsForm,
@@ -31,8 +32,6 @@ from media.clips.workshop import (
     transcript_piece,
     workshop_context,
 )
-from media.qa import services as qa
-from media.qa.forms import QaOverrideForm
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
 from media.transcripts.pieces import PIECE_MS
@@ -43,12 +42,9 @@ from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
-from portal.compliance.services import check_clip
 from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm, apply_form_action
 from portal.organisations.scoping import get_owned_or_404
-from portal.review import services as review
-from portal.review.forms import SubmitVersionForm
 from portal.team import accounts
 from portal.web import (
     htmx_redirect,
@@ -225,19 +221,18 @@ def _editor_context(
         "render_form": forms.get("render_form") or RenderForm(), "nearby": nearby,
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip, nearby.sentences),
-        "can_submit": review.can_submit(clip, acting_user()),
         "is_text_editable": clip.state in services.TEXT_EDITABLE_STATES,
-        "pending": review.pending_changes(clip),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
         "provenance": _provenance(clip, recording),
         "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip),
-        "decisions": review.decisions(clip), "comments": comments.list_comments(clip),
+        "comments": comments.list_comments(clip),
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
-        "hits": check_clip(clip), "seek_offset_s": clip.start_ms / 1000,
+        "seek_offset_s": clip.start_ms / 1000,
         **_cuts_context(clip, recording, forms.get("cut_form")),
         **_timeline_context(clip, recording, forms.get("edge_form")),
-        **_review_context(clip), **_versions_context(clip), **style_context(clip),
+        **_versions_context(clip), **style_context(clip),
+        **extra_context(clip, Part.PAGE),
     }  # fmt: skip
 
 
@@ -267,8 +262,7 @@ def _versions_context(clip: Clip) -> dict[str, object]:
     versions = rendering.list_versions(clip)
     return {
         "clip": clip, "versions": versions, "job": rendering.active_render_job(clip, versions),
-        "reviewed": rendering.review_version(clip), "qa_reports": qa.reports_for(versions),
-        "qa_form": QaOverrideForm(),
+        "reviewed": rendering.review_version(clip), **extra_context(clip, Part.VERSIONS),
     }  # fmt: skip
 
 
@@ -276,19 +270,6 @@ def _sentences_context(clip: Clip, around_s: int) -> dict[str, object]:
     """The transcript around the clip alone, and the "more" control to swap beside it."""
     nearby = services.nearby_sentences(clip, _recording(clip.recording_id), around_s)
     return {"clip": clip, "nearby": nearby, "swap_more": True}
-
-
-def _review_context(clip: Clip) -> dict[str, object]:
-    """What a submission would send."""
-    newest = rendering.latest_ready_version(clip)
-    return {
-        "newest_ready": newest,
-        "unrendered": [c for c in rendering.changes_since(clip, newest) if c != "text"]
-        if newest
-        else [],
-        "submit_form": SubmitVersionForm(version_id=newest.id if newest else None),
-        "qa_blocked": newest is not None and qa.is_blocked(newest),
-    }
 
 
 def _key_facts_form(clip: Clip, *, posted: bool = False) -> KeyFactsForm:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from media.clips import rendering
+from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip, ClipVersion
 from media.qa import services
 from media.qa.forms import QaOverrideForm
@@ -16,6 +19,27 @@ from portal.organisations.scoping import get_owned_or_404
 from portal.web import htmx_refresh, render_page_or_partial, wants_partial
 
 bp = Blueprint("qa", __name__, url_prefix="/clips", template_folder="templates")
+
+
+@bp.record_once
+def _listen(state: BlueprintSetupState) -> None:
+    """Show the renders' QA reports in the clip editor, and whether they block a submission."""
+    add_editor_context(state.app, Part.PAGE, _editor_blocked)
+    add_editor_context(state.app, Part.VERSIONS, _editor_reports)
+
+
+def _editor_blocked(clip: Clip) -> dict[str, object]:
+    """Whether the newest ready version's QA findings keep it from being submitted."""
+    newest = rendering.latest_ready_version(clip)
+    return {"qa_blocked": newest is not None and services.is_blocked(newest)}
+
+
+def _editor_reports(clip: Clip) -> dict[str, object]:
+    """Each version's QA report and the override form, for the editor's versions list."""
+    return {
+        "qa_reports": services.reports_for(rendering.list_versions(clip)),
+        "qa_form": QaOverrideForm(),
+    }
 
 
 @bp.app_context_processor

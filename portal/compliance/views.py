@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from media.clips.editor_extras import Part, add_editor_context
+from media.clips.models import Clip
 from media.qa.services import collecting_findings
 from portal.auth.access import acting_user, admin_required
 from portal.compliance import services
@@ -22,9 +25,16 @@ bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_
 
 
 @bp.record_once
-def _listen(_state: object) -> None:
-    """Add the banned words said or shown to every render's QA report."""
+def _listen(state: BlueprintSetupState) -> None:
+    """Add the banned words said or shown to every render's QA report, and a clip's compliance
+    hits to its editor."""
     collecting_findings.connect(banned_word_findings)
+    add_editor_context(state.app, Part.PAGE, _editor_hits)
+
+
+def _editor_hits(clip: Clip) -> dict[str, object]:
+    """The clip editor's compliance part: the banned terms in its texts."""
+    return {"hits": services.check_clip(clip)}
 
 
 @bp.app_context_processor

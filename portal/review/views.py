@@ -12,10 +12,13 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from media.clips import rendering
+from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions, version_items
 from media.clips.rendering import version_file as version_file_path
@@ -40,11 +43,27 @@ bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templa
 
 
 @bp.record_once
-def _listen(_state: object) -> None:
-    """Send clips back to review when a linked item is archived or its certificate changes."""
+def _listen(state: BlueprintSetupState) -> None:
+    """Send clips back to review when a linked item is archived or its certificate changes;
+    show the clip's review in its editor."""
+    add_editor_context(state.app, Part.PAGE, _editor_review)
     item_archived.connect(publishing.recall_archived)
     item_certificate_changed.connect(publishing.recall_recertified)
     recalls_counted.connect(publishing.count_recalls)
+
+
+def _editor_review(clip: Clip) -> dict[str, object]:
+    """The clip editor's review part: the trainer's decisions, what a submission would send."""
+    newest = rendering.latest_ready_version(clip)
+    changes = rendering.changes_since(clip, newest) if newest else []
+    return {
+        "can_submit": services.can_submit(clip, acting_user()),
+        "pending": services.pending_changes(clip),
+        "decisions": services.decisions(clip),
+        "newest_ready": newest,
+        "unrendered": [change for change in changes if change != "text"],
+        "submit_form": SubmitVersionForm(version_id=newest.id if newest else None),
+    }
 
 
 def clip_for_viewer(clip_id: int) -> Clip:
