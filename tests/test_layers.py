@@ -12,9 +12,6 @@ from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
 KNOWN_UPWARD = {
-    # A finished render is QA-checked by calling media/qa from the clips task. Fix: a
-    # render-finished signal that media/qa connects at app creation.
-    ("media.clips.tasks", "media.qa.services"),
     # Mention titles tidy punctuation with the transcripts' helper. Fix: move
     # media/transcripts/punctuation.py (pure text) down to a core text module; it has seven
     # importers, three of them in media/clips (being edited) and migration 0027.

@@ -9,8 +9,8 @@ from flask import current_app
 from media import ffmpeg
 from media.clips.models import Clip, ClipVersion
 from media.clips.rendering import clips_dir, mark_rendered, version_file, version_kept
+from media.clips.signals import render_finished
 from media.clips.styling import decor_for
-from media.qa.services import check_render
 from media.recordings.models import Recording
 from media.recordings.services import source_path
 from media.render.fonts import FontNotFoundError, find_subtitle_font
@@ -101,5 +101,11 @@ def render_version(ctx: JobContext) -> None:
     )  # fmt: skip
     version.loudness_lufs = result.measured_lufs
     db.session.flush()
-    check_render(version, clip, result.video_path, ffmpeg_bin=ffmpeg_bin, timeout_s=ctx.time_left())
+    render_finished.send(
+        version,
+        clip=clip,
+        video=result.video_path,
+        ffmpeg_bin=ffmpeg_bin,
+        timeout_s=ctx.time_left(),
+    )
     mark_rendered(version, clip)

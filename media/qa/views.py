@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from media.clips import rendering
 from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip, ClipVersion
+from media.clips.signals import render_finished
 from media.qa import services
 from media.qa.forms import QaOverrideForm
 from media.qa.presenters import check_label, finding_detail
@@ -23,7 +24,9 @@ bp = Blueprint("qa", __name__, url_prefix="/clips", template_folder="templates")
 
 @bp.record_once
 def _listen(state: BlueprintSetupState) -> None:
-    """Show the renders' QA reports in the clip editor, and whether they block a submission."""
+    """Check every finished render; show the renders' QA reports in the clip editor, and whether
+    they block a submission."""
+    render_finished.connect(services.check_render)
     add_editor_context(state.app, Part.PAGE, _editor_blocked)
     add_editor_context(state.app, Part.VERSIONS, _editor_reports)
 
