@@ -48,6 +48,7 @@ from portal.organisations.scoping import get_owned_or_404
 from portal.team import accounts
 from portal.web import (
     htmx_redirect,
+    htmx_refresh,
     render_page_or_partial,
     safe_next,
     send_private_file,
@@ -411,7 +412,8 @@ def move_edge(clip_id: int) -> ResponseReturnValue:
     """Move an edge of a kept range (a timeline handle), snapped to a word; errors in place.
 
     htmx takes the timeline and the "cut by text" section from the page; a move of in or out
-    reloads it (every section shows them).
+    reloads it where it is (every section shows them; a redirect to the same page with a
+    fragment would only scroll).
     """
     clip = _clip(clip_id)
     form, bounds = EdgeForm(), (clip.start_ms, clip.end_ms)
@@ -421,9 +423,10 @@ def move_edge(clip_id: int) -> ResponseReturnValue:
             form.edge.data, form.at_ms.data,
         ),
     )  # fmt: skip
-    if moved and (not wants_partial() or bounds != (clip.start_ms, clip.end_ms)):
-        editor_url = url_for(".editor", clip_id=clip.id) + "#clip-timeline"
-        return htmx_redirect(editor_url) if wants_partial() else redirect(editor_url)
+    if moved and wants_partial() and bounds != (clip.start_ms, clip.end_ms):
+        return htmx_refresh()
+    if moved and not wants_partial():
+        return redirect(url_for(".editor", clip_id=clip.id) + "#clip-timeline")
     return render_template("clips/editor.html", **_editor_context(clip, edge_form=form))
 
 

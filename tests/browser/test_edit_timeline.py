@@ -153,7 +153,29 @@ def test_merchant_drags_range_edges_on_the_timeline_on_a_phone(
     _wait_for_handle_at(page, 1, "start", back)
     assert _kept(app, clip_id) == [(before[0][0], first_end), (back, before[1][1])]
 
+    # In, a word later with the keyboard: the page reloads and the handle has the focus again.
+    later = min(t for t in starts if before[0][0] < t < first_end - 100)
+    page.focus(HANDLE.format(0, "start"))
+    with page.expect_navigation():
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "sel => document.activeElement === document.querySelector(sel)",
+        arg=HANDLE.format(0, "start"),
+    )
+    assert _kept(app, clip_id)[0] == (later, first_end)
+
+    # A click on the timeline past the clip plays from there; the playhead shows where.
+    box = page.locator("[data-ct-track]").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + 6)
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-clip-timeline]');"
+        " const t = document.querySelector('video[data-player]').currentTime * 1000;"
+        " const from = +s.dataset.spanStartMs, want = from + 0.95 * (s.dataset.spanEndMs - from);"
+        " return Math.abs(t - want) < 500 && !s.querySelector('[data-ct-playhead]').hidden; }"
+    )
+
     page.reload()
+    assert _handle_ms(page, 0, "start") == later
     assert _handle_ms(page, 0, "end") == first_end
     assert _handle_ms(page, 1, "start") == back
     assert page.console_errors == []

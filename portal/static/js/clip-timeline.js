@@ -2,7 +2,8 @@
 // data-*-ms; click the track to play from there (a comment mark seeks through player.js).
 // Drag a handle (mouse, pen or touch) to move that edge of a kept range: it snaps to the words
 // listed on the section (starts for a start, ends for an end) and is posted on release. A
-// focused handle takes the arrow keys: the previous / next word, posted after a short pause.
+// focused handle takes the arrow keys: the previous / next word, posted after a short pause
+// (and focused again when the answer arrives, even when in or out moved and the page reloads).
 // The hidden form posts; htmx swaps the section (and "cut by text"); the server snaps again
 // and checks the edit, an error shows in the section.
 (function () {
@@ -11,7 +12,9 @@
   var clock = window.beltcastTime.format;
   var STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
   var KEY_SAVE_DELAY_MS = 600; // several presses make one edit
-  var refocus = null; // "range:edge" of the handle being moved by keyboard
+  // The handle moved by keyboard ("range:edge"), focused again in the swapped timeline or the
+  // reloaded page.
+  var REFOCUS = "clip-timeline-focus";
 
   function num(text) {
     return parseFloat(text) || 0;
@@ -137,7 +140,7 @@
           return;
         }
         moveTo(handle, to);
-        refocus = handle.dataset.range + ":" + handle.dataset.edge;
+        sessionStorage.setItem(REFOCUS, handle.dataset.range + ":" + handle.dataset.edge);
         clearTimeout(keyTimer);
         keyTimer = setTimeout(function () { save(handle); }, KEY_SAVE_DELAY_MS);
       });
@@ -151,14 +154,12 @@
       player.currentTime = msAt(event.clientX) / 1000;
     });
 
-    if (refocus) {
-      var parts = refocus.split(":");
-      var again = section.querySelector('[data-ct-handle][data-range="' + parts[0] +
-        '"][data-edge="' + parts[1] + '"]');
-      refocus = null;
-      if (again) {
-        again.focus();
-      }
+    var focused = (sessionStorage.getItem(REFOCUS) || "").split(":");
+    var again = section.querySelector('[data-ct-handle][data-range="' + focused[0] +
+      '"][data-edge="' + focused[1] + '"]');
+    sessionStorage.removeItem(REFOCUS);
+    if (again) {
+      again.focus();
     }
   }
 
