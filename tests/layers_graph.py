@@ -49,6 +49,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "portal.routing",
             "portal.text_cleaning",
             "portal.text_folding",
+            "portal.punctuation",
             "portal.simplified",
             "portal.term_lists",
             "portal.spreadsheets",

@@ -12,10 +12,6 @@ from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
 KNOWN_UPWARD = {
-    # Mention titles tidy punctuation with the transcripts' helper. Fix: move
-    # media/transcripts/punctuation.py (pure text) down to a core text module; it has seven
-    # importers, three of them in media/clips (being edited) and migration 0027.
-    ("media.mentions.titles", "media.transcripts.punctuation"),
     # The storage quota sums recordings' sizes. Fix: the storage interface of issue 17 takes
     # its size sources from the features (registered at app creation).
     ("media.storage", "media.recordings.models"),
@@ -25,7 +21,7 @@ KNOWN_UPWARD = {
     ("media.transcripts.services", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.stream_items"),
     # The sentence page offers a corrected name as an item alias with the clips' alias finder,
-    # which needs only transcripts' punctuation and the catalog. Fix: move media/clips/aliases.py
+    # which needs only the punctuation (core) and the catalog. Fix: move media/clips/aliases.py
     # down to media/transcripts (corrections) once media/clips/views.py, which imports it, is
     # free to edit.
     ("media.recordings.views", "media.clips.aliases"),

@@ -14,7 +14,6 @@ from difflib import SequenceMatcher
 
 from flask_babel import gettext as _
 
-from media.transcripts.punctuation import tidy_punctuation
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -22,6 +21,7 @@ from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.punctuation import tidy_punctuation
 
 MAX_ALIASES = 50
 

@@ -22,12 +22,12 @@ from media.clips.services import require_editable, restore_kept, sentences_durin
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Word
-from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.services import get_transcript, words_between
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
+from portal.punctuation import tidy_punctuation
 
 
 @dataclass(frozen=True)

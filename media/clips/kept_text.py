@@ -21,9 +21,9 @@ from media.clips.models import Clip, ClipCue
 from media.clips.ranges import Range, output_span
 from media.recordings.models import Recording
 from media.transcripts.models import Word
-from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.services import get_transcript, words_between
 from portal.extensions import db
+from portal.punctuation import tidy_punctuation
 
 TimedWord = tuple[int, int, str]  # start_ms, end_ms, text
 _LEADING = re.compile(r"^[\s,.!?;:，。！？；：、…]+")

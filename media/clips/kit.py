@@ -28,11 +28,11 @@ from media.clips.services import (
 )
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.subtitle_files import srt_text, to_ms
-from media.transcripts.punctuation import tidy_punctuation
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.punctuation import tidy_punctuation
 from portal.templating import money
 from portal.web import absolute_url
 

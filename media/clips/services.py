@@ -15,7 +15,6 @@ from media.clips.ranges import Range, bounds_of, pushed, with_bounds
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
-from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.services import get_transcript, list_sentences, sentences_between
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -23,6 +22,7 @@ from portal.catalog.models import Item
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
+from portal.punctuation import tidy_punctuation
 
 MIN_CLIP_S = 3.0
 MAX_CLIP_S = 180.0

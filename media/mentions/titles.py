@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from media.transcripts.punctuation import tidy_punctuation
+from portal.punctuation import tidy_punctuation
 
 MAX_TITLE_CHARS = 200
 SEPARATOR = " · "

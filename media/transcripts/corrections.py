@@ -26,7 +26,6 @@ from media.mentions.correction import Fix, find_fixes
 from media.mentions.matching import CatalogTerm, terms_for
 from media.transcription.engine import Word as HeardWord
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
-from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.sentences import SentenceDraft
 from media.transcripts.signals import transcript_edited
 from portal.audit.services import record_event
@@ -36,6 +35,7 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
+from portal.punctuation import tidy_punctuation
 
 CATALOG, GLOSSARY = "catalog", "glossary"
 

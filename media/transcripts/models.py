@@ -20,9 +20,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from media.transcripts.punctuation import tidy_punctuation
 from portal.database import OrgOwned, TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
+from portal.punctuation import tidy_punctuation
 
 
 class Transcript(OrgOwned, TimestampMixin, db.Model):

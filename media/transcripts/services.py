@@ -13,7 +13,6 @@ from media.transcription import engine
 from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
 from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
-from media.transcripts.punctuation import tidy_punctuation
 from media.transcripts.screening import SpanRecogniser, recover_unclear, screen_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
@@ -21,6 +20,7 @@ from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
+from portal.punctuation import tidy_punctuation
 from portal.templating import duration
 
 MAX_SENTENCE_CHARS = 1000

@@ -14,7 +14,7 @@ Create Date: 2026-12-06 14:40:00
 import sqlalchemy as sa
 from alembic import op
 
-from media.transcripts.punctuation import tidy_punctuation
+from portal.punctuation import tidy_punctuation
 
 # revision identifiers, used by Alembic.
 revision = "0027"

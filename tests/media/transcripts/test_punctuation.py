@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from media.transcripts.punctuation import tidy_punctuation
+from portal.punctuation import tidy_punctuation
 
 
 @pytest.mark.parametrize(
