@@ -20,11 +20,6 @@ KNOWN_UPWARD = {
     ("media.transcripts.pieces", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.stream_items"),
-    # The sentence page offers a corrected name as an item alias with the clips' alias finder,
-    # which needs only the punctuation (core) and the catalog. Fix: move media/clips/aliases.py
-    # down to media/transcripts (corrections) once media/clips/views.py, which imports it, is
-    # free to edit.
-    ("media.recordings.views", "media.clips.aliases"),
     # Practice review matches a streamer's words against the compliance terms. Fix: move the
     # pure matcher (portal/compliance/matching.py, which needs only portal.text_folding) and
     # the active terms (ComplianceTerm, active_terms) down to core next to portal/term_lists.py;

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from media.clips.aliases import AliasOffer, alias_offers_for_texts
 from media.clips.models import Clip, ClipCue, ClipItem, ClipRange, ClipState, Suggestion
 from media.clips.ranges import Range, bounds_of, pushed, with_bounds
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
+from media.transcripts.aliases import AliasOffer, alias_offers_for_texts
 from media.transcripts.models import Sentence
 from media.transcripts.services import get_transcript, list_sentences, sentences_between
 from portal.audit.services import record_event

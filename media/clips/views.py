@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from media.clips import cutting, discovery, kit, rendering, services, timeline
-from media.clips.aliases import add_alias
 from media.clips.editor_extras import Part, extra_context
 from media.clips.forms import (
     AliasForm,
@@ -34,6 +33,7 @@ from media.clips.workshop import (
 )
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
+from media.transcripts.aliases import add_alias
 from media.transcripts.pieces import PIECE_MS
 from media.transcripts.signals import transcript_edited
 from portal.auth.access import acting_user, current_org_id, merchant_required

@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from media.clips.aliases import alias_offers_for
 from media.recordings import services
 from media.recordings.forms import (
     FindForm,
@@ -30,6 +29,7 @@ from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
 from media.transcripts import corrections, exports, pieces
 from media.transcripts import services as transcripts
+from media.transcripts.aliases import alias_offers_for
 from media.transcripts.models import Transcript
 from media.uploads.services import get_completed_upload_or_404
 from portal.auth.access import (

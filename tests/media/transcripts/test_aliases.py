@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from media.clips.aliases import misheard_forms
+from media.transcripts.aliases import misheard_forms
 
 NAMES = ["翡翠手镯", "jadeite bangle", "freshwater pearl necklace"]
 
