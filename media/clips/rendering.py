@@ -12,7 +12,8 @@ from media.clips.kept_text import clip_words, kept_lines, kept_text
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
-from media.clips.states import transition
+from media.clips.signals import clip_changed
+from media.clips.states import move
 from media.clips.styling import version_style
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence
@@ -251,8 +252,9 @@ def active_render_job(clip: Clip, versions: list[ClipVersion] | None = None) -> 
 
 
 def mark_rendered(version: ClipVersion, clip: Clip) -> None:
-    """A version finished: a draft clip becomes ready for review."""
+    """A version finished: a draft clip becomes ready for review (one commit for both)."""
     version.is_ready = True
-    db.session.commit()
     if clip.state == ClipState.DRAFT:
-        transition(clip, ClipState.READY, None)
+        move(clip, ClipState.READY, None)
+    db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)

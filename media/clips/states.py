@@ -76,8 +76,24 @@ def transition(
     reason_key: str = "",
     reason_args: dict[str, str] | None = None,
 ) -> None:
-    """Move ``clip`` to ``target`` if the table allows it for ``actor``, audit it, commit.
+    """Move ``clip`` to ``target`` (see ``move``) and commit: one unit of work."""
+    move(clip, target, actor, reason, reason_key=reason_key, reason_args=reason_args)
+    db.session.commit()
+    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
+
+def move(
+    clip: Clip,
+    target: ClipState,
+    actor: User | None,
+    reason: str = "",
+    *,
+    reason_key: str = "",
+    reason_args: dict[str, str] | None = None,
+) -> None:
+    """Move ``clip`` to ``target`` if the table allows it for ``actor`` and audit it.
+
+    Part of the caller's unit of work: the caller commits, then sends ``clip_changed``.
     ``actor`` None is the system. Anything the table does not allow is a 409. A person's
     ``reason`` is kept as written; the system's is a message id (``reason_key``, marked with
     ``N_``) and its arguments, translated when shown. The audit row names the version the clip's
@@ -95,5 +111,3 @@ def transition(
         version_id=clip.review_version_id,
     )  # fmt: skip
     clip_moved.send(clip=clip, source=source, target=target, actor=actor)
-    db.session.commit()
-    clip_changed.send(clip_id=clip.id, org_id=clip.org_id)

@@ -15,7 +15,8 @@ from sqlalchemy import Select, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_items
-from media.clips.states import transition
+from media.clips.signals import clip_changed
+from media.clips.states import move, transition
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -185,7 +186,10 @@ def recall_clips_of_item(item: Item, reason_key: str) -> int:
     clips = list(db.session.scalars(_recallable(item.org_id, [item.id])))
     args = {"name": f"{item.name} ({item.sku})"}
     for clip in clips:
-        transition(clip, ClipState.IN_REVIEW, None, reason_key=reason_key, reason_args=args)
+        move(clip, ClipState.IN_REVIEW, None, reason_key=reason_key, reason_args=args)
+    db.session.commit()  # one unit of work for all of them
+    for clip in clips:
+        clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
     return len(clips)
 
 
