@@ -27,7 +27,9 @@ them. It corrects only where a wrong correction is unlikely:
   mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
   dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
   ring", "actual xiuyan jade necklace" → "natural xiuyan jade necklace", "full green nephrite"
-  → "full green green nephrite". Words heard around the name are kept.
+  → "full green green nephrite". Words heard around the name are kept. Only where the mention
+  finder, matching the whole catalog, takes the window for that item. Without a list, the
+  items the texts clearly name (``media.mentions.matching.clearly_named``) are treated so.
 
 A span already spelled like some term (an exact match) is never rewritten, and a span two
 different terms claim equally is left alone.
@@ -48,9 +50,12 @@ from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 
 from media.mentions.matching import (
+    INFERRED_UNLISTED_THRESHOLD,
     LISTED_FUZZY_THRESHOLD,
+    UNLISTED_FUZZY_THRESHOLD,
     CatalogTerm,
     TextMatch,
+    clearly_named,
     match_texts,
 )
 from media.mentions.normalise import is_wordlike, normalise_with_offsets
@@ -85,6 +90,9 @@ def find_fixes(
     boldly (see the module docstring).
     """
     terms = list(terms)
+    others = UNLISTED_FUZZY_THRESHOLD
+    if not listed:
+        listed, others = clearly_named(texts, terms), INFERRED_UNLISTED_THRESHOLD
     matches = match_texts(texts, terms, listed=listed)
     fixes: list[list[Fix]] = [[] for _ in texts]
     taken: list[list[tuple[int, int]]] = [[] for _ in texts]
@@ -93,8 +101,7 @@ def find_fixes(
             taken[match.text_index].append((match.start, match.end))
     for index, fix in _chinese_fixes(texts, matches):
         fixes[index].append(fix)
-    own = [term for term in terms if term.item_id in listed]
-    latin = [*_listed_fixes(texts, own), *_latin_fixes(texts, terms)]
+    latin = [*_listed_fixes(texts, terms, listed, others), *_latin_fixes(texts, terms)]
     for index, fix in latin:
         spans = [*taken[index], *((f.start, f.end) for f in fixes[index])]
         if not any(fix.start < end and start < fix.end for start, end in spans):
@@ -265,12 +272,22 @@ def _best_fixes(
             yield index, fix
 
 
-def _listed_fixes(texts: Sequence[str], terms: list[CatalogTerm]) -> Iterable[tuple[int, Fix]]:
-    """Yield a fix for every fuzzy match of a listed item's Latin name."""
-    if not terms:
+def _listed_fixes(
+    texts: Sequence[str], terms: list[CatalogTerm], listed: Collection[int], others: float
+) -> Iterable[tuple[int, Fix]]:
+    """Yield a fix for every fuzzy match of a listed item's Latin name that the mention finder
+    would take for it: matched against the whole catalog (the other items at ``others``), so
+    "natural jade plaque" is not rewritten as the listed *jadeite plaque* when the catalog's
+    *natural jadeite plaque* (or *natural hetian jade plaque*) explains more of it.
+    """
+    if not any(term.item_id in listed for term in terms):
         return
-    for match in match_texts(texts, terms, fuzzy_threshold=LISTED_FUZZY_THRESHOLD):
-        if match.kind == "fuzzy":
+    matches = match_texts(
+        texts, terms, fuzzy_threshold=LISTED_FUZZY_THRESHOLD, listed=listed,
+        unlisted_threshold=others,
+    )  # fmt: skip
+    for match in matches:
+        if match.kind == "fuzzy" and match.term.item_id in listed:
             fix = _differing_words(texts[match.text_index], match)
             if fix is not None:
                 yield match.text_index, fix

@@ -25,6 +25,12 @@ items and more to be any other: the merchant said which items this stream sells.
 then run for the listed items only: a Chinese name heard with one syllable close to its own
 (near-pinyin), and a shorter form of a name ("the carved jade pendant" for *carved hetian jade
 pendant*, ``media.mentions.shortened``), which also wins over another item's name inside it.
+
+Without a list, the items whose Latin-script names the transcript itself clearly names twice
+(``clearly_named``) stand in for it, the other items keeping the default threshold. Either way
+a fuzzy match of an item off the list must tell it from the rest of the catalog: when another
+item's name shares as many letters with the window at a close ratio, the words that tell them
+apart were not heard, and the window is no mention (``_unambiguous``).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise, product
@@ -69,6 +75,9 @@ _ANCHOR_SCORE = 70.0
 DEFAULT_FUZZY_THRESHOLD = 85.0
 LISTED_FUZZY_THRESHOLD = 78.0  # an item on the stream's list: "ice jade ring" is *icy jadeite ring*
 UNLISTED_FUZZY_THRESHOLD = 92.0  # another item while a list exists: "a summer necklace" is not one
+INFERRED_UNLISTED_THRESHOLD = 85.0
+AMBIGUOUS_MARGIN = 10.0  # an item off the list loses a fuzzy match another name scores this close
+NAMED_TIMES = 2  # without a list, an item named this often as the catalog spells it is listed
 _ANCHOR_WORDS = 2
 _NARROW_RUN = re.compile(f"[^{_SEPARATOR}{WIDE_CHARS}]+")
 
@@ -144,17 +153,51 @@ def find_mentions(
     list, every item at ``DEFAULT_FUZZY_THRESHOLD``.
     """
     transcript = _Transcript.build(sentences)
+    terms = list(terms)
     chosen = frozenset(listed)
-    return [transcript.mention(c) for c in _matched(transcript, terms, _thresholds(chosen), chosen)]
+    others = UNLISTED_FUZZY_THRESHOLD
+    if not chosen:
+        chosen, others = _clearly_named(transcript, terms), INFERRED_UNLISTED_THRESHOLD
+    thresholds = _thresholds(chosen, others)
+    return [transcript.mention(c) for c in _matched(transcript, terms, thresholds, chosen)]
 
 
-def _thresholds(listed: frozenset[int]) -> Callable[[CatalogTerm], float]:
-    """Return the fuzzy threshold of each term, given the stream's listed items."""
+def _thresholds(listed: frozenset[int], others: float) -> Callable[[CatalogTerm], float]:
+    """Return the fuzzy threshold of each term: ``others`` for the items not ``listed``."""
     if not listed:
         return lambda term: DEFAULT_FUZZY_THRESHOLD
-    return lambda term: (
-        LISTED_FUZZY_THRESHOLD if term.item_id in listed else UNLISTED_FUZZY_THRESHOLD
-    )
+    return _split_thresholds(listed, LISTED_FUZZY_THRESHOLD, others)
+
+
+def _split_thresholds(
+    listed: frozenset[int], own: float, others: float
+) -> Callable[[CatalogTerm], float]:
+    """Return ``own`` as the threshold of the ``listed`` items' terms, ``others`` for the rest."""
+    return lambda term: own if term.item_id in listed else others
+
+
+def clearly_named(texts: Sequence[str], terms: Iterable[CatalogTerm]) -> frozenset[int]:
+    """Return the items ``texts`` clearly name at least ``NAMED_TIMES`` times: without a stream
+    item list, the stream's items as far as its transcript tells (``_clearly_named``).
+    """
+    sentences = [TimedSentence(n, 0.0, 0.0, (TimedWord(0.0, 0.0, t),)) for n, t in enumerate(texts)]
+    return _clearly_named(_Transcript.build(sentences), terms)
+
+
+def _clearly_named(transcript: _Transcript, terms: Iterable[CatalogTerm]) -> frozenset[int]:
+    """The items whose Latin-script names are matched ``NAMED_TIMES`` times without a list: as
+    they are spelled, or fuzzily but telling them from the rest of the catalog (``_unambiguous``).
+
+    A shorter name inside a longer one heard ("pearl ring" in "glutinous pearl ring") does not
+    count: the longer match wins its stretch. Glossary terms (negative ids) are no items.
+    Chinese names are not inferred (yet): the list's looser passes for them (near-pinyin, short
+    forms) were measured only with a merchant's list.
+    """
+    terms = list(terms)
+    latin = {term for term in terms if _PreparedTerm.build(term).latin_words}
+    matched = _matched(transcript, latin, _thresholds(frozenset(), DEFAULT_FUZZY_THRESHOLD))
+    counts = Counter(candidate.term.item_id for candidate in matched)
+    return frozenset(item for item, times in counts.items() if times >= NAMED_TIMES and item >= 0)
 
 
 @dataclass(frozen=True)
@@ -174,16 +217,20 @@ def match_texts(
     *,
     fuzzy_threshold: float | None = None,
     listed: Collection[int] = (),
+    unlisted_threshold: float | None = None,
 ) -> list[TextMatch]:
     """Find the terms in plain texts, as ``find_mentions`` does, located by character offsets.
 
     ``start``/``end`` slice the text (so the slice holds any separators the match skipped).
     Without ``fuzzy_threshold`` only the exact and pinyin passes run (with ``listed``, the
-    near-pinyin pass for those items' Chinese names too).
+    near-pinyin pass for those items' Chinese names too); with ``unlisted_threshold`` too, the
+    items not ``listed`` match fuzzily at that threshold instead.
     """
     sentences = [TimedSentence(n, 0.0, 0.0, (TimedWord(0.0, 0.0, t),)) for n, t in enumerate(texts)]
     transcript = _Transcript.build(sentences)
     thresholds = None if fuzzy_threshold is None else (lambda term: fuzzy_threshold)
+    if fuzzy_threshold is not None and unlisted_threshold is not None:
+        thresholds = _split_thresholds(frozenset(listed), fuzzy_threshold, unlisted_threshold)
     return [
         TextMatch(
             text_index=transcript.sentence_at(c.start),
@@ -209,12 +256,59 @@ def _matched(
         *_pinyin_candidates(transcript, prepared),
     ]
     if thresholds is not None:
-        candidates.extend(_fuzzy_candidates(transcript, prepared, thresholds))
+        fuzzy = list(_fuzzy_candidates(transcript, prepared, thresholds))
+        candidates.extend(_unambiguous(transcript, fuzzy, prepared, listed))
     if listed:
         own = [p for p in prepared if p.term.item_id in listed]
         candidates.extend(_near_pinyin_candidates(transcript, own))
         candidates.extend(_short_form_candidates(transcript, own, prepared))
     return _resolve(transcript, _defer_to_listed(candidates, listed) if listed else candidates)
+
+
+def _unambiguous(
+    transcript: _Transcript,
+    fuzzy: list[_Candidate],
+    prepared: list[_PreparedTerm],
+    listed: frozenset[int],
+) -> Iterator[_Candidate]:
+    """Keep the fuzzy matches of items off the (given or inferred) list that tell their item
+    from the rest of the catalog: no other item's name shares as many letters with the heard
+    window at a ratio within ``AMBIGUOUS_MARGIN`` of the match's. "carved jade robot pendant"
+    is as much *carved jadeite donut pendant* as *carved jadeite pendant*: the word that tells
+    them apart was not heard, so it is neither. A listed item's match always stays. Nor does a
+    fuzzy match of fewer letters inside an ambiguous window stand for it: "natural jade plaque"
+    (*natural jadeite plaque* or *natural hetian jade plaque*) is not the *jadeite plaque*.
+    """
+    latin = [p for p in prepared if p.latin_words]
+    ambiguous = [
+        candidate
+        for candidate in fuzzy
+        if candidate.term.item_id not in listed and _is_ambiguous(transcript, candidate, latin)
+    ]
+    for candidate in fuzzy:
+        if candidate not in ambiguous and not any(
+            _overlaps(candidate, other) and candidate.matched < other.matched for other in ambiguous
+        ):
+            yield candidate
+
+
+def _is_ambiguous(
+    transcript: _Transcript, candidate: _Candidate, latin: list[_PreparedTerm]
+) -> bool:
+    """Tell whether another item's name shares as many letters with the candidate's window at a
+    ratio within ``AMBIGUOUS_MARGIN`` of the candidate's."""
+    window = transcript.joined[candidate.start : candidate.end]
+    return any(
+        other.term.item_id != candidate.term.item_id
+        and _shared(window, other.norm) >= candidate.matched
+        and fuzz.ratio(window, other.norm) >= candidate.score - AMBIGUOUS_MARGIN
+        for other in latin
+    )
+
+
+def _shared(window: str, target: str) -> int:
+    """Return how many characters two texts share in order (their longest common subsequence)."""
+    return (len(window) + len(target) - Indel.distance(window, target)) // 2
 
 
 def _defer_to_listed(candidates: list[_Candidate], listed: frozenset[int]) -> list[_Candidate]:
@@ -616,7 +710,7 @@ def _scored_windows(
                 score = fuzz.ratio(window, target, score_cutoff=threshold)
                 if score and window.find(target) in (-1, 0) and _covers(prepared, window):
                     kind: MatchKind = "exact" if window == target else "fuzzy"
-                    shared = (len(window) + len(target) - Indel.distance(window, target)) // 2
+                    shared = _shared(window, target)
                     yield _Candidate(begin, end, prepared.term, kind, round(score, 2), shared)
         previous = anchor
 
