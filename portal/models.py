@@ -32,8 +32,8 @@ from media.uploads.models import Upload as Upload  # registers the upload table
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.catalog.models import CatalogImport, Category, Item, ItemPhoto
+from portal.claims.models import ComplianceTerm
 from portal.comments.models import Comment
-from portal.compliance.models import ComplianceTerm
 from portal.jobs.models import Job
 from portal.library.models import ComplianceOverride
 from portal.notifications.models import Notification, NotificationSetting

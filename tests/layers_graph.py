@@ -52,6 +52,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "portal.punctuation",
             "portal.simplified",
             "portal.term_lists",
+            "portal.claims",  # the banned-claims list and matcher that compliance and courses use
             "portal.spreadsheets",
             "portal.qr",
             "portal.timecodes",

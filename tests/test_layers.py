@@ -20,12 +20,6 @@ KNOWN_UPWARD = {
     ("media.transcripts.pieces", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.models"),
     ("media.transcripts.services", "media.recordings.stream_items"),
-    # Practice review matches a streamer's words against the compliance terms. Fix: move the
-    # pure matcher (portal/compliance/matching.py, which needs only portal.text_folding) and
-    # the active terms (ComplianceTerm, active_terms) down to core next to portal/term_lists.py;
-    # not done yet because portal/compliance was being edited by others.
-    ("courses.practice.review", "portal.compliance.matching"),
-    ("courses.practice.review", "portal.compliance.services"),
 }
 
 

@@ -28,10 +28,10 @@ from courses.models import (
 from courses.practice.signals import practice_decided
 from portal.audit.services import record_event
 from portal.auth.models import User
+from portal.claims.matching import Hit, TimedCue, find_hits
+from portal.claims.terms import active_terms
 from portal.comments import services as comments
 from portal.comments.models import Comment
-from portal.compliance.matching import Hit, TimedCue, find_hits
-from portal.compliance.services import active_terms
 from portal.database import utcnow
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db

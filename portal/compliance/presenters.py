@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from portal.compliance.matching import Hit, TermCategory
+from portal.claims.matching import Hit, TermCategory
 
 # Keyed by the plain value too: a StrEnum member and its string are the same key.
 CATEGORY_LABELS: dict[str, LazyString] = {

@@ -17,8 +17,8 @@ from media.clips.kit import hashtags
 from media.clips.models import ClipVersion
 from media.clips.rendering import version_items
 from media.render.qa import finding
-from portal.compliance.matching import Hit, TimedCue, find_hits
-from portal.compliance.services import active_terms
+from portal.claims.matching import Hit, TimedCue, find_hits
+from portal.claims.terms import active_terms
 
 
 def check_version(version: ClipVersion) -> list[Hit]:

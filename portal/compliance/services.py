@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from media.clips.kept_text import kept_lines
 from portal import term_lists
 from portal.audit.services import record_event
-from portal.compliance.matching import Hit, Term, TermCategory, TimedCue, find_hits, fold_term
-from portal.compliance.models import ComplianceTerm
+from portal.claims.matching import Hit, TermCategory, TimedCue, find_hits, fold_term
+from portal.claims.models import ComplianceTerm
+from portal.claims.terms import active_terms
 from portal.errors import ServiceError
 from portal.extensions import db
 
@@ -31,12 +32,6 @@ def list_terms() -> list[ComplianceTerm]:
 def get_term_or_404(term_id: int) -> ComplianceTerm:
     """Load one term (the list is base-wide); a missing one answers 404."""
     return db.get_or_404(ComplianceTerm, term_id)
-
-
-def active_terms() -> list[Term]:
-    """Return the terms the check looks for."""
-    statement = select(ComplianceTerm).where(ComplianceTerm.is_active).order_by(ComplianceTerm.id)
-    return [Term(row.id, row.category, row.term) for row in db.session.scalars(statement)]
 
 
 def items_certified(clip: Clip) -> bool:

@@ -13,9 +13,9 @@ from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip
 from media.qa.services import collecting_findings
 from portal.auth.access import acting_user, admin_required
+from portal.claims.models import ComplianceTerm
 from portal.compliance import services
 from portal.compliance.forms import EditTermForm, TermForm
-from portal.compliance.models import ComplianceTerm
 from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
 from portal.compliance.published import banned_word_findings
 from portal.forms import form_action

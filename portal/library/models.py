@@ -15,7 +15,7 @@ from portal.extensions import db
 class ComplianceOverride(OrgOwned, db.Model):
     """A compliance hit of one version a trainer let stand, with the reason.
 
-    ``source`` and ``cue_index`` say where the term stands (``portal.compliance.matching.Hit``).
+    ``source`` and ``cue_index`` say where the term stands (``portal.claims.matching.Hit``).
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

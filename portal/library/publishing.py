@@ -20,7 +20,7 @@ from media.clips.states import move, transition
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
-from portal.compliance.matching import Hit
+from portal.claims.matching import Hit
 from portal.compliance.published import check_version
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db

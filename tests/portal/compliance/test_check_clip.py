@@ -7,8 +7,8 @@ from flask import render_template
 
 from media.clips.models import Clip, ClipCue, ClipItem
 from media.recordings.models import Recording
+from portal.claims.matching import Term, TimedCue, find_hits
 from portal.compliance import services
-from portal.compliance.matching import Term, TimedCue, find_hits
 from portal.extensions import db
 
 CERTIFIED = {"cert_lab": "NGTC", "cert_number": "A123456"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.compliance.matching import Term, TimedCue, find_hits, fold_term
+from portal.claims.matching import Term, TimedCue, find_hits, fold_term
 
 TERMS = [
     Term(1, "absolute", "最"),

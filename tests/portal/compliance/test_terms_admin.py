@@ -6,8 +6,8 @@ import pytest
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
+from portal.claims.models import ComplianceTerm
 from portal.compliance import services
-from portal.compliance.models import ComplianceTerm
 from tests.portal.helpers import count_rows, fetch, field_errors, flashes, form_with, in_english
 
 URL = "/admin/compliance/"

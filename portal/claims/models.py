@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.compliance.matching import TermCategory
+from portal.claims.matching import TermCategory
 from portal.database import TimestampMixin
 from portal.extensions import db
 
