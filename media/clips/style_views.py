@@ -152,8 +152,9 @@ def clip_style(clip_id: int) -> ResponseReturnValue:
             hook_text=form.hook_text.data or "", show_card=form.show_card.data,
         )  # fmt: skip
         if not wants_partial():
+            flash(_("The style is saved: it shows in the next render."), "success")
             return redirect(url_for("clips.editor", clip_id=clip.id, _anchor="clip-style"))
-        flash(_("The style is saved: it shows in the next render."), "success")
     return render_page_or_partial(
-        "clips/style_page.html", "clips/_style.html", clip=clip, **style_context(clip, form)
-    )
+        "clips/style_page.html", "clips/_style.html", clip=clip, **style_context(clip, form),
+        style_saved=form.is_submitted() and not form.errors,
+    )  # fmt: skip
