@@ -1,29 +1,45 @@
-"""Where media files live under ``MEDIA_ROOT``, and how much space an organisation or user uses.
+"""Where uploads live under ``MEDIA_ROOT``, and how much space an organisation or user uses.
 
-Stored names are always generated ids; a user's file name never becomes part of a path.
+Stored names are always generated ids; a user's file name never becomes part of a path. The
+uploads are counted here; every feature that keeps merchant media (recordings) adds what it
+holds with ``add_usage_source`` at app creation, so storage imports none of them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from media.recordings.models import Recording
 from media.uploads.models import Upload
 from portal.extensions import db
-from portal.organisations.models import BASE_ORG_SLUG, Organisation
 
 UPLOAD_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
-# Every (model, size column) that counts against an organisation's quota. Each model has an
-# ``org_id`` column. Models that hold merchant media add their pair here.
-QUOTA_SOURCES: tuple[tuple[Any, Any], ...] = (
-    (Upload, Upload.length),
-    (Recording, Recording.size_bytes),
-)
+_USAGE_SOURCES = "media-usage-sources"
+
+
+@dataclass(frozen=True)
+class UsageSource:
+    """The bytes a feature keeps for an organisation (``of_org``) and for a user without one
+    (``of_user``), counted against their quota."""
+
+    of_org: Callable[[int], int]
+    of_user: Callable[[int], int]
+
+
+def add_usage_source(app: Flask, source: UsageSource) -> None:
+    """Count what ``source`` keeps against ``app``'s quotas."""
+    app.extensions.setdefault(_USAGE_SOURCES, []).append(source)
+
+
+def _usage_sources() -> list[UsageSource]:
+    return current_app.extensions.get(_USAGE_SOURCES, [])
 
 
 def uploads_dir(media_root: str | Path) -> Path:
@@ -38,25 +54,23 @@ def upload_path(media_root: str | Path, upload_id: str) -> Path:
     return uploads_dir(media_root) / f"{upload_id}.part"
 
 
-def _total(size_column: Any, *conditions: Any) -> int:
+def total_bytes(size_column: Any, *conditions: Any) -> int:
+    """The sum of ``size_column`` over the rows that meet ``conditions`` (0 without any)."""
     query = select(func.coalesce(func.sum(size_column), 0)).where(*conditions)
     return int(db.session.scalar(query) or 0)
 
 
 def org_usage_bytes(org_id: int) -> int:
     """Return the bytes organisation ``org_id`` holds or has reserved (quota usage)."""
-    return sum(_total(size, model.org_id == org_id) for model, size in QUOTA_SOURCES)
+    uploads = total_bytes(Upload.length, Upload.org_id == org_id)
+    return uploads + sum(source.of_org(org_id) for source in _usage_sources())
 
 
 def user_usage_bytes(user_id: int) -> int:
     """Return the bytes a user without an organisation holds or has reserved (quota usage).
 
-    Their uploads (reserved at full length from creation) and the course and practice videos
-    they added (recordings of the base's own organisation).
+    Their uploads (reserved at full length from creation) and what the features keep for them
+    (the course and practice videos they added).
     """
-    base = select(Organisation.id).where(Organisation.slug == BASE_ORG_SLUG).scalar_subquery()
-    uploads = _total(Upload.length, Upload.owner_id == user_id, Upload.org_id.is_(None))
-    videos = _total(
-        Recording.size_bytes, Recording.created_by_id == user_id, Recording.org_id == base
-    )
-    return uploads + videos
+    uploads = total_bytes(Upload.length, Upload.owner_id == user_id, Upload.org_id.is_(None))
+    return uploads + sum(source.of_user(user_id) for source in _usage_sources())

@@ -12,9 +12,6 @@ from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
 KNOWN_UPWARD = {
-    # The storage quota sums recordings' sizes. Fix: the storage interface of issue 17 takes
-    # its size sources from the features (registered at app creation).
-    ("media.storage", "media.recordings.models"),
     # Transcript pieces and services load the recording they belong to. Fix: transcripts take
     # the recording's id and stream items from the caller (recordings sits above them).
     ("media.transcripts.pieces", "media.recordings.models"),

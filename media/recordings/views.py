@@ -11,11 +11,12 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from media.recordings import services
+from media.recordings import services, usage
 from media.recordings.forms import (
     FindForm,
     JumpForm,
@@ -27,6 +28,7 @@ from media.recordings.forms import (
 )
 from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
+from media.storage import add_usage_source
 from media.transcripts import corrections, exports, pieces
 from media.transcripts import services as transcripts
 from media.transcripts.aliases import alias_offers_for
@@ -60,9 +62,11 @@ def _display_helpers() -> dict[str, object]:
 
 
 @bp.record_once
-def _listen(_state: object) -> None:
-    """A deleted live account's recordings stream on no account."""
+def _listen(state: BlueprintSetupState) -> None:
+    """A deleted live account's recordings stream on no account; recordings count against the
+    storage quotas."""
     live_account_deleted.connect(services.forget_live_account)
+    add_usage_source(state.app, usage.RECORDINGS)
 
 
 def _load(recording_id: int) -> Recording:
