@@ -96,7 +96,8 @@ def _chunks(values: Iterable[T], size: int) -> Iterator[list[T]]:
 def sync(kind: str, scope: ColumnElement[bool], documents: Iterable[Document]) -> int:
     """Make the rows of ``kind`` within ``scope`` equal ``documents``; return rows written.
 
-    Commits (one unit of work).
+    Part of the caller's unit of work (no commit): a listener to a change not committed yet (a
+    transcript being deleted) adds the index rows to it. See ``refresh`` for committed changes.
     """
     columns = [D.id, D.ref_id, D.part_id, D.title_tokens, D.body_tokens]
     existing = {
@@ -123,8 +124,17 @@ def sync(kind: str, scope: ColumnElement[bool], documents: Iterable[Document]) -
         delta.subtract(_old_terms(old.title_tokens, old.body_tokens))
     _write(inserts, updates, [old.id for old in existing.values()])
     apply_term_counts(delta, readings)
-    db.session.commit()
     return len(inserts) + len(updates) + len(existing)
+
+
+def refresh(kind: str, scope: ColumnElement[bool], documents: Iterable[Document]) -> int:
+    """``sync`` after a change that was already committed, as the index's own unit of work.
+
+    The listeners of the "changed" signals, which services send once they have committed.
+    """
+    written = sync(kind, scope, documents)
+    db.session.commit()
+    return written
 
 
 def _write(inserts: list[dict[str, Any]], updates: list[dict[str, Any]], gone: list[int]) -> None:

@@ -3,7 +3,8 @@
 A new searchable object needs one ``Source`` subclass, registered with ``register``: what it
 is called, how to list all its documents (``flask search reindex``), who may see a row (an SQL
 condition, so visibility is decided inside the search query), and where a hit links to. Its
-signal listeners keep its rows current through ``portal.search.indexing.sync``.
+signal listeners keep its rows current through ``portal.search.indexing.refresh`` (after a
+committed change, its own commit) or ``sync`` (inside a change not committed yet).
 """
 
 from __future__ import annotations

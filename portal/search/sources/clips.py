@@ -101,12 +101,12 @@ class ClipSource(Source):
 def reindex_clip(sender: object = None, *, clip_id: int, org_id: int, **_: object) -> None:
     """Bring the clip's index row up to date (archived clips leave the index)."""
     statement = scoped(Clip, org_id).where(Clip.id == clip_id)
-    indexing.sync(KIND, indexing.D.ref_id == clip_id, _clips(statement))
+    indexing.refresh(KIND, indexing.D.ref_id == clip_id, _clips(statement))
 
 
 def reindex_org_clips(sender: object = None, *, org_id: int, **_: object) -> None:
     """Item names show beside clips: refresh the organisation's clip rows."""
-    indexing.sync(KIND, indexing.D.org_id == org_id, _clips(scoped(Clip, org_id)))
+    indexing.refresh(KIND, indexing.D.org_id == org_id, _clips(scoped(Clip, org_id)))
 
 
 register(ClipSource())

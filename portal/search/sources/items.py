@@ -132,7 +132,7 @@ class ItemSource(Source):
 
 def reindex_org_items(sender: object = None, *, org_id: int, **_: object) -> None:
     """Bring the index rows of the organisation's items up to date."""
-    indexing.sync(KIND, indexing.D.org_id == org_id, _items(scoped(Item, org_id)))
+    indexing.refresh(KIND, indexing.D.org_id == org_id, _items(scoped(Item, org_id)))
 
 
 register(ItemSource())

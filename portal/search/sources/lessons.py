@@ -122,7 +122,7 @@ def reindex_course(sender: object = None, *, course_id: int, **_: object) -> Non
         .where(CourseModule.course_id == course_id)
     )
     scope = or_(indexing.D.ref_id.in_(lesson_ids), indexing.D.ref_id.not_in(select(Lesson.id)))
-    indexing.sync(KIND, scope, _documents(CourseModule.course_id == course_id))
+    indexing.refresh(KIND, scope, _documents(CourseModule.course_id == course_id))
 
 
 def reindex_video(sender: object = None, *, recording_id: int, **_: object) -> None:
@@ -131,7 +131,7 @@ def reindex_video(sender: object = None, *, recording_id: int, **_: object) -> N
         db.session.scalars(select(Lesson.id).where(Lesson.recording_id == recording_id))
     )
     if lesson_ids:
-        indexing.sync(
+        indexing.refresh(
             KIND, indexing.D.ref_id.in_(lesson_ids), _documents(Lesson.id.in_(lesson_ids))
         )
 

@@ -110,11 +110,17 @@ class TranscriptSource(Source):
         """Re-index a recording's sentences when its transcript is stored, corrected or deleted."""
         transcript_saved.connect(reindex_recording)
         transcript_edited.connect(reindex_recording)
-        transcript_deleted.connect(reindex_recording)
+        transcript_deleted.connect(unindex_recording)
 
 
 def reindex_recording(sender: object = None, *, recording_id: int, **_: object) -> None:
-    """Bring the index rows of the recording's sentences up to date."""
+    """Bring the index rows of the recording's sentences up to date (its own commit)."""
+    statement = _sentences().where(Transcript.recording_id == recording_id)
+    indexing.refresh(KIND, indexing.D.recording_id == recording_id, _documents(statement))
+
+
+def unindex_recording(sender: object = None, *, recording_id: int, **_: object) -> None:
+    """Drop the rows of a transcript being deleted, in the unit of work that deletes it."""
     statement = _sentences().where(Transcript.recording_id == recording_id)
     indexing.sync(KIND, indexing.D.recording_id == recording_id, _documents(statement))
 

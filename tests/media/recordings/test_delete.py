@@ -9,7 +9,9 @@ from media.clips.models import ClipState, Mention
 from media.recordings.models import Recording
 from media.storage import org_usage_bytes
 from media.transcripts.models import Sentence, Transcript, Word
+from media.transcripts.signals import transcript_deleted
 from portal.audit.models import AuditEvent
+from portal.errors import ServiceError
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.search.models import SearchDocument, SearchTerm
@@ -130,3 +132,26 @@ def test_failed_transcription_can_be_deleted(app, client_as, merchant, merchant_
     assert client_as(merchant).post(f"/media/recordings/{recording_id}/delete").status_code == 302
 
     assert (count(app, Recording), recording_files(app)) == (0, [])
+
+
+def test_deleting_commits_once_so_a_late_failure_keeps_everything(
+    app, client_as, merchant, merchant_org, speech_video
+):
+    transcribed = ingest(app, merchant_org, speech_video)
+    run_jobs(app)
+    documents = count(app, SearchDocument, SearchDocument.recording_id == transcribed)
+    terms = usage_and_terms(app, merchant_org.id)[1]
+    assert documents > 0
+
+    def fail_after_the_index(_sender: object = None, **_: object) -> None:
+        raise ServiceError("refused late")  # after the search index's listener has run
+
+    with transcript_deleted.connected_to(fail_after_the_index):
+        refused = client_as(merchant).post(
+            f"/media/recordings/{transcribed}/delete", follow_redirects=True
+        )
+
+    assert "refused late" in refused.text  # shown on the recording's page
+    assert (count(app, Recording), count(app, Transcript)) == (1, 1)
+    assert count(app, SearchDocument, SearchDocument.recording_id == transcribed) == documents
+    assert usage_and_terms(app, merchant_org.id)[1] == terms
