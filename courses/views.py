@@ -98,9 +98,10 @@ def catalog() -> ResponseReturnValue:
     """The published courses, with the learner's progress and a continue link."""
     user = acting_user()
     return render_template(
-        "courses/catalog.html", cards=learning.catalog(user),
+        "courses/catalog.html",
+        cards=learning.catalog(user),
         authoring_url=_link_if(user.is_staff, "courses_authoring.index"),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/<int:course_id>")
@@ -112,16 +113,21 @@ def course(course_id: int) -> ResponseReturnValue:
     enrolment = completion.get_enrolment(user, item)
     certificate = completion.get_certificate(user, item)
     return render_template(
-        "courses/course.html", course=item, is_preview=not item.is_published,
-        enrolment=enrolment, status=completion.course_status(user, item),
-        outline=learning.course_outline(user, item), form=ConfirmForm(),
+        "courses/course.html",
+        course=item,
+        is_preview=not item.is_published,
+        enrolment=enrolment,
+        status=completion.course_status(user, item),
+        outline=learning.course_outline(user, item),
+        form=ConfirmForm(),
         resume_lesson_id=learning.resume_lesson_id(enrolment, item) if enrolment else None,
         authoring_url=_link_if(user.is_staff, "courses_authoring.course", course_id=item.id),
         certificate_url=_link_if(
-            certificate is not None, "courses_certificates.certificate",
+            certificate is not None,
+            "courses_certificates.certificate",
             code=certificate.code if certificate else "",
         ),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/<int:course_id>/enrol")
@@ -147,16 +153,22 @@ def lesson(lesson_id: int) -> ResponseReturnValue:
     recording = learning.lesson_video(item)
     previous, following = learning.neighbours(item)
     return render_template(
-        "courses/lesson.html", lesson=item, course=item.module.course, recording=recording,
+        "courses/lesson.html",
+        lesson=item,
+        course=item.module.course,
+        recording=recording,
         is_preview=not item.module.course.is_published,
         progress=lesson_progress.get_progress(user, item),
         watch=lesson_progress.lesson_watch_status(user, item),
         sentences=videos.sentences(recording) if recording else [],
         is_processing=bool(recording and videos.is_processing(recording)),
-        caption_tracks=_caption_tracks(item, recording), previous=previous, following=following,
-        panels=lesson_panels(item, user), form=ConfirmForm(),
+        caption_tracks=_caption_tracks(item, recording),
+        previous=previous,
+        following=following,
+        panels=lesson_panels(item, user),
+        form=ConfirmForm(),
         authoring_url=_link_if(user.is_staff, "courses_authoring.lesson", lesson_id=item.id),
-    )  # fmt: skip
+    )
 
 
 def _caption_tracks(lesson: Lesson, recording: Recording | None) -> list[dict[str, object]]:
@@ -165,17 +177,22 @@ def _caption_tracks(lesson: Lesson, recording: Recording | None) -> list[dict[st
     language = videos.captions_language(recording) if recording else None
     if language:
         tracks.append(
-            {"src": url_for(".lesson_captions", lesson_id=lesson.id), "srclang": language,
-             "label": LANGUAGE_LABELS.get(language, language)}
-        )  # fmt: skip
+            {
+                "src": url_for(".lesson_captions", lesson_id=lesson.id),
+                "srclang": language,
+                "label": LANGUAGE_LABELS.get(language, language),
+            }
+        )
     for caption in lesson.captions:
         if caption.language == language:
             continue
         tracks.append(
-            {"src": url_for(".lesson_caption", lesson_id=lesson.id, caption_id=caption.id),
-             "srclang": caption.language,
-             "label": LANGUAGE_LABELS.get(caption.language, caption.language)}
-        )  # fmt: skip
+            {
+                "src": url_for(".lesson_caption", lesson_id=lesson.id, caption_id=caption.id),
+                "srclang": caption.language,
+                "label": LANGUAGE_LABELS.get(caption.language, caption.language),
+            }
+        )
     wanted = "en" if str(get_locale()).startswith("en") else "zh"
     default = next((t for t in tracks if t["srclang"] == wanted), tracks[0] if tracks else None)
     for track in tracks:
@@ -238,11 +255,15 @@ def progress(lesson_id: int) -> ResponseReturnValue:
     except ServiceError as exc:
         return jsonify(errors={"lesson": [exc.message]}), 409
     return jsonify(
-        position_s=report.position_s, furthest_s=report.furthest_s,
-        completed=report.is_complete, accepted=report.accepted, seq=report.seq,
-        watched_percent=report.watch.watched_percent, can_mark_done=report.watch.is_enough,
+        position_s=report.position_s,
+        furthest_s=report.furthest_s,
+        completed=report.is_complete,
+        accepted=report.accepted,
+        seq=report.seq,
+        watched_percent=report.watch.watched_percent,
+        can_mark_done=report.watch.is_enough,
         watch_note="" if report.watch.is_enough else report.watch.note(),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/lessons/<int:lesson_id>/done")

@@ -187,6 +187,11 @@ def caption(lesson_id: int, sentence_id: int) -> ResponseReturnValue:
     ):
         editing = False
     return render_page_or_partial(
-        "authoring/caption.html", "authoring/_caption.html", lesson=item, sentence=sentence,
-        caption_form=form, editing=editing, captions_language=videos.captions_language(recording),
-    )  # fmt: skip
+        "authoring/caption.html",
+        "authoring/_caption.html",
+        lesson=item,
+        sentence=sentence,
+        caption_form=form,
+        editing=editing,
+        captions_language=videos.captions_language(recording),
+    )

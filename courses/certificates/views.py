@@ -33,10 +33,12 @@ def mine() -> ResponseReturnValue:
 def _page(certificate: Certificate, form: RevokeForm | None = None) -> ResponseReturnValue:
     url = services.verify_url(certificate)
     return render_template(
-        "certificates/certificate.html", certificate=certificate, verify_url=url,
+        "certificates/certificate.html",
+        certificate=certificate,
+        verify_url=url,
         qr_svg=qr_svg(url, _("QR code of the verify address")),
         revoke_form=form or RevokeForm(formdata=None),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/courses/certificates/<code>")

@@ -68,7 +68,7 @@ def _page(submission: PracticeSubmission, **forms: object) -> ResponseReturnValu
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         confirm_form=ConfirmForm(),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/practice/<int:submission_id>")
@@ -136,9 +136,12 @@ def comment(submission_id: int) -> ResponseReturnValue:
         parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
         with form_action(form):
             review.add_feedback_comment(
-                item, acting_user(), body=form.body.data, at_s=float(form.at_s.data or 0),
+                item,
+                acting_user(),
+                body=form.body.data,
+                at_s=float(form.at_s.data or 0),
                 parent_id=parent_id,
-            )  # fmt: skip
+            )
             return redirect(url_for(".submission", submission_id=item.id) + "#comments")
     return _page(item, comment_form=form)
 

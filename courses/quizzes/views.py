@@ -39,16 +39,27 @@ def take(lesson_id: int) -> ResponseReturnValue:
         answers, quiz_id = form.answers(), form.submitted_quiz_id()
         if not stored:
             preview = services.preview_attempt(lesson, quiz_id, answers)
-            return render_template("quizzes/result.html", lesson=lesson, quiz=quiz,
-                                   scored=preview, preview=True, revealed=True)  # fmt: skip
+            return render_template(
+                "quizzes/result.html",
+                lesson=lesson,
+                quiz=quiz,
+                scored=preview,
+                preview=True,
+                revealed=True,
+            )
         with form_action(form):
             kept = services.submit_attempt(lesson, user, quiz_id, answers)
             return redirect(url_for(".attempt", attempt_id=kept.id))
     return render_template(
-        "quizzes/take.html", lesson=lesson, quiz=quiz, form=form, stats=stats,
-        allowed=allowed, preview=not stored,
+        "quizzes/take.html",
+        lesson=lesson,
+        quiz=quiz,
+        form=form,
+        stats=stats,
+        allowed=allowed,
+        preview=not stored,
         attempts_left=services.attempts_left(quiz.max_attempts, stats.used),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/quizzes/attempts/<int:attempt_id>")
@@ -62,12 +73,17 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     scored = services.attempt_feedback(row)
     revealed = stats is None or services.reveals_answers(quiz, stats)  # staff read others' too
     return render_template(
-        "quizzes/result.html", lesson=quiz.lesson, quiz=quiz, attempt=row, preview=False,
-        scored=scored if revealed else services.without_answers(scored), revealed=revealed,
+        "quizzes/result.html",
+        lesson=quiz.lesson,
+        quiz=quiz,
+        attempt=row,
+        preview=False,
+        scored=scored if revealed else services.without_answers(scored),
+        revealed=revealed,
         stats=stats,
         can_attempt=stats is not None and services.can_attempt(quiz, stats.used),
         attempts_left=services.attempts_left(quiz.max_attempts, stats.used) if stats else None,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/manage/lessons/<int:lesson_id>/quiz", methods=["GET", "POST"])
@@ -87,9 +103,14 @@ def edit(lesson_id: int) -> ResponseReturnValue:
             flash(_("Quiz saved."), "success")
             return redirect(url_for(".edit", lesson_id=lesson.id))
     return render_template(
-        "quizzes/edit.html", lesson=lesson, quiz=quiz, form=form, kind_label=kind_label,
-        move_form=MoveForm(), confirm_form=ConfirmForm(),
-    )  # fmt: skip
+        "quizzes/edit.html",
+        lesson=lesson,
+        quiz=quiz,
+        form=form,
+        kind_label=kind_label,
+        move_form=MoveForm(),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/manage/quizzes/<int:quiz_id>/delete", methods=["GET", "POST"])

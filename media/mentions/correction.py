@@ -283,9 +283,12 @@ def _listed_fixes(
     if not any(term.item_id in listed for term in terms):
         return
     matches = match_texts(
-        texts, terms, fuzzy_threshold=LISTED_FUZZY_THRESHOLD, listed=listed,
+        texts,
+        terms,
+        fuzzy_threshold=LISTED_FUZZY_THRESHOLD,
+        listed=listed,
         unlisted_threshold=others,
-    )  # fmt: skip
+    )
     for match in matches:
         if match.kind == "fuzzy" and match.term.item_id in listed:
             fix = _differing_words(texts[match.text_index], match)
@@ -305,10 +308,12 @@ def _differing_words(text: str, match: TextMatch) -> Fix | None:
     ]
     named = _latin_words(match.term.text)
     changes = [
-        op for op in SequenceMatcher(None, [w.norm for w in heard], [w.norm for w in named],
-                                     autojunk=False).get_opcodes()
+        op
+        for op in SequenceMatcher(
+            None, [w.norm for w in heard], [w.norm for w in named], autojunk=False
+        ).get_opcodes()
         if op[0] != "equal"
-    ]  # fmt: skip
+    ]
     while changes and changes[0][0] == "delete" and changes[0][1] == 0:
         changes.pop(0)
     while changes and changes[-1][0] == "delete" and changes[-1][2] == len(heard):

@@ -72,6 +72,11 @@ def override(clip_id: int, version_id: int) -> ResponseReturnValue:
         return redirect(editor_url)
     report = services.report_for(version)
     return render_page_or_partial(
-        "qa/_report.html", "qa/_report.html", clip=clip, version=version, report=report,
-        qa_form=form, can_override=True,
-    )  # fmt: skip
+        "qa/_report.html",
+        "qa/_report.html",
+        clip=clip,
+        version=version,
+        report=report,
+        qa_form=form,
+        can_override=True,
+    )

@@ -174,8 +174,10 @@ def _import(recording: Recording, save: bool) -> ResponseReturnValue:
             preview = _preview(form, recording, save)
     if preview is not None and preview.saved:
         count = len(preview.rows)
-        flash(ngettext("The list now has %(num)d item.", "The list now has %(num)d items.", count),
-              "success")  # fmt: skip
+        flash(
+            ngettext("The list now has %(num)d item.", "The list now has %(num)d items.", count),
+            "success",
+        )
         return redirect(url_for("recordings.detail", recording_id=recording.id) + "#stream-items")
     return render_template(
         "recordings/items_import.html", recording=recording, form=form, preview=preview

@@ -63,21 +63,33 @@ def transcribe_recording(ctx: JobContext) -> None:
     with ctx.workdir() as workdir:
         ctx.step("extracting_audio")
         audio = ffmpeg.extract_audio(
-            source, workdir / "audio.wav", ffmpeg_bin=ffmpeg_bin,
-            duration_s=recording.duration_s, on_progress=ctx.progress, timeout_s=ctx.time_left(),
-        )  # fmt: skip
+            source,
+            workdir / "audio.wav",
+            ffmpeg_bin=ffmpeg_bin,
+            duration_s=recording.duration_s,
+            on_progress=ctx.progress,
+            timeout_s=ctx.time_left(),
+        )
         ctx.step("transcribing")
         recogniser = engine.WhisperRecogniser(
             model_path, cpu_threads=current_app.config["WHISPER_THREADS"]
         )
         result = recogniser.transcribe(
-            audio, language=language, hotwords=None, initial_prompt=None,
-            on_progress=ctx.progress, hints=hints,
-        )  # fmt: skip
+            audio,
+            language=language,
+            hotwords=None,
+            initial_prompt=None,
+            on_progress=ctx.progress,
+            hints=hints,
+        )
         overview.try_store_overview(
-            source, audio, recording.duration_s, ffmpeg_bin=ffmpeg_bin, scratch=workdir,
+            source,
+            audio,
+            recording.duration_s,
+            ffmpeg_bin=ffmpeg_bin,
+            scratch=workdir,
             time_left=ctx.time_left,
-        )  # fmt: skip
+        )
         ctx.step("saving")  # a stretch whose hinted text is dropped is heard again from ``audio``
         hotwords, prompt = hints.summary()
         again = partial(recogniser.recognise_again, audio, language=result.language or None)

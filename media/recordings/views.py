@@ -106,14 +106,21 @@ def _detail_context(recording: Recording, at_s: float = 0.0, **tools: Any) -> di
     transcript = transcripts.get_transcript(recording)
     opened = pieces.open_pieces(transcript, at_s) if transcript else []
     return {
-        "recording": recording, "job": services.transcription_job(recording),
-        "transcript": transcript, "pieces": opened,
+        "recording": recording,
+        "job": services.transcription_job(recording),
+        "transcript": transcript,
+        "pieces": opened,
         "sentence_count": sum(piece.count for piece in opened),
-        "unclear": transcripts.unclear_ranges_label(transcript), "action_form": ConfirmForm(),
-        "jump_form": JumpForm(formdata=None), "find_form": FindForm(formdata=None),
-        "found": None, "goto_s": None, **_provenance(recording),
-        **item_section(recording, is_open=transcript is None), **tools,
-    }  # fmt: skip
+        "unclear": transcripts.unclear_ranges_label(transcript),
+        "action_form": ConfirmForm(),
+        "jump_form": JumpForm(formdata=None),
+        "find_form": FindForm(formdata=None),
+        "found": None,
+        "goto_s": None,
+        **_provenance(recording),
+        **item_section(recording, is_open=transcript is None),
+        **tools,
+    }
 
 
 def _provenance(recording: Recording, form: RecordingAccountForm | None = None) -> dict[str, Any]:
@@ -124,11 +131,13 @@ def _provenance(recording: Recording, form: RecordingAccountForm | None = None) 
     form.live_account_id.choices = live_account_choices(accounts.list_accounts(recording.org_id))
     return {
         "provenance": accounts.provenance(
-            recording.org_id, recording.live_account_id, recording.created_by_id,
+            recording.org_id,
+            recording.live_account_id,
+            recording.created_by_id,
             recording.updated_by_id,
         ),
         "account_form": form,
-    }  # fmt: skip
+    }
 
 
 @bp.post("/<int:recording_id>/account")
@@ -167,9 +176,13 @@ def _list_page(form: RecordingForm | None) -> ResponseReturnValue:
         shown = list(by_account.names)
     recordings = services.list_recordings(user.org_id or 0, shown)
     return render_page_or_partial(
-        "recordings/index.html", "recordings/_list.html", form=form, recordings=recordings,
-        jobs=services.jobs_by_recording(recordings), by_account=by_account,
-    )  # fmt: skip
+        "recordings/index.html",
+        "recordings/_list.html",
+        form=form,
+        recordings=recordings,
+        jobs=services.jobs_by_recording(recordings),
+        by_account=by_account,
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -185,9 +198,11 @@ def index() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = get_completed_upload_or_404(form.upload_id.data, acting_user().id)
         details = services.NewRecording(
-            title=form.title.data, language=Language(form.language.data),
-            original_filename=upload.filename, live_account_id=form.live_account_id.data or None,
-        )  # fmt: skip
+            title=form.title.data,
+            language=Language(form.language.data),
+            original_filename=upload.filename,
+            live_account_id=form.live_account_id.data or None,
+        )
         with form_action(form, field="upload_id"):
             recording = services.add_recording_from_upload(
                 current_org_id(), acting_user(), upload, details
@@ -257,10 +272,15 @@ def status(recording_id: int) -> ResponseReturnValue:
     recording = _load(recording_id)
     job = services.transcription_job(recording)
     response = render_page_or_partial(
-        "recordings/detail.html", "recordings/_status.html", recording=recording, job=job,
-        action_form=ConfirmForm(), transcript=None, **item_section(recording),
+        "recordings/detail.html",
+        "recordings/_status.html",
+        recording=recording,
+        job=job,
+        action_form=ConfirmForm(),
+        transcript=None,
+        **item_section(recording),
         **_provenance(recording),
-    )  # fmt: skip
+    )
     if request.args.get("polling") and not services.is_processing(job):
         return htmx_refresh(response)
     return response
@@ -347,9 +367,14 @@ def sentence(recording_id: int, sentence_id: int) -> ResponseReturnValue:
         editing = True
     offers = [] if editing else alias_offers_for(recording.org_id, item.text, item.shown_text)
     return render_page_or_partial(
-        "recordings/sentence.html", "recordings/_sentence.html", recording=recording,
-        sentence=item, form=form, editing=editing, alias_offers=offers,
-    )  # fmt: skip
+        "recordings/sentence.html",
+        "recordings/_sentence.html",
+        recording=recording,
+        sentence=item,
+        form=form,
+        editing=editing,
+        alias_offers=offers,
+    )
 
 
 @bp.post("/<int:recording_id>/sentences/<int:sentence_id>/corrections/<int:correction_id>/undo")
@@ -368,6 +393,11 @@ def undo_correction(recording_id: int, sentence_id: int, correction_id: int) -> 
             )
         )
     return render_page_or_partial(
-        "recordings/sentence.html", "recordings/_sentence.html", recording=recording,
-        sentence=item, form=SentenceForm(text=item.shown_text), editing=False, alias_offers=[],
-    )  # fmt: skip
+        "recordings/sentence.html",
+        "recordings/_sentence.html",
+        recording=recording,
+        sentence=item,
+        form=SentenceForm(text=item.shown_text),
+        editing=False,
+        alias_offers=[],
+    )

@@ -127,9 +127,12 @@ def load_whisper_model(model_path: str, cpu_threads: int, num_workers: int = 1) 
     with _models_lock:
         if key not in _models:
             _models[key] = WhisperModel(
-                model_path, device="cpu", compute_type="int8",
-                cpu_threads=cpu_threads, num_workers=num_workers,
-            )  # fmt: skip
+                model_path,
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=cpu_threads,
+                num_workers=num_workers,
+            )
         return _models[key]
 
 
@@ -211,9 +214,11 @@ class WhisperRecogniser:
         their current batch and the error propagates.
         """
         start = partial(
-            self._start, hotwords=hotwords or None, initial_prompt=initial_prompt or None,
+            self._start,
+            hotwords=hotwords or None,
+            initial_prompt=initial_prompt or None,
             hints=hints,
-        )  # fmt: skip
+        )
         with wave.open(str(audio_path), "rb") as wav:
             _check_wav(wav, audio_path)
             duration_s = wav.getnframes() / SAMPLE_RATE

@@ -164,9 +164,10 @@ def _screen_segment(segment: Segment, hints: HintVocabulary) -> list[SentenceDra
         return [UnclearSpan(segment.start, segment.end, failed)]
     rest = [draft for index, draft in enumerate(drafts) if index not in looped]
     whole = text_verdict(
-        "".join(draft.text for draft in rest), [pair for draft in rest for pair in _scored(draft)],
+        "".join(draft.text for draft in rest),
+        [pair for draft in rest for pair in _scored(draft)],
         hints,
-    )  # fmt: skip
+    )
     return [
         UnclearSpan(draft.start, draft.end, Reason.REPETITION if index in looped else whole)
         if index in looped or whole is not None

@@ -54,25 +54,43 @@ def save_transcript(
         segments = recover_unclear(segments, hints, recognise_again)
     screened = screen_sentences(segments, hints)
     transcript = Transcript(
-        org_id=recording.org_id, recording_id=recording.id, language=result.language,
-        model_name=model_name, duration_s=result.duration_s, hotwords=hotwords, prompt=prompt,
+        org_id=recording.org_id,
+        recording_id=recording.id,
+        language=result.language,
+        model_name=model_name,
+        duration_s=result.duration_s,
+        hotwords=hotwords,
+        prompt=prompt,
         unclear_ranges=[span.as_json() for span in screened.unclear],
-    )  # fmt: skip
+    )
     db.session.add(transcript)
     db.session.flush()
     listed = {item.id for item in stream_items(recording)}
     drafts = correct_sentences(screened.sentences, terms, listed=listed)
     sentence_rows = [
-        {"org_id": recording.org_id, "transcript_id": transcript.id, "position": n,
-         "start_ms": _ms(d.draft.start), "end_ms": _ms(d.draft.end), "text": d.draft.text,
-         "heard_text": d.heard_text}
+        {
+            "org_id": recording.org_id,
+            "transcript_id": transcript.id,
+            "position": n,
+            "start_ms": _ms(d.draft.start),
+            "end_ms": _ms(d.draft.end),
+            "text": d.draft.text,
+            "heard_text": d.heard_text,
+        }
         for n, d in enumerate(drafts)
-    ]  # fmt: skip
+    ]
     word_rows = [
-        {"transcript_id": transcript.id, "sentence_position": n, "start_ms": _ms(w.start),
-         "end_ms": _ms(w.end), "text": w.text.strip()[:100], "probability": w.probability}
-        for n, d in enumerate(drafts) for w in d.draft.words
-    ]  # fmt: skip
+        {
+            "transcript_id": transcript.id,
+            "sentence_position": n,
+            "start_ms": _ms(w.start),
+            "end_ms": _ms(w.end),
+            "text": w.text.strip()[:100],
+            "probability": w.probability,
+        }
+        for n, d in enumerate(drafts)
+        for w in d.draft.words
+    ]
     if sentence_rows:
         db.session.execute(insert(Sentence), sentence_rows)
     if word_rows:
@@ -178,9 +196,10 @@ def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
     if text == sentence.shown_text:
         return sentence
     db.session.add(
-        SentenceEdit(sentence_id=sentence.id, user_id=actor.id, old_text=sentence.shown_text,
-                     new_text=text)
-    )  # fmt: skip
+        SentenceEdit(
+            sentence_id=sentence.id, user_id=actor.id, old_text=sentence.shown_text, new_text=text
+        )
+    )
     sentence.edited_text = None if text == tidy_punctuation(sentence.text) else text
     record_event(actor, "sentence.edited", sentence, org_id=sentence.org_id)
     db.session.commit()

@@ -119,9 +119,13 @@ def detail(item_id: int) -> ResponseReturnValue:
 
 def _detail_page(item: Item, photo_form: PhotoForm) -> ResponseReturnValue:
     return render_page_or_partial(
-        "catalog/detail.html", "catalog/_detail.html", item=item, staff=False,
-        form=ConfirmForm(), photo_form=photo_form,
-    )  # fmt: skip
+        "catalog/detail.html",
+        "catalog/_detail.html",
+        item=item,
+        staff=False,
+        form=ConfirmForm(),
+        photo_form=photo_form,
+    )
 
 
 @bp.post("/items/<int:item_id>/photos")

@@ -105,15 +105,28 @@ def _add_override(clip: Clip, actor: User, hit: Hit, reason: str) -> None:
     source, cue_index, term = hit.key
     db.session.add(
         ComplianceOverride(
-            org_id=clip.org_id, clip_id=clip.id, version_id=clip.review_version_id,
-            source=source, term=term, cue_index=cue_index, start_s=hit.start_s, reason=reason,
+            org_id=clip.org_id,
+            clip_id=clip.id,
+            version_id=clip.review_version_id,
+            source=source,
+            term=term,
+            cue_index=cue_index,
+            start_s=hit.start_s,
+            reason=reason,
             trainer_id=actor.id,
         )
-    )  # fmt: skip
+    )
     record_event(
-        actor, "clip.compliance_override", clip, org_id=clip.org_id, term=term, source=source,
-        cue_index=cue_index, reason=reason, version_id=clip.review_version_id,
-    )  # fmt: skip
+        actor,
+        "clip.compliance_override",
+        clip,
+        org_id=clip.org_id,
+        term=term,
+        source=source,
+        cue_index=cue_index,
+        reason=reason,
+        version_id=clip.review_version_id,
+    )
 
 
 def archived_items(clip: Clip) -> list[Item]:

@@ -60,9 +60,12 @@ def notify(
     for user in users:
         if actor is None or user.id != actor.id:
             row = Notification(
-                user_id=user.id, kind=kind, object_type=object_type, object_id=object_id,
+                user_id=user.id,
+                kind=kind,
+                object_type=object_type,
+                object_id=object_id,
                 params=params,
-            )  # fmt: skip
+            )
             db.session.add(row)
 
 
@@ -94,9 +97,13 @@ def on_application_decided(
 def on_practice_submitted(_sender: object, *, submission: PracticeSubmission) -> None:
     """Tell trainers a practice video waits for them."""
     notify(
-        trainers(), "practice.submitted", ("practice", submission.id), submission.user,
-        lesson=submission.lesson.title, name=submission.user.name,
-    )  # fmt: skip
+        trainers(),
+        "practice.submitted",
+        ("practice", submission.id),
+        submission.user,
+        lesson=submission.lesson.title,
+        name=submission.user.name,
+    )
 
 
 def on_practice_decided(_sender: object, *, submission: PracticeSubmission, actor: User) -> None:
@@ -104,9 +111,12 @@ def on_practice_decided(_sender: object, *, submission: PracticeSubmission, acto
     passed = submission.state == PracticeState.PASSED
     kind = "practice.passed" if passed else "practice.try_again"
     notify(
-        [submission.user], kind, ("practice", submission.id), actor,
+        [submission.user],
+        kind,
+        ("practice", submission.id),
+        actor,
         lesson=submission.lesson.title,
-    )  # fmt: skip
+    )
 
 
 def _job_owner(job: Job) -> User | None:

@@ -151,15 +151,23 @@ def decisions(clip: Clip) -> list[Decision]:
         )
         .order_by(AuditEvent.id.desc())
     ).all()
-    names = {u.id: u.name for u in db.session.scalars(
-        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
-    )}  # fmt: skip
+    names = {
+        u.id: u.name
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
     return [
-        Decision(e.at, e.details.get("target", ""), _reason(e.details),
-                 names.get(e.actor_id or 0, "") if e.actor_id else _("System"),
-                 e.details.get("version_id"), e.actor_id is None)
+        Decision(
+            e.at,
+            e.details.get("target", ""),
+            _reason(e.details),
+            names.get(e.actor_id or 0, "") if e.actor_id else _("System"),
+            e.details.get("version_id"),
+            e.actor_id is None,
+        )
         for e in events
-    ]  # fmt: skip
+    ]
 
 
 def _reason(details: dict[str, object]) -> str:

@@ -82,9 +82,12 @@ def queue() -> ResponseReturnValue:
     clips = clip_lists.clips_in_group(clip_lists.ClipGroup.IN_REVIEW, oldest_first=True)
     notes = {clip.id: services.recall_reason(clip) for clip in clips}
     return render_page_or_partial(
-        "review/queue.html", "review/_queue.html", clips=clips, notes=notes,
+        "review/queue.html",
+        "review/_queue.html",
+        clips=clips,
+        notes=notes,
         counts=clip_lists.count_clips(),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/approved")
@@ -92,9 +95,12 @@ def queue() -> ResponseReturnValue:
 def approved() -> ResponseReturnValue:
     """Approved clips not yet published, longest waiting first, each with its publish button."""
     return render_page_or_partial(
-        "review/approved.html", "review/_approved.html", approved=clip_lists.approved_queue(),
-        counts=clip_lists.count_clips(), confirm_form=ConfirmForm(),
-    )  # fmt: skip
+        "review/approved.html",
+        "review/_approved.html",
+        approved=clip_lists.approved_queue(),
+        counts=clip_lists.count_clips(),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.get("/dashboard")
@@ -102,27 +108,35 @@ def approved() -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     """Merchants by state, waiting clips, recent overrides, clips published per week."""
     return render_template(
-        "review/dashboard.html", merchants=board.merchants_by_state(),
-        waiting=board.waiting_clips(), overrides=board.recent_overrides(),
+        "review/dashboard.html",
+        merchants=board.merchants_by_state(),
+        waiting=board.waiting_clips(),
+        overrides=board.recent_overrides(),
         publishing=board.published_per_week(),
-    )  # fmt: skip
+    )
 
 
 def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
     shown, older = services.version_pair(clip, request.args.get("version", type=int))
     reviewed = services.review_version(clip)
     context = {
-        "clip": clip, "shown": shown, "older": older, "versions": list_versions(clip),
-        "reviewed": reviewed, "items": version_items(shown) if shown else [],
+        "clip": clip,
+        "shown": shown,
+        "older": older,
+        "versions": list_versions(clip),
+        "reviewed": reviewed,
+        "items": version_items(shown) if shown else [],
         "diff": services.subtitle_diff(older, shown) if shown and older else [],
         "text_diff": services.text_changes(older, shown) if shown and older else [],
-        "decisions": services.decisions(clip), "comments": comments.list_comments(clip),
+        "decisions": services.decisions(clip),
+        "comments": comments.list_comments(clip),
         "comment_form": CommentForm(version_id=shown.id if shown else ""),
         "decision_form": forms.get("decision_form")
         or DecisionForm(version_id=reviewed.id if reviewed else None),
         **_flags_context(clip, shown, reviewed, forms.get("flags_form")),
         "blockers": publishing.publish_blockers(clip) if clip.state == ClipState.APPROVED else [],
-        "archived_items": publishing.archived_items(clip), "confirm_form": ConfirmForm(),
+        "archived_items": publishing.archived_items(clip),
+        "confirm_form": ConfirmForm(),
         "recall_reason": services.recall_reason(clip),
         "approved_id": services.last_approved_version_id(clip),
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
@@ -130,7 +144,7 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         and ClipState.APPROVED in allowed_targets(clip, acting_user()),
         "version_labels": {v.id: _("Version %(n)s", n=v.number) for v in list_versions(clip)},
         "qa_report": qa.report_for(shown) if shown else None,
-    }  # fmt: skip
+    }
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
 
 
@@ -212,10 +226,13 @@ def override(clip_id: int) -> ResponseReturnValue:
     if form.validate_on_submit() and apply_form_action(
         form,
         lambda: publishing.override_hits(
-            clip, acting_user(), version_id=form.version_id.data, keys=form.flag_keys(),
+            clip,
+            acting_user(),
+            version_id=form.version_id.data,
+            keys=form.flag_keys(),
             reason=form.reason.data or "",
         ),
-    ):  # fmt: skip
+    ):
         flash(_("Override saved."), "success")
         return redirect(url_for(".clip_page", clip_id=clip.id) + "#compliance-hits")
     return _page(clip, flags_form=form)
@@ -273,9 +290,13 @@ def add_comment(clip_id: int) -> ResponseReturnValue:
         version_id = int(form.version_id.data) if (form.version_id.data or "").isdigit() else None
         try:
             comments.add_comment(
-                clip, acting_user(), body=form.body.data, at_s=float(form.at_s.data or 0),
-                version_id=version_id if version_id in version_ids else None, parent=parent,
-            )  # fmt: skip
+                clip,
+                acting_user(),
+                body=form.body.data,
+                at_s=float(form.at_s.data or 0),
+                version_id=version_id if version_id in version_ids else None,
+                parent=parent,
+            )
         except ServiceError as exc:
             flash(exc.message, "error")
     else:

@@ -72,9 +72,13 @@ def application() -> ResponseReturnValue:
         flash(_("Application submitted.") if submitted else _("Draft saved."), "success")
         return redirect(url_for(".application"))
     return render_template(
-        "screening/application.html", org=org, application=current, form=form,
-        editable=services.can_edit(org, current), **_summary(current, staff=False),
-    )  # fmt: skip
+        "screening/application.html",
+        org=org,
+        application=current,
+        form=form,
+        editable=services.can_edit(org, current),
+        **_summary(current, staff=False),
+    )
 
 
 def _summary(application: Application | None, *, staff: bool) -> dict[str, object]:
@@ -135,13 +139,17 @@ def queue() -> ResponseReturnValue:
 def _review_page(org: Organisation, **forms: object) -> ResponseReturnValue:
     application = services.get_application(org.id)
     return render_template(
-        "screening/review.html", org=org, application=application,
+        "screening/review.html",
+        org=org,
+        application=application,
         decision_form=forms.get("decision_form") or DecisionForm(),
-        suspend_form=forms.get("suspend_form") or SuspendForm(), confirm_form=ConfirmForm(),
-        awaiting=org.status == "pending" and application is not None
+        suspend_form=forms.get("suspend_form") or SuspendForm(),
+        confirm_form=ConfirmForm(),
+        awaiting=org.status == "pending"
+        and application is not None
         and application.is_awaiting_decision,
         **_summary(application, staff=True),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/<int:org_id>")

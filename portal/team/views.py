@@ -43,9 +43,13 @@ def _members_page(form: InviteMemberForm) -> ResponseReturnValue:
         m.id: MemberRoleForm(formdata=None, org_role=m.team_role) for m in members if is_owner
     }
     return render_template(
-        "team/members.html", members=members, form=form if is_owner else None,
-        role_forms=role_forms, confirm_form=ConfirmForm(), me=acting_user(),
-    )  # fmt: skip
+        "team/members.html",
+        members=members,
+        form=form if is_owner else None,
+        role_forms=role_forms,
+        confirm_form=ConfirmForm(),
+        me=acting_user(),
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -98,9 +102,11 @@ def remove(user_id: int) -> ResponseReturnValue:
 
 def _account_details(form: LiveAccountForm) -> accounts.AccountDetails:
     return accounts.AccountDetails(
-        platform=Platform(form.platform.data), name=form.name.data,
-        studio=form.studio.data or "", streamer_id=form.streamer_id.data or None,
-    )  # fmt: skip
+        platform=Platform(form.platform.data),
+        name=form.name.data,
+        studio=form.studio.data or "",
+        streamer_id=form.streamer_id.data or None,
+    )
 
 
 @bp.route("/accounts/", methods=["GET", "POST"])
@@ -115,9 +121,11 @@ def live_accounts() -> ResponseReturnValue:
             flash(_("Live account %(name)s added.", name=form.name.data), "success")
             return redirect(url_for(".live_accounts"))
     return render_template(
-        "team/accounts.html", form=form, accounts=accounts.list_accounts(org_id),
+        "team/accounts.html",
+        form=form,
+        accounts=accounts.list_accounts(org_id),
         confirm_form=ConfirmForm(),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
