@@ -23,6 +23,7 @@ from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.media.clips.helpers import add_catalog
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
+from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
 from tests.support.pages import DESKTOP, save_small_png, screenshot_folder, sign_in, wait_for_htmx
 
@@ -179,6 +180,7 @@ def test_merchant_drags_range_edges_on_the_timeline_on_a_phone(
     assert _handle_ms(page, 0, "end") == first_end
     assert _handle_ms(page, 1, "start") == back
     assert page.console_errors == []
+    assert_accessible(page)  # the handles' touch areas do not cover each other
     _shoot(page, "editor-timeline-390.png")
     page.set_viewport_size(DESKTOP)
     _shoot(page, "editor-timeline-1366.png")

@@ -102,16 +102,18 @@
 
     section.querySelectorAll("[data-ct-handle]").forEach(function (handle) {
       var from = null; // where a drag started
+      var grip = 0; // how far from the edge the pointer took hold of the handle (ms)
 
       handle.addEventListener("pointerdown", function (event) {
         event.preventDefault();
         handle.setPointerCapture(event.pointerId);
         handle.classList.add("dragging");
         from = num(handle.dataset.ms);
+        grip = msAt(event.clientX) - from;
       });
       handle.addEventListener("pointermove", function (event) {
         if (from !== null) {
-          moveTo(handle, snap(handle, msAt(event.clientX)));
+          moveTo(handle, snap(handle, msAt(event.clientX) - grip));
         }
       });
       handle.addEventListener("pointerup", function () {
