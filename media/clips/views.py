@@ -371,8 +371,18 @@ def cut(clip_id: int) -> ResponseReturnValue:
         return htmx_redirect(editor_url) if wants_partial() else redirect(editor_url)
     if not wants_partial():
         return render_template("clips/editor.html", **_editor_context(clip, cut_form=form))
-    context = _cuts_context(clip, recording, None if done else form)
-    return render_template("clips/_cuts.html", **context, cut_done=done)
+    return _cuts_answer(clip, recording, None if done else form, done)
+
+
+def _cuts_answer(clip: Clip, recording: Recording, form: CutForm | None, done: str) -> str:
+    """The "cut by text" section after a cut, and the timeline, which shows the ranges too
+    (the section's forms take it out of the answer with hx-select-oob)."""
+    context = _cuts_context(clip, recording, form)
+    cuts = render_template("clips/_cuts.html", **context, cut_done=done)
+    timeline = render_template(
+        "clips/_edit_timeline.html", **context, **_timeline_context(clip, recording)
+    )
+    return cuts + timeline
 
 
 def _words_done(action: str) -> str:

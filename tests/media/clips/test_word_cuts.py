@@ -88,6 +88,7 @@ def test_merchant_deletes_a_word_and_it_leaves_subtitles_api_and_check(
 
     assert response.status_code == 200
     assert "Words cut." in response.text
+    assert response.text.count("data-ct-range=") == 2  # the timeline comes along (oob)
     assert f"<del>{second.text.strip()}</del>" in response.text
     first_ms, last_ms = kept(app, clip_id)[0][0], kept(app, clip_id)[-1][1]
     assert kept(app, clip_id) == [(first_ms, second.start_ms), (second.end_ms, last_ms)]
