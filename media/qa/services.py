@@ -25,6 +25,7 @@ from media.recordings.models import Recording
 from media.render import qa
 from media.render.fonts import FontNotFoundError, find_subtitle_font
 from media.render.profiles import DEFAULT_LOUDNESS_LUFS, Cue
+from media.render.styles import get_template
 from media.render.subtitles import SubtitleLayout, text_width_em
 from media.transcripts.models import Word
 from media.transcripts.services import get_transcript
@@ -66,7 +67,8 @@ def check_render(
         return None
     found += qa.word_cut_findings(version_ranges(version), _edge_words(version, clip))
     if version.burn_subtitles:
-        layout = SubtitleLayout.for_frame(version.width, version.height)
+        template = get_template((version.style or {}).get("template"))  # as it was burned
+        layout = SubtitleLayout.for_frame(version.width, version.height, template=template)
         found += qa.safe_area_findings(_cues(version), layout, _burned_font_widths())
     for _receiver, extra in collecting_findings.send(version):
         found += extra
