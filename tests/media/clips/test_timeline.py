@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from media.clips.models import Clip, ClipVersion
+from media.clips.models import Clip, ClipState, ClipVersion
 from media.transcripts.models import Transcript, Word
 from portal.comments.models import Comment
 from portal.database import utcnow
 from portal.extensions import db
 from tests.media.clips.helpers import one, sentences
 from tests.media.clips.test_cutting import kept
-from tests.media.clips.test_editor import HTMX, errors_of, make_clip
+from tests.media.clips.test_editor import HTMX, errors_of, make_clip, set_clip_state
 
 
 @pytest.fixture
@@ -147,4 +147,20 @@ def test_another_merchants_clip_is_a_404_and_a_visitor_must_sign_in(
     assert foreign.status_code == 404
     assert anonymous.status_code == 302
     assert "/auth/login" in anonymous.location
+    assert kept(app, two_ranges) == before
+
+
+def test_a_clip_in_review_shows_its_timeline_without_handles_and_refuses_a_move(
+    app, browser, two_ranges
+):
+    before = kept(app, two_ranges)
+    set_clip_state(app, two_ranges, ClipState.IN_REVIEW)
+
+    html = browser.get(f"/media/clips/{two_ranges}").text
+    response = move(browser, two_ranges, HTMX, range=1, edge="end", at_ms=before[1][1] - 500)
+
+    assert 'id="clip-timeline"' in html
+    assert html.count("data-ct-range=") == 2
+    assert "data-ct-handle" not in html
+    assert response.status_code == 409
     assert kept(app, two_ranges) == before
