@@ -18,6 +18,7 @@ from sqlalchemy import exists, or_, select
 from courses.models import Lesson, PracticeSubmission
 from media.recordings import services as recordings
 from media.recordings.models import Language, Recording
+from media.recordings.stream_items import stream_item_ids
 from media.transcription import engine
 from media.transcripts import services as transcripts
 from media.transcripts.models import Sentence
@@ -167,7 +168,14 @@ def caption_from_script(
         cancel_job(job, None)
     segments = tuple(_script_segment(*line) for line in lines)
     result = engine.Transcript(language, recording.duration_s, segments)
-    transcripts.save_transcript(recording, result, model_name=SCRIPT_MODEL, hotwords="", prompt="")
+    transcripts.save_transcript(
+        recording,
+        result,
+        model_name=SCRIPT_MODEL,
+        hotwords="",
+        prompt="",
+        listed=stream_item_ids(recording),
+    )
     return True
 
 

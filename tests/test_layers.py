@@ -11,13 +11,7 @@ from __future__ import annotations
 from tests import layers_graph
 
 # (importing module, imported module): why it points up, and what would remove it.
-KNOWN_UPWARD = {
-    # Transcript pieces and services load the recording they belong to. Fix: transcripts take
-    # the recording's id and stream items from the caller (recordings sits above them).
-    ("media.transcripts.pieces", "media.recordings.models"),
-    ("media.transcripts.services", "media.recordings.models"),
-    ("media.transcripts.services", "media.recordings.stream_items"),
-}
+KNOWN_UPWARD = {}
 
 
 def upward_imports() -> dict[tuple[str, str], list[layers_graph.Import]]:

@@ -66,6 +66,11 @@ def stream_items(recording: Recording) -> list[Item]:
     return [item for _, item in stream_links(recording)]
 
 
+def stream_item_ids(recording: Recording) -> set[int]:
+    """Return the ids of the active items of the recording's item list."""
+    return {item.id for item in stream_items(recording)}
+
+
 def off_list(recording: Recording, item_ids: Iterable[int]) -> set[int]:
     """Return the ids of ``item_ids`` not on the recording's list (none when it has no list).
 

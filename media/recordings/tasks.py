@@ -13,7 +13,7 @@ from media.probe import ProbeRejected, probe_media
 from media.recordings import overview, services
 from media.recordings.models import Language, Recording
 from media.recordings.signals import recording_transcribed
-from media.recordings.stream_items import stream_items
+from media.recordings.stream_items import stream_item_ids, stream_items
 from media.transcription import engine, model
 from media.transcription.hints import HintCatalog, HintItem, HintPlanner
 from media.transcripts.services import save_transcript
@@ -100,6 +100,7 @@ def transcribe_recording(ctx: JobContext) -> None:
             hotwords=hotwords,
             prompt=prompt,
             recognise_again=again,
+            listed=stream_item_ids(recording),
         )
     ctx.step("finding_items")
     recording_transcribed.send(recording=recording)

@@ -16,6 +16,7 @@ Where each version of a sentence's text lives:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -23,6 +24,15 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from portal.database import OrgOwned, TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
 from portal.punctuation import tidy_punctuation
+
+
+class RecordingRef(Protocol):
+    """What transcripts read of the recording they belong to (``media.recordings`` sits above
+    them and passes its ``Recording``)."""
+
+    id: int
+    org_id: int
+    duration_s: float | None
 
 
 class Transcript(OrgOwned, TimestampMixin, db.Model):

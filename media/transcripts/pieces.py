@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from media.recordings.models import Recording
-from media.transcripts.models import Sentence, Transcript
+from media.transcripts.models import RecordingRef, Sentence, Transcript
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
@@ -138,7 +137,7 @@ def open_pieces(transcript: Transcript, at_s: float = 0.0) -> list[Piece]:
     return pieces
 
 
-def check_time(recording: Recording, transcript: Transcript, at_s: float) -> None:
+def check_time(recording: RecordingRef, transcript: Transcript, at_s: float) -> None:
     """Refuse a time beyond the end of the recording (``ServiceError`` on the field ``at``)."""
     length_s = recording.duration_s or transcript.duration_s
     if length_s and at_s > length_s:

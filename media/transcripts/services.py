@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from media.recordings.models import Recording
-from media.recordings.stream_items import stream_items
 from media.transcription import engine
 from media.transcription.quality import HintVocabulary
 from media.transcripts.corrections import CorrectedSentence, correct_sentences, correction_terms
-from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.models import (
+    NameCorrection,
+    RecordingRef,
+    Sentence,
+    SentenceEdit,
+    Transcript,
+    Word,
+)
 from media.transcripts.screening import SpanRecogniser, recover_unclear, screen_sentences
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
@@ -31,13 +37,14 @@ def _ms(seconds: float) -> int:
 
 
 def save_transcript(
-    recording: Recording,
+    recording: RecordingRef,
     result: engine.Transcript,
     *,
     model_name: str,
     hotwords: str,
     prompt: str,
     recognise_again: SpanRecogniser | None = None,
+    listed: Collection[int] = (),
 ) -> Transcript:
     """Replace the recording's transcript with ``result`` (one transaction, idempotent).
 
@@ -45,6 +52,7 @@ def save_transcript(
     is kept in ``unclear_ranges`` instead (``media.transcripts.screening``). With
     ``recognise_again`` (start and end seconds → segments recognised without hints), each such
     stretch is recognised once more first, and its new text kept if it passes the screening.
+    ``listed``: the ids of the items on the recording's item list, which name corrections prefer.
     """
     db.session.execute(delete(Transcript).where(Transcript.recording_id == recording.id))
     terms = correction_terms(recording.org_id)
@@ -65,8 +73,7 @@ def save_transcript(
     )
     db.session.add(transcript)
     db.session.flush()
-    listed = {item.id for item in stream_items(recording)}
-    drafts = correct_sentences(screened.sentences, terms, listed=listed)
+    drafts = correct_sentences(screened.sentences, terms, listed=set(listed))
     sentence_rows = [
         {
             "org_id": recording.org_id,
@@ -117,7 +124,7 @@ def _insert_corrections(transcript: Transcript, drafts: list[CorrectedSentence])
     db.session.execute(insert(NameCorrection), rows)
 
 
-def get_transcript(recording: Recording) -> Transcript | None:
+def get_transcript(recording: RecordingRef) -> Transcript | None:
     """Return the recording's transcript, if transcribed."""
     return db.session.scalar(
         scoped(Transcript, recording.org_id).where(Transcript.recording_id == recording.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from media.recordings.models import Recording
-from media.recordings.stream_items import add_items
+from media.recordings.stream_items import add_items, stream_item_ids
 from media.transcription import engine
 from media.transcripts.services import save_transcript
 from portal.extensions import db
@@ -47,5 +47,12 @@ def store_spoken(
     db.session.commit()
     if listed:
         add_items(recording, None, listed)
-    save_transcript(recording, spoken(sentences, language), model_name="t", hotwords="", prompt="")
+    save_transcript(
+        recording,
+        spoken(sentences, language),
+        model_name="t",
+        hotwords="",
+        prompt="",
+        listed=stream_item_ids(recording),
+    )
     return recording.id
