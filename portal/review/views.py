@@ -30,7 +30,7 @@ from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.compliance.published import check_version
 from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.forms import ConfirmForm, form_action
 from portal.library import publishing
 from portal.library.forms import OverrideFlagsForm, flag_value
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
@@ -186,12 +186,9 @@ def decide(clip_id: int) -> ResponseReturnValue:
             "changes": lambda: services.request_changes(clip, actor, message),
             "reject": lambda: services.reject(clip, actor, message),
         }
-
-        def decide_on_version() -> None:
+        with form_action(form):
             services.require_reviewed_version(clip, form.version_id.data)
             decisions[form.decision.data]()
-
-        if apply_form_action(form, decide_on_version):
             flash(_("Decision sent to the merchant."), "success")
             # After approving, the next step is publishing: the approved list offers it.
             next_page = ".approved" if form.decision.data == "approve" else ".queue"
@@ -223,18 +220,17 @@ def override(clip_id: int) -> ResponseReturnValue:
     """A trainer lets the ticked compliance flags stand, with one written reason."""
     clip = get_any_or_404(Clip, clip_id)
     form = OverrideFlagsForm()
-    if form.validate_on_submit() and apply_form_action(
-        form,
-        lambda: publishing.override_hits(
-            clip,
-            acting_user(),
-            version_id=form.version_id.data,
-            keys=form.flag_keys(),
-            reason=form.reason.data or "",
-        ),
-    ):
-        flash(_("Override saved."), "success")
-        return redirect(url_for(".clip_page", clip_id=clip.id) + "#compliance-hits")
+    if form.validate_on_submit():
+        with form_action(form):
+            publishing.override_hits(
+                clip,
+                acting_user(),
+                version_id=form.version_id.data,
+                keys=form.flag_keys(),
+                reason=form.reason.data or "",
+            )
+            flash(_("Override saved."), "success")
+            return redirect(url_for(".clip_page", clip_id=clip.id) + "#compliance-hits")
     return _page(clip, flags_form=form)
 
 
