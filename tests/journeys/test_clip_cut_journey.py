@@ -38,7 +38,14 @@ from tests.media.clips.test_editor import _vtt_cues
 from tests.media.recordings.helpers import ingest, run_jobs
 from tests.media.render.conftest import frame_at
 from tests.media.render.test_decor import region
-from tests.support.pages import DESKTOP, Visit, save_small_png, screenshot_folder, wait_for_htmx
+from tests.support.pages import (
+    DESKTOP,
+    PHONE,
+    Visit,
+    save_small_png,
+    screenshot_folder,
+    wait_for_htmx,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -130,13 +137,15 @@ def _picks_a_template_with_the_card_and_renders(merchant: Visit, app) -> None:
 
 
 def _shoot_desktop(merchant: Visit) -> None:
-    """The editor at 1366 px too, when screenshots are asked for."""
+    """The editor at 1366 px too (``<journey>-editor-desktop.png``), when screenshots are asked
+    for; the tab stays a phone's for the rest of the journey."""
     folder = screenshot_folder()
     if folder is not None:
-        merchant.page.set_viewport_size(DESKTOP)
-        save_small_png(
-            merchant.page.screenshot(full_page=True), folder / "clip-cut-editor-1366.png"
-        )
+        page = merchant.page
+        page.set_viewport_size(DESKTOP)
+        name = merchant.shot_name("editor").replace("-phone", "-desktop")
+        save_small_png(page.screenshot(full_page=True), folder / name)
+        page.set_viewport_size(PHONE)
 
 
 def _words(texts) -> list[str]:
