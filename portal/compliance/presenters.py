@@ -30,6 +30,7 @@ def category_choices() -> list[tuple[str, LazyString]]:
 
 SOURCE_LABELS: dict[str, LazyString] = {
     "title": _l("title"),
+    "hook": _l("hook line"),
     "description": _l("description"),
     "key_fact": _l("key fact"),
     "post": _l("post hashtags"),

@@ -2,9 +2,9 @@
 
 A decision is about one version, so the check reads only the version's own snapshot: the
 subtitles burned into it, the words spoken in its range (the transcript, also as first heard
-where the merchant corrected it), its title, description and key facts, the post's hashtags
-and the knowledge card's item facts (as the version kept them, not as the catalog has them
-now). Words that are spoken but not in a subtitle keep their flag, marked "spoken, subtitle
+where the merchant corrected it), its title, hook line, description and key facts, the post's
+hashtags and the knowledge card's item facts (as the version kept them, not as the catalog has
+them now). Words that are spoken but not in a subtitle keep their flag, marked "spoken, subtitle
 hidden" or "spoken, not in the subtitle".
 """
 
@@ -17,6 +17,7 @@ from media.clips.kit import hashtags
 from media.clips.models import ClipVersion
 from media.clips.rendering import version_items
 from media.render.qa import finding
+from media.render.styles import HOOK_SECONDS
 from portal.claims.matching import Hit, TimedCue, find_hits
 from portal.claims.terms import active_terms
 
@@ -47,6 +48,9 @@ def _spoken_lines(version: ClipVersion) -> Iterator[TimedCue]:
 
 def _text_lines(version: ClipVersion) -> Iterator[TimedCue]:
     yield TimedCue(0.0, 0.0, version.title, 0, "title")
+    hook = str((version.style or {}).get("hook") or "")
+    if hook:
+        yield TimedCue(0.0, HOOK_SECONDS, hook, 0, "hook")  # drawn over the first seconds
     yield TimedCue(0.0, 0.0, version.description, 0, "description")
     for index, fact in enumerate(version.key_facts):
         yield TimedCue(0.0, 0.0, fact, index, "key_fact")

@@ -16,6 +16,7 @@ from media.clips.models import Clip, ClipCue, ClipVersion
 from media.clips.style_forms import TEMPLATE_LABELS
 from media.render.styles import TEMPLATES
 from portal.catalog.models import Item
+from portal.compliance.published import check_version
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from tests.media.clips.helpers import one, rows
@@ -135,12 +136,12 @@ def test_merchant_styles_a_clip_and_its_render_draws_it(app, browser, bangle_cli
     assert errors_of(too_long.text) == ["Field cannot be longer than 200 characters."]
     saved = browser.post(
         f"/media/clips/{bangle_clip}/style",
-        data={"template": "big", "hook_text": "  Look at this  bangle ", "show_card": "y"},
+        data={"template": "big", "hook_text": "  Look at this  bangle 加微信 ", "show_card": "y"},
     )
     assert saved.status_code == 302
     clip = one(app, Clip, Clip.id == bangle_clip)
     assert (clip.subtitle_template, clip.hook_text, clip.show_card) == (
-        "big", "Look at this bangle", True,
+        "big", "Look at this bangle 加微信", True,
     )  # fmt: skip
 
     browser.post(f"/media/clips/{bangle_clip}/render", data={"profile": "vertical", "fill": "blur"})
@@ -148,7 +149,10 @@ def test_merchant_styles_a_clip_and_its_render_draws_it(app, browser, bangle_cli
     version = one(app, ClipVersion)
     assert version.is_ready
     style = version.style
-    assert (style["template"], style["hook"]) == ("big", "Look at this bangle")
+    assert (style["template"], style["hook"]) == ("big", "Look at this bangle 加微信")
+    with app.app_context():
+        hits = check_version(db.session.get(ClipVersion, version.id))
+    assert [(hit.term, hit.source) for hit in hits if hit.source == "hook"] == [("加微信", "hook")]
     assert style["logo"]
     assert {"翡翠手镯", "jadeite bangle"} <= set(style["highlights"])
     card = style["card"]
