@@ -31,44 +31,6 @@ from portal.web import install_input_guard, install_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Every feature's blueprint, as "module:attribute"; one list so nothing is forgotten.
-BLUEPRINTS = (
-    "portal.home.views:bp",
-    "portal.auth.views:bp",
-    "portal.admin.views:bp",
-    "portal.catalog.views:bp",
-    "courses.views:bp",
-    "courses.practice.views:bp",
-    "courses.certificates.views:bp",
-    "courses.authoring.views:bp",
-    "courses.quizzes.views:bp",
-    "media.uploads.views:bp",
-    "media.recordings.views:bp",
-    "media.recordings.stream_views:bp",
-    "portal.jobs.views:bp",
-    "portal.tokens.views:bp",
-    "portal.team.views:bp",
-    "media.clips.views:bp",
-    "media.clips.api:bp",
-    "media.clips.style_views:bp",
-    "media.qa.views:bp",
-    "portal.compliance.views:bp",
-    "media.glossary.views:bp",
-    "portal.review.views:bp",
-    "portal.library.views:bp",
-    "portal.screening.views:bp",
-    "portal.search.views:bp",
-    "portal.notifications.views:bp",
-)
-
-CLI_GROUPS = (
-    "portal.cli:beltcast_cli",
-    "portal.jobs.worker:worker_command",
-    "media.recordings.cli:media_cli",
-    "media.clips.cli:clips_cli",
-    "portal.search.cli:search_cli",
-)
-
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build a configured Beltcast application."""
@@ -95,11 +57,6 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _import_object(path: str) -> Any:
-    module_name, attribute = path.split(":")
-    return getattr(import_module(module_name), attribute)
-
-
 def _init_extensions(app: Flask) -> None:
     configure_sqlite(app)
     db.init_app(app)
@@ -122,10 +79,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for path in BLUEPRINTS:
-        app.register_blueprint(_import_object(path))
-    for path in CLI_GROUPS:
-        app.cli.add_command(_import_object(path))
+    """Register every feature's blueprint and command group (``portal/features.py``)."""
+    from portal.features import BLUEPRINTS, CLI_GROUPS  # here: importing portal loads no feature
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for group in CLI_GROUPS:
+        app.cli.add_command(group)
 
 
 def _install_template_globals(app: Flask) -> None:

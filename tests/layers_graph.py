@@ -77,6 +77,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "portal",  # only portal/__init__.py (the app factory): every portal module is listed
             "portal.models",  # the all-models registry Alembic reads
+            "portal.features",  # every blueprint and command group, for the app factory
             "portal.cli",
             "portal.demo",
             "portal.backup",

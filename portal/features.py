@@ -1,0 +1,77 @@
+"""Every feature's blueprint and command group, imported: the app factory registers them.
+
+One list, so nothing is forgotten; plain imports, so the dependencies are visible (and checked
+by ``tests/test_layers.py``). ``portal/__init__.py`` imports this module only when it builds an
+application, so that importing any ``portal`` module does not load every feature.
+"""
+
+from __future__ import annotations
+
+from courses.authoring.views import bp as courses_authoring_bp
+from courses.certificates.views import bp as courses_certificates_bp
+from courses.practice.views import bp as courses_practice_bp
+from courses.quizzes.views import bp as courses_quizzes_bp
+from courses.views import bp as courses_bp
+from media.clips.api import bp as media_clips_api_bp
+from media.clips.cli import clips_cli
+from media.clips.style_views import bp as media_clips_style_views_bp
+from media.clips.views import bp as media_clips_bp
+from media.glossary.views import bp as media_glossary_bp
+from media.qa.views import bp as media_qa_bp
+from media.recordings.cli import media_cli
+from media.recordings.stream_views import bp as media_recordings_stream_views_bp
+from media.recordings.views import bp as media_recordings_bp
+from media.uploads.views import bp as media_uploads_bp
+from portal.admin.views import bp as admin_bp
+from portal.auth.views import bp as auth_bp
+from portal.catalog.views import bp as catalog_bp
+from portal.cli import beltcast_cli
+from portal.compliance.views import bp as compliance_bp
+from portal.home.views import bp as home_bp
+from portal.jobs.views import bp as jobs_bp
+from portal.jobs.worker import worker_command
+from portal.library.views import bp as library_bp
+from portal.notifications.views import bp as notifications_bp
+from portal.review.views import bp as review_bp
+from portal.screening.views import bp as screening_bp
+from portal.search.cli import search_cli
+from portal.search.views import bp as search_bp
+from portal.team.views import bp as team_bp
+from portal.tokens.views import bp as tokens_bp
+
+BLUEPRINTS = (
+    home_bp,
+    auth_bp,
+    admin_bp,
+    catalog_bp,
+    courses_bp,
+    courses_practice_bp,
+    courses_certificates_bp,
+    courses_authoring_bp,
+    courses_quizzes_bp,
+    media_uploads_bp,
+    media_recordings_bp,
+    media_recordings_stream_views_bp,
+    jobs_bp,
+    tokens_bp,
+    team_bp,
+    media_clips_bp,
+    media_clips_api_bp,
+    media_clips_style_views_bp,
+    media_qa_bp,
+    compliance_bp,
+    media_glossary_bp,
+    review_bp,
+    library_bp,
+    screening_bp,
+    search_bp,
+    notifications_bp,
+)
+
+CLI_GROUPS = (
+    beltcast_cli,
+    worker_command,
+    media_cli,
+    clips_cli,
+    search_cli,
+)
