@@ -3,7 +3,9 @@
 Builds a 1280×720 30 fps test recording with espeak-ng speech (x264 veryfast, a keyframe every
 2 s, like a live-stream recording), then renders a 60 s clip with Beltcast's renderer in each
 profile, with an edited transcript of Chinese and English cues burned in and loudness normalised
-to -16 LUFS, and finally as a plain cut (stream copy).
+to -16 LUFS, once more dressed as a merchant's render is (the "bold" subtitle template with item
+names highlighted, a hook line, a logo and a product card over two stretches; #18), and finally
+as a plain cut (stream copy).
 
 For each it prints the wall time ÷ clip length (best and median of ``--repeat`` runs), the CPU
 seconds ffmpeg used per clip second, and how many cores other processes kept busy meanwhile:
@@ -26,10 +28,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
 from media.ffmpeg import find_ffmpeg
 from media.render import RenderSpec, render_clip
 from media.render.loudness import measure_integrated_lufs
 from media.render.renderer import X264_PRESET
+from media.render.styles import Decor, ProductCard
 from tests.support.mediagen import make_speech_video
 
 CUE_TEXTS = (
@@ -52,10 +57,12 @@ class Case:
     profile: str
     fill: str = "blur"
     processed: bool = True  # subtitles burned and loudness normalised
+    styled: bool = False  # a template, highlights, hook, logo and product card (#18)
 
 
 CASES = (
     Case("vertical blur + subtitles + loudnorm", "vertical", "blur"),
+    Case("vertical blur + subs + loudnorm + decor", "vertical", "blur", styled=True),
     Case("vertical crop + subtitles + loudnorm", "vertical", "crop"),
     Case("square blur + subtitles + loudnorm", "square", "blur"),
     Case("original + subtitles + loudnorm", "original"),
@@ -67,6 +74,19 @@ def cues_for(seconds: float) -> list[tuple[float, float, str]]:
     """Return a cue every 3 s (2.8 s long), cycling through ``CUE_TEXTS``."""
     count = int(seconds // 3)
     return [(3.0 * i, 3.0 * i + 2.8, CUE_TEXTS[i % len(CUE_TEXTS)]) for i in range(count)]
+
+
+def decor_for(folder: Path, seconds: float) -> Decor:
+    """A merchant's dressing: logo and card photo drawn here, the card shown twice."""
+    logo, photo = folder / "logo.png", folder / "photo.jpg"
+    Image.new("RGBA", (400, 160), (190, 30, 40, 255)).save(logo)
+    Image.new("RGB", (800, 800), (40, 150, 90)).save(photo)
+    windows = ((3.0, min(seconds, 12.0)), (seconds / 2, min(seconds, seconds / 2 + 10.0)))
+    card = ProductCard("冰种翡翠手镯", "¥12,800", "NGTC A2024-0188", photo, windows)
+    return Decor(
+        template="bold", highlights=("翡翠", "手镯", "jade"), hook="今天只看这一只手镯",
+        logo=logo, card=card,
+    )  # fmt: skip
 
 
 def system_busy_s() -> float:
@@ -114,6 +134,7 @@ def render_once(
         burn_subtitles=case.processed,
         loudness_lufs=-16.0 if case.processed else None,
         poster_at_s=3.0,
+        decor=decor_for(folder, seconds) if case.styled else Decor(),
     )
     cpu_before, busy_before = child_cpu_s(), system_busy_s()
     started = time.perf_counter()
