@@ -280,29 +280,36 @@ def _unambiguous(
     (*natural jadeite plaque* or *natural hetian jade plaque*) is not the *jadeite plaque*.
     """
     latin = [p for p in prepared if p.latin_words]
-    ambiguous = [
-        candidate
-        for candidate in fuzzy
-        if candidate.term.item_id not in listed and _is_ambiguous(transcript, candidate, latin)
-    ]
+    norms = [p.norm for p in latin]
+    ambiguous: dict[int, list[_Candidate]] = defaultdict(list)  # by sentence
     for candidate in fuzzy:
-        if candidate not in ambiguous and not any(
-            _overlaps(candidate, other) and candidate.matched < other.matched for other in ambiguous
-        ):
+        window = transcript.joined[candidate.start : candidate.end]
+        if candidate.term.item_id not in listed and _is_ambiguous(window, candidate, latin, norms):
+            ambiguous[transcript.sentence_at(candidate.start)].append(candidate)
+    for candidate in fuzzy:
+        near = ambiguous.get(transcript.sentence_at(candidate.start), ())
+        if not any(candidate is other or _inside_more(candidate, other) for other in near):
             yield candidate
 
 
+def _inside_more(candidate: _Candidate, other: _Candidate) -> bool:
+    """Tell whether ``other`` overlaps ``candidate`` and matches more characters."""
+    return _overlaps(candidate, other) and candidate.matched < other.matched
+
+
 def _is_ambiguous(
-    transcript: _Transcript, candidate: _Candidate, latin: list[_PreparedTerm]
+    window: str, candidate: _Candidate, latin: list[_PreparedTerm], norms: list[str]
 ) -> bool:
-    """Tell whether another item's name shares as many letters with the candidate's window at a
-    ratio within ``AMBIGUOUS_MARGIN`` of the candidate's."""
-    window = transcript.joined[candidate.start : candidate.end]
+    """Tell whether another item's name shares as many letters with the candidate's ``window``
+    at a ratio within ``AMBIGUOUS_MARGIN`` of the candidate's (``norms``: the ``latin`` terms')."""
+    close = process.extract(
+        window, norms, scorer=fuzz.ratio, score_cutoff=candidate.score - AMBIGUOUS_MARGIN,
+        limit=None,
+    )  # fmt: skip
     return any(
-        other.term.item_id != candidate.term.item_id
-        and _shared(window, other.norm) >= candidate.matched
-        and fuzz.ratio(window, other.norm) >= candidate.score - AMBIGUOUS_MARGIN
-        for other in latin
+        latin[index].term.item_id != candidate.term.item_id
+        and _shared(window, norm) >= candidate.matched
+        for norm, _, index in close
     )
 
 
