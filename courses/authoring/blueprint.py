@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, current_app, url_for
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 
 from courses import covers
@@ -15,13 +13,10 @@ from courses.authoring.forms import (
     level_choices,
     video_language_choices,
 )
-from portal.forms import form_action
 
 bp = Blueprint(
     "courses_authoring", __name__, url_prefix="/courses/manage", template_folder="templates"
 )
-
-T = TypeVar("T")
 
 
 @bp.context_processor
@@ -53,15 +48,3 @@ def uploaded(field: Any) -> Any:
     if isinstance(data, FileStorage) and data.filename:
         return data.stream
     return None
-
-
-def run_action(form: FlaskForm, action: Callable[[], T]) -> list[T]:
-    """Run a service for a valid form.
-
-    Return ``[result]`` (truthy even when the result is None) on success, else ``[]`` with the
-    form's errors in place.
-    """
-    if form.validate_on_submit():
-        with form_action(form):
-            return [action()]
-    return []

@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 
 from courses import covers
 from courses.authoring import services
-from courses.authoring.blueprint import bp, run_action, uploaded, url_if_exists
+from courses.authoring.blueprint import bp, uploaded, url_if_exists
 from courses.authoring.forms import CourseForm, MoveForm, PreviewForm, TitleForm
 from courses.markdown import render_markdown
 from courses.models import DEFAULT_WATCH_PERCENT, Course
 from portal.auth.access import acting_user, staff_required
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 from portal.web import render_page_or_partial, send_private_file, wants_partial
 
 
@@ -43,13 +43,13 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Create a draft course."""
     form = CourseForm()
-    done = run_action(
-        form,
-        lambda: services.create_course(acting_user(), _course_data(form), uploaded(form.cover)),
-    )
-    if done:
-        flash(_("Course created. Now add modules and lessons."), "success")
-        return redirect(url_for(".course", course_id=done[0].id))
+    if form.validate_on_submit():
+        with form_action(form):
+            created = services.create_course(
+                acting_user(), _course_data(form), uploaded(form.cover)
+            )
+            flash(_("Course created. Now add modules and lessons."), "success")
+            return redirect(url_for(".course", course_id=created.id))
     return render_template(
         "authoring/course_form.html",
         form=form,
@@ -64,19 +64,17 @@ def edit(course_id: int) -> ResponseReturnValue:
     """Edit a course's title, description, level and cover."""
     course = services.get_course_or_404(course_id)
     form = CourseForm(obj=course)
-    done = run_action(
-        form,
-        lambda: services.update_course(
-            course,
-            acting_user(),
-            _course_data(form),
-            uploaded(form.cover),
-            remove_cover=bool(form.remove_cover.data),
-        ),
-    )
-    if done:
-        flash(_("Course saved."), "success")
-        return redirect(url_for(".course", course_id=course.id))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.update_course(
+                course,
+                acting_user(),
+                _course_data(form),
+                uploaded(form.cover),
+                remove_cover=bool(form.remove_cover.data),
+            )
+            flash(_("Course saved."), "success")
+            return redirect(url_for(".course", course_id=course.id))
     return render_template(
         "authoring/course_form.html",
         form=form,
@@ -138,8 +136,11 @@ def course(course_id: int) -> ResponseReturnValue:
 def publish(course_id: int) -> ResponseReturnValue:
     """Show the course to learners."""
     course = services.get_course_or_404(course_id)
-    if run_action(ConfirmForm(), lambda: services.publish_course(course, acting_user())):
-        flash(_("The course is published: learners can see it."), "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            services.publish_course(course, acting_user())
+            flash(_("The course is published: learners can see it."), "success")
     return redirect(url_for(".course", course_id=course.id))
 
 
@@ -148,8 +149,11 @@ def publish(course_id: int) -> ResponseReturnValue:
 def unpublish(course_id: int) -> ResponseReturnValue:
     """Hide the course from learners (back to draft)."""
     course = services.get_course_or_404(course_id)
-    if run_action(ConfirmForm(), lambda: services.unpublish_course(course, acting_user())):
-        flash(_("The course is a draft again: learners no longer see it."), "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            services.unpublish_course(course, acting_user())
+            flash(_("The course is a draft again: learners no longer see it."), "success")
     return redirect(url_for(".course", course_id=course.id))
 
 
@@ -159,9 +163,11 @@ def delete(course_id: int) -> ResponseReturnValue:
     """Ask, then delete a course with its modules, lessons and files."""
     course = services.get_course_or_404(course_id)
     form = ConfirmForm()
-    if run_action(form, lambda: services.delete_course(course, acting_user())):
-        flash(_("Course deleted."), "success")
-        return redirect(url_for(".index"))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.delete_course(course, acting_user())
+            flash(_("Course deleted."), "success")
+            return redirect(url_for(".index"))
     return render_template(
         "authoring/delete.html",
         course=course,
@@ -188,9 +194,10 @@ def add_module(course_id: int) -> ResponseReturnValue:
     """Add a module at the end of the course."""
     course = services.get_course_or_404(course_id)
     form = TitleForm()
-    done = run_action(form, lambda: services.add_module(course, acting_user(), form.title.data))
-    if done:
-        return _outline_changed(course, f"module-{done[0].id}")
+    if form.validate_on_submit():
+        with form_action(form):
+            added = services.add_module(course, acting_user(), form.title.data)
+            return _outline_changed(course, f"module-{added.id}")
     return _outline_page(course, add_module_form=form)
 
 
@@ -200,8 +207,10 @@ def rename_module(module_id: int) -> ResponseReturnValue:
     """Give a module a new title."""
     module = services.get_module_or_404(module_id)
     form = TitleForm()
-    if run_action(form, lambda: services.rename_module(module, acting_user(), form.title.data)):
-        return _outline_changed(module.course, f"module-{module.id}")
+    if form.validate_on_submit():
+        with form_action(form):
+            services.rename_module(module, acting_user(), form.title.data)
+            return _outline_changed(module.course, f"module-{module.id}")
     return _outline_page(module.course, rename_forms={module.id: form})
 
 
@@ -211,7 +220,10 @@ def delete_module(module_id: int) -> ResponseReturnValue:
     """Delete a module with its lessons."""
     module = services.get_module_or_404(module_id)
     course = module.course
-    run_action(ConfirmForm(), lambda: services.delete_module(module, acting_user()))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            services.delete_module(module, acting_user())
     return _outline_changed(course, "outline")
 
 
@@ -221,7 +233,9 @@ def move_module(module_id: int) -> ResponseReturnValue:
     """Move a module one place up or down."""
     module = services.get_module_or_404(module_id)
     form = MoveForm()
-    run_action(form, lambda: services.move_module(module, acting_user(), form.direction.data))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.move_module(module, acting_user(), form.direction.data)
     return _outline_changed(module.course, f"module-{module.id}")
 
 
@@ -231,9 +245,10 @@ def add_lesson(module_id: int) -> ResponseReturnValue:
     """Add a lesson at the end of a module."""
     module = services.get_module_or_404(module_id)
     form = TitleForm()
-    done = run_action(form, lambda: services.add_lesson(module, acting_user(), form.title.data))
-    if done:
-        return _outline_changed(module.course, f"lesson-{done[0].id}")
+    if form.validate_on_submit():
+        with form_action(form):
+            added = services.add_lesson(module, acting_user(), form.title.data)
+            return _outline_changed(module.course, f"lesson-{added.id}")
     return _outline_page(module.course, lesson_forms={module.id: form})
 
 
@@ -243,5 +258,7 @@ def move_lesson(lesson_id: int) -> ResponseReturnValue:
     """Move a lesson one place up or down inside its module."""
     lesson = services.get_lesson_or_404(lesson_id)
     form = MoveForm()
-    run_action(form, lambda: services.move_lesson(lesson, acting_user(), form.direction.data))
+    if form.validate_on_submit():
+        with form_action(form):
+            services.move_lesson(lesson, acting_user(), form.direction.data)
     return _outline_changed(lesson.module.course, f"lesson-{lesson.id}")

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 
 from courses import attachments
 from courses.authoring import lesson_media, services
-from courses.authoring.blueprint import bp, run_action, uploaded
+from courses.authoring.blueprint import bp, uploaded
 from courses.authoring.forms import AttachmentForm, CaptionTrackForm
 from courses.authoring.lesson_views import lesson_page
 from portal.auth.access import acting_user, staff_required
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 
 LANGUAGE = "<any(en, zh):language>"
 
@@ -23,14 +23,13 @@ def add_track(lesson_id: int) -> ResponseReturnValue:
     """Add or replace an extra caption track (e.g. English) from a WebVTT file."""
     lesson = services.get_lesson_or_404(lesson_id)
     form = CaptionTrackForm()
-    if run_action(
-        form,
-        lambda: lesson_media.save_caption_track(
-            lesson, acting_user(), form.language.data, uploaded(form.file)
-        ),
-    ):
-        flash(_("Captions saved."), "success")
-        return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="captions"))
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.save_caption_track(
+                lesson, acting_user(), form.language.data, uploaded(form.file)
+            )
+            flash(_("Captions saved."), "success")
+            return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="captions"))
     return lesson_page(lesson, track_form=form)
 
 
@@ -49,10 +48,11 @@ def track(lesson_id: int, language: str) -> ResponseReturnValue:
 def delete_track(lesson_id: int, language: str) -> ResponseReturnValue:
     """Remove an extra caption track."""
     lesson = services.get_lesson_or_404(lesson_id)
-    if run_action(
-        ConfirmForm(), lambda: lesson_media.delete_caption_track(lesson, acting_user(), language)
-    ):
-        flash(_("Captions removed."), "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.delete_caption_track(lesson, acting_user(), language)
+            flash(_("Captions removed."), "success")
     return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="captions"))
 
 
@@ -62,14 +62,13 @@ def add_attachment(lesson_id: int) -> ResponseReturnValue:
     """Upload a file for the lesson."""
     lesson = services.get_lesson_or_404(lesson_id)
     form = AttachmentForm()
-    if run_action(
-        form,
-        lambda: lesson_media.add_attachment(
-            lesson, acting_user(), uploaded(form.file), form.file.data.filename
-        ),
-    ):
-        flash(_("File added."), "success")
-        return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="attachments"))
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.add_attachment(
+                lesson, acting_user(), uploaded(form.file), form.file.data.filename
+            )
+            flash(_("File added."), "success")
+            return redirect(url_for(".lesson", lesson_id=lesson.id, _anchor="attachments"))
     return lesson_page(lesson, attachment_form=form)
 
 
@@ -86,6 +85,9 @@ def delete_attachment(attachment_id: int) -> ResponseReturnValue:
     """Delete an attachment and its file."""
     found = lesson_media.get_attachment_or_404(attachment_id)
     lesson_id = found.lesson_id
-    if run_action(ConfirmForm(), lambda: lesson_media.delete_attachment(found, acting_user())):
-        flash(_("File deleted."), "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.delete_attachment(found, acting_user())
+            flash(_("File deleted."), "success")
     return redirect(url_for(".lesson", lesson_id=lesson_id, _anchor="attachments"))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from courses import attachments, videos
 from courses.authoring import lesson_media, services
-from courses.authoring.blueprint import bp, run_action, url_if_exists
+from courses.authoring.blueprint import bp, url_if_exists
 from courses.authoring.forms import (
     AttachmentForm,
     CaptionForm,
@@ -22,7 +22,7 @@ from courses.authoring.forms import (
 from courses.markdown import render_markdown
 from courses.models import Lesson
 from portal.auth.access import acting_user, staff_required
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, form_action
 from portal.web import htmx_refresh, render_page_or_partial, wants_partial
 
 
@@ -84,9 +84,11 @@ def lesson(lesson_id: int) -> ResponseReturnValue:
     data = services.LessonData(
         form.title.data or "", form.notes_md.data or "", form.practice_prompt.data or ""
     )
-    if run_action(form, lambda: services.update_lesson(item, acting_user(), data)):
-        flash(_("Lesson saved."), "success")
-        return _back(item)
+    if form.validate_on_submit():
+        with form_action(form):
+            services.update_lesson(item, acting_user(), data)
+            flash(_("Lesson saved."), "success")
+            return _back(item)
     return lesson_page(item, lesson_form=form)
 
 
@@ -96,11 +98,11 @@ def move_lesson_to_module(lesson_id: int) -> ResponseReturnValue:
     """Move the lesson to another module of the course."""
     item = services.get_lesson_or_404(lesson_id)
     form = _module_form(item, request.form)
-    if run_action(
-        form, lambda: services.move_lesson_to_module(item, acting_user(), form.module_id.data)
-    ):
-        flash(_("Lesson moved."), "success")
-        return _back(item)
+    if form.validate_on_submit():
+        with form_action(form):
+            services.move_lesson_to_module(item, acting_user(), form.module_id.data)
+            flash(_("Lesson moved."), "success")
+            return _back(item)
     return lesson_page(item, module_form=form)
 
 
@@ -110,9 +112,12 @@ def delete_lesson(lesson_id: int) -> ResponseReturnValue:
     """Delete the lesson with its files."""
     item = services.get_lesson_or_404(lesson_id)
     course_id = item.module.course_id
-    if run_action(ConfirmForm(), lambda: services.delete_lesson(item, acting_user())):
-        flash(_("Lesson deleted."), "success")
-        return redirect(url_for(".course", course_id=course_id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            services.delete_lesson(item, acting_user())
+            flash(_("Lesson deleted."), "success")
+            return redirect(url_for(".course", course_id=course_id))
     return _back(item)
 
 
@@ -122,14 +127,13 @@ def video(lesson_id: int) -> ResponseReturnValue:
     """Use a finished upload as the lesson video and start its transcription."""
     item = services.get_lesson_or_404(lesson_id)
     form = LessonVideoForm()
-    if run_action(
-        form,
-        lambda: lesson_media.set_lesson_video(
-            item, acting_user(), form.upload_id.data, form.language.data
-        ),
-    ):
-        flash(_("Video added. Transcription has started."), "success")
-        return _back(item, "video")
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.set_lesson_video(
+                item, acting_user(), form.upload_id.data, form.language.data
+            )
+            flash(_("Video added. Transcription has started."), "success")
+            return _back(item, "video")
     return lesson_page(item, video_form=form)
 
 
@@ -182,10 +186,10 @@ def caption(lesson_id: int, sentence_id: int) -> ResponseReturnValue:
         abort(404)
     form = CaptionForm(text=sentence.shown_text)
     editing = request.args.get("edit") == "1" or form.is_submitted()
-    if run_action(
-        form, lambda: lesson_media.correct_caption(item, acting_user(), sentence_id, form.text.data)
-    ):
-        editing = False
+    if form.validate_on_submit():
+        with form_action(form):
+            lesson_media.correct_caption(item, acting_user(), sentence_id, form.text.data)
+            editing = False
     return render_page_or_partial(
         "authoring/caption.html",
         "authoring/_caption.html",
