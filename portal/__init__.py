@@ -23,6 +23,8 @@ from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.i18n import select_locale
 from portal.jobs.queue import init_queue
+from portal.jobs.runner import add_job_handlers
+from portal.jobs.worker import add_periodic_tasks
 from portal.media_offload import install_proxy_support
 from portal.navigation import navigation_for
 from portal.routing import install_database_id_converter
@@ -79,8 +81,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Register every feature's blueprint and command group (``portal/features.py``)."""
-    from portal.features import BLUEPRINTS, CLI_GROUPS  # here: importing portal loads no feature
+    """Register every feature's blueprint, command group, job handler and periodic task
+    (``portal/features.py``)."""
+    from portal.features import (  # here: importing portal loads no feature
+        BLUEPRINTS,
+        CLI_GROUPS,
+        JOB_HANDLERS,
+        PERIODIC,
+    )
+
+    add_job_handlers(app, JOB_HANDLERS)
+    add_periodic_tasks(app, PERIODIC)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -1,4 +1,5 @@
-"""Every feature's blueprint and command group, imported: the app factory registers them.
+"""Every feature's blueprint, command group, job handler and periodic task, imported: the app
+factory registers them.
 
 One list, so nothing is forgotten; plain imports, so the dependencies are visible (and checked
 by ``tests/test_layers.py``). ``portal/__init__.py`` imports this module only when it builds an
@@ -14,13 +15,17 @@ from courses.quizzes.views import bp as courses_quizzes_bp
 from courses.views import bp as courses_bp
 from media.clips.api import bp as media_clips_api_bp
 from media.clips.cli import clips_cli
+from media.clips.discovery import refresh_mentions_job
 from media.clips.style_views import bp as media_clips_style_views_bp
+from media.clips.tasks import render_version
 from media.clips.views import bp as media_clips_bp
 from media.glossary.views import bp as media_glossary_bp
 from media.qa.views import bp as media_qa_bp
 from media.recordings.cli import media_cli
 from media.recordings.stream_views import bp as media_recordings_stream_views_bp
+from media.recordings.tasks import transcribe_recording
 from media.recordings.views import bp as media_recordings_bp
+from media.uploads.services import delete_expired_uploads
 from media.uploads.views import bp as media_uploads_bp
 from portal.admin.views import bp as admin_bp
 from portal.auth.views import bp as auth_bp
@@ -31,6 +36,7 @@ from portal.home.views import bp as home_bp
 from portal.jobs.views import bp as jobs_bp
 from portal.jobs.worker import worker_command
 from portal.library.views import bp as library_bp
+from portal.notifications.digest import send_due_digests
 from portal.notifications.views import bp as notifications_bp
 from portal.review.views import bp as review_bp
 from portal.screening.views import bp as screening_bp
@@ -66,6 +72,19 @@ BLUEPRINTS = (
     screening_bp,
     search_bp,
     notifications_bp,
+)
+
+# Each job kind and the function that runs it (with a JobContext).
+JOB_HANDLERS = {
+    "recording.transcribe": transcribe_recording,
+    "recording.mentions": refresh_mentions_job,
+    "clip.render": render_version,
+}
+
+# Housekeeping the worker's sweeper runs every round, given the current time.
+PERIODIC = (
+    delete_expired_uploads,
+    send_due_digests,  # mail digests that are due
 )
 
 CLI_GROUPS = (

@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "portal.organisations",
             "portal.team",  # members, roles and live accounts: recordings and clips read them
             "portal.catalog",
-            "portal.jobs",  # the queue, runner and worker (its PERIODIC tasks import no feature)
+            "portal.jobs",  # queue, runner, worker (the features' handlers are registered)
             "portal.audit",
             "portal.comments",
             "portal.tokens",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -22,12 +21,7 @@ from portal.jobs.scratch import job_scratch
 
 log = logging.getLogger(__name__)
 
-# Each job kind and the function that does it: "module:function", called with a JobContext.
-HANDLERS: dict[str, str] = {
-    "recording.transcribe": "media.recordings.tasks:transcribe_recording",
-    "recording.mentions": "media.clips.discovery:refresh_mentions_job",
-    "clip.render": "media.clips.tasks:render_version",
-}
+_HANDLERS = "job-handlers"
 
 
 class JobCancelled(Exception):  # noqa: N818 - a signal, not an error
@@ -119,10 +113,22 @@ class JobContext:
             raise JobTimedOut
 
 
-def load_handler(kind: str) -> Callable[[JobContext], None]:
+Handler = Callable[[JobContext], None]
+
+
+def job_handlers(app: Flask) -> dict[str, Handler]:
+    """``app``'s job kinds and the function that runs each (called with a JobContext)."""
+    return app.extensions.setdefault(_HANDLERS, {})
+
+
+def add_job_handlers(app: Flask, handlers: Mapping[str, Handler]) -> None:
+    """Let ``app`` run jobs of each kind in ``handlers`` (the app factory adds every feature's)."""
+    job_handlers(app).update(handlers)
+
+
+def load_handler(kind: str) -> Handler:
     """Return the function that runs jobs of ``kind``."""
-    module_name, function = HANDLERS[kind].split(":")
-    return getattr(import_module(module_name), function)
+    return job_handlers(current_app)[kind]
 
 
 class Heartbeat:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
-from importlib import import_module
+from collections.abc import Callable, Iterable
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -24,11 +24,7 @@ from portal.jobs.scratch import sweep_scratch
 
 log = logging.getLogger(__name__)
 
-# Housekeeping the sweeper runs every round, as "module:function" taking the current time.
-PERIODIC: tuple[str, ...] = (
-    "media.uploads.services:delete_expired_uploads",
-    "portal.notifications.digest:send_due_digests",  # mail digests that are due
-)
+_PERIODIC = "periodic-tasks"
 
 # What a round meets while something it needs is briefly unavailable; the next round retries.
 UNAVAILABLE: tuple[type[Exception], ...] = (
@@ -43,6 +39,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 MAX_BACKOFF_S = 300.0
 
 Step = tuple[str, Callable[[], object]]
+PeriodicTask = Callable[[datetime], object]
 
 
 def _requeue_lost_jobs() -> None:
@@ -69,11 +66,15 @@ def _steps() -> list[Step]:
         ("redeliver", _redeliver_lost_messages),
         ("scratch", _remove_stale_scratch),
     ]
-    for path in PERIODIC:
-        module_name, name = path.split(":")
-        function = getattr(import_module(module_name), name)
-        steps.append((path, lambda function=function: function(utcnow())))
+    for task in current_app.extensions.get(_PERIODIC, []):
+        name = f"{task.__module__}:{task.__name__}"
+        steps.append((name, lambda task=task: task(utcnow())))
     return steps
+
+
+def add_periodic_tasks(app: Flask, tasks: Iterable[PeriodicTask]) -> None:
+    """Let ``app``'s sweeper run ``tasks`` (housekeeping, given the current time) every round."""
+    app.extensions.setdefault(_PERIODIC, []).extend(tasks)
 
 
 def _run_step(name: str, step: Callable[[], object]) -> bool:

@@ -1,7 +1,7 @@
 """Mail digests: each person's unread, not yet mailed notifications in one mail per period.
 
 The worker's sweeper calls ``send_due_digests`` every round (``PERIODIC`` in
-``portal/jobs/worker.py``); ``flask beltcast send-digests`` sends the due ones by hand. A person
+``portal/features.py``); ``flask beltcast send-digests`` sends the due ones by hand. A person
 gets at most one mail per period of their setting (hourly by default); notifications read in
 the portal before their mail is due are not mailed.
 """

@@ -1,7 +1,7 @@
 """portal.jobs: atomic claims, retries, permanent failures, leases and the sweeper, cancelling,
 and the administrators' jobs page.
 
-Test-only job kinds are registered in ``HANDLERS`` (test setup); the runner, the services, the
+Test-only job kinds are added to ``job_handlers(app)`` (test setup); the runner, the services, the
 sweeper and the pages are the real ones, on the real database.
 """
 
@@ -24,11 +24,11 @@ from portal.jobs import services
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import queue_of
 from portal.jobs.runner import (
-    HANDLERS,
     JobCancelled,
     JobContext,
     PermanentJobError,
     execute_job,
+    job_handlers,
     run_queued_jobs,
 )
 from portal.jobs.worker import Sweeper
@@ -107,11 +107,11 @@ TEST_KINDS = {
 
 
 @pytest.fixture(autouse=True)
-def test_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_handlers(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     calls.clear()
     seen.clear()
     for kind, function in TEST_KINDS.items():
-        monkeypatch.setitem(HANDLERS, kind, f"{__name__}:{function}")
+        monkeypatch.setitem(job_handlers(app), kind, globals()[function])
 
 
 # A queue of each test's own with English pages, flushed after it.
