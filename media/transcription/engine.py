@@ -233,13 +233,14 @@ class WhisperRecogniser:
     def recognise_again(
         self, audio_path: Path, start_s: float, end_s: float, *, language: str | None
     ) -> tuple[Segment, ...]:
-        """Recognise one stretch of the WAV once more, bare: no hints, Whisper's own fallback.
+        """Recognise one stretch of the WAV once more, bare: no hotwords, no prompt.
 
         For a stretch whose hinted text was dropped as made up (``media.transcripts.screening``):
-        Whisper's sequential decoding without hotwords or prompt, each 30 s on its own
-        (``condition_on_previous_text`` off), and, where a decode loops or is unsure (compression
-        over 2.4, log-probability under −1), decoded again at rising temperatures — a fallback the
-        batched pipeline does not have. Times are from the start of the recording.
+        Whisper's sequential decoding, each 30 s on its own (``condition_on_previous_text`` off),
+        at temperature 0 only. Whisper's temperature fallback samples again where a decode loops
+        or is unsure; on a foreign voice that cost three times as much and, by chance, now and
+        then wrote a short text that passes the screening ("铁铁铁铁", "辣椒"), where the greedy
+        decode loops to the end and is dropped again. Times are from the start of the recording.
         """
         samples = _read_span(audio_path, start_s, end_s)
         if len(samples) == 0:
@@ -250,6 +251,7 @@ class WhisperRecogniser:
             word_timestamps=True,
             vad_filter=True,
             condition_on_previous_text=False,
+            temperature=0.0,
         )
         offset_s = round(start_s * SAMPLE_RATE) / SAMPLE_RATE
         return tuple(_segment(raw, offset_s, info.language) for raw in found)

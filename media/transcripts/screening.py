@@ -118,22 +118,36 @@ def _heard_again(
 ) -> list[Segment] | None:
     """Recognise ``start``–``end`` again: its sentences as segments, or None if any is dropped.
 
-    A sentence belongs to the stretch when its middle falls inside it. Beyond the screening, the
-    new decode must have succeeded by Whisper's own measure (average log-probability at least
-    −1 at some temperature): a foreign voice comes out at −1.4 to −3.6, as a few made-up
-    characters ("辣椒") or an English translation, which alone would pass the screening.
+    The new segments are screened as one, so a loop split over several of them ("豬腾阿倫,"
+    four times) is found; a sentence belongs to the stretch when its middle falls inside it.
+    Beyond the screening, the new decode must have succeeded by Whisper's own measure (average
+    log-probability at least −1 at some temperature): a foreign voice comes out at −1.4 to −3.6,
+    as a few made-up characters ("辣椒") or an English translation, which alone would pass.
     """
-    pieces: list[Segment] = []
-    for segment in recognise(start, end):
-        if segment.avg_logprob < MIN_AVG_LOGPROB:
-            return None
-        for entry in _screen_segment(segment, hints):
-            if not start <= (entry.start + entry.end) / 2 <= end:
-                continue
-            if isinstance(entry, UnclearSpan):
-                return None
-            pieces.append(_piece(entry, segment))
-    return pieces or None
+    heard = _joined(recognise(start, end))
+    if heard is None or heard.avg_logprob < MIN_AVG_LOGPROB:
+        return None
+    inside = [e for e in _screen_segment(heard, hints) if start <= (e.start + e.end) / 2 <= end]
+    if not inside or any(isinstance(entry, UnclearSpan) for entry in inside):
+        return None
+    return [_piece(entry, heard) for entry in inside if isinstance(entry, SentenceDraft)]
+
+
+def _joined(segments: Sequence[Segment]) -> Segment | None:
+    """The segments as one: all their words, their worst scores, the whole text's compression."""
+    if not segments:
+        return None
+    words = tuple(word for segment in segments for word in segment.words)
+    text = "".join(segment.text for segment in segments)
+    return Segment(
+        start=segments[0].start,
+        end=segments[-1].end,
+        text=text,
+        words=words,
+        avg_logprob=min(segment.avg_logprob for segment in segments),
+        no_speech_prob=max(segment.no_speech_prob for segment in segments),
+        compression_ratio=get_compression_ratio(text) if text else 0.0,
+    )
 
 
 def _piece(draft: SentenceDraft, segment: Segment) -> Segment:

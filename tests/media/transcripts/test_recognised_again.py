@@ -9,6 +9,7 @@ second recognition is the packaged Whisper base model's, on that audio.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -107,3 +108,16 @@ def test_a_loop_over_noise_stays_dropped(recogniser, tmp_path):
     screened = screen_sentences(recovered, HINTS)
     assert screened.sentences == []
     assert [(span.start, span.end) for span in screened.unclear] == [(0.2, 3.8)]
+
+
+def test_a_loop_the_second_recognition_splits_over_segments_stays_dropped():
+    """Sequential Whisper wrote 5 s of German as "豬腾阿倫," again and again, a segment each."""
+    hinted = [segment(words(LOOP * 6, 0.2, 5.0))]
+
+    def heard_again(start: float, end: float) -> list[Segment]:
+        return [
+            replace(segment(words("豬腾阿倫，", start + n, start + n + 1)), compression_ratio=1.0)
+            for n in range(4)
+        ]
+
+    assert recover_unclear(hinted, HINTS, heard_again) == hinted
