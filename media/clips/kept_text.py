@@ -98,3 +98,13 @@ def kept_lines(clip: Clip) -> list[KeptLine]:
         if span is not None and text:
             lines.append(KeptLine(cue, span[0], span[1], text))
     return lines
+
+
+def kept_facts(clip: Clip, facts: Sequence[str]) -> list[str]:
+    """Key facts as the clip keeps them now: a fact picked from a subtitle line says only the
+    words kept of that line (a filler cut after it was picked goes from the card too), a fact
+    whose line is cut goes, and any other stays as written."""
+    lines = kept_lines(clip)
+    now = {line.cue.text: line.text for line in lines} | {line.text: line.text for line in lines}
+    gone = {cue.text for cue in clip.cues} - now.keys()
+    return [now.get(fact, fact) for fact in facts if fact not in gone]

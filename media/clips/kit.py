@@ -17,7 +17,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from media.clips.card import CardText, draw_card
-from media.clips.kept_text import kept_lines
+from media.clips.kept_text import kept_facts, kept_lines
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_file
 from media.clips.services import (
@@ -47,7 +47,7 @@ def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
 
 def chosen_cue_ids(clip: Clip) -> list[int]:
     """The ids of the shown lines whose text is one of the clip's key facts."""
-    facts = editing_text(clip)["key_facts"]
+    facts = kept_facts(clip, editing_text(clip)["key_facts"])
     return [cue_id for cue_id, text in key_fact_choices(clip) if text in facts]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from media.clips.kept_text import clip_words, kept_lines, kept_text
+from media.clips.kept_text import clip_words, kept_facts, kept_lines, kept_text
 from media.clips.models import Clip, ClipState, ClipVersion, RenderProfile
 from media.clips.ranges import Range, output_span
 from media.clips.services import require_editable, sentences_during
@@ -104,7 +104,8 @@ def _published_text(clip: Clip) -> dict[str, object]:
     """
     return {
         "title": clip.title, "description": clip.description,
-        "key_facts": list(clip.key_facts), "item_ids": [link.item_id for link in clip.links],
+        "key_facts": kept_facts(clip, clip.key_facts),
+        "item_ids": [link.item_id for link in clip.links],
         "item_facts": [item_facts(link.item) for link in clip.links],
     }  # fmt: skip
 

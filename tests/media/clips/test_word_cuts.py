@@ -120,6 +120,8 @@ def test_filler_words_leave_the_rendered_subtitles_and_the_key_facts(
         db.session.get(Word, second.id).text = "um"
         db.session.commit()
     expected = without(sentences(app, recording_id)[1].text, second)
+    first_line = rows(app, ClipCue, order_by=ClipCue.start_ms)[0]
+    browser.post(f"/media/clips/{clip_id}/key-facts", data={"cue_ids": [first_line.id]})
 
     done = cut(browser, clip_id, HTMX, action="fillers")
     assert "1 filler words cut." in done.text
@@ -131,6 +133,7 @@ def test_filler_words_leave_the_rendered_subtitles_and_the_key_facts(
     version = one(app, ClipVersion)
     assert version.is_ready
     assert version.cues[0]["text"] == expected
+    assert version.key_facts == [expected]  # picked before the cut: the card follows it
     with app.app_context():
         vtt = version_file(version, "vtt").read_text()
     assert _vtt_cues(vtt)[0][2] == expected
