@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import update
 
-from media.clips.models import Clip, ClipCue, ClipVersion
+from media.clips.models import Clip, ClipCue, ClipState, ClipVersion
 from media.clips.style_forms import TEMPLATE_LABELS
 from media.render.styles import TEMPLATES
 from portal.catalog.models import Item
@@ -170,3 +170,22 @@ def test_another_merchant_cannot_style_a_clip(client_as, other_merchant, bangle_
     other = client_as(other_merchant)
     response = other.post(f"/media/clips/{bangle_clip}/style", data={"template": "bold"})
     assert response.status_code == 404
+
+
+def test_an_approved_clips_title_edit_asks_for_no_render(app, browser, bangle_clip, items):
+    browser.post(f"/media/clips/{bangle_clip}/render", data={"profile": "vertical", "fill": "blur"})
+    run_jobs(app)
+    version = one(app, ClipVersion)
+    assert version.style["hook"] == "Bangle clip"  # the title, burned in
+    with app.app_context():
+        db.session.execute(
+            update(Clip)
+            .where(Clip.id == bangle_clip)
+            .values(state=ClipState.APPROVED, review_version_id=version.id)
+        )
+        db.session.commit()
+    data = {"title": "A new title", "description": "", "item_ids": [items["bangle"].id]}
+    assert browser.post(f"/media/clips/{bangle_clip}/details", data=data).status_code == 302
+    editor = browser.get(f"/media/clips/{bangle_clip}").text
+    assert "render again, then submit" not in editor  # the edit waits; the hook is as approved
+    assert "Submit the changes for review" in editor
