@@ -42,8 +42,8 @@ from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
 from portal.comments import services as comments
 from portal.comments.forms import CommentForm
-from portal.errors import ConflictError, ServiceError
-from portal.forms import ConfirmForm, apply_form_action
+from portal.errors import ServiceError
+from portal.forms import ConfirmForm, form_action
 from portal.organisations.scoping import get_owned_or_404
 from portal.team import accounts
 from portal.web import (
@@ -52,7 +52,6 @@ from portal.web import (
     render_page_or_partial,
     safe_next,
     send_private_file,
-    show_service_error,
     wants_partial,
 )
 
@@ -311,14 +310,11 @@ def details(clip_id: int) -> ResponseReturnValue:
     form = ClipDetailsForm()
     form.item_ids.choices = _item_choices()
     if form.validate_on_submit():
-        saved = apply_form_action(
-            form,
-            lambda: services.update_details(
+        with form_action(form):
+            services.update_details(
                 clip, acting_user(), title=form.title.data, description=form.description.data,
                 item_ids=form.item_ids.data,
-            ),
-        )  # fmt: skip
-        if saved:
+            )  # fmt: skip
             flash(_("Clip saved."), "success")
             return redirect(url_for(".editor", clip_id=clip.id))
     return render_page_or_partial(
@@ -333,16 +329,11 @@ def set_range(clip_id: int) -> ResponseReturnValue:
     clip = _clip(clip_id)
     form = RangeForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, field="start_s"):
             services.set_range(
                 clip, _recording(clip.recording_id), acting_user(),
                 round(float(form.start_s.data) * 1000), round(float(form.end_s.data) * 1000),
             )  # fmt: skip
-        except ConflictError:
-            raise  # not editable now: the 409 page
-        except ServiceError as exc:
-            form.start_s.errors.append(exc.message)
-        else:
             flash(_("In and out set."), "success")
             return redirect(url_for(".editor", clip_id=clip.id))
     return render_page_or_partial(
@@ -358,12 +349,8 @@ def cut(clip_id: int) -> ResponseReturnValue:
     recording = _recording(clip.recording_id)
     form, done, bounds = CutForm(), "", (clip.start_ms, clip.end_ms)
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             done = _apply_cut(clip, recording, form)
-        except ConflictError:
-            raise  # not editable now: the 409 page
-        except ServiceError as exc:
-            show_service_error(form, exc)
     if done and (not wants_partial() or bounds != (clip.start_ms, clip.end_ms)):
         # A cut at either end moves in or out: the whole page shows them, so it reloads.
         flash(done, "success")
@@ -427,16 +414,16 @@ def move_edge(clip_id: int) -> ResponseReturnValue:
     """
     clip = _clip(clip_id)
     form, bounds = EdgeForm(), (clip.start_ms, clip.end_ms)
-    moved = form.validate_on_submit() and apply_form_action(
-        form, lambda: cutting.move_edge(
-            clip, _recording(clip.recording_id), acting_user(), form.range.data,
-            form.edge.data, form.at_ms.data,
-        ),
-    )  # fmt: skip
-    if moved and wants_partial() and bounds != (clip.start_ms, clip.end_ms):
-        return htmx_refresh()
-    if moved and not wants_partial():
-        return redirect(url_for(".editor", clip_id=clip.id) + "#clip-timeline")
+    if form.validate_on_submit():
+        with form_action(form):
+            cutting.move_edge(
+                clip, _recording(clip.recording_id), acting_user(), form.range.data,
+                form.edge.data, form.at_ms.data,
+            )  # fmt: skip
+            if not wants_partial():
+                return redirect(url_for(".editor", clip_id=clip.id) + "#clip-timeline")
+            if bounds != (clip.start_ms, clip.end_ms):
+                return htmx_refresh()
     return render_template("clips/editor.html", **_editor_context(clip, edge_form=form))
 
 
@@ -450,13 +437,11 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
     is_editable = clip.state in services.EDITABLE_STATES
     editing = (request.args.get("edit") == "1" and is_editable) or form.is_submitted()
     if form.validate_on_submit():
-        saved = apply_form_action(
-            form,
-            lambda: services.edit_cue(
+        with form_action(form):
+            services.edit_cue(
                 clip, line, acting_user(), text=form.text.data, is_hidden=form.is_hidden.data
-            ),
-        )
-        editing = not saved
+            )
+            editing = False
     return render_page_or_partial(
         "clips/cue.html", "clips/_cue.html", clip=clip, cue=line, form=form, editing=editing,
         is_editable=clip.state in services.EDITABLE_STATES,
@@ -502,7 +487,7 @@ def render_status(clip_id: int) -> ResponseReturnValue:
     response = render_page_or_partial("clips/editor.html", "clips/_versions.html", **context)
     job = context["job"]
     if request.args.get("polling") and not (job and job.is_active):  # type: ignore[attr-defined]
-        response.headers["HX-Refresh"] = "true"
+        return htmx_refresh(response)
     return response
 
 
@@ -528,11 +513,8 @@ def key_facts(clip_id: int) -> ResponseReturnValue:
     clip = _clip(clip_id)
     form = _key_facts_form(clip, posted=True)
     if form.validate_on_submit():
-        try:
+        with form_action(form):
             kit.set_key_facts(clip, acting_user(), form.cue_ids.data or [])
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
             flash(_("Key facts saved."), "success")
             return redirect(url_for(".editor", clip_id=clip.id) + "#kit-heading")
     return render_page_or_partial(
