@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import flash
@@ -72,11 +72,3 @@ def _show_service_error(form: FlaskForm, exc: ServiceError, default: str | None)
         field.errors.append(exc.message)
     else:
         flash(exc.message, "error")
-
-
-def apply_form_action(form: FlaskForm, action: Callable[[], object]) -> bool:
-    """Run a service call for a valid form; return whether it succeeded (see ``form_action``)."""
-    with form_action(form):
-        action()
-        return True
-    return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 from flask import (
@@ -11,16 +11,12 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     make_response,
     render_template,
     request,
     send_file,
     url_for,
 )
-
-if TYPE_CHECKING:
-    from portal.errors import ServiceError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -76,15 +72,6 @@ def htmx_refresh(response: Response | None = None) -> Response:
         response = make_response("", 204)
     response.headers["HX-Refresh"] = "true"
     return response
-
-
-def show_service_error(form: Any, exc: ServiceError) -> None:
-    """Show a service's error beside the field it names, else as a flash message."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors.append(exc.message)
-    else:
-        flash(exc.message, "error")
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
