@@ -75,7 +75,7 @@ _ANCHOR_SCORE = 70.0
 DEFAULT_FUZZY_THRESHOLD = 85.0
 LISTED_FUZZY_THRESHOLD = 78.0  # an item on the stream's list: "ice jade ring" is *icy jadeite ring*
 UNLISTED_FUZZY_THRESHOLD = 92.0  # another item while a list exists: "a summer necklace" is not one
-INFERRED_UNLISTED_THRESHOLD = 85.0
+INFERRED_UNLISTED_THRESHOLD = DEFAULT_FUZZY_THRESHOLD  # the others, when the list is inferred
 AMBIGUOUS_MARGIN = 10.0  # an item off the list loses a fuzzy match another name scores this close
 NAMED_TIMES = 2  # without a list, an item named this often as the catalog spells it is listed
 _ANCHOR_WORDS = 2
@@ -149,8 +149,9 @@ def find_mentions(
 
     ``listed`` holds the items of the stream's list, if it has one: a window of Latin words
     matches one of them at a rapidfuzz ``ratio`` (0–100, space-free texts) of
-    ``LISTED_FUZZY_THRESHOLD`` and any other item at ``UNLISTED_FUZZY_THRESHOLD``; without a
-    list, every item at ``DEFAULT_FUZZY_THRESHOLD``.
+    ``LISTED_FUZZY_THRESHOLD`` and any other item at ``UNLISTED_FUZZY_THRESHOLD``. Without a
+    list, the items the transcript clearly names (``clearly_named``) are treated as listed and
+    every other item matches at ``INFERRED_UNLISTED_THRESHOLD`` (the default, 85).
     """
     transcript = _Transcript.build(sentences)
     terms = list(terms)
