@@ -67,17 +67,9 @@ def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
     ]
 
 
-def transition(
-    clip: Clip,
-    target: ClipState,
-    actor: User | None,
-    reason: str = "",
-    *,
-    reason_key: str = "",
-    reason_args: dict[str, str] | None = None,
-) -> None:
+def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = "") -> None:
     """Move ``clip`` to ``target`` (see ``move``) and commit: one unit of work."""
-    move(clip, target, actor, reason, reason_key=reason_key, reason_args=reason_args)
+    move(clip, target, actor, reason)
     db.session.commit()
     clip_changed.send(clip_id=clip.id, org_id=clip.org_id)
 
