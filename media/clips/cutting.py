@@ -103,8 +103,14 @@ def delete_sentence(clip: Clip, recording: Recording, actor: User, position: int
     if index is None:
         raise ServiceError(_("That sentence is not in the clip."), field="action")
     stretch = _sentence_stretch(found, index)
-    _edit(clip, recording, actor, "clip.sentence_cut",
-          lambda: ranges.cut(clip.kept, *stretch), sentence=position)  # fmt: skip
+    _edit(
+        clip,
+        recording,
+        actor,
+        "clip.sentence_cut",
+        lambda: ranges.cut(clip.kept, *stretch),
+        sentence=position,
+    )
 
 
 def _sentence_stretch(found: Sequence[Sentence], index: int) -> ranges.Range:
@@ -123,15 +129,26 @@ def delete_filler(clip: Clip, recording: Recording, actor: User, start_ms: int) 
     found = next((f for f in fillers(clip, recording) if f.start_ms == start_ms), None)
     if found is None:
         raise ServiceError(_("That filler word is not in the clip."), field="action")
-    _edit(clip, recording, actor, "clip.filler_cut",
-          lambda: ranges.cut(clip.kept, found.start_ms, found.end_ms))  # fmt: skip
+    _edit(
+        clip,
+        recording,
+        actor,
+        "clip.filler_cut",
+        lambda: ranges.cut(clip.kept, found.start_ms, found.end_ms),
+    )
 
 
 def remove_fillers(clip: Clip, recording: Recording, actor: User) -> int:
     """Cut every filler word from the clip; return how many were cut."""
     found = [(f.start_ms, f.end_ms) for f in fillers(clip, recording)]
-    _edit(clip, recording, actor, "clip.fillers_cut",
-          lambda: ranges.cut_all(clip.kept, found), count=len(found))  # fmt: skip
+    _edit(
+        clip,
+        recording,
+        actor,
+        "clip.fillers_cut",
+        lambda: ranges.cut_all(clip.kept, found),
+        count=len(found),
+    )
     return len(found)
 
 
@@ -139,8 +156,14 @@ def shorten_pauses(clip: Clip, recording: Recording, actor: User, longer_than_s:
     """Shorten every silence between words longer than ``longer_than_s``; return how many."""
     words = [(w.start_ms, w.end_ms) for w in kept_words(clip, recording)]
     found = ranges.long_pauses(words, round(longer_than_s * 1000))
-    _edit(clip, recording, actor, "clip.pauses_cut",
-          lambda: ranges.cut_all(clip.kept, found), count=len(found))  # fmt: skip
+    _edit(
+        clip,
+        recording,
+        actor,
+        "clip.pauses_cut",
+        lambda: ranges.cut_all(clip.kept, found),
+        count=len(found),
+    )
     return len(found)
 
 
@@ -166,8 +189,16 @@ def move_edge(
     moved = ranges.with_edge(kept, index, edge, snapped)
     _check_order(moved)
     if moved != kept:
-        _edit(clip, recording, actor, "clip.edge_moved", lambda: moved,
-              range=index, edge=edge, at=snapped)  # fmt: skip
+        _edit(
+            clip,
+            recording,
+            actor,
+            "clip.edge_moved",
+            lambda: moved,
+            range=index,
+            edge=edge,
+            at=snapped,
+        )
     return snapped
 
 
@@ -263,8 +294,9 @@ def edit_words(
     event, change = WORD_EDITS[action]
     low, high = _selected_words(clip, recording, start_ms, end_ms)
     try:
-        _edit(clip, recording, actor, event, lambda: change(clip.kept, low, high),
-              start=low, end=high)  # fmt: skip
+        _edit(
+            clip, recording, actor, event, lambda: change(clip.kept, low, high), start=low, end=high
+        )
     except ConflictError:
         raise
     except ServiceError as exc:  # too short or too long: said beside the selection

@@ -120,13 +120,18 @@ def refresh_mentions(recording: Recording) -> tuple[int, int]:
     titles = suggestion_titles(recording.org_id, sentences, suggestions)
     for s, title in zip(suggestions, titles, strict=True):
         suggestion = Suggestion(
-            org_id=recording.org_id, recording_id=recording.id, main_item_id=s.item_ids[0],
+            org_id=recording.org_id,
+            recording_id=recording.id,
+            main_item_id=s.item_ids[0],
             title=title,
-            first_sentence=s.first_sentence, last_sentence=s.last_sentence,
-            start_ms=round(s.start * 1000), end_ms=round(s.end * 1000), score=s.score,
+            first_sentence=s.first_sentence,
+            last_sentence=s.last_sentence,
+            start_ms=round(s.start * 1000),
+            end_ms=round(s.end * 1000),
+            score=s.score,
             mention_count=s.mention_count,
             links=[SuggestionItem(item_id=i, position=n) for n, i in enumerate(s.item_ids)],
-        )  # fmt: skip
+        )
         db.session.add(suggestion)
     db.session.commit()
     return len(mentions), len(suggestions)
@@ -173,13 +178,20 @@ def mentions_by_item(recording: Recording) -> list[ItemMentions]:
     by_item: dict[int, list[tuple[int, str]]] = {}
     for item_id, start_ms, kind in rows:
         by_item.setdefault(item_id, []).append((start_ms, kind))
-    items = {i.id: i for i in db.session.scalars(scoped(Item, recording.org_id).where(
-        Item.id.in_(by_item)))}  # fmt: skip
+    items = {
+        i.id: i
+        for i in db.session.scalars(scoped(Item, recording.org_id).where(Item.id.in_(by_item)))
+    }
     lanes = [
-        ItemMentions(items[item_id], len(found), [start_ms / 1000 for start_ms, _ in found],
-                     Counter(kind for _, kind in found))
-        for item_id, found in by_item.items() if item_id in items
-    ]  # fmt: skip
+        ItemMentions(
+            items[item_id],
+            len(found),
+            [start_ms / 1000 for start_ms, _ in found],
+            Counter(kind for _, kind in found),
+        )
+        for item_id, found in by_item.items()
+        if item_id in items
+    ]
     return sorted(lanes, key=lambda lane: (-lane.count, lane.item.sku))
 
 
@@ -238,14 +250,18 @@ def suggestion_items(suggestions: list[Suggestion]) -> dict[int, list[LinkedItem
         by_item.setdefault((recording_id, item_id), []).append((start_ms, end_ms))
     return {
         s.id: [
-            LinkedItem(link.item, [
-                start / 1000 for start, end in by_item.get((s.recording_id, link.item_id), [])
-                if s.start_ms <= (start + end) / 2 <= s.end_ms
-            ])
+            LinkedItem(
+                link.item,
+                [
+                    start / 1000
+                    for start, end in by_item.get((s.recording_id, link.item_id), [])
+                    if s.start_ms <= (start + end) / 2 <= s.end_ms
+                ],
+            )
             for link in s.links
         ]
         for s in suggestions
-    }  # fmt: skip
+    }
 
 
 MENTIONS_JOB = "recording.mentions"

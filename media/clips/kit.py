@@ -90,11 +90,13 @@ def srt_from_cues(cues: Sequence[dict[str, Any]]) -> str:
 def _item_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
     price_cents = facts.get("price_cents")
     return {
-        **{key: facts.get(key) or "" for key in ("name", "sku", "cert_lab", "cert_number",
-                                                 "cert_grade")},
+        **{
+            key: facts.get(key) or ""
+            for key in ("name", "sku", "cert_lab", "cert_number", "cert_grade")
+        },
         "price": money(price_cents) if price_cents is not None else "",
         "price_cents": price_cents,
-    }  # fmt: skip
+    }
 
 
 def card_data(clip: Clip, version: ClipVersion) -> dict[str, Any]:
@@ -105,11 +107,15 @@ def card_data(clip: Clip, version: ClipVersion) -> dict[str, Any]:
     """
     items = [_item_fields(facts) for facts in version.item_facts]
     return {
-        **(items[0] if items else {}), "key_facts": list(version.key_facts),
-        "clip_id": clip.id, "title": version.title, "merchant": clip.org.name,
-        "library_url": absolute_url("library.clip", clip_id=clip.id), "items": items,
+        **(items[0] if items else {}),
+        "key_facts": list(version.key_facts),
+        "clip_id": clip.id,
+        "title": version.title,
+        "merchant": clip.org.name,
+        "library_url": absolute_url("library.clip", clip_id=clip.id),
+        "items": items,
         "live_account": _live_account(clip),
-    }  # fmt: skip
+    }
 
 
 def _live_account(clip: Clip) -> dict[str, str] | None:
@@ -127,11 +133,13 @@ def card_text(data: dict[str, Any]) -> CardText:
     certificate = " · ".join(v for v in (data.get("cert_lab"), data.get("cert_number")) if v)
     rows = [(_("Certificate"), certificate), (_("Grade"), data.get("cert_grade") or "")]
     return CardText(
-        name=tidy_punctuation(data.get("name") or data["title"]), price=data.get("price") or "",
-        facts_heading=_("Key facts"), rows=[(label, value) for label, value in rows if value],
+        name=tidy_punctuation(data.get("name") or data["title"]),
+        price=data.get("price") or "",
+        facts_heading=_("Key facts"),
+        rows=[(label, value) for label, value in rows if value],
         key_facts=[tidy_punctuation(fact) for fact in data["key_facts"]],
         footer=tidy_punctuation(f"{data['merchant']} · {data['title']}"),
-    )  # fmt: skip
+    )
 
 
 def hashtags(item_facts: Sequence[Mapping[str, Any]]) -> list[str]:

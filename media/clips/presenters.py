@@ -121,9 +121,12 @@ def build_strip(overview: Overview | None, duration_s: float) -> Strip | None:
         points.append(f"{x:.1f},{STRIP_HEIGHT * (1 - share):.1f}")
     points.append(f"{TIMELINE_WIDTH},{STRIP_HEIGHT}")
     return Strip(
-        width=TIMELINE_WIDTH, height=STRIP_HEIGHT, loudness_points=" ".join(points),
-        sprite_width=overview.tiles * overview.tile_px, sprite_height=overview.tile_px,
-    )  # fmt: skip
+        width=TIMELINE_WIDTH,
+        height=STRIP_HEIGHT,
+        loudness_points=" ".join(points),
+        sprite_width=overview.tiles * overview.tile_px,
+        sprite_height=overview.tile_px,
+    )
 
 
 @dataclass

@@ -90,10 +90,14 @@ def _first_heard(sentence: Sentence) -> str:
 def item_facts(item: Item) -> dict[str, object]:
     """What the knowledge card and the post's hashtags show of ``item`` (kept in a version)."""
     return {
-        "name": item.name, "sku": item.sku, "cert_lab": item.cert_lab,
-        "cert_number": item.cert_number, "cert_grade": item.cert_grade,
-        "price_cents": item.price_cents, "category": item.category.name_zh if item.category else "",
-    }  # fmt: skip
+        "name": item.name,
+        "sku": item.sku,
+        "cert_lab": item.cert_lab,
+        "cert_number": item.cert_number,
+        "cert_grade": item.cert_grade,
+        "price_cents": item.price_cents,
+        "category": item.category.name_zh if item.category else "",
+    }
 
 
 def _published_text(clip: Clip) -> dict[str, object]:
@@ -103,19 +107,25 @@ def _published_text(clip: Clip) -> dict[str, object]:
     makes a new version to submit, as a title edit does.
     """
     return {
-        "title": clip.title, "description": clip.description,
+        "title": clip.title,
+        "description": clip.description,
         "key_facts": kept_facts(clip, clip.key_facts),
         "item_ids": [link.item_id for link in clip.links],
         "item_facts": [item_facts(link.item) for link in clip.links],
-    }  # fmt: skip
+    }
 
 
 def _picture(version: ClipVersion) -> tuple[object, ...]:
     """What a version's files are made from: equal pictures mean equal files."""
     return (
-        tuple(version_kept(version)), str(version.profile), version.fill,
-        version.burn_subtitles, version.poster_at_s, version.cues, version.style,
-    )  # fmt: skip
+        tuple(version_kept(version)),
+        str(version.profile),
+        version.fill,
+        version.burn_subtitles,
+        version.poster_at_s,
+        version.cues,
+        version.style,
+    )
 
 
 def changes_since(clip: Clip, version: ClipVersion) -> list[str]:
@@ -157,14 +167,24 @@ def request_render(
     """Snapshot the clip as a new version and queue its render."""
     require_editable(clip)
     version = ClipVersion(
-        org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
-        created_at=utcnow(), profile=profile, fill=fill if fill in {"blur", "crop"} else "blur",
-        burn_subtitles=burn_subtitles, start_ms=clip.start_ms, end_ms=clip.end_ms,
+        org_id=clip.org_id,
+        clip_id=clip.id,
+        number=_next_number(clip),
+        created_by_id=actor.id,
+        created_at=utcnow(),
+        profile=profile,
+        fill=fill if fill in {"blur", "crop"} else "blur",
+        burn_subtitles=burn_subtitles,
+        start_ms=clip.start_ms,
+        end_ms=clip.end_ms,
         ranges=[list(r) for r in clip.kept],
-        poster_at_s=min(max(poster_at_s, 0.0), clip.duration_s), cues=visible_cues(clip),
-        spoken=spoken_lines(clip), stored_stem=uuid.uuid4().hex, style=version_style(clip),
+        poster_at_s=min(max(poster_at_s, 0.0), clip.duration_s),
+        cues=visible_cues(clip),
+        spoken=spoken_lines(clip),
+        stored_stem=uuid.uuid4().hex,
+        style=version_style(clip),
         **_published_text(clip),
-    )  # fmt: skip
+    )
     same = _same_picture(clip, version)
     if same is not None:
         _reuse_files(version, same)
@@ -189,21 +209,33 @@ def _reuse_files(version: ClipVersion, rendered: ClipVersion) -> None:
     """
     version.stored_stem, version.is_ready = rendered.stored_stem, True
     version.duration_s, version.width, version.height = (
-        rendered.duration_s, rendered.width, rendered.height,
-    )  # fmt: skip
+        rendered.duration_s,
+        rendered.width,
+        rendered.height,
+    )
     version.loudness_lufs = rendered.loudness_lufs
 
 
 def text_only_version(clip: Clip, rendered: ClipVersion, actor: User) -> ClipVersion:
     """A new version with the clip's current text and ``rendered``'s files (not committed)."""
     version = ClipVersion(
-        org_id=clip.org_id, clip_id=clip.id, number=_next_number(clip), created_by_id=actor.id,
-        created_at=utcnow(), profile=rendered.profile, fill=rendered.fill,
-        burn_subtitles=rendered.burn_subtitles, start_ms=rendered.start_ms,
-        end_ms=rendered.end_ms, ranges=rendered.ranges, poster_at_s=rendered.poster_at_s,
-        cues=rendered.cues, spoken=rendered.spoken, style=rendered.style,
+        org_id=clip.org_id,
+        clip_id=clip.id,
+        number=_next_number(clip),
+        created_by_id=actor.id,
+        created_at=utcnow(),
+        profile=rendered.profile,
+        fill=rendered.fill,
+        burn_subtitles=rendered.burn_subtitles,
+        start_ms=rendered.start_ms,
+        end_ms=rendered.end_ms,
+        ranges=rendered.ranges,
+        poster_at_s=rendered.poster_at_s,
+        cues=rendered.cues,
+        spoken=rendered.spoken,
+        style=rendered.style,
         **_published_text(clip),
-    )  # fmt: skip
+    )
     _reuse_files(version, rendered)
     db.session.add(version)
     return version

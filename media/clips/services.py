@@ -119,12 +119,16 @@ def create_clip(
     _check_range(start_ms, end_ms, recording)
     items = _owned_items(recording.org_id, item_ids)
     clip = Clip(
-        org_id=recording.org_id, recording_id=recording.id, created_by_id=actor.id,
-        suggestion_id=suggestion.id if suggestion else None, title=title.strip()[:200],
-        start_ms=start_ms, end_ms=end_ms, ranges=[ClipRange(position=0, start_ms=start_ms,
-                                                            end_ms=end_ms)],
+        org_id=recording.org_id,
+        recording_id=recording.id,
+        created_by_id=actor.id,
+        suggestion_id=suggestion.id if suggestion else None,
+        title=title.strip()[:200],
+        start_ms=start_ms,
+        end_ms=end_ms,
+        ranges=[ClipRange(position=0, start_ms=start_ms, end_ms=end_ms)],
         links=[ClipItem(item_id=item.id, position=n) for n, item in enumerate(items)],
-    )  # fmt: skip
+    )
     clip.cues = cues_for(clip, sentences)
     db.session.add(clip)
     record_event(actor, "clip.created", clip, org_id=clip.org_id, recording=recording.id)
@@ -140,11 +144,14 @@ def create_clip_from_suggestion(
     proposed title, else the main item's name)."""
     title = title.strip() or suggestion.title or suggestion.main_item.name
     return create_clip(
-        recording, actor, first_sentence=suggestion.first_sentence,
+        recording,
+        actor,
+        first_sentence=suggestion.first_sentence,
         last_sentence=suggestion.last_sentence,
-        item_ids=[link.item_id for link in suggestion.links], title=title,
+        item_ids=[link.item_id for link in suggestion.links],
+        title=title,
         suggestion=suggestion,
-    )  # fmt: skip
+    )
 
 
 def require_editable(clip: Clip) -> None:
@@ -291,8 +298,9 @@ def nearby_sentences(clip: Clip, recording: Recording, around_s: int = NEARBY_S)
     around_s = min(max(NEARBY_S, around_s), MAX_NEARBY_S)
     low, high = clip.start_ms - around_s * 1000, clip.end_ms + around_s * 1000
     whole = low <= 0 and high >= recording.duration_s * 1000
-    return NearbySentences(sentences_during(recording, low, high), around_s,
-                           None if whole else 2 * around_s)  # fmt: skip
+    return NearbySentences(
+        sentences_during(recording, low, high), around_s, None if whole else 2 * around_s
+    )
 
 
 def alias_offers(clip: Clip, nearby: Sequence[Sentence] | None = None) -> list[AliasOffer]:

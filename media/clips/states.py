@@ -98,8 +98,15 @@ def move(
         raise ConflictError(_("You cannot make this change to the clip."))
     clip.state = target
     record_event(
-        actor, "clip.transition", clip, org_id=clip.org_id, source=str(source),
-        target=str(target), reason=reason, reason_key=reason_key, reason_args=reason_args or {},
+        actor,
+        "clip.transition",
+        clip,
+        org_id=clip.org_id,
+        source=str(source),
+        target=str(target),
+        reason=reason,
+        reason_key=reason_key,
+        reason_args=reason_args or {},
         version_id=clip.review_version_id,
-    )  # fmt: skip
+    )
     clip_moved.send(clip=clip, source=source, target=target, actor=actor)

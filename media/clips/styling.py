@@ -142,11 +142,15 @@ def decor_for(version: ClipVersion) -> Decor:
         hook=style.get("hook", ""),
         logo=logo if logo is not None and logo.is_file() else None,
         card=ProductCard(
-            name=card["name"], price=card["price"], certificate=card["certificate"],
+            name=card["name"],
+            price=card["price"],
+            certificate=card["certificate"],
             photo=root / card["photo"] if card["photo"] else None,
             windows=tuple((a, b) for a, b in card["windows"]),
-        ) if card else None,
-    )  # fmt: skip
+        )
+        if card
+        else None,
+    )
 
 
 def set_org_template(org: Organisation, name: str, actor: User) -> None:

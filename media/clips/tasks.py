@@ -81,9 +81,13 @@ def render_version(ctx: JobContext) -> None:
         ffmpeg_bin = ffmpeg.find_ffmpeg(config["FFMPEG_BINARY"] or None)
         with ctx.workdir() as workdir:
             result = render_clip(
-                _spec(version, recording), ffmpeg_bin=ffmpeg_bin, on_progress=ctx.progress,
-                font=font, work_root=workdir, timeout_s=ctx.time_left(),
-            )  # fmt: skip
+                _spec(version, recording),
+                ffmpeg_bin=ffmpeg_bin,
+                on_progress=ctx.progress,
+                font=font,
+                work_root=workdir,
+                timeout_s=ctx.time_left(),
+            )
     except RenderError as exc:
         full = _DISK_FULL in exc.stderr_tail
         key = _DISK_FULL_MESSAGE if full else _FAILED_MESSAGE
@@ -97,8 +101,10 @@ def render_version(ctx: JobContext) -> None:
             raise PermanentJobError(_DISK_FULL_MESSAGE, detail=str(exc)) from exc
         raise
     version.duration_s, version.width, version.height = (
-        result.duration_s, result.width, result.height,
-    )  # fmt: skip
+        result.duration_s,
+        result.width,
+        result.height,
+    )
     version.loudness_lufs = result.measured_lufs
     db.session.flush()
     render_finished.send(

@@ -121,8 +121,12 @@ def build_timeline(
     transcript = get_transcript(recording)
     words = words_between(transcript, *span) if transcript else []
     return ClipTimeline(
-        start_ms=span[0], end_ms=span[1], kept=clip.kept, handles=handles_of(clip.kept, span),
+        start_ms=span[0],
+        end_ms=span[1],
+        kept=clip.kept,
+        handles=handles_of(clip.kept, span),
         markers=markers_of(comments, version, span),
-        word_starts=[w.start_ms for w in words], word_ends=[w.end_ms for w in words],
+        word_starts=[w.start_ms for w in words],
+        word_ends=[w.end_ms for w in words],
         loudness_points=loudness_points(recording, span),
-    )  # fmt: skip
+    )

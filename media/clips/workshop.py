@@ -55,13 +55,16 @@ def suggestions_context(
     groups = group_suggestions(suggestions, open_item_id)
     shown = [s for g in groups for s in g.shown]
     return {
-        "recording": recording, "lanes": lanes, "groups": groups,
+        "recording": recording,
+        "lanes": lanes,
+        "groups": groups,
         "title_forms": {s.id: (posted or {}).get(s.id) or title_form(s) for s in shown},
         "group": next((g for g in groups if g.is_open), None),
         "linked": discovery.suggestion_items([s for g in groups for s in g.shown]),
         "off_list": stream_items.off_list(recording, found),
-        "clips": services.list_clips(recording), "confirm_form": ConfirmForm(),
-    }  # fmt: skip
+        "clips": services.list_clips(recording),
+        "confirm_form": ConfirmForm(),
+    }
 
 
 def workshop_context(
