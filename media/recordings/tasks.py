@@ -13,7 +13,7 @@ from media.probe import ProbeRejected, probe_media
 from media.recordings import overview, services
 from media.recordings.models import Language, Recording
 from media.recordings.signals import recording_transcribed
-from media.recordings.stream_items import stream_item_ids, stream_items
+from media.recordings.stream_items import stream_item_ids, stream_links
 from media.transcription import engine, model
 from media.transcription.hints import HintCatalog, HintItem, HintPlanner
 from media.transcripts.services import save_transcript
@@ -33,7 +33,9 @@ def recogniser_model_path() -> str:
 
 def recognition_hints(recording: Recording, language: str | None) -> HintPlanner:
     """Plan the recogniser's hints: the stream's items, then the catalog and the glossary."""
-    stream = [HintItem.build(item.id, item.spoken_names) for item in stream_items(recording)]
+    stream = [
+        HintItem.build(item.id, item.spoken_names, link) for link, item in stream_links(recording)
+    ]
     catalog = [HintItem.build(i.id, i.spoken_names) for i in active_items(recording.org_id)]
     hint_catalog = HintCatalog(stream, catalog, glossary_terms(language))
     return HintPlanner(hint_catalog, current_app.config["WHISPER_HINT_TOKENS"])

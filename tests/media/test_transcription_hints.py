@@ -68,6 +68,22 @@ def test_sound_keys_survive_the_recognisers_usual_mishearings():
     assert name_sounds("Xiuyan jade Pixiu charm").units == 4
 
 
+def test_english_hints_write_a_listed_items_link_number_as_the_cart_shows_it():
+    items = hint_items("en")
+    listed = [HintItem.build(items[7].item_id, items[7].names, 3)]
+    hints = choose_hints(HintCatalog(listed, items), {}, "en", count_tokens)
+    assert hinted_names(hints)[0] == f"link 3 {items[7].names[0]}"
+    assert f"Products: link 3 {items[7].names[0]}" in hints.prompt
+
+
+def test_chinese_hints_keep_a_listed_items_name_bare():
+    items = hint_items("zh")
+    listed = [HintItem.build(items[7].item_id, items[7].names, 3)]
+    hints = choose_hints(HintCatalog(listed, items), {}, "zh", count_tokens)
+    assert hinted_names(hints)[0] == items[7].names[0]
+    assert "链接" not in hints.hotwords
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_streams_items_always_come_first_even_from_the_end_of_the_catalog(language):
     items = hint_items(language)

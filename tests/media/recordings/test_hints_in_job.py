@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from media.recordings.models import Recording
-from media.recordings.stream_items import add_items, stream_items
+from media.recordings.stream_items import add_items, stream_links
 from media.transcription.engine import build_hotwords
 from media.transcription.hints import DEFAULT_HINT_TOKENS
 from portal.extensions import db
@@ -45,7 +45,8 @@ def test_a_recording_with_an_item_list_is_hinted_its_items_first(
     with app.app_context():
         recording = db.session.get(Recording, recording_id)
         add_items(recording, None, [items[name].id for name in picked])
-        listed = [item.name for item in stream_items(recording)]
+        # English hints write a listed name with its link number, as the cart shows it
+        listed = [f"link {link} {item.name}" for link, item in stream_links(recording)]
 
     run_jobs(app)
 
@@ -54,9 +55,11 @@ def test_a_recording_with_an_item_list_is_hinted_its_items_first(
     transcript = transcript_of(app, recording_id)
     hinted = transcript.hotwords.split(", ")
     fitted = len([name for name in hinted if name in listed])
-    assert fitted >= 10  # as many of the list's names as the budget holds, first, in list order
+    # As many of the list's names as the 120-token budget holds (9 with their link numbers, 11
+    # bare), first, in list order.
+    assert fitted >= 9
     assert hinted[:fitted] == listed[:fitted]
-    assert set(hinted) <= {n for item in items.values() for n in item.spoken_names} | {
+    assert set(hinted[fitted:]) <= {n for item in items.values() for n in item.spoken_names} | {
         "jadeite", "nephrite"  # glossary terms the speech may have sounded like
     }  # fmt: skip
     described = json.loads(transcript.prompt)
