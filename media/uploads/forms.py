@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
-UPLOAD_ID_PATTERN = r"^[0-9a-f]{32}$"
+from media.storage import UPLOAD_ID_PATTERN
 
 
 def upload_id_field() -> HiddenField:
@@ -15,7 +15,8 @@ def upload_id_field() -> HiddenField:
         validators=[
             DataRequired(message=_l("Choose a video file and wait for the upload to finish.")),
             Regexp(
-                UPLOAD_ID_PATTERN, message=_l("The upload is not valid; choose the file again.")
+                rf"^{UPLOAD_ID_PATTERN.pattern}$",
+                message=_l("The upload is not valid; choose the file again."),
             ),
         ]
     )
