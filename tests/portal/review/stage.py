@@ -24,6 +24,9 @@ from tests.portal.helpers import forms_of
 
 CLEAN, SPOKEN_BANNED, LAST = "这款翡翠手镯水头很好", "全网最低价 加微信下单", "圈口五十六毫米"
 BANNED_SUBTITLE = "加微信 jade888 最便宜 能治病"
+# A hook line of the clip's own: the title (the hook line by default) is then not drawn in the
+# picture, so a title edit after the render is text only (a new version of the same files).
+OWN_HOOK = "今晚的翡翠手镯"
 SENTENCES = [(10_000, 13_000, CLEAN), (13_000, 16_000, SPOKEN_BANNED), (16_000, 19_000, LAST)]
 
 
@@ -57,9 +60,13 @@ class Stage:
             data={"title": title, "description": "讲解种水", "item_ids": [self.item_id]},
         )
 
-    def post_page_form(self, browser: FlaskClient, page: str, field: str, **data: str) -> None:
-        """Post the page's form that has ``field``, as a browser would (if the page has it)."""
-        found = [f for f in forms_of(browser.get(page).text) if field in f.fields]
+    def post_page_form(
+        self, browser: FlaskClient, page: str, field: str, *, to: str = "", **data: str
+    ) -> None:
+        """Post the page's form that has ``field`` (and posts to an address with ``to`` in it),
+        as a browser would (if the page has it)."""
+        forms = forms_of(browser.get(page).text)
+        found = [f for f in forms if field in f.fields and to in f.action]
         if found:
             browser.post(found[0].action, data={**found[0].fields, **data})
 
@@ -123,7 +130,12 @@ ACTIONS = {
         data={"profile": "vertical", "fill": "blur", "burn_subtitles": "y", "poster_at_s": "0"},
     ),
     "finish_render": finish_render,
-    "submit": lambda s: s.post_page_form(s.merchant, f"/media/clips/{s.clip_id}", "version_id"),
+    "own_hook": lambda s: s.post_page_form(
+        s.merchant, f"/media/clips/{s.clip_id}", "hook_text", hook_text=OWN_HOOK
+    ),
+    "submit": lambda s: s.post_page_form(
+        s.merchant, f"/media/clips/{s.clip_id}", "version_id", to="/submit"
+    ),
     "approve": lambda s: s.post_page_form(
         s.trainer, f"/review/clips/{s.clip_id}", "decision", decision="approve"
     ),

@@ -32,8 +32,8 @@ def _rendered(stage):
 
 
 def _submit(stage, version_id=None):
-    found = [f for f in forms_of(stage.merchant.get(f"/media/clips/{stage.clip_id}").text)
-             if "version_id" in f.fields]  # fmt: skip
+    editor = stage.merchant.get(f"/media/clips/{stage.clip_id}").text
+    found = [f for f in forms_of(editor) if "version_id" in f.fields and "/submit" in f.action]
     fields = {**found[0].fields, **({"version_id": str(version_id)} if version_id else {})}
     return stage.merchant.post(found[0].action, data=fields)
 
@@ -56,12 +56,28 @@ def test_a_render_with_unchanged_settings_reuses_the_files_at_once(app, stage):
 
 def test_a_title_changed_after_the_render_is_submitted_in_a_new_version_of_the_same_files(stage):
     current = stage()
+    ACTIONS["own_hook"](current)  # the title is not drawn in the picture
     _rendered(current)
     current.details("翡翠手镯的种水")
     assert _submit(current).status_code == 302
     first, second = _versions(current)
     assert (second.title, first.title) == ("翡翠手镯的种水", "翡翠手镯讲解")
     assert second.stored_stem == first.stored_stem
+    assert _state(current) == (ClipState.IN_REVIEW, second.id)
+
+
+def test_a_title_drawn_as_the_hook_line_must_be_rendered_before_submitting(stage):
+    current = stage()
+    _rendered(current)  # the hook line is the title by default
+    current.details("翡翠手镯的种水")
+    editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
+    assert "render again, then submit" in editor
+    assert "Submit version" not in editor
+    _rendered(current)
+    assert _submit(current).status_code == 302
+    first, second = _versions(current)
+    assert second.style["hook"] == "翡翠手镯的种水"
+    assert second.stored_stem != first.stored_stem
     assert _state(current) == (ClipState.IN_REVIEW, second.id)
 
 
