@@ -2,7 +2,8 @@
 
 The stream is espeak-ng English: a paragraph about a jadeite bangle, then one about a freshwater
 pearl necklace. One sentence says "jade stone bangle": a name close to the catalog's (a fuzzy
-mention) but not one of its aliases, which is what alias learning is for.
+mention) but not one of its aliases, which is what alias learning is for. Item finding writes it
+as the catalog spells it (a name correction); ``heard_again`` undoes that as a merchant does.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from media.transcripts.models import Sentence, Transcript
+from media.transcripts.models import NameCorrection, Sentence, Transcript
 from portal.catalog.models import Item
 from portal.extensions import db
+from portal.jobs.runner import run_queued_jobs
 from tests.support.mediagen import make_english_speech, make_video_with_audio
 
 BANGLE_TALK = " ".join(
@@ -46,6 +49,8 @@ PEARL_OPENING = re.compile(r"move on to something different", re.IGNORECASE)
 
 # The bangle named otherwise than its alias ("jade stone bangle", or as the recogniser heard it).
 MISHEARD = re.compile(r"jade\s+(?:\w+\s+)?bangle", re.IGNORECASE)
+# The words a name correction wrote as "jadeite" where the stream says "jade stone bangle".
+HEARD_OTHERWISE = re.compile(r"jade\s+\w+", re.IGNORECASE)
 
 BANGLE = {"sku": "JB-1", "name": "翡翠手镯", "aliases": ["jadeite bangle"]}
 PEARL = {"sku": "PN-1", "name": "淡水珍珠项链", "aliases": ["freshwater pearl necklace"]}
@@ -114,6 +119,32 @@ def misheard_sentence(found: list[Sentence]) -> tuple[Sentence, str]:
         if match and "jadeite bangle" not in sentence.text:
             return sentence, match.group(0)
     raise AssertionError(f"the recogniser wrote every bangle right: {[s.text for s in found]}")
+
+
+def heard_again(app: Flask, client: FlaskClient, recording_id: int) -> tuple[Sentence, str]:
+    """Undo the correction that wrote the bangle's misheard name as the catalog spells it.
+
+    Item finding corrects the name heard ("jade stone bangle") to the catalog's spelling; the
+    merchant undoes it with the transcript page's button, and the mentions are found again.
+    Return the sentence as heard again, and the words heard.
+    """
+    with app.app_context():
+        fixes = db.session.scalars(
+            select(NameCorrection)
+            .join(Sentence, Sentence.id == NameCorrection.sentence_id)
+            .join(Transcript, Transcript.id == Sentence.transcript_id)
+            .where(Transcript.recording_id == recording_id, NameCorrection.undone_at.is_(None))
+        )
+        [fix] = [f for f in fixes if HEARD_OTHERWISE.fullmatch(f.heard)]
+        url = (
+            f"/media/recordings/{recording_id}/sentences/{fix.sentence_id}"
+            f"/corrections/{fix.id}/undo"
+        )
+    assert f'action="{url}"' in client.get(f"/media/recordings/{recording_id}").text
+    assert client.post(url).status_code == 302
+    with app.app_context():
+        run_queued_jobs()  # the mention refresh the undo queued
+    return misheard_sentence(sentences(app, recording_id))
 
 
 def pearl_starts_ms(found: list[Sentence]) -> int:

@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.runner import run_queued_jobs
 from portal.timecodes import format_timecode as clock
-from tests.media.clips.helpers import misheard_sentence, one, rows, sentences
+from tests.media.clips.helpers import heard_again, one, rows, sentences
 from tests.portal.helpers import flashes, is_private
 
 HTMX = {"HX-Request": "true"}
@@ -357,7 +357,7 @@ def test_merchant_edits_and_hides_subtitle_lines_in_place(app, browser, bangle_c
 def test_merchant_correcting_a_misheard_name_is_offered_an_alias_added_once(
     app, browser, recording_id, items
 ):
-    sentence, heard = misheard_sentence(sentences(app, recording_id))
+    sentence, heard = heard_again(app, browser, recording_id)
     clip_id = make_clip(browser, recording_id, sentence.position, sentence.position + 1,
                         [items["bangle"].id])  # fmt: skip
     cue = one(app, ClipCue, ClipCue.sentence_position == sentence.position)
@@ -395,7 +395,7 @@ def test_merchant_correcting_a_misheard_name_is_offered_an_alias_added_once(
 def test_merchant_learning_an_alias_gets_exact_mentions_after_the_refresh(
     app, browser, recording_id, items
 ):
-    sentence, heard = misheard_sentence(sentences(app, recording_id))
+    sentence, heard = heard_again(app, browser, recording_id)
     before = one(app, Mention, Mention.sentence_position == sentence.position)
     assert before.kind == "fuzzy"
 
