@@ -22,8 +22,8 @@ from portal.database import configure_sqlite
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.i18n import select_locale
+from portal.jobs.kinds import add_job_kinds
 from portal.jobs.queue import init_queue
-from portal.jobs.runner import add_job_handlers
 from portal.jobs.worker import add_periodic_tasks
 from portal.media_offload import install_proxy_support
 from portal.navigation import navigation_for
@@ -81,16 +81,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Register every feature's blueprint, command group, job handler and periodic task
+    """Register every feature's blueprint, command group, job kind and periodic task
     (``portal/features.py``)."""
     from portal.features import (  # here: importing portal loads no feature
         BLUEPRINTS,
         CLI_GROUPS,
-        JOB_HANDLERS,
+        JOB_KINDS,
         PERIODIC,
     )
 
-    add_job_handlers(app, JOB_HANDLERS)
+    add_job_kinds(app, JOB_KINDS)
     add_periodic_tasks(app, PERIODIC)
 
     for blueprint in BLUEPRINTS:

@@ -1,4 +1,4 @@
-"""Every feature's blueprint, command group, job handler and periodic task, imported: the app
+"""Every feature's blueprint, command group, job kind and periodic task, imported: the app
 factory registers them.
 
 One list, so nothing is forgotten; plain imports, so the dependencies are visible (and checked
@@ -8,6 +8,8 @@ application, so that importing any ``portal`` module does not load every feature
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from courses.authoring.views import bp as courses_authoring_bp
 from courses.certificates.views import bp as courses_certificates_bp
 from courses.practice.views import bp as courses_practice_bp
@@ -15,13 +17,15 @@ from courses.quizzes.views import bp as courses_quizzes_bp
 from courses.views import bp as courses_bp
 from media.clips.api import bp as media_clips_api_bp
 from media.clips.cli import clips_cli
-from media.clips.discovery import refresh_mentions_job
+from media.clips.discovery import MENTIONS_JOB, refresh_mentions_job
+from media.clips.rendering import RENDER_JOB
 from media.clips.style_views import bp as media_clips_style_views_bp
 from media.clips.tasks import render_version
 from media.clips.views import bp as media_clips_bp
 from media.glossary.views import bp as media_glossary_bp
 from media.qa.views import bp as media_qa_bp
 from media.recordings.cli import media_cli
+from media.recordings.services import TRANSCRIBE_JOB
 from media.recordings.stream_views import bp as media_recordings_stream_views_bp
 from media.recordings.tasks import transcribe_recording
 from media.recordings.views import bp as media_recordings_bp
@@ -33,6 +37,7 @@ from portal.catalog.views import bp as catalog_bp
 from portal.cli import beltcast_cli
 from portal.compliance.views import bp as compliance_bp
 from portal.home.views import bp as home_bp
+from portal.jobs.kinds import JobKind
 from portal.jobs.views import bp as jobs_bp
 from portal.jobs.worker import worker_command
 from portal.library.views import bp as library_bp
@@ -74,12 +79,36 @@ BLUEPRINTS = (
     notifications_bp,
 )
 
-# Each job kind and the function that runs it (with a JobContext).
-JOB_HANDLERS = {
-    "recording.transcribe": transcribe_recording,
-    "recording.mentions": refresh_mentions_job,
-    "clip.render": render_version,
-}
+# Each job kind: the function that runs it (with a JobContext), its name and steps for people.
+JOB_KINDS = (
+    JobKind(
+        TRANSCRIBE_JOB,
+        transcribe_recording,
+        _l("Transcribe a recording"),
+        steps=(
+            ("probing", _l("Checking the file")),
+            ("extracting_audio", _l("Extracting audio")),
+            ("transcribing", _l("Transcribing speech")),
+            ("saving", _l("Saving the transcript")),
+            ("finding_items", _l("Finding items")),
+        ),
+        done=_l("Transcribed."),
+    ),
+    JobKind(
+        MENTIONS_JOB,
+        refresh_mentions_job,
+        _l("Find items in a recording"),
+        steps=(("finding_items", _l("Finding items")),),
+        done=_l("Items found."),
+    ),
+    JobKind(
+        RENDER_JOB,
+        render_version,
+        _l("Render a clip"),
+        steps=(("rendering", _l("Rendering the clip")),),
+        done=_l("Rendered."),
+    ),
+)
 
 # Housekeeping the worker's sweeper runs every round, given the current time.
 PERIODIC = (

@@ -8,26 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal.database import utcnow
 from portal.i18n import translate_message
+from portal.jobs.kinds import find_kind, step_labels
 from portal.jobs.models import Job, JobState
-
-# The visible steps of each job kind, in order.
-STEPS: dict[str, tuple[str, ...]] = {
-    "recording.transcribe": (
-        "probing",
-        "extracting_audio",
-        "transcribing",
-        "saving",
-        "finding_items",
-    ),
-    "recording.mentions": ("finding_items",),
-    "clip.render": ("rendering",),
-}
-
-KIND_LABELS = {
-    "recording.transcribe": _l("Transcribe a recording"),
-    "recording.mentions": _l("Find items in a recording"),
-    "clip.render": _l("Render a clip"),
-}
 
 # What a job works on, by the subject's model name (``Job.subject_type``).
 SUBJECT_LABELS = {
@@ -37,15 +19,6 @@ SUBJECT_LABELS = {
 }
 # A recording of the base's own organisation is a course or practice video, not a stream.
 TRAINING_VIDEO = _l("Course or practice video")
-
-STEP_LABELS = {
-    "probing": _l("Checking the file"),
-    "extracting_audio": _l("Extracting audio"),
-    "transcribing": _l("Transcribing speech"),
-    "saving": _l("Saving the transcript"),
-    "finding_items": _l("Finding items"),
-    "rendering": _l("Rendering the clip"),
-}
 
 
 @dataclass(frozen=True)
@@ -76,13 +49,6 @@ STATE_LABELS = {
 }
 
 
-DONE_MESSAGES = {
-    "recording.transcribe": _l("Transcribed."),
-    "recording.mentions": _l("Items found."),
-    "clip.render": _l("Rendered."),
-}
-
-
 def state_label(state: str) -> str:
     """Return the translated name of a job state."""
     return str(STATE_LABELS.get(JobState(state), state))
@@ -90,7 +56,14 @@ def state_label(state: str) -> str:
 
 def kind_label(kind: str) -> str:
     """Return the translated name of a job kind (the kind itself when unknown)."""
-    return str(KIND_LABELS.get(kind, kind))
+    found = find_kind(kind)
+    return str(found.label) if found else kind
+
+
+def done_message(kind: str) -> str:
+    """Return what is said of a job of ``kind`` that succeeded."""
+    found = find_kind(kind)
+    return str(found.done if found else _l("Done."))
 
 
 EMPTY_MESSAGES = {
@@ -114,7 +87,7 @@ def subject_label(job: Job, training_org_id: int | None = None) -> str:
 def step_summary(job: Job) -> str:
     """Say where ``job`` is: its step and progress while active, how it ended otherwise."""
     if job.state == JobState.SUCCEEDED:
-        return str(DONE_MESSAGES.get(job.kind, _l("Done.")))
+        return done_message(job.kind)
     if not job.step:
         return str(_l("Waiting for a worker")) if job.is_active else "—"
     step = f"{step_label(job.step)} · {job.progress}%"
@@ -142,7 +115,9 @@ def _eta_s(job: Job) -> float | None:
 
 def job_view(job: Job) -> JobView:
     """Describe ``job``'s steps (done, current, to come) and its time left."""
-    steps = STEPS.get(job.kind, (job.step,) if job.step else ())
+    kind = find_kind(job.kind)
+    steps = tuple(step for step, _ in kind.steps) if kind and kind.steps else ()
+    steps = steps or ((job.step,) if job.step else ())
     current = steps.index(job.step) if job.step in steps else -1
     finished = job.state == JobState.SUCCEEDED
     views = []
@@ -162,7 +137,7 @@ def job_view(job: Job) -> JobView:
         current_label=label,
         eta_s=_eta_s(job),
         error=public_error(job),
-        done_message=str(DONE_MESSAGES.get(job.kind, _l("Done."))),
+        done_message=done_message(job.kind),
     )
 
 
@@ -223,4 +198,4 @@ def job_rows(jobs: list[Job], training_org_id: int | None) -> list[JobRow]:
 
 def step_label(step: str) -> str:
     """Return the translated label of a step."""
-    return str(STEP_LABELS.get(step, step))
+    return str(step_labels().get(step, step))

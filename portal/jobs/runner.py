@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,13 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
 from portal.jobs import services
+from portal.jobs.kinds import Handler, job_kinds
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import worker_identity
 from portal.jobs.scratch import job_scratch
 
 log = logging.getLogger(__name__)
-
-_HANDLERS = "job-handlers"
 
 
 class JobCancelled(Exception):  # noqa: N818 - a signal, not an error
@@ -113,22 +112,9 @@ class JobContext:
             raise JobTimedOut
 
 
-Handler = Callable[[JobContext], None]
-
-
-def job_handlers(app: Flask) -> dict[str, Handler]:
-    """``app``'s job kinds and the function that runs each (called with a JobContext)."""
-    return app.extensions.setdefault(_HANDLERS, {})
-
-
-def add_job_handlers(app: Flask, handlers: Mapping[str, Handler]) -> None:
-    """Let ``app`` run jobs of each kind in ``handlers`` (the app factory adds every feature's)."""
-    job_handlers(app).update(handlers)
-
-
 def load_handler(kind: str) -> Handler:
     """Return the function that runs jobs of ``kind``."""
-    return job_handlers(current_app)[kind]
+    return job_kinds(current_app)[kind].run
 
 
 class Heartbeat:

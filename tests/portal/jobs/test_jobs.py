@@ -1,7 +1,7 @@
 """portal.jobs: atomic claims, retries, permanent failures, leases and the sweeper, cancelling,
 and the administrators' jobs page.
 
-Test-only job kinds are added to ``job_handlers(app)`` (test setup); the runner, the services, the
+Test-only job kinds are added to ``job_kinds(app)`` (test setup); the runner, the services, the
 sweeper and the pages are the real ones, on the real database.
 """
 
@@ -21,6 +21,7 @@ from portal.auth.models import Role
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs import services
+from portal.jobs.kinds import JobKind, job_kinds
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import queue_of
 from portal.jobs.runner import (
@@ -28,7 +29,6 @@ from portal.jobs.runner import (
     JobContext,
     PermanentJobError,
     execute_job,
-    job_handlers,
     run_queued_jobs,
 )
 from portal.jobs.worker import Sweeper
@@ -111,7 +111,7 @@ def test_handlers(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     calls.clear()
     seen.clear()
     for kind, function in TEST_KINDS.items():
-        monkeypatch.setitem(job_handlers(app), kind, globals()[function])
+        monkeypatch.setitem(job_kinds(app), kind, JobKind(kind, globals()[function], kind))
 
 
 # A queue of each test's own with English pages, flushed after it.

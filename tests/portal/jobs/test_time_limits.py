@@ -1,7 +1,7 @@
 """Job time limits and scratch folders: an attempt past its limit is stopped, retried or failed
 with the time-limit message; a stuck one is given up; scratch of dead attempts goes.
 
-Test-only job kinds are added to ``job_handlers(app)``; the runner, the services, the sweeper and
+Test-only job kinds are added to ``job_kinds(app)``; the runner, the services, the sweeper and
 the scratch folders are the real ones, on the real database and media root.
 """
 
@@ -17,8 +17,9 @@ import pytest
 from flask import Flask
 
 from portal.jobs import services
+from portal.jobs.kinds import JobKind, job_kinds
 from portal.jobs.models import JobState
-from portal.jobs.runner import JobContext, execute_job, job_handlers, run_queued_jobs
+from portal.jobs.runner import JobContext, execute_job, run_queued_jobs
 from portal.jobs.scratch import scratch_root
 from portal.jobs.worker import sweep_once
 from tests.portal.jobs import test_jobs
@@ -78,7 +79,7 @@ def test_handlers(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     seen.clear()
     release.clear()
     for kind, function in TEST_KINDS.items():
-        monkeypatch.setitem(job_handlers(app), kind, globals()[function])
+        monkeypatch.setitem(job_kinds(app), kind, JobKind(kind, globals()[function], kind))
 
 
 # A queue of each test's own, flushed after it; the job helpers of the jobs tests.
