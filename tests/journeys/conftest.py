@@ -12,13 +12,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from media.transcription.model import prepare_packaged_model
 from portal.auth.models import User
 from portal.catalog.models import Item
 from portal.demo import DEMO_PASSWORD, load_demo_data
 from portal.extensions import db
 from portal.organisations.models import Organisation
-from tests.media.clips.helpers import make_workshop_video
 from tests.support.pages import Visit
 
 FAILURE_SHOTS = Path(tempfile.gettempdir()) / "beltcast-journey-failures"
@@ -88,15 +86,3 @@ def visit(
             tab.page.screenshot(path=str(shot), full_page=True)
             print(f"{tab.journey} was at {tab.page.url}: {shot}")
         tab.close()
-
-
-@pytest.fixture(scope="session")
-def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The packaged Whisper base model, joined once per test session."""
-    return prepare_packaged_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="session")
-def stream_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A minute of English speech about a jadeite bangle, then a freshwater pearl necklace."""
-    return make_workshop_video(tmp_path_factory.mktemp("stream"))

@@ -16,7 +16,6 @@ keyboard only.
 from __future__ import annotations
 
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ import pytest
 from media.clips.models import Clip, ClipState
 from portal.extensions import db
 from portal.jobs.queue import queue_of
+from tests.browser.conftest import transcribing_config
 from tests.media.clips.helpers import sentence_with, sentences
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_png_image
@@ -49,8 +49,8 @@ QA_REASON = "字幕里的用语请老师审核时决定"  # the render's checks 
 
 
 @pytest.fixture
-def app_config(whisper_model: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
+def app_config(whisper_model_dir: Path) -> dict[str, str]:
+    return transcribing_config(whisper_model_dir)
 
 
 def _merchant_applies(merchant: Visit, tmp_path: Path) -> None:
@@ -363,7 +363,7 @@ def _clip_is_public(visitor: Visit, clip_id: int) -> None:
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_merchant_and_trainer_take_a_stream_to_a_published_clip(
-    app, demo, visit, stream_video, tmp_path, viewport
+    app, demo, visit, workshop_video, tmp_path, viewport
 ):
     keyboard = viewport == "desktop"  # the desktop run drives the editor by keyboard only
     merchant = visit("merchant", viewport)
@@ -373,7 +373,7 @@ def test_merchant_and_trainer_take_a_stream_to_a_published_clip(
     _merchant_applies(merchant, tmp_path)
     _trainer_approves_shop(trainer)
     _merchant_imports_catalog(merchant, tmp_path)
-    recording_id = _merchant_uploads_recording(merchant, app, stream_video)
+    recording_id = _merchant_uploads_recording(merchant, app, workshop_video)
     _merchant_corrects_transcript(merchant, app, recording_id)
     clip_id = _merchant_makes_clip_from_suggestion(merchant)
     _merchant_trims_captions_and_renders(merchant, app, recording_id, keyboard)

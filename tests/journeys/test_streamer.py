@@ -10,7 +10,6 @@ transcribed (Whisper) by ``run_jobs`` in the test thread.
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from courses.models import (
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.jobs.queue import queue_of
+from tests.browser.conftest import transcribing_config
 from tests.courses.helpers import give_lesson_video
 from tests.journeys.conftest import VIEWS
 from tests.media.recordings.helpers import run_jobs
@@ -65,8 +65,8 @@ class Starter:
 
 
 @pytest.fixture
-def app_config(whisper_model: Path) -> dict[str, str]:
-    return {"WHISPER_MODEL": str(whisper_model), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
+def app_config(whisper_model_dir: Path) -> dict[str, str]:
+    return transcribing_config(whisper_model_dir)
 
 
 @pytest.fixture(scope="session")
