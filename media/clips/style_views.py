@@ -39,13 +39,20 @@ def _settings_page(
 ) -> ResponseReturnValue:
     chosen = styling.org_template(org)
     return render_page_or_partial(
-        "clips/style_settings.html", "clips/_style_settings.html",
-        org=org, style_form=style_form or OrgStyleForm(template=chosen),
-        logo_form=logo_form or LogoForm(formdata=None), confirm_form=ConfirmForm(), chosen=chosen,
-        has_logo=logos.logo_path(org) is not None, templates=list(TEMPLATES),
-        labels=TEMPLATE_LABELS, preview=styling.preview_data(*PORTRAIT),
-        sample=styling.highlighted(SAMPLE_LINE, SAMPLE_TERMS), hook=_("Today: an icy jade bangle"),
-    )  # fmt: skip
+        "clips/style_settings.html",
+        "clips/_style_settings.html",
+        org=org,
+        style_form=style_form or OrgStyleForm(template=chosen),
+        logo_form=logo_form or LogoForm(formdata=None),
+        confirm_form=ConfirmForm(),
+        chosen=chosen,
+        has_logo=logos.logo_path(org) is not None,
+        templates=list(TEMPLATES),
+        labels=TEMPLATE_LABELS,
+        preview=styling.preview_data(*PORTRAIT),
+        sample=styling.highlighted(SAMPLE_LINE, SAMPLE_TERMS),
+        hook=_("Today: an icy jade bangle"),
+    )
 
 
 @bp.get("/style")
@@ -133,10 +140,12 @@ def style_context(clip: Clip, form: ClipStyleForm | None = None) -> dict[str, ob
         "style_card": styling.card_texts(item) if item is not None else None,
         "style_photo_url": url_for(
             "catalog.photo", item_id=item.id, photo_id=photo.id, size="thumb"
-        ) if item is not None and photo is not None else None,
+        )
+        if item is not None and photo is not None
+        else None,
         "style_logo_url": url_for("styles.logo") if logos.logo_path(clip.org) else None,
         "style_editable": clip.state in EDITABLE_STATES,
-    }  # fmt: skip
+    }
 
 
 @bp.post("/clips/<int:clip_id>/style")
@@ -148,13 +157,19 @@ def clip_style(clip_id: int) -> ResponseReturnValue:
     form.set_choices(str(TEMPLATE_LABELS[styling.org_template(clip.org)]))
     if form.validate_on_submit():
         styling.set_clip_style(
-            clip, acting_user(), template=form.template.data or None,
-            hook_text=form.hook_text.data or "", show_card=form.show_card.data,
-        )  # fmt: skip
+            clip,
+            acting_user(),
+            template=form.template.data or None,
+            hook_text=form.hook_text.data or "",
+            show_card=form.show_card.data,
+        )
         if not wants_partial():
             flash(_("The style is saved: it shows in the next render."), "success")
             return redirect(url_for("clips.editor", clip_id=clip.id, _anchor="clip-style"))
     return render_page_or_partial(
-        "clips/style_page.html", "clips/_style.html", clip=clip, **style_context(clip, form),
+        "clips/style_page.html",
+        "clips/_style.html",
+        clip=clip,
+        **style_context(clip, form),
         style_saved=form.is_submitted() and not form.errors,
-    )  # fmt: skip
+    )

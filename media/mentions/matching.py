@@ -304,9 +304,12 @@ def _is_ambiguous(
     """Tell whether another item's name shares as many letters with the candidate's ``window``
     at a ratio within ``AMBIGUOUS_MARGIN`` of the candidate's (``norms``: the ``latin`` terms')."""
     close = process.extract(
-        window, norms, scorer=fuzz.ratio, score_cutoff=candidate.score - AMBIGUOUS_MARGIN,
+        window,
+        norms,
+        scorer=fuzz.ratio,
+        score_cutoff=candidate.score - AMBIGUOUS_MARGIN,
         limit=None,
-    )  # fmt: skip
+    )
     return any(
         latin[index].term.item_id != candidate.term.item_id
         and _shared(window, norm) >= candidate.matched
