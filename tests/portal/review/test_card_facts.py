@@ -4,8 +4,9 @@ Key facts, title and description are a version's own text: edited after approval
 the clip until submitted (test_pending_changes.py). The card's item facts (name, certificate,
 price) and the post's hashtags (category, name) come from the catalog, so each version keeps
 them as they were: a catalog edit after approval leaves the published card, post and compliance
-check as approved, and the next submission makes a new version carrying the new facts, as a
-title edit does.
+check as approved, and the next submission makes a new version carrying the new facts. Before
+submitting, the item's name is drawn in the picture too (product card, highlighted names), so a
+catalog edit asks for a render first.
 """
 
 from __future__ import annotations
@@ -43,12 +44,15 @@ def test_a_catalog_edit_after_publication_leaves_the_published_card_and_post_as_
     assert video.status_code == 200
 
 
-def test_a_catalog_edit_before_submitting_makes_a_new_version_like_a_title_edit(stage):
+def test_a_catalog_edit_before_submitting_is_rendered_into_a_new_version(stage):
     current = stage()
     for name in ["render", "finish_render"]:
         ACTIONS[name](current)
     edit_item(current, name="加微信翡翠手镯")
-    ACTIONS["submit"](current)
+    editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
+    assert "render again, then submit" in editor  # the name is drawn (product card, highlights)
+    for name in ["render", "finish_render", "submit"]:
+        ACTIONS[name](current)
     page = current.trainer.get(f"/review/clips/{current.clip_id}").text
     assert "Submitted: version 2." in page
     assert "Card and hashtags" in page  # the change since version 1
