@@ -47,28 +47,34 @@ class Filler:
     text: str
 
 
-def kept_words(clip: Clip, recording: Recording) -> list[Word]:
-    """The recognised words inside the clip's kept ranges, in time order."""
+def words_in_clip(clip: Clip, recording: Recording) -> list[Word]:
+    """The recognised words between the clip's in and out, in time order."""
     transcript = get_transcript(recording)
-    if transcript is None:
-        return []
-    words = words_between(transcript, clip.start_ms, clip.end_ms)
+    return words_between(transcript, clip.start_ms, clip.end_ms) if transcript else []
+
+
+def kept_words(clip: Clip, recording: Recording, found: Sequence[Word] | None = None) -> list[Word]:
+    """The recognised words inside the clip's kept ranges, in time order (``found``: the words
+    between in and out, if loaded)."""
+    words = words_in_clip(clip, recording) if found is None else found
     return [w for w in words if any(a <= w.start_ms and w.end_ms <= b for a, b in clip.kept)]
 
 
-def fillers(clip: Clip, recording: Recording) -> list[Filler]:
+def fillers(clip: Clip, recording: Recording, found: Sequence[Word] | None = None) -> list[Filler]:
     """The filler words (嗯, 啊, 那个, "um" …) still in the clip."""
-    words = kept_words(clip, recording)
-    found = ranges.filler_stretches([(w.start_ms, w.end_ms, w.text) for w in words])
-    return [Filler(a, b, _text_during(words, a, b)) for a, b in found]
+    words = kept_words(clip, recording, found)
+    stretches = ranges.filler_stretches([(w.start_ms, w.end_ms, w.text) for w in words])
+    return [Filler(a, b, _text_during(words, a, b)) for a, b in stretches]
 
 
-def cut_lines(clip: Clip, recording: Recording) -> list[CutLine]:
-    """The sentences between in and out, each marked cut when none of it is kept."""
-    return [
-        CutLine(s, not clip.keeps(s.start_ms, s.end_ms))
-        for s in sentences_during(recording, clip.start_ms, clip.end_ms)
-    ]
+def cut_lines(
+    clip: Clip, recording: Recording, found: Sequence[Sentence] | None = None
+) -> list[CutLine]:
+    """The sentences between in and out (``found``, if loaded), each marked cut when none of it
+    is kept."""
+    if found is None:
+        found = sentences_during(recording, clip.start_ms, clip.end_ms)
+    return [CutLine(s, not clip.keeps(s.start_ms, s.end_ms)) for s in found]
 
 
 def _text_during(words: Sequence[Word], start_ms: int, end_ms: int) -> str:
@@ -252,10 +258,13 @@ def _is_wide(char: str) -> bool:
     return not char or unicodedata.east_asian_width(char) in {"W", "F"}
 
 
-def word_chips(clip: Clip, recording: Recording) -> dict[int, list[WordChip]]:
-    """The words between in and out by sentence position, each marked kept or cut."""
-    transcript = get_transcript(recording)
-    found = words_between(transcript, clip.start_ms, clip.end_ms) if transcript else []
+def word_chips(
+    clip: Clip, recording: Recording, found: Sequence[Word] | None = None
+) -> dict[int, list[WordChip]]:
+    """The words between in and out (``found``, if loaded) by sentence position, each marked
+    kept or cut."""
+    if found is None:
+        found = words_in_clip(clip, recording)
     kept, chips = clip.kept, defaultdict(list)
     for w in found:
         word, line = (w.start_ms, w.end_ms, w.text), chips[w.sentence_position]

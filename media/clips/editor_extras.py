@@ -5,7 +5,8 @@ compliance hits and its renders' quality checks. Those belong to ``portal.review
 ``portal.compliance`` and ``media.qa``, which sit above ``media.clips``, so the editor does not
 import them: each registers a function at app creation (``add_editor_context``, from its
 blueprint's ``record_once``) that gives template variables for a clip, and the editor merges
-what they return.
+what they return. A function gets the request's ``EditorData``: what it reads of the clip
+(versions, kept lines) is read once for all the parts.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from enum import StrEnum
 
 from flask import Flask, current_app
 
-from media.clips.models import Clip
+from media.clips.editor_data import EditorData
 
-ContextProvider = Callable[[Clip], dict[str, object]]
+ContextProvider = Callable[[EditorData], dict[str, object]]
 _KEY = "clip-editor-context"
 
 
@@ -34,9 +35,9 @@ def add_editor_context(app: Flask, part: Part, provider: ContextProvider) -> Non
     app.extensions.setdefault(_KEY, {}).setdefault(part, []).append(provider)
 
 
-def extra_context(clip: Clip, part: Part) -> dict[str, object]:
-    """Every registered provider's variables for ``clip`` in ``part``."""
+def extra_context(data: EditorData, part: Part) -> dict[str, object]:
+    """Every registered provider's variables for ``data``'s clip in ``part``."""
     context: dict[str, object] = {}
     for provider in current_app.extensions.get(_KEY, {}).get(part, []):
-        context.update(provider(clip))
+        context.update(provider(data))
     return context

@@ -67,11 +67,13 @@ def _tidied(text: str) -> str:
     return tidy_punctuation(_LEADING.sub("", text).strip())
 
 
-def clip_words(clip: Clip) -> dict[int, list[TimedWord]]:
-    """The recognised words between the clip's in and out, by sentence position."""
-    recording = db.session.get(Recording, clip.recording_id)
-    transcript = get_transcript(recording) if recording else None
-    found: list[Word] = words_between(transcript, clip.start_ms, clip.end_ms) if transcript else []
+def clip_words(clip: Clip, found: Sequence[Word] | None = None) -> dict[int, list[TimedWord]]:
+    """The recognised words between the clip's in and out (``found``, if loaded), by sentence
+    position."""
+    if found is None:
+        recording = db.session.get(Recording, clip.recording_id)
+        transcript = get_transcript(recording) if recording else None
+        found = words_between(transcript, clip.start_ms, clip.end_ms) if transcript else []
     by_sentence: dict[int, list[TimedWord]] = defaultdict(list)
     for word in found:
         by_sentence[word.sentence_position].append((word.start_ms, word.end_ms, word.text))
@@ -88,9 +90,10 @@ class KeptLine:
     text: str
 
 
-def kept_lines(clip: Clip) -> list[KeptLine]:
-    """The clip's subtitle lines with something kept (hidden ones too), in order."""
-    kept, words = clip.kept, clip_words(clip)
+def kept_lines(clip: Clip, found: Sequence[Word] | None = None) -> list[KeptLine]:
+    """The clip's subtitle lines with something kept (hidden ones too), in order (``found``:
+    the words between in and out, if loaded)."""
+    kept, words = clip.kept, clip_words(clip, found)
     lines = []
     for cue in clip.cues:
         span = output_span(kept, cue.start_ms, cue.end_ms)
@@ -100,11 +103,14 @@ def kept_lines(clip: Clip) -> list[KeptLine]:
     return lines
 
 
-def kept_facts(clip: Clip, facts: Sequence[str]) -> list[str]:
+def kept_facts(
+    clip: Clip, facts: Sequence[str], lines: Sequence[KeptLine] | None = None
+) -> list[str]:
     """Key facts as the clip keeps them now: a fact picked from a subtitle line says only the
     words kept of that line (a filler cut after it was picked goes from the card too), a fact
-    whose line is cut goes, and any other stays as written."""
-    lines = kept_lines(clip)
+    whose line is cut goes, and any other stays as written (``lines``: ``kept_lines``, if
+    built)."""
+    lines = kept_lines(clip) if lines is None else lines
     now = {line.cue.text: line.text for line in lines} | {line.text: line.text for line in lines}
     gone = {cue.text for cue in clip.cues} - now.keys()
     return [now.get(fact, fact) for fact in facts if fact not in gone]

@@ -17,7 +17,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from media.clips.card import CardText, draw_card
-from media.clips.kept_text import kept_facts, kept_lines
+from media.clips.kept_text import KeptLine, kept_facts, kept_lines
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import review_version, version_file
 from media.clips.services import (
@@ -40,15 +40,18 @@ MAX_KEY_FACTS = 6
 MEDIA_FILES = (("video", "clip.mp4"), ("poster", "poster.jpg"), ("vtt", "subtitles.vtt"))
 
 
-def key_fact_choices(clip: Clip) -> list[tuple[int, str]]:
-    """The clip's shown subtitle lines a merchant may pick, as (cue id, text kept of it)."""
-    return [(line.cue.id, line.text) for line in kept_lines(clip) if not line.cue.is_hidden]
+def key_fact_choices(clip: Clip, lines: Sequence[KeptLine] | None = None) -> list[tuple[int, str]]:
+    """The clip's shown subtitle lines a merchant may pick, as (cue id, text kept of it)
+    (``lines``: ``kept_lines``, if built)."""
+    lines = kept_lines(clip) if lines is None else lines
+    return [(line.cue.id, line.text) for line in lines if not line.cue.is_hidden]
 
 
-def chosen_cue_ids(clip: Clip) -> list[int]:
+def chosen_cue_ids(clip: Clip, lines: Sequence[KeptLine] | None = None) -> list[int]:
     """The ids of the shown lines whose text is one of the clip's key facts."""
-    facts = kept_facts(clip, editing_text(clip)["key_facts"])
-    return [cue_id for cue_id, text in key_fact_choices(clip) if text in facts]
+    lines = kept_lines(clip) if lines is None else lines
+    facts = kept_facts(clip, editing_text(clip)["key_facts"], lines)
+    return [cue_id for cue_id, text in key_fact_choices(clip, lines) if text in facts]
 
 
 def set_key_facts(clip: Clip, actor: User, cue_ids: Sequence[int]) -> None:

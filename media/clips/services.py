@@ -14,7 +14,7 @@ from media.clips.ranges import Range, bounds_of, pushed, with_bounds
 from media.clips.signals import clip_changed
 from media.recordings.models import Recording
 from media.transcripts.aliases import AliasOffer, alias_offers_for_texts
-from media.transcripts.models import Sentence
+from media.transcripts.models import Sentence, Transcript
 from media.transcripts.services import get_transcript, list_sentences, sentences_between
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -41,9 +41,13 @@ def recording_sentences(recording: Recording) -> list[Sentence]:
     return list_sentences(transcript) if transcript else []
 
 
-def sentences_during(recording: Recording | None, start_ms: int, end_ms: int) -> list[Sentence]:
-    """Return the recording's sentences overlapping ``start_ms``–``end_ms`` (one query)."""
-    transcript = get_transcript(recording) if recording else None
+def sentences_during(
+    recording: Recording | None, start_ms: int, end_ms: int, transcript: Transcript | None = None
+) -> list[Sentence]:
+    """Return the recording's sentences overlapping ``start_ms``–``end_ms`` (one query, or two
+    without ``transcript``, the recording's transcript loaded already)."""
+    if transcript is None:
+        transcript = get_transcript(recording) if recording else None
     return sentences_between(transcript, start_ms, end_ms) if transcript else []
 
 
@@ -293,13 +297,17 @@ class NearbySentences:
     wider_s: int | None  # None: the window already holds the whole recording
 
 
-def nearby_sentences(clip: Clip, recording: Recording, around_s: int = NEARBY_S) -> NearbySentences:
+def nearby_sentences(
+    clip: Clip, recording: Recording, around_s: int = NEARBY_S, transcript: Transcript | None = None
+) -> NearbySentences:
     """Sentences around the clip, for re-selecting in and out; "more" doubles the window."""
     around_s = min(max(NEARBY_S, around_s), MAX_NEARBY_S)
     low, high = clip.start_ms - around_s * 1000, clip.end_ms + around_s * 1000
     whole = low <= 0 and high >= recording.duration_s * 1000
     return NearbySentences(
-        sentences_during(recording, low, high), around_s, None if whole else 2 * around_s
+        sentences_during(recording, low, high, transcript),
+        around_s,
+        None if whole else 2 * around_s,
     )
 
 

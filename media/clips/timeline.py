@@ -19,6 +19,7 @@ from media.clips.presenters import LOUD_DB, STRIP_HEIGHT, TIMELINE_WIDTH
 from media.recordings.models import Recording
 from media.recordings.overview import FLOOR_DB, load_overview
 from media.recordings.services import source_path
+from media.transcripts.models import Word
 from media.transcripts.services import get_transcript, words_between
 from portal.comments.models import Comment
 
@@ -114,12 +115,18 @@ def loudness_points(recording: Recording, span: ranges.Range) -> str:
 
 
 def build_timeline(
-    clip: Clip, recording: Recording, comments: Sequence[Comment], version: ClipVersion | None
+    clip: Clip,
+    recording: Recording,
+    comments: Sequence[Comment],
+    version: ClipVersion | None,
+    words: Sequence[Word] | None = None,
 ) -> ClipTimeline:
-    """Gather the timeline of ``clip`` (``comments`` on ``version``, the clip's current one)."""
+    """Gather the timeline of ``clip`` (``comments`` on ``version``, the clip's current one;
+    ``words``: those said in its ``shown_span``, if loaded)."""
     span = shown_span(clip, round(recording.duration_s * 1000))
-    transcript = get_transcript(recording)
-    words = words_between(transcript, *span) if transcript else []
+    if words is None:
+        transcript = get_transcript(recording)
+        words = words_between(transcript, *span) if transcript else []
     return ClipTimeline(
         start_ms=span[0],
         end_ms=span[1],

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from media.clips import cutting, discovery, kit, rendering, services, timeline
+from media.clips.editor_data import EditorData
 from media.clips.editor_extras import Part, extra_context
 from media.clips.forms import (
     AliasForm,
@@ -40,7 +41,6 @@ from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.catalog.models import Item
 from portal.catalog.services import active_items
 from portal.catalog.signals import catalog_changed
-from portal.comments import services as comments
 from portal.comments.forms import CommentForm
 from portal.errors import ServiceError
 from portal.forms import ConfirmForm, form_action
@@ -207,7 +207,8 @@ def _provenance(clip: Clip, recording: Recording) -> accounts.Provenance:
 def _editor_context(
     clip: Clip, around_s: int = services.NEARBY_S, **forms: object
 ) -> dict[str, object]:
-    recording = _recording(clip.recording_id)
+    data = EditorData(clip, around_s)
+    recording = data.recording
     details = forms.get("details_form") or ClipDetailsForm(data=services.editing_text(clip))
     details.item_ids.choices = _item_choices()  # type: ignore[attr-defined]
     if "details_form" not in forms:
@@ -215,7 +216,7 @@ def _editor_context(
     range_form = forms.get("range_form") or RangeForm(
         start_s=clip.start_ms / 1000, end_s=clip.end_ms / 1000
     )
-    nearby = services.nearby_sentences(clip, recording, around_s)
+    nearby = data.nearby
     return {
         "clip": clip, "recording": recording, "details_form": details, "range_form": range_form,
         "render_form": forms.get("render_form") or RenderForm(), "nearby": nearby,
@@ -225,58 +226,57 @@ def _editor_context(
         "can_publish": ClipState.PUBLISHED in allowed_targets(clip, acting_user()),
         "is_published": clip.state == ClipState.PUBLISHED,
         "provenance": _provenance(clip, recording),
-        "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip),
-        "comments": comments.list_comments(clip),
+        "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip, data),
+        "comments": data.comments,
         "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
         "seek_offset_s": clip.start_ms / 1000,
-        **_cuts_context(clip, recording, forms.get("cut_form")),
-        **_timeline_context(clip, recording, forms.get("edge_form")),
-        **_versions_context(clip), **style_context(clip),
-        **extra_context(clip, Part.PAGE),
+        **_cuts_context(data, forms.get("cut_form")),
+        **_timeline_context(data, forms.get("edge_form")),
+        **_versions_context(data), **style_context(clip),
+        **extra_context(data, Part.PAGE),
     }  # fmt: skip
 
 
-def _cuts_context(
-    clip: Clip, recording: Recording, form: CutForm | None = None
-) -> dict[str, object]:
+def _cuts_context(data: EditorData, form: CutForm | None = None) -> dict[str, object]:
     """What the "cut by text" section shows: kept ranges, sentences, fillers, undo."""
+    clip, recording, words = data.clip, data.recording, data.clip_words
     return {
-        "clip": clip, "cut_lines": cutting.cut_lines(clip, recording),
-        "fillers": cutting.fillers(clip, recording), "cut_form": form or CutForm(formdata=None),
+        "clip": clip, "cut_lines": cutting.cut_lines(clip, recording, data.clip_sentences),
+        "fillers": cutting.fillers(clip, recording, words),
+        "cut_form": form or CutForm(formdata=None),
+        "words": cutting.word_chips(clip, recording, words),
         "is_editable": clip.state in services.EDITABLE_STATES,
-        "words": cutting.word_chips(clip, recording),
     }  # fmt: skip
 
 
-def _timeline_context(
-    clip: Clip, recording: Recording, form: EdgeForm | None = None
-) -> dict[str, object]:
+def _timeline_context(data: EditorData, form: EdgeForm | None = None) -> dict[str, object]:
     """The timeline under the player: kept ranges, handles, comments on the current version."""
-    version = rendering.review_version(clip) or rendering.latest_ready_version(clip)
-    found = timeline.build_timeline(clip, recording, comments.list_comments(clip), version)
+    version = rendering.review_version(data.clip) or data.latest_ready
+    found = timeline.build_timeline(
+        data.clip, data.recording, data.comments, version, data.span_words
+    )
     return {"timeline": found, "edge_form": form or EdgeForm(formdata=None)}
 
 
-def _versions_context(clip: Clip) -> dict[str, object]:
+def _versions_context(data: EditorData) -> dict[str, object]:
     """What the versions partial shows: all the render-status poll loads (a few small queries)."""
-    versions = rendering.list_versions(clip)
+    clip, versions = data.clip, data.versions
     return {
         "clip": clip, "versions": versions, "job": rendering.active_render_job(clip, versions),
-        "reviewed": rendering.review_version(clip), **extra_context(clip, Part.VERSIONS),
+        "reviewed": rendering.review_version(clip), **extra_context(data, Part.VERSIONS),
     }  # fmt: skip
 
 
 def _sentences_context(clip: Clip, around_s: int) -> dict[str, object]:
     """The transcript around the clip alone, and the "more" control to swap beside it."""
-    nearby = services.nearby_sentences(clip, _recording(clip.recording_id), around_s)
-    return {"clip": clip, "nearby": nearby, "swap_more": True}
+    return {"clip": clip, "nearby": EditorData(clip, around_s).nearby, "swap_more": True}
 
 
-def _key_facts_form(clip: Clip, *, posted: bool = False) -> KeyFactsForm:
+def _key_facts_form(clip: Clip, data: EditorData, *, posted: bool = False) -> KeyFactsForm:
     form = KeyFactsForm() if posted else KeyFactsForm(formdata=None)
-    form.cue_ids.choices = kit.key_fact_choices(clip)
+    form.cue_ids.choices = kit.key_fact_choices(clip, data.kept_lines)
     if not posted:
-        form.cue_ids.data = kit.chosen_cue_ids(clip)
+        form.cue_ids.data = kit.chosen_cue_ids(clip, data.kept_lines)
     return form
 
 
@@ -358,17 +358,16 @@ def cut(clip_id: int) -> ResponseReturnValue:
         return htmx_redirect(editor_url) if wants_partial() else redirect(editor_url)
     if not wants_partial():
         return render_template("clips/editor.html", **_editor_context(clip, cut_form=form))
-    return _cuts_answer(clip, recording, None if done else form, done)
+    return _cuts_answer(clip, None if done else form, done)
 
 
-def _cuts_answer(clip: Clip, recording: Recording, form: CutForm | None, done: str) -> str:
+def _cuts_answer(clip: Clip, form: CutForm | None, done: str) -> str:
     """The "cut by text" section after a cut, and the timeline, which shows the ranges too
     (the section's forms take it out of the answer with hx-select-oob)."""
-    context = _cuts_context(clip, recording, form)
+    data = EditorData(clip)
+    context = _cuts_context(data, form)
     cuts = render_template("clips/_cuts.html", **context, cut_done=done)
-    timeline = render_template(
-        "clips/_edit_timeline.html", **context, **_timeline_context(clip, recording)
-    )
+    timeline = render_template("clips/_edit_timeline.html", **context, **_timeline_context(data))
     return cuts + timeline
 
 
@@ -483,7 +482,7 @@ def render(clip_id: int) -> ResponseReturnValue:
 def render_status(clip_id: int) -> ResponseReturnValue:
     """The polled versions partial; asks the page to reload when a render ends."""
     clip = _clip(clip_id)
-    context = _versions_context(clip) if wants_partial() else _editor_context(clip)
+    context = _versions_context(EditorData(clip)) if wants_partial() else _editor_context(clip)
     response = render_page_or_partial("clips/editor.html", "clips/_versions.html", **context)
     job = context["job"]
     if request.args.get("polling") and not (job and job.is_active):  # type: ignore[attr-defined]
@@ -511,7 +510,7 @@ def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValu
 def key_facts(clip_id: int) -> ResponseReturnValue:
     """Save the subtitle lines the knowledge card lists."""
     clip = _clip(clip_id)
-    form = _key_facts_form(clip, posted=True)
+    form = _key_facts_form(clip, EditorData(clip), posted=True)
     if form.validate_on_submit():
         with form_action(form):
             kit.set_key_facts(clip, acting_user(), form.cue_ids.data or [])

@@ -7,7 +7,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from media.clips import rendering
+from media.clips.editor_data import EditorData
 from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip, ClipVersion
 from media.clips.signals import render_finished
@@ -31,16 +31,17 @@ def _listen(state: BlueprintSetupState) -> None:
     add_editor_context(state.app, Part.VERSIONS, _editor_reports)
 
 
-def _editor_blocked(clip: Clip) -> dict[str, object]:
+def _editor_blocked(data: EditorData) -> dict[str, object]:
     """Whether the newest ready version's QA findings keep it from being submitted."""
-    newest = rendering.latest_ready_version(clip)
+    newest = data.latest_ready
     return {"qa_blocked": newest is not None and services.is_blocked(newest)}
 
 
-def _editor_reports(clip: Clip) -> dict[str, object]:
-    """Each version's QA report and the override form, for the editor's versions list."""
+def _editor_reports(data: EditorData) -> dict[str, object]:
+    """Each rendered version's QA report and the override form, for the editor's versions list
+    (none is looked for while the only version is still rendering: the poll stays small)."""
     return {
-        "qa_reports": services.reports_for(rendering.list_versions(clip)),
+        "qa_reports": services.reports_for(v for v in data.versions if v.is_ready),
         "qa_form": QaOverrideForm(),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from media.clips.kept_text import kept_lines
+from media.clips.kept_text import KeptLine, kept_lines
 from portal import term_lists
 from portal.audit.services import record_event
 from portal.claims.matching import Hit, TermCategory, TimedCue, find_hits, fold_term
@@ -40,7 +41,7 @@ def items_certified(clip: Clip) -> bool:
     return bool(items) and all(item.has_certificate for item in items)
 
 
-def check_clip(clip: Clip) -> list[Hit]:
+def check_clip(clip: Clip, lines: Sequence[KeptLine] | None = None) -> list[Hit]:
     """Find the active terms in the clip's subtitle lines, timed into the clip.
 
     What the editor shows before a render. A hidden line is still said: its hits are marked
@@ -55,7 +56,7 @@ def check_clip(clip: Clip) -> list[Hit]:
             index=line.cue.id,
             source="spoken" if line.cue.is_hidden else "subtitle",
         )
-        for line in kept_lines(clip)
+        for line in (kept_lines(clip) if lines is None else lines)
     ]
     hits = find_hits(cues, active_terms(), items_certified=items_certified(clip))
     return [replace(hit, note="hidden") if hit.source == "spoken" else hit for hit in hits]

@@ -9,8 +9,8 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from media.clips.editor_data import EditorData
 from media.clips.editor_extras import Part, add_editor_context
-from media.clips.models import Clip
 from media.qa.services import collecting_findings
 from portal.auth.access import acting_user, admin_required
 from portal.claims.models import ComplianceTerm
@@ -32,9 +32,9 @@ def _listen(state: BlueprintSetupState) -> None:
     add_editor_context(state.app, Part.PAGE, _editor_hits)
 
 
-def _editor_hits(clip: Clip) -> dict[str, object]:
+def _editor_hits(data: EditorData) -> dict[str, object]:
     """The clip editor's compliance part: the banned terms in its texts."""
-    return {"hits": services.check_clip(clip)}
+    return {"hits": services.check_clip(data.clip, data.kept_lines)}
 
 
 @bp.app_context_processor

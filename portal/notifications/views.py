@@ -5,6 +5,7 @@ Every route is the signed-in person's own: another person's notification id answ
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -32,10 +33,11 @@ def _listen(_state: object) -> None:
 
 @bp.app_context_processor
 def _bell() -> dict[str, Any]:
-    """The header bell's number of unread notifications (none for visitors)."""
+    """The header bell's number of unread notifications (none for visitors), as a function:
+    counted only by a template that shows it, not by every htmx partial (issue 16)."""
     if not current_user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": services.count_unread(current_user.id)}
+        return {"unread_notifications": lambda: 0}
+    return {"unread_notifications": partial(services.count_unread, current_user.id)}
 
 
 def _page(digest_form: DigestForm) -> ResponseReturnValue:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from media.clips import rendering
+from media.clips.editor_data import EditorData
 from media.clips.editor_extras import Part, add_editor_context
 from media.clips.models import Clip, ClipState, ClipVersion
 from media.clips.rendering import MIME_TYPES, list_versions, version_items
@@ -52,9 +53,9 @@ def _listen(state: BlueprintSetupState) -> None:
     recalls_counted.connect(publishing.count_recalls)
 
 
-def _editor_review(clip: Clip) -> dict[str, object]:
+def _editor_review(data: EditorData) -> dict[str, object]:
     """The clip editor's review part: the trainer's decisions, what a submission would send."""
-    newest = rendering.latest_ready_version(clip)
+    clip, newest = data.clip, data.latest_ready
     changes = rendering.changes_since(clip, newest) if newest else []
     return {
         "can_submit": services.can_submit(clip, acting_user()),

@@ -160,3 +160,52 @@ def test_workshop_queries_do_not_grow_with_the_clips(app, browser, merchant_org,
 
     assert "Clip 4" in page.text
     assert len(six_clips) == len(one_clip)
+
+
+def set_ranges(app, clip_id: int, count: int) -> None:
+    """Keep ``count`` ranges of 3 s of the clip, 2 s apart (its in and out their bounds)."""
+    with app.app_context():
+        clip = db.session.get(Clip, clip_id)
+        starts = [clip.start_ms + 5000 * n for n in range(count)]
+        clip.ranges = [
+            ClipRange(position=n, start_ms=start, end_ms=start + 3000)
+            for n, start in enumerate(starts)
+        ]
+        clip.start_ms, clip.end_ms = starts[0], starts[-1] + 3000
+        db.session.commit()
+
+
+def editor_queries(app, browser, clip_id: int) -> list[str]:
+    """The SQL statements of one editor page (after a first, warming request)."""
+    url = f"/media/clips/{clip_id}"
+    browser.get(url)
+    with counted_queries(app) as statements:
+        assert browser.get(url).status_code == 200
+    return statements
+
+
+def reads_of(statements: list[str], table: str) -> int:
+    """How many of ``statements`` read the rows of ``table`` (``FROM table WHERE``; not a
+    relationship loaded beside them)."""
+    return sum(1 for s in statements if re.search(rf"\bFROM {table}\s+WHERE\b", s))
+
+
+def test_editor_reads_the_transcript_once_however_many_ranges(app, browser, merchant_org, items):
+    one = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+    four = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+    set_ranges(app, four, 4)
+
+    with_one, with_four = editor_queries(app, browser, one), editor_queries(app, browser, four)
+
+    assert len(with_four) == len(with_one)
+    assert len(with_one) <= 22
+    assert reads_of(with_one, "transcript") == 1
+    assert reads_of(with_one, "word") == 1
+    assert reads_of(with_one, "sentence") == 1
+
+
+def test_render_status_poll_stays_at_its_few_queries(app, browser, merchant_org, items):
+    clip_id = add_long_clip(app, merchant_org.id, items["bangle"].id, 2000)
+    set_ranges(app, clip_id, 4)
+
+    assert poll_queries(app, browser, clip_id) <= 4
