@@ -23,6 +23,7 @@ from tests.media.clips.helpers import (
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
 from tests.support.axe import assert_accessible
 from tests.support.browser import PHONE, open_page
+from tests.support.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +61,7 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     first, heard = misheard_sentence(found)
     second = found[first.position + 1]
 
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", merchant.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, merchant.email, TEST_PASSWORD)
 
     page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
     assert page.locator(".timeline .lane").count() == 2
@@ -142,11 +139,7 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
 
 
 def _sign_in(page, live_server: str, user) -> None:
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", user.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, user.email, TEST_PASSWORD)
 
 
 def _player_near(page, seconds: float) -> None:

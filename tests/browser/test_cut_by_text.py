@@ -19,6 +19,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.media.clips.helpers import add_catalog, sentences
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
 from tests.support.browser import PHONE, open_page
+from tests.support.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +53,7 @@ def test_merchant_cuts_a_middle_sentence_and_undoes_it_on_a_phone(
     middle = sentences(app, recording_id)[2]
     clip_id = _three_sentence_clip(app, merchant, merchant_org, recording_id)
     page = open_page(browser, PHONE, timeout_ms=15_000)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", merchant.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, merchant.email, TEST_PASSWORD)
 
     page.goto(f"{live_server}/media/clips/{clip_id}")
     row = page.locator("#cuts ol.cut-lines > li").nth(1)

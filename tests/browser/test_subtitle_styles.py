@@ -25,7 +25,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.media.clips.helpers import add_catalog
 from tests.media.recordings.helpers import ingest, run_jobs
 from tests.support.browser import PHONE, open_page
-from tests.support.pages import save_small_png, screenshot_folder
+from tests.support.pages import save_small_png, screenshot_folder, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,11 +78,7 @@ def test_merchant_sets_template_and_logo_and_previews_a_clips_style(
     Image.new("RGBA", (300, 120), (190, 30, 40, 255)).save(logo)
 
     page = open_page(browser, PHONE, timeout_ms=15_000)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", merchant.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, merchant.email, TEST_PASSWORD)
 
     page.goto(f"{live_server}/media/style")
     page.set_input_files("#logo", str(logo))
