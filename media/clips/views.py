@@ -125,9 +125,12 @@ def workshop_piece(recording_id: int) -> ResponseReturnValue:
     if not wants_partial():
         return redirect(url_for(".workshop", recording_id=recording.id, t=piece.start_s))
     return render_page_or_partial(
-        "clips/workshop.html", "recordings/_piece.html", recording=recording, piece=piece,
+        "clips/workshop.html",
+        "recordings/_piece.html",
+        recording=recording,
+        piece=piece,
         **PICK_PIECES,
-    )  # fmt: skip
+    )
 
 
 @bp.get("/recordings/<int:recording_id>/overview.jpg")
@@ -150,10 +153,13 @@ def create(recording_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             clip = services.create_clip(
-                recording, acting_user(), first_sentence=form.first_sentence.data,
-                last_sentence=form.last_sentence.data, item_ids=form.item_ids.data,
+                recording,
+                acting_user(),
+                first_sentence=form.first_sentence.data,
+                last_sentence=form.last_sentence.data,
+                item_ids=form.item_ids.data,
                 title=form.title.data,
-            )  # fmt: skip
+            )
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
@@ -218,8 +224,12 @@ def _editor_context(
     )
     nearby = data.nearby
     return {
-        "clip": clip, "recording": recording, "details_form": details, "range_form": range_form,
-        "render_form": forms.get("render_form") or RenderForm(), "nearby": nearby,
+        "clip": clip,
+        "recording": recording,
+        "details_form": details,
+        "range_form": range_form,
+        "render_form": forms.get("render_form") or RenderForm(),
+        "nearby": nearby,
         "is_editable": clip.state in services.EDITABLE_STATES,
         "alias_offers": services.alias_offers(clip, nearby.sentences),
         "is_text_editable": clip.state in services.TEXT_EDITABLE_STATES,
@@ -228,25 +238,28 @@ def _editor_context(
         "provenance": _provenance(clip, recording),
         "key_facts_form": forms.get("key_facts_form") or _key_facts_form(clip, data),
         "comments": data.comments,
-        "comment_form": CommentForm(), "confirm_form": ConfirmForm(),
+        "comment_form": CommentForm(),
+        "confirm_form": ConfirmForm(),
         "seek_offset_s": clip.start_ms / 1000,
         **_cuts_context(data, forms.get("cut_form")),
         **_timeline_context(data, forms.get("edge_form")),
-        **_versions_context(data), **style_context(clip),
+        **_versions_context(data),
+        **style_context(clip),
         **extra_context(data, Part.PAGE),
-    }  # fmt: skip
+    }
 
 
 def _cuts_context(data: EditorData, form: CutForm | None = None) -> dict[str, object]:
     """What the "cut by text" section shows: kept ranges, sentences, fillers, undo."""
     clip, recording, words = data.clip, data.recording, data.clip_words
     return {
-        "clip": clip, "cut_lines": cutting.cut_lines(clip, recording, data.clip_sentences),
+        "clip": clip,
+        "cut_lines": cutting.cut_lines(clip, recording, data.clip_sentences),
         "fillers": cutting.fillers(clip, recording, words),
         "cut_form": form or CutForm(formdata=None),
         "words": cutting.word_chips(clip, recording, words),
         "is_editable": clip.state in services.EDITABLE_STATES,
-    }  # fmt: skip
+    }
 
 
 def _timeline_context(data: EditorData, form: EdgeForm | None = None) -> dict[str, object]:
@@ -262,9 +275,12 @@ def _versions_context(data: EditorData) -> dict[str, object]:
     """What the versions partial shows: all the render-status poll loads (a few small queries)."""
     clip, versions = data.clip, data.versions
     return {
-        "clip": clip, "versions": versions, "job": rendering.active_render_job(clip, versions),
-        "reviewed": rendering.review_version(clip), **extra_context(data, Part.VERSIONS),
-    }  # fmt: skip
+        "clip": clip,
+        "versions": versions,
+        "job": rendering.active_render_job(clip, versions),
+        "reviewed": rendering.review_version(clip),
+        **extra_context(data, Part.VERSIONS),
+    }
 
 
 def _sentences_context(clip: Clip, around_s: int) -> dict[str, object]:
@@ -312,9 +328,12 @@ def details(clip_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         with form_action(form):
             services.update_details(
-                clip, acting_user(), title=form.title.data, description=form.description.data,
+                clip,
+                acting_user(),
+                title=form.title.data,
+                description=form.description.data,
                 item_ids=form.item_ids.data,
-            )  # fmt: skip
+            )
             flash(_("Clip saved."), "success")
             return redirect(url_for(".editor", clip_id=clip.id))
     return render_page_or_partial(
@@ -331,9 +350,12 @@ def set_range(clip_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         with form_action(form, field="start_s"):
             services.set_range(
-                clip, _recording(clip.recording_id), acting_user(),
-                round(float(form.start_s.data) * 1000), round(float(form.end_s.data) * 1000),
-            )  # fmt: skip
+                clip,
+                _recording(clip.recording_id),
+                acting_user(),
+                round(float(form.start_s.data) * 1000),
+                round(float(form.end_s.data) * 1000),
+            )
             flash(_("In and out set."), "success")
             return redirect(url_for(".editor", clip_id=clip.id))
     return render_page_or_partial(
@@ -416,9 +438,13 @@ def move_edge(clip_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         with form_action(form):
             cutting.move_edge(
-                clip, _recording(clip.recording_id), acting_user(), form.range.data,
-                form.edge.data, form.at_ms.data,
-            )  # fmt: skip
+                clip,
+                _recording(clip.recording_id),
+                acting_user(),
+                form.range.data,
+                form.edge.data,
+                form.at_ms.data,
+            )
             if not wants_partial():
                 return redirect(url_for(".editor", clip_id=clip.id) + "#clip-timeline")
             if bounds != (clip.start_ms, clip.end_ms):
@@ -442,10 +468,16 @@ def cue(clip_id: int, cue_id: int) -> ResponseReturnValue:
             )
             editing = False
     return render_page_or_partial(
-        "clips/cue.html", "clips/_cue.html", clip=clip, cue=line, form=form, editing=editing,
+        "clips/cue.html",
+        "clips/_cue.html",
+        clip=clip,
+        cue=line,
+        form=form,
+        editing=editing,
         is_editable=clip.state in services.EDITABLE_STATES,
-        alias_offers=services.alias_offers(clip), swap_offers=wants_partial(),
-    )  # fmt: skip
+        alias_offers=services.alias_offers(clip),
+        swap_offers=wants_partial(),
+    )
 
 
 @bp.get("/items/<int:item_id>")
@@ -454,9 +486,12 @@ def item_clips(item_id: int) -> ResponseReturnValue:
     """Every clip and suggestion of one item, across recordings."""
     item = get_owned_or_404(Item, item_id, current_org_id())
     return render_page_or_partial(
-        "clips/item.html", "clips/_item_clips.html", item=item,
-        clips=services.clips_for_item(item), suggestions=discovery.suggestions_for_item(item),
-    )  # fmt: skip
+        "clips/item.html",
+        "clips/_item_clips.html",
+        item=item,
+        clips=services.clips_for_item(item),
+        suggestions=discovery.suggestions_for_item(item),
+    )
 
 
 @bp.post("/clips/<int:clip_id>/render")
@@ -467,9 +502,13 @@ def render(clip_id: int) -> ResponseReturnValue:
     form = RenderForm()
     if form.validate_on_submit():
         rendering.request_render(
-            clip, acting_user(), profile=RenderProfile(form.profile.data), fill=form.fill.data,
-            burn_subtitles=form.burn_subtitles.data, poster_at_s=float(form.poster_at_s.data or 0),
-        )  # fmt: skip
+            clip,
+            acting_user(),
+            profile=RenderProfile(form.profile.data),
+            fill=form.fill.data,
+            burn_subtitles=form.burn_subtitles.data,
+            poster_at_s=float(form.poster_at_s.data or 0),
+        )
         flash(_("Rendering started."), "success")
         return redirect(url_for(".editor", clip_id=clip.id) + "#render-heading")
     return render_page_or_partial(
@@ -500,9 +539,11 @@ def version_file(clip_id: int, version_id: int, kind: str) -> ResponseReturnValu
         abort(404)
     name = f"clip-{clip.id}-v{version.number}{rendering.FILE_SUFFIXES[kind]}"
     return send_private_file(
-        rendering.version_file(version, kind), mimetype=rendering.MIME_TYPES[kind],
-        as_attachment=request.args.get("download") == "1", download_name=name,
-    )  # fmt: skip
+        rendering.version_file(version, kind),
+        mimetype=rendering.MIME_TYPES[kind],
+        as_attachment=request.args.get("download") == "1",
+        download_name=name,
+    )
 
 
 @bp.post("/clips/<int:clip_id>/key-facts")
@@ -528,9 +569,11 @@ def publish_kit(clip_id: int) -> ResponseReturnValue:
     clip = _clip(clip_id)
     archive = kit.build_kit(clip, kit.kit_version_or_404(clip))
     return send_private_file(
-        archive, mimetype="application/zip", as_attachment=True,
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
         download_name=f"clip-{clip.id}-kit.zip",
-    )  # fmt: skip
+    )
 
 
 @bp.post("/items/<int:item_id>/aliases")
@@ -545,6 +588,12 @@ def learn_alias(item_id: int) -> ResponseReturnValue:
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash(_("“%(alias)s” is now an alias of %(name)s.", alias=form.alias.data,
-                    name=item.name), "success")  # fmt: skip
+            flash(
+                _(
+                    "“%(alias)s” is now an alias of %(name)s.",
+                    alias=form.alias.data,
+                    name=item.name,
+                ),
+                "success",
+            )
     return redirect(safe_next(url_for("catalog.detail", item_id=item.id)))
