@@ -19,6 +19,7 @@ from tests.media.clips.helpers import (
     add_catalog,
     misheard_sentence,
     sentences,
+    undo_url_of_heard_otherwise,
 )
 from tests.media.recordings.helpers import ingest, load_job, run_jobs
 from tests.support.axe import assert_accessible
@@ -57,11 +58,17 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     recording_id = ingest(app, merchant_org, workshop_video)
     assert run_jobs(app)
     assert load_job(app, recording_id).state == "succeeded"
+
+    sign_in(page, live_server, merchant.email, TEST_PASSWORD)
+    # Item finding wrote the misheard "jade stone bangle" as the catalog spells it: undo that.
+    undo = undo_url_of_heard_otherwise(app, recording_id)
+    page.goto(f"{live_server}/media/recordings/{recording_id}")
+    page.click(f"form[action='{undo}'] button")
+    page.wait_for_selector(f"form[action='{undo}']", state="detached")  # htmx swapped the line
+    assert run_jobs(app)  # the mention refresh
     found = sentences(app, recording_id)
     first, heard = misheard_sentence(found)
     second = found[first.position + 1]
-
-    sign_in(page, live_server, merchant.email, TEST_PASSWORD)
 
     page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
     assert page.locator(".timeline .lane").count() == 2

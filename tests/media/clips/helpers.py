@@ -121,13 +121,9 @@ def misheard_sentence(found: list[Sentence]) -> tuple[Sentence, str]:
     raise AssertionError(f"the recogniser wrote every bangle right: {[s.text for s in found]}")
 
 
-def heard_again(app: Flask, client: FlaskClient, recording_id: int) -> tuple[Sentence, str]:
-    """Undo the correction that wrote the bangle's misheard name as the catalog spells it.
-
-    Item finding corrects the name heard ("jade stone bangle") to the catalog's spelling; the
-    merchant undoes it with the transcript page's button, and the mentions are found again.
-    Return the sentence as heard again, and the words heard.
-    """
+def undo_url_of_heard_otherwise(app: Flask, recording_id: int) -> str:
+    """The transcript page's undo address of the correction that wrote the bangle's misheard
+    name ("jade stone bangle") as the catalog spells it ("jadeite bangle")."""
     with app.app_context():
         fixes = db.session.scalars(
             select(NameCorrection)
@@ -136,10 +132,16 @@ def heard_again(app: Flask, client: FlaskClient, recording_id: int) -> tuple[Sen
             .where(Transcript.recording_id == recording_id, NameCorrection.undone_at.is_(None))
         )
         [fix] = [f for f in fixes if HEARD_OTHERWISE.fullmatch(f.heard)]
-        url = (
+        return (
             f"/media/recordings/{recording_id}/sentences/{fix.sentence_id}"
             f"/corrections/{fix.id}/undo"
         )
+
+
+def heard_again(app: Flask, client: FlaskClient, recording_id: int) -> tuple[Sentence, str]:
+    """Undo that correction as the merchant does on the transcript page, find the mentions
+    again, and return the sentence as heard again with the words heard."""
+    url = undo_url_of_heard_otherwise(app, recording_id)
     assert f'action="{url}"' in client.get(f"/media/recordings/{recording_id}").text
     assert client.post(url).status_code == 302
     with app.app_context():
