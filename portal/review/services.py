@@ -61,7 +61,8 @@ def _approved_version_id(clip: Clip) -> int | None:
 def submit_for_review(clip: Clip, actor: User, version_id: int | None = None) -> ClipVersion:
     """Send one rendered version (the one the merchant saw) to the base's trainers.
 
-    Changes to the subtitles or the range since that version must be rendered first; a
+    Changes to the subtitles, the range or (before approval) the style since that version must
+    be rendered first (the server refuses them, not only the editor's page); a
     changed title, description, key facts or item list only makes a new version with the same
     files, which is what is submitted. An approved or published clip is submitted again only
     for a text change made since; it leaves the library until the change is approved and
@@ -80,11 +81,14 @@ def submit_for_review(clip: Clip, actor: User, version_id: int | None = None) ->
     if resubmitted:
         apply_pending_text(clip)
     changes = changes_since(clip, version)
-    if {"range", "subtitles"} & set(changes):
+    # An approved clip cannot be rendered again: its title change may leave the old title drawn
+    # as the hook line (the text waits in review like any text change).
+    must_render = {"range", "subtitles"} if resubmitted else {"range", "subtitles", "style"}
+    if must_render & set(changes):
         raise ConflictError(
             _(
-                "The subtitles or the in and out points changed after version %(n)s was "
-                "rendered: render again, then submit.",
+                "The subtitles, the in and out points or the video style changed after version "
+                "%(n)s was rendered: render again, then submit.",
                 n=version.number,
             )
         )

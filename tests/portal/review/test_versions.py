@@ -73,6 +73,12 @@ def test_a_title_drawn_as_the_hook_line_must_be_rendered_before_submitting(stage
     editor = current.merchant.get(f"/media/clips/{current.clip_id}").text
     assert "render again, then submit" in editor
     assert "Submit version" not in editor
+    response = current.merchant.post(  # the server refuses it too, not only the page
+        f"/review/clips/{current.clip_id}/submit", data={"version_id": _versions(current)[0].id}
+    )
+    assert response.status_code == 409
+    assert "render again, then submit" in response.text
+    assert _state(current) == (ClipState.READY, None)
     _rendered(current)
     assert _submit(current).status_code == 302
     first, second = _versions(current)
