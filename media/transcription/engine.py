@@ -93,26 +93,6 @@ class HintSource(Protocol):
         ...
 
 
-class Recogniser(Protocol):
-    """What the pipeline needs from a speech recogniser."""
-
-    def transcribe(
-        self,
-        audio_path: Path,
-        *,
-        language: str | None,
-        hotwords: str | None,
-        initial_prompt: str | None,
-        on_progress: ProgressCallback | None,
-        hints: HintSource | None = None,
-    ) -> Transcript:
-        """Recognise the 16 kHz mono WAV at ``audio_path``; ``language`` None detects it.
-
-        ``hints``, if given, chooses the hotwords and prompt batch by batch instead.
-        """
-        ...
-
-
 _models: dict[tuple[str, int, int], WhisperModel] = {}
 _models_lock = threading.Lock()
 

@@ -214,13 +214,3 @@ def edit_sentence(sentence: Sentence, actor: User, new_text: str) -> Sentence:
     if transcript is not None:
         transcript_edited.send(recording_id=transcript.recording_id, org_id=sentence.org_id)
     return sentence
-
-
-def sentence_history(sentence: Sentence) -> list[SentenceEdit]:
-    """Return the sentence's edits, newest first."""
-    statement = (
-        select(SentenceEdit)
-        .where(SentenceEdit.sentence_id == sentence.id)
-        .order_by(SentenceEdit.id.desc())
-    )
-    return list(db.session.scalars(statement))

@@ -104,8 +104,3 @@ def list_comments(subject: Subject) -> list[Comment]:
             .order_by(Comment.at_s, Comment.id)
         )
     )
-
-
-def open_count(subject: Subject) -> int:
-    """How many top-level comments are not resolved yet."""
-    return sum(1 for comment in list_comments(subject) if not comment.is_resolved)

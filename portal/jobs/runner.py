@@ -229,7 +229,7 @@ def execute_job(job_id: int, worker_id: str) -> JobState | None:
 
 
 def run_queued_jobs(limit: int = 100) -> list[int]:
-    """Run queued jobs in this process, oldest first (``--wait`` and tests); return their ids."""
+    """Run queued jobs in this process, oldest first (benchmarks and tests); return their ids."""
     done = []
     for _ in range(limit):
         job_id = db.session.scalar(
