@@ -23,8 +23,9 @@ from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Transcript, Word
 from portal.database import utcnow
 from portal.extensions import db
+from portal.jobs.kinds import job_kinds
 from portal.jobs.models import Job, JobState
-from portal.jobs.presenters import STEPS, job_view
+from portal.jobs.presenters import job_view
 from portal.jobs.queue import deliver
 from portal.jobs.runner import execute_job
 from portal.simplified import to_simplified
@@ -78,7 +79,7 @@ def test_merchant_recording_is_transcribed_with_catalog_hints(
 
     job = load_job(app, recording_id)
     assert job.state == JobState.SUCCEEDED, job.error
-    last_step = STEPS["recording.transcribe"][-1]
+    last_step, _label = job_kinds(app)["recording.transcribe"].steps[-1]
     assert (job.step, job.progress, job.attempts, job.error) == (last_step, 100, 1, "")
     assert job.finished_at is not None
     assert job.lease_expires_at is None
