@@ -64,9 +64,16 @@ class ClipTimeline:
 
 
 def shown_span(clip: Clip, duration_ms: int) -> ranges.Range:
-    """The stretch of the recording the timeline shows: the clip and a margin either side."""
+    """The stretch of the recording the timeline shows: the clip and a margin either side.
+
+    The recording's length (``duration_ms``, 0 when unknown) only shortens the margin: the clip
+    itself is always shown whole, even where a probe found the recording shorter.
+    """
     margin = max(MIN_MARGIN_MS, round((clip.end_ms - clip.start_ms) * MARGIN_SHARE))
-    return max(0, clip.start_ms - margin), min(duration_ms, clip.end_ms + margin)
+    end_ms = clip.end_ms + margin
+    if duration_ms:
+        end_ms = max(clip.end_ms, min(duration_ms, end_ms))
+    return max(0, clip.start_ms - margin), end_ms
 
 
 def handles_of(kept: Sequence[ranges.Range], span: ranges.Range) -> list[Handle]:
@@ -123,7 +130,7 @@ def build_timeline(
 ) -> ClipTimeline:
     """Gather the timeline of ``clip`` (``comments`` on ``version``, the clip's current one;
     ``words``: those said in its ``shown_span``, if loaded)."""
-    span = shown_span(clip, round(recording.duration_s * 1000))
+    span = shown_span(clip, round((recording.duration_s or 0) * 1000))
     if words is None:
         transcript = get_transcript(recording)
         words = words_between(transcript, *span) if transcript else []

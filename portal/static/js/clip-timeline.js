@@ -31,14 +31,18 @@
     var keyTimer = null;
     section._wired = true;
 
+    function share(ms) {  // of the track, kept within it
+      return Math.min(100, Math.max(0, (ms - span[0]) / length * 100));
+    }
+
     function percent(ms) {
-      return ((ms - span[0]) / length * 100) + "%";
+      return share(ms) + "%";
     }
 
     function drawRange(range) {
-      var start = num(range.dataset.startMs);
-      range.style.left = percent(start);
-      range.style.width = ((num(range.dataset.endMs) - start) / length * 100) + "%";
+      var left = share(num(range.dataset.startMs));
+      range.style.left = left + "%";
+      range.style.width = (share(num(range.dataset.endMs)) - left) + "%";
     }
 
     function rangeOf(handle) {

@@ -3,10 +3,13 @@ range (snapped to a word, with undo; overlaps, the recording's end and foreign c
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
 from media.clips.models import Clip, ClipState, ClipVersion
+from media.clips.timeline import shown_span
 from media.transcripts.models import Transcript, Word
 from portal.comments.models import Comment
 from portal.database import utcnow
@@ -164,3 +167,17 @@ def test_a_clip_in_review_shows_its_timeline_without_handles_and_refuses_a_move(
     assert "data-ct-handle" not in html
     assert response.status_code == 409
     assert kept(app, two_ranges) == before
+
+
+@pytest.mark.parametrize(
+    ("duration_ms", "expected"),
+    [
+        (600_000, (5_000, 25_000)),  # a margin either side, inside the recording
+        (21_000, (5_000, 21_000)),  # the recording's end cuts the margin
+        (12_000, (5_000, 20_000)),  # probed shorter than the clip: the clip is still shown whole
+        (0, (5_000, 25_000)),  # length unknown
+    ],
+)
+def test_the_timeline_shows_the_whole_clip_and_a_margin_the_recording_has(duration_ms, expected):
+    clip = SimpleNamespace(start_ms=10_000, end_ms=20_000)
+    assert shown_span(clip, duration_ms) == expected
