@@ -1,4 +1,8 @@
-"""Clips: title, description, subtitles and linked items (owned; published ones are public)."""
+"""Clips: title, description, subtitles and linked items (owned; published ones are public).
+
+The subtitles are the lines the clip keeps, without the words and sentences cut from it
+(``media.clips.kept_text``), as its videos and publish kit show them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import selectinload
 
+from media.clips.kept_text import kept_lines
 from media.clips.models import Clip, ClipItem, ClipState
 from media.clips.signals import clip_changed
 from portal.catalog.signals import catalog_changed
@@ -23,7 +28,7 @@ KIND = "clip"
 
 
 def _document(clip: Clip) -> Document:
-    lines = " ".join(cue.text for cue in clip.cues if not cue.is_hidden)
+    lines = " ".join(line.text for line in kept_lines(clip) if not line.cue.is_hidden)
     return Document(
         ref_id=clip.id,
         org_id=clip.org_id,

@@ -185,3 +185,17 @@ def test_operator_exports_the_recordings_clips_with_their_ranges(
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["clips"] == [api]
     assert api["ranges"] == [{"start": api["start"], "end": api["end"]}]
+
+
+def test_a_sentence_cut_from_the_clip_is_no_longer_found_in_it(app, browser, clip_id, recording_id):
+    middle = sentences(app, recording_id)[2].text
+    others = " ".join(s.text for s in sentences(app, recording_id)[1:4:2]).lower()
+    word = next(w for w in middle.lower().strip(".").split() if len(w) > 4 and w not in others)
+
+    def clip_found() -> bool:
+        page = browser.get("/search", query_string={"q": word}).text
+        return f"/media/clips/{clip_id}" in page
+
+    assert clip_found()
+    cut(browser, clip_id, HTMX, action="sentence", position=2)
+    assert not clip_found()
