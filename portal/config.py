@@ -81,6 +81,16 @@ def _parse_base_url(raw: str) -> str:
     return raw.strip().rstrip("/")
 
 
+# The subtitle templates of media/render/styles.py (tests/media/clips/test_styles.py checks).
+SUBTITLE_TEMPLATES = ("clean", "bold", "big")
+
+
+def _parse_subtitle_template(raw: str) -> str:
+    if raw not in SUBTITLE_TEMPLATES:
+        raise ValueError(f"expected one of {', '.join(SUBTITLE_TEMPLATES)}")
+    return raw
+
+
 def _parse_locale(raw: str) -> str:
     if raw not in {"zh_CN", "en"}:
         raise ValueError("expected zh_CN or en")
@@ -334,6 +344,13 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "beltcast",
         "Name of the job queue (separates several installations on one Redis).",
+    ),
+    Setting(
+        "SUBTITLE_TEMPLATE",
+        "SUBTITLE_TEMPLATE",
+        _parse_subtitle_template,
+        "clean",
+        "The base's subtitle template for organisations that chose none: clean, bold or big.",
     ),
     Setting(
         "MERCHANT_CAN_PUBLISH",

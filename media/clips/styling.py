@@ -42,8 +42,10 @@ CARD_SHOW_S = 6.0  # and stays this long after it
 
 
 def org_template(org: Organisation) -> str:
-    """The organisation's template name (the base's default when it chose none)."""
-    return get_template(org.subtitle_template).name
+    """The organisation's template name (the base's, ``SUBTITLE_TEMPLATE``, when it chose none)."""
+    if org.subtitle_template in TEMPLATES:
+        return org.subtitle_template
+    return get_template(current_app.config["SUBTITLE_TEMPLATE"]).name
 
 
 def clip_template(clip: Clip) -> str:

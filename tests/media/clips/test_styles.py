@@ -17,6 +17,7 @@ from media.clips.style_forms import TEMPLATE_LABELS
 from media.render.styles import TEMPLATES
 from portal.catalog.models import Item
 from portal.compliance.published import check_version
+from portal.config import SUBTITLE_TEMPLATES
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from tests.media.clips.helpers import one, rows
@@ -61,6 +62,14 @@ def test_merchant_picks_the_organisations_template(app, browser, merchant_org):
     saved = browser.post("/media/style", data={"template": "bold"})
     assert saved.status_code == 302
     assert one(app, Organisation, Organisation.id == merchant_org.id).subtitle_template == "bold"
+    assert 'checked id="template-1"' in browser.get("/media/style").text
+
+
+def test_the_base_chooses_the_template_of_organisations_that_chose_none(app, browser):
+    assert set(SUBTITLE_TEMPLATES) == set(TEMPLATES)  # what BELTCAST_SUBTITLE_TEMPLATE accepts
+    app.config["SUBTITLE_TEMPLATE"] = "big"
+    assert 'checked id="template-2"' in browser.get("/media/style").text
+    browser.post("/media/style", data={"template": "bold"})
     assert 'checked id="template-1"' in browser.get("/media/style").text
 
 
