@@ -45,6 +45,7 @@ from tests.support.pages import (
     save_small_png,
     screenshot_folder,
     wait_for_htmx,
+    wait_for_rendered_video,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -128,12 +129,7 @@ def _picks_a_template_with_the_card_and_renders(merchant: Visit, app) -> None:
     expect(page.locator("#clip-style input[name=show_card]")).to_be_checked()
     page.check("input[name=profile][value=vertical]")
     page.click("form.render-form button[type=submit]")
-    page.wait_for_selector("#clip-versions[hx-trigger]")  # the page polls the render
-    assert run_jobs(app)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('video.clip-video')].some(v => v.readyState >= 1)",
-        timeout=30_000,
-    )
+    wait_for_rendered_video(page, lambda: run_jobs(app))
 
 
 def _shoot_desktop(merchant: Visit) -> None:

@@ -27,7 +27,12 @@ from tests.browser.conftest import transcribing_config
 from tests.media.clips.helpers import sentence_with, sentences
 from tests.media.recordings.helpers import run_jobs
 from tests.support.mediagen import make_png_image
-from tests.support.pages import Visit, click_menu_link, override_render_checks
+from tests.support.pages import (
+    Visit,
+    click_menu_link,
+    override_render_checks,
+    wait_for_rendered_video,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -209,12 +214,7 @@ def _render(merchant: Visit, app, *, keyboard: bool) -> None:
     else:
         page.check("input[name=profile][value=vertical]")
         page.click("form.render-form button[type=submit]")
-    page.wait_for_selector("#clip-versions[hx-trigger]")  # the page polls the render
-    assert run_jobs(app)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('video.clip-video')].some(v => v.readyState >= 1)",
-        timeout=30_000,
-    )
+    wait_for_rendered_video(page, lambda: run_jobs(app))
 
 
 def _merchant_trims_captions_and_renders(merchant: Visit, app, recording_id: int, keyboard: bool):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,14 @@ class Visit:
     def close(self) -> None:
         """Close the tab's browser context."""
         self.page.context.close()
+
+
+def wait_for_rendered_video(page: Any, run_jobs: Callable[[], list[int]]) -> None:
+    """After the editor's render form was sent: see the page poll, run the queued render with
+    ``run_jobs``, and wait until the new version's video can play."""
+    page.wait_for_selector("#clip-versions[hx-trigger]")
+    assert run_jobs()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('video.clip-video')].some(v => v.readyState >= 1)",
+        timeout=30_000,
+    )
