@@ -70,6 +70,7 @@ class Row:
     score: Score
     run: Run
     bare: Run
+    audio_s: float
 
 
 def timed(run: Callable[[], object]) -> tuple[float, float]:
@@ -89,6 +90,7 @@ class Settings:
     """How to run: threads, model, catalogs, and without and/or with the stream's item list."""
 
     threads: int
+    beam: int
     model_dir: str
     catalogs: tuple[str, ...]
     lists: tuple[bool, ...]
@@ -118,7 +120,8 @@ def run_pipeline(
 
     shutil.rmtree(folder, ignore_errors=True)  # a fresh instance: its database, its media
     app = create_app({"INSTANCE_PATH": str(folder), "WHISPER_MODEL": settings.model_dir,
-                      "WHISPER_THREADS": settings.threads})  # fmt: skip
+                      "WHISPER_THREADS": settings.threads,
+                      "WHISPER_BEAM_SIZE": settings.beam})  # fmt: skip
     with app.app_context():
         upgrade()
         org = create_organisation("bench", "Bench jade shop", approved=True)
@@ -220,13 +223,14 @@ def bench_stream(stream: Stream, voice: Voice, folder: Path, settings: Settings)
         label = f"{len(catalog)} items"
         runs = {
             "pipeline, stream list" if listed else "pipeline": run_pipeline(
-                video, stream, catalog, folder / f"{catalog_name}-app", settings, listed=listed)
+                video, stream, catalog, folder / f"{catalog_name}-app{'-list' if listed else ''}",
+                settings, listed=listed)
             for listed in settings.lists
         }  # fmt: skip
         bare = runs["bare + hotwords"] = run_bare(wav, stream, catalog, settings)
         for condition, run in runs.items():
             measured = score(items, run.sentences, run.found, truth, stream.language)
-            rows.append(Row(name, label, condition, measured, run, bare))
+            rows.append(Row(name, label, condition, measured, run, bare, bounds[-1][1]))
             if settings.verbose:
                 _details(condition, label, run, truth)
     return rows
@@ -247,8 +251,8 @@ def table(rows: list[Row]) -> str:
     """Format the rows as a markdown table."""
     lines = [
         "| stream | catalog | condition | item recall | precision | comparison one suggestion "
-        "| names correct | CER | suggestions | wall s | CPU s | ÷ bare wall | ÷ bare CPU |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| names correct | CER | suggestions | wall s | CPU s | RTF | ÷ bare wall | ÷ bare CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         m, run, bare = row.score, row.run, row.bare
@@ -256,7 +260,7 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {row.stream} | {row.catalog} | {row.condition} | {m.recall:.2f} "
             f"| {m.precision:.2f} | {'yes' if m.comparison else 'no'} | {m.names:.2f} | {cer} "
-            f"| {m.suggestions} | {run.wall_s:.0f} | {run.cpu_s:.0f} "
+            f"| {m.suggestions} | {run.wall_s:.0f} | {run.cpu_s:.0f} | {run.wall_s / row.audio_s:.3f} "
             f"| {run.wall_s / bare.wall_s:.2f} | {run.cpu_s / bare.cpu_s:.2f} |"
         )
     return "\n".join(lines)
@@ -272,12 +276,13 @@ def main() -> None:
                         help="put the stream's items on the recording's item list")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="4 items, 3–4 minute streams")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
+    parser.add_argument("--beam", type=int, default=5, help="the app's WHISPER_BEAM_SIZE")
     parser.add_argument("--models", type=Path, default=REPO / "instance" / "models")
     parser.add_argument("--keep", type=Path, help="folder to keep audio and databases in")
     parser.add_argument("-v", "--verbose", action="store_true", help="truth, suggestions, text")
     args = parser.parse_args()
     lists = {"off": (False,), "on": (True,), "both": (False, True)}[args.stream_list]
-    settings = Settings(args.threads, _load_models(args.models, args.threads),
+    settings = Settings(args.threads, args.beam, _load_models(args.models, args.threads),
                         tuple(args.catalogs), lists, args.verbose)  # fmt: skip
     folder = args.keep or Path(tempfile.mkdtemp(prefix="beltcast-streams-"))
     rows: list[Row] = []
