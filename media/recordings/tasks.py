@@ -74,7 +74,9 @@ def transcribe_recording(ctx: JobContext) -> None:
         )
         ctx.step("transcribing")
         recogniser = engine.WhisperRecogniser(
-            model_path, cpu_threads=current_app.config["WHISPER_THREADS"]
+            model_path,
+            cpu_threads=current_app.config["WHISPER_THREADS"],
+            beam_size=current_app.config["WHISPER_BEAM_SIZE"],
         )
         result = recogniser.transcribe(
             audio,

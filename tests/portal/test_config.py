@@ -74,3 +74,9 @@ def test_deployment_without_base_url_stops_start_up_naming_it(tmp_path, monkeypa
 def test_base_url_that_is_not_an_http_site_stops_start_up(value):
     with pytest.raises(ConfigError, match="BELTCAST_BASE_URL"):
         read_environment({"BELTCAST_BASE_URL": value})
+
+
+def test_beam_width_of_recognition_is_a_positive_whole_number():
+    assert read_environment({"BELTCAST_WHISPER_BEAM_SIZE": "3"})["WHISPER_BEAM_SIZE"] == 3
+    with pytest.raises(ConfigError, match="BELTCAST_WHISPER_BEAM_SIZE"):
+        read_environment({"BELTCAST_WHISPER_BEAM_SIZE": "0"})
