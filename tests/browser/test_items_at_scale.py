@@ -13,20 +13,18 @@ seed), not the benchmark's scripts.
 
 from __future__ import annotations
 
-import random
-import re
-import threading
-
 import pytest
-from sqlalchemy import select
 
-from media.clips.models import Mention
 from portal.auth.models import Role
-from portal.catalog.models import Item
-from portal.extensions import db
 from tests.conftest import TEST_PASSWORD
-from tests.media.recordings.helpers import run_jobs
+from tests.support.goods_list import (
+    found_item_names,
+    paste_goods_list,
+    transcribe_while_polling,
+    upload_stream,
+)
 from tests.support.mediagen import make_english_speech, make_video_with_audio
+from tests.support.near_miss import stream_catalog
 from tests.support.pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,7 +54,6 @@ FORMS = (
     "necklace",
     "carving",
 )
-CATALOG_SIZE = 200
 LISTED = 15
 # Link number -> the listed item said on the stream (None: said only by its link number).
 SPOKEN = {
@@ -81,33 +78,9 @@ SCRIPT = (
 )
 
 
-def _name(grade: str, material: str, form: str) -> str:
-    return " ".join(part for part in (grade, material, form) if part)
-
-
 def catalog_names() -> tuple[list[str], list[str]]:
     """The 200 catalog names and the stream's 15 (link order), near misses of each included."""
-    every = [_name(g, m, f) for g in GRADES for m in MATERIALS for f in FORMS]
-    rng = random.Random(20261206)
-    spoken = list(SPOKEN.values())
-    others = [name for name in every if name not in spoken]
-    listed_rest = rng.sample(others, LISTED - len(spoken))
-    listed = [*spoken[:3], *listed_rest[:5], spoken[3], *listed_rest[5:]]
-    near_misses = [
-        name
-        for name in every
-        if name not in listed and any(name.endswith(_without_grade(s)) for s in spoken)
-    ]
-    rest = [name for name in every if name not in listed and name not in near_misses]
-    fill = rng.sample(rest, CATALOG_SIZE - len(listed) - len(near_misses))
-    return [*listed, *near_misses, *fill], listed
-
-
-def _without_grade(name: str) -> str:
-    for grade in GRADES[1:]:
-        if name.startswith(f"{grade} "):
-            return name[len(grade) + 1 :]
-    return name
+    return stream_catalog((GRADES, MATERIALS, FORMS), SPOKEN, seed=20261206, listed=LISTED)
 
 
 @pytest.fixture(scope="module")
@@ -116,50 +89,6 @@ def fifteen_item_stream(tmp_path_factory):
     folder = tmp_path_factory.mktemp("items-at-scale")
     speech = make_english_speech(SCRIPT, folder / "stream.wav")
     return make_video_with_audio(speech, folder / "周五晚场.mp4", size="160x120", rate=10)
-
-
-def _upload(page, base_url: str, video) -> int:
-    page.goto(f"{base_url}/media/recordings/")
-    page.set_input_files("#upload_id-file", str(video))
-    page.wait_for_function("() => !document.querySelector('[data-upload-submit]').disabled")
-    page.fill("#title", "周五晚场")
-    page.select_option("#language", "en")
-    page.click("[data-upload-submit]")
-    page.wait_for_url(re.compile(r".*/media/recordings/\d+$"))
-    return int(page.url.rsplit("/", 1)[1])
-
-
-def _paste_goods_list(page, base_url: str, recording_id: int, skus: list[str]) -> None:
-    page.get_by_role("link", name="粘贴或导入平台的商品列表").click()
-    rows = "".join(f"{number}\t{sku}\n" for number, sku in enumerate(skus, start=1))
-    page.fill("#text", f"链接\t商品编号\n{rows}")
-    page.get_by_role("button", name="预览").click()
-    page.get_by_role("button", name="保存此列表").click()
-    page.wait_for_url(f"{base_url}/media/recordings/{recording_id}#stream-items")
-    assert f"本场商品现有 {LISTED} 件。" in page.inner_text("main")
-
-
-def _transcribe(page, app) -> None:
-    done: list[int] = []
-    worker = threading.Thread(target=lambda: done.extend(run_jobs(app)), name="jobs")
-    worker.start()  # transcribe, find items and suggest clips while the page polls
-    try:
-        page.wait_for_selector("#recording-status .step-done", timeout=240_000)
-    finally:
-        worker.join(timeout=600)
-    assert done
-    page.wait_for_selector("ol.transcript li.sentence", timeout=30_000)
-
-
-def _found_names(app, recording_id: int) -> set[str]:
-    with app.app_context():
-        return set(
-            db.session.scalars(
-                select(Item.name)
-                .join(Mention, Mention.item_id == Item.id)
-                .where(Mention.recording_id == recording_id)
-            )
-        )
 
 
 def test_merchant_with_200_items_lists_the_streams_15_and_the_workshop_finds_each(
@@ -173,12 +102,14 @@ def test_merchant_with_200_items_lists_the_streams_15_and_the_workshop_finds_eac
     merchant = make_user(Role.MERCHANT, merchant_org)
     sign_in(page, live_server, merchant.email, TEST_PASSWORD)
 
-    recording_id = _upload(page, live_server, fifteen_item_stream)
-    _paste_goods_list(page, live_server, recording_id, [skus[name] for name in listed])
-    _transcribe(page, app)
+    recording_id = upload_stream(
+        page, live_server, fifteen_item_stream, title="周五晚场", language="en"
+    )
+    paste_goods_list(page, live_server, recording_id, [skus[name] for name in listed])
+    transcribe_while_polling(page, app)
 
     transcript = " ".join(page.inner_text("ol.transcript").split()).lower()
-    assert _found_names(app, recording_id) == set(SPOKEN.values()), transcript
+    assert found_item_names(app, recording_id) == set(SPOKEN.values()), transcript
     for number, name in SPOKEN.items():
         if number != BY_NUMBER_ONLY:
             assert name.lower() in transcript, (name, transcript)

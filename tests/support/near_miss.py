@@ -3,10 +3,16 @@
 A merchant's catalog repeats words (和田玉手镯, 和田玉吊坠, 和田玉籽料手镯 …), so telling
 items apart takes the rare words. These catalogs hold 200 items by default, English or Chinese,
 each a ``(name, aliases)`` pair; most have a shorter alias (the material's first word + form).
+
+``stream_catalog`` builds the other kind the items-at-scale journeys use: grades × materials ×
+forms, a stream's goods list with the items said at their link numbers, every graded near miss
+of those, and the rest sampled with a fixed seed.
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping, Sequence
 from itertools import product
 
 ENGLISH_MATERIALS = (
@@ -44,3 +50,42 @@ def near_miss_catalog(language: str, count: int = 200) -> list[tuple[str, list[s
         alias = f"{material.split()[0]} {form}" if english else f"{material[:2]}{form}"
         items.append((name, [alias] if alias != name else []))
     return items[:count]
+
+
+def stream_catalog(
+    parts: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    spoken: Mapping[int, str],
+    *,
+    seed: int,
+    separator: str = " ",
+    listed: int = 15,
+    size: int = 200,
+) -> tuple[list[str], list[str]]:
+    """Return ``size`` catalog names and the stream's ``listed`` (its goods list, in link order).
+
+    ``parts`` are the grades (the first one empty: no grade), materials and forms, joined with
+    ``separator``. ``spoken`` maps link numbers to the listed names said on the stream; the other
+    links are sampled. The catalog holds the list first, then every other grade of each spoken
+    name (its near misses), then sampled names.
+    """
+    grades, materials, forms = parts
+    every = [
+        separator.join(part for part in combination if part)
+        for combination in product(grades, materials, forms)
+    ]
+    rng = random.Random(seed)
+    said = list(spoken.values())
+    sampled = iter(rng.sample([name for name in every if name not in said], listed - len(said)))
+    goods = [spoken.get(number) or next(sampled) for number in range(1, listed + 1)]
+
+    def ungraded(name: str) -> str:
+        for grade in grades[1:]:
+            if name.startswith(f"{grade}{separator}"):
+                return name[len(grade) + len(separator) :]
+        return name
+
+    bare = {ungraded(name) for name in said}
+    near_misses = [name for name in every if name not in goods and ungraded(name) in bare]
+    rest = [name for name in every if name not in goods and name not in near_misses]
+    fill = rng.sample(rest, size - len(goods) - len(near_misses))
+    return [*goods, *near_misses, *fill], goods
