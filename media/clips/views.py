@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -32,6 +34,7 @@ from media.clips.workshop import (
     transcript_piece,
     workshop_context,
 )
+from media.recordings import stream_items
 from media.recordings.models import Recording
 from media.recordings.signals import stream_items_changed
 from media.transcripts.aliases import add_alias
@@ -79,8 +82,11 @@ def _clip(clip_id: int) -> Clip:
     return get_owned_or_404(Clip, clip_id, current_org_id())
 
 
-def _item_choices() -> list[tuple[int, str]]:
-    return [(item.id, f"{item.name} ({item.sku})") for item in active_items(current_org_id())]
+def _item_choices(first: Sequence[int] = ()) -> list[tuple[int, str]]:
+    """Every active catalog item as a choice; the items of ``first`` lead, in that order."""
+    rank = {item_id: n for n, item_id in enumerate(dict.fromkeys(first))}
+    items = sorted(active_items(current_org_id()), key=lambda item: rank.get(item.id, len(rank)))
+    return [(item.id, f"{item.name} ({item.sku})") for item in items]
 
 
 @bp.get("/recordings/<int:recording_id>/workshop")
@@ -107,9 +113,11 @@ def _workshop_page(
 ) -> dict[str, object]:
     """The whole workshop page's context (``posted``: a suggestion's form with errors)."""
     form = NewClipForm()
-    form.item_ids.choices = _item_choices()
+    listed = stream_items.listed_item_ids(recording)
+    form.item_ids.choices = _item_choices(listed)
     at_s = request.args.get("t", 0.0, type=float)
-    return {**workshop_context(recording, item_id, at_s, posted), "form": form}
+    context = workshop_context(recording, item_id, at_s, posted)
+    return {**context, "form": form, "leading_item_ids": set(listed)}
 
 
 @bp.get("/recordings/<int:recording_id>/workshop/transcript")
@@ -216,7 +224,8 @@ def _editor_context(
     data = EditorData(clip, around_s)
     recording = data.recording
     details = forms.get("details_form") or ClipDetailsForm(data=services.editing_text(clip))
-    details.item_ids.choices = _item_choices()  # type: ignore[attr-defined]
+    leading = [item.id for item in clip.items] + stream_items.listed_item_ids(recording)
+    details.item_ids.choices = _item_choices(leading)  # type: ignore[attr-defined]
     if "details_form" not in forms:
         details.item_ids.data = [item.id for item in clip.items]  # type: ignore[attr-defined]
     range_form = forms.get("range_form") or RangeForm(
@@ -227,6 +236,7 @@ def _editor_context(
         "clip": clip,
         "recording": recording,
         "details_form": details,
+        "leading_item_ids": set(leading),
         "range_form": range_form,
         "render_form": forms.get("render_form") or RenderForm(),
         "nearby": nearby,

@@ -66,6 +66,11 @@ def stream_items(recording: Recording) -> list[Item]:
     return [item for _, item in stream_links(recording)]
 
 
+def listed_item_ids(recording: Recording) -> list[int]:
+    """Return the item ids of the recording's list in list order, archived ones too (one query)."""
+    return list(db.session.scalars(_entries(recording).with_only_columns(StreamItem.item_id)))
+
+
 def stream_item_ids(recording: Recording) -> set[int]:
     """Return the ids of the active items of the recording's item list."""
     return {item.id for item in stream_items(recording)}
