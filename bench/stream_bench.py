@@ -45,6 +45,7 @@ from bench.stream_speech import Voice, speak
 from bench.transcribe_pipeline import _cpu_s
 from media.mentions.matching import TimedSentence, TimedWord, find_mentions, terms_for
 from media.mentions.suggestions import suggest_clips
+from media.transcription.engine import DEFAULT_BEAM_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 BARE_BATCH = 8
@@ -277,7 +278,8 @@ def main() -> None:
                         help="put the stream's items on the recording's item list")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="4 items, 3–4 minute streams")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
-    parser.add_argument("--beam", type=int, default=5, help="the app's WHISPER_BEAM_SIZE")
+    parser.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE,
+                        help="the app's WHISPER_BEAM_SIZE")  # fmt: skip
     parser.add_argument("--models", type=Path, default=REPO / "instance" / "models")
     parser.add_argument("--keep", type=Path, help="folder to keep audio and databases in")
     parser.add_argument("-v", "--verbose", action="store_true", help="truth, suggestions, text")

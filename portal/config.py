@@ -267,9 +267,10 @@ SETTINGS: tuple[Setting, ...] = (
         "WHISPER_BEAM_SIZE",
         "WHISPER_BEAM_SIZE",
         _parse_positive_int,
-        5,
-        "Beam width of speech recognition: narrower is faster, wider may recognise a little "
-        "better (docs/benchmarks.md).",
+        3,
+        "Beam width of speech recognition (faster-whisper's default is 5): beam 3 takes 5–14 % "
+        "less CPU with the same item recall, names and Mandarin CER on unseen streams "
+        "(docs/benchmarks.md).",
     ),
     Setting(
         "MAX_DURATION_HOURS",
