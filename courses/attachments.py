@@ -1,6 +1,7 @@
 """Lesson attachment files: an allowlist of kinds checked by content, stored under generated names.
 
-Files live in ``MEDIA_ROOT/courses/attachments/<hex>.<ext>``; the trainer's file name is kept only
+Files are stored under ``course_attachment_key`` (``courses/attachments/<hex>.<ext>``); the
+trainer's file name is kept only
 for display and as the download name. Every file is served as a download, never inline.
 """
 
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext as _
 
 from courses.models import LessonAttachment
 from portal.errors import ServiceError
+from portal.storage import course_attachment_key, media_storage
 from portal.web import send_private_file
 
 MAX_BYTES = 20 * 1024**2
@@ -48,14 +50,9 @@ class StoredAttachment:
     size_bytes: int
 
 
-def attachments_dir() -> Path:
-    """Return the folder that holds lesson attachments."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "courses" / "attachments"
-
-
 def attachment_path(stored_name: str) -> Path:
-    """Return the path of a stored attachment (a bare name; folders in it are ignored)."""
-    return attachments_dir() / Path(stored_name).name
+    """Return the path of a stored attachment (a bare name)."""
+    return media_storage().path(course_attachment_key(stored_name))
 
 
 def allowed_extensions() -> str:
@@ -131,27 +128,21 @@ def store_attachment(
     """
     display_name = clean_filename(filename)
     extension = _extension(display_name)
-    folder = attachments_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{uuid.uuid4().hex}.{extension}"
-    temporary = folder / f".{stored_name}.part"
-    try:
+    with media_storage().writing(course_attachment_key(stored_name)) as temporary:
         size = _copy_capped(stream, temporary, max_bytes)
         if not _content_matches(temporary, extension):
             raise ServiceError(
                 _("The file's content does not match its kind (.%(kind)s).", kind=extension),
                 field="file",
             )
-        temporary.replace(folder / stored_name)
-    finally:
-        temporary.unlink(missing_ok=True)
     return StoredAttachment(stored_name, display_name, CONTENT_TYPES[extension], size)
 
 
 def delete_attachment_file(stored_name: str | None) -> None:
     """Remove a stored attachment file if there is one."""
     if stored_name:
-        attachment_path(stored_name).unlink(missing_ok=True)
+        media_storage().delete(course_attachment_key(stored_name))
 
 
 def send_attachment(attachment: LessonAttachment) -> Response:

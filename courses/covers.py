@@ -2,7 +2,7 @@
 
 A cover is whatever readable JPEG, PNG, WebP or GIF the trainer sends, turned upright, flattened
 onto white, shrunk to at most ``MAX_SIDE`` pixels and saved as a JPEG, so nothing but pixels
-reaches a learner. Files live in ``MEDIA_ROOT/courses/covers/<hex>.jpg``.
+reaches a learner. Files are stored under ``course_cover_key`` (``courses/covers/<hex>.jpg``).
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import uuid
 from pathlib import Path
 from typing import IO
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from courses.models import Course
 from portal.errors import ServiceError
+from portal.storage import course_cover_key, media_storage
 
 MAX_SIDE = 1600
 MAX_PIXELS = 40_000_000
@@ -25,14 +26,9 @@ JPEG_QUALITY = 85
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 
 
-def covers_dir() -> Path:
-    """Return the folder that holds course covers."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "courses" / "covers"
-
-
 def cover_path(stored_name: str) -> Path:
-    """Return the path of a stored cover (a bare name; folders in it are ignored)."""
-    return covers_dir() / Path(stored_name).name
+    """Return the path of a stored cover (a bare name)."""
+    return media_storage().path(course_cover_key(stored_name))
 
 
 def cover_url(course: Course) -> str | None:
@@ -82,19 +78,12 @@ def store_cover(stream: IO[bytes], max_bytes: int) -> str:
             field="cover",
         )
     body = reencode_cover(data)
-    folder = covers_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.jpg"
-    temporary = folder / f".{name}.tmp"
-    try:
-        temporary.write_bytes(body)
-        temporary.replace(folder / name)
-    finally:
-        temporary.unlink(missing_ok=True)
+    media_storage().save(course_cover_key(name), body)
     return name
 
 
 def delete_cover(stored_name: str | None) -> None:
     """Remove a stored cover if there is one."""
     if stored_name:
-        cover_path(stored_name).unlink(missing_ok=True)
+        media_storage().delete(course_cover_key(stored_name))

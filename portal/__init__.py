@@ -28,6 +28,7 @@ from portal.jobs.worker import add_periodic_tasks
 from portal.media_offload import install_proxy_support
 from portal.navigation import navigation_for
 from portal.routing import install_database_id_converter
+from portal.storage import media_storage
 from portal.templating import install_filters
 from portal.web import install_input_guard, install_security_headers
 
@@ -44,9 +45,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config_overrides))
     logging.basicConfig(level=app.config["LOG_LEVEL"])
-    # The instance folder holds the SQLite files and job scratch even when media live elsewhere.
+    # The instance folder holds the SQLite files and the model even when media live elsewhere.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+    media_storage(app).root.mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     install_database_id_converter(app)
     _register_blueprints(app)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
@@ -22,6 +21,7 @@ from portal.extensions import db
 from portal.notifications.cli import send_digests_command
 from portal.organisations.models import Organisation
 from portal.organisations.services import create_organisation, get_org_by_slug
+from portal.storage import media_storage
 
 beltcast_cli = AppGroup("beltcast", help="Beltcast operator commands.")
 
@@ -124,9 +124,8 @@ def _mib(size: int) -> str:
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(dest: Path) -> None:
     """Back up the database and the media root into the new folder DEST."""
-    media_root = Path(current_app.config["MEDIA_ROOT"])
     try:
-        summary = backup.back_up(db.engine, media_root, dest)
+        summary = backup.back_up(db.engine, media_storage().root, dest)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
@@ -140,9 +139,10 @@ def backup_command(dest: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace a database and media root that hold data.")
 def restore_command(source: Path, force: bool) -> None:
     """Restore the backup in SOURCE (stop the web and worker processes first)."""
-    media_root = Path(current_app.config["MEDIA_ROOT"])
     try:
-        summary = backup.restore(db.engine, media_root, source, force=force, progress=click.echo)
+        summary = backup.restore(
+            db.engine, media_storage().root, source, force=force, progress=click.echo
+        )
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(

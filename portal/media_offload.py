@@ -18,6 +18,8 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import send_file
 
+from portal.storage import media_storage
+
 # Headers that describe the body the portal did not send; nginx sets its own.
 _BODY_HEADERS = ("Content-Length", "Content-Range")
 
@@ -33,7 +35,7 @@ def install_proxy_support(app: Flask) -> None:
     if not prefix:
         return
     app.config["USE_X_SENDFILE"] = True
-    media_root = Path(app.config["MEDIA_ROOT"]).resolve()
+    storage = media_storage(app)
 
     @app.after_request
     def _hand_media_to_nginx(response: Response) -> Response:
@@ -41,16 +43,16 @@ def install_proxy_support(app: Flask) -> None:
         if sendfile is None:
             return response
         del response.headers["X-Sendfile"]
-        path = Path(sendfile).resolve()
-        if media_root not in path.parents:
+        path = Path(sendfile)
+        key = storage.key_of(path)
+        if key is None:
             return _send_here(path, response)
         if response.status_code in (206, 416):
             response.status_code = 200  # nginx answers the Range itself
         for header in _BODY_HEADERS:
             response.headers.pop(header, None)
         if response.status_code == 200:
-            relative = quote(path.relative_to(media_root).as_posix())
-            response.headers["X-Accel-Redirect"] = f"{prefix}{relative}"
+            response.headers["X-Accel-Redirect"] = f"{prefix}{quote(key)}"
         return response
 
 

@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "portal.qr",
             "portal.timecodes",
             "portal.media_offload",
+            "portal.storage",  # where media files live: the keys and the local file system
         ),
     ),
     ("features", ("media", "courses")),
@@ -89,7 +90,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Inside media, bottom to top: a subpackage may import its own rank or a lower one.
 MEDIA_ORDER: tuple[tuple[str, ...], ...] = (
-    ("media.probe", "media.ffmpeg", "media.subtitle_files", "media.storage", "media.uploads"),
+    ("media.probe", "media.ffmpeg", "media.subtitle_files", "media.usage", "media.uploads"),
     ("media.mentions",),
     ("media.glossary", "media.transcription"),
     ("media.transcripts",),

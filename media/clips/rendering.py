@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from media.clips.kept_text import clip_words, kept_facts, kept_lines, kept_text
@@ -25,6 +24,7 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job, latest_job
 from portal.organisations.scoping import scoped
+from portal.storage import clip_key, clips_folder_key, media_storage
 
 RENDER_JOB = "clip.render"
 FILE_SUFFIXES = {"video": ".mp4", "poster": ".jpg", "vtt": ".vtt"}
@@ -33,12 +33,13 @@ MIME_TYPES = {"video": "video/mp4", "poster": "image/jpeg", "vtt": "text/vtt"}
 
 def clips_dir(org_id: int) -> Path:
     """Return the folder holding an organisation's rendered clips."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "clips" / str(org_id)
+    return media_storage().path(clips_folder_key(org_id))
 
 
 def version_file(version: ClipVersion, kind: str) -> Path:
     """Return the path of a version's video, poster or WebVTT file."""
-    return clips_dir(version.org_id) / f"{version.stored_stem}{FILE_SUFFIXES[kind]}"
+    name = f"{version.stored_stem}{FILE_SUFFIXES[kind]}"
+    return media_storage().path(clip_key(version.org_id, name))
 
 
 def clip_times(kept: list[Range], start_ms: int, end_ms: int) -> dict[str, float] | None:

@@ -10,7 +10,6 @@ certificate number while the item is discussed: from each mention of it in the k
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -31,11 +30,12 @@ from media.render.subtitles import SubtitleLayout
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
-from portal.catalog.photos import primary_photo_path
+from portal.catalog.photos import primary_photo_key
 from portal.extensions import db
-from portal.organisations.logos import logo_dir
+from portal.organisations.logos import logo_file
 from portal.organisations.models import Organisation
 from portal.organisations.scoping import scoped
+from portal.storage import media_storage
 
 CARD_LEAD_S = 0.3  # the card appears just before the name is said
 CARD_SHOW_S = 6.0  # and stays this long after it
@@ -111,11 +111,8 @@ def card_texts(item: Item) -> dict[str, str]:
 
 
 def _card(item: Item, windows: list[list[float]]) -> dict[str, Any]:
-    """The card's snapshot: its texts, the photo (under MEDIA_ROOT) and its windows."""
-    photo = primary_photo_path(item)
-    root = Path(current_app.config["MEDIA_ROOT"])
-    relative = str(photo.relative_to(root)) if photo is not None else ""
-    return {**card_texts(item), "photo": relative, "windows": windows}
+    """The card's snapshot: its texts, the photo (its storage key) and its windows."""
+    return {**card_texts(item), "photo": primary_photo_key(item) or "", "windows": windows}
 
 
 def version_style(clip: Clip) -> dict[str, Any]:
@@ -135,19 +132,17 @@ def decor_for(version: ClipVersion) -> Decor:
     style = version.style or {}
     if not style:
         return Decor()
-    root = Path(current_app.config["MEDIA_ROOT"])
-    logo = logo_dir(version.org_id) / f"{Path(style['logo']).name}.png" if style["logo"] else None
     card = style.get("card")
     return Decor(
         template=get_template(style.get("template")).name,
         highlights=tuple(style.get("highlights", ())),
         hook=style.get("hook", ""),
-        logo=logo if logo is not None and logo.is_file() else None,
+        logo=logo_file(version.org_id, style["logo"]),
         card=ProductCard(
             name=card["name"],
             price=card["price"],
             certificate=card["certificate"],
-            photo=root / card["photo"] if card["photo"] else None,
+            photo=media_storage().path(card["photo"]) if card["photo"] else None,
             windows=tuple((a, b) for a, b in card["windows"]),
         )
         if card

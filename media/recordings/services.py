@@ -16,12 +16,11 @@ from media.probe import ProbeLimits, ProbeRejected, ProbeResult, RejectReason, p
 from media.recordings.models import Language, Recording
 from media.recordings.overview import remove_overview
 from media.recordings.signals import recording_deleting
-from media.storage import upload_path
 from media.transcripts import exports
 from media.transcripts.services import get_transcript, list_sentences
 from media.transcripts.signals import transcript_deleted
 from media.uploads.models import Upload
-from media.uploads.services import claim_upload, discard_upload
+from media.uploads.services import claim_upload, discard_upload, part_path
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.errors import ConflictError, ServiceError
@@ -30,6 +29,7 @@ from portal.i18n import translate_message
 from portal.jobs.models import ACTIVE_STATES, Job, JobState
 from portal.jobs.services import enqueue_job, jobs_about, latest_job
 from portal.organisations.scoping import scoped
+from portal.storage import media_storage, recording_key
 from portal.team.accounts import check_live_account, find_account
 from portal.team.models import LiveAccount
 
@@ -69,14 +69,9 @@ def rejection_message(exc: ProbeRejected) -> str:
     )
 
 
-def recordings_dir(org_id: int) -> Path:
-    """Return the folder holding an organisation's recordings."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "recordings" / str(org_id)
-
-
 def source_path(recording: Recording) -> Path:
     """Return the path of a recording's source file."""
-    return recordings_dir(recording.org_id) / Path(recording.stored_name).name
+    return media_storage().path(recording_key(recording.org_id, recording.stored_name))
 
 
 def probe_or_reject(path: Path) -> ProbeResult:
@@ -109,23 +104,22 @@ def _store(
     actor: User | None,
     details: NewRecording,
     probe: ProbeResult,
-    place: Callable[[Path], object],
+    place: Callable[[str], object],
 ) -> Recording:
-    """Put the probed file in place (``place(target)``), add its row, queue transcription."""
+    """Put the probed file in place (``place(key)``), add its row, queue transcription."""
     check_live_account(org_id, details.live_account_id)
-    folder = recordings_dir(org_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    storage = media_storage()
     stored_name = f"{uuid.uuid4().hex}{_suffix_for(probe.container)}"
-    target = folder / stored_name
+    key = recording_key(org_id, stored_name)
     try:
-        place(target)
+        place(key)
         recording = Recording(
             org_id=org_id,
             title=details.title.strip(),
             stored_name=stored_name,
             original_filename=details.original_filename[:255],
             language=details.language,
-            size_bytes=target.stat().st_size,
+            size_bytes=storage.size(key),
             created_by_id=actor.id if actor else None,
             live_account_id=details.live_account_id or None,
         )
@@ -135,7 +129,7 @@ def _store(
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        target.unlink(missing_ok=True)
+        storage.delete(key)
         raise
     enqueue_job(TRANSCRIBE_JOB, recording, org_id=org_id, actor=actor)
     return recording
@@ -147,13 +141,9 @@ def add_recording_from_file(
     """Copy a file already on disk (operator ingest); a refused file copies nothing."""
     probe = probe_or_reject(source)
 
-    def copy(target: Path) -> None:
-        temporary = target.with_name(f".{target.name}.part")
-        try:
+    def copy(key: str) -> None:
+        with media_storage().writing(key) as temporary:
             shutil.copyfile(source, temporary)
-            temporary.replace(target)
-        finally:
-            temporary.unlink(missing_ok=True)
 
     return _store(org_id, actor, details, probe, copy)
 
@@ -163,11 +153,11 @@ def add_recording_from_upload(
 ) -> Recording:
     """Turn a finished upload into a recording; a refused file is deleted with its upload."""
     try:
-        probe = probe_or_reject(upload_path(current_app.config["MEDIA_ROOT"], upload.id))
+        probe = probe_or_reject(part_path(upload.id))
     except ServiceError:
         discard_upload(upload)
         raise
-    return _store(org_id, actor, details, probe, lambda target: claim_upload(upload, target))
+    return _store(org_id, actor, details, probe, lambda key: claim_upload(upload, key))
 
 
 def delete_recording(recording: Recording, actor: User) -> None:

@@ -1,4 +1,4 @@
-"""The space recordings take, counted against the quotas by ``media.storage`` (registered by the
+"""The space recordings take, counted against the quotas by ``media.usage`` (registered by the
 recordings blueprint at app creation)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from media.recordings.models import Recording
-from media.storage import UsageSource, total_bytes
+from media.usage import UsageSource, total_bytes
 from portal.organisations.models import BASE_ORG_SLUG, Organisation
 
 

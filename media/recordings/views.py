@@ -28,12 +28,12 @@ from media.recordings.forms import (
 )
 from media.recordings.models import Language, Recording
 from media.recordings.stream_views import item_section
-from media.storage import add_usage_source
 from media.transcripts import corrections, exports, pieces
 from media.transcripts import services as transcripts
 from media.transcripts.aliases import alias_offers_for
 from media.transcripts.models import Transcript
 from media.uploads.services import get_completed_upload_or_404
+from media.usage import add_usage_source
 from portal.auth.access import (
     acting_user,
     current_org_id,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
-from media.storage import UPLOAD_ID_PATTERN
+from portal.storage import UPLOAD_ID_PATTERN
 
 
 def upload_id_field() -> HiddenField:

@@ -1,6 +1,6 @@
 """Storage quotas of uploaders: merchants share their organisation's, others have their own.
 
-What counts is ``media.storage``'s usage: stored files, and every upload not yet claimed at its
+What counts is ``media.usage``: stored files, and every upload not yet claimed at its
 full declared length (reserved from its creation). ``lock_quota`` serialises the check and the
 reservation of parallel creations.
 """
@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from media.storage import org_usage_bytes, user_usage_bytes
+from media.usage import org_usage_bytes, user_usage_bytes
 from portal.auth.models import Role, User
 from portal.database import lock_rows
 from portal.extensions import db

@@ -30,13 +30,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import ClientDisconnected
 
-from media.storage import upload_path
 from media.uploads.models import Upload
 from media.uploads.quotas import format_bytes, get_quota, lock_quota, over_quota_message
 from portal.auth.models import Role, User
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.storage import media_storage, upload_key
 
 CHUNK_BYTES = 1024 * 1024
 # While a chunk streams in, the offset is recorded (after an fsync) about this often, so a web
@@ -106,8 +106,9 @@ def can_upload(user: User) -> bool:
     return user.is_merchant and user.org is not None and user.org.is_approved
 
 
-def _media_root() -> Path:
-    return Path(current_app.config["MEDIA_ROOT"])
+def part_path(upload_id: str) -> Path:
+    """Return the ``.part`` file of upload ``upload_id`` (a 32-digit hex id)."""
+    return media_storage().path(upload_key(upload_id))
 
 
 def _expiry(now: datetime) -> datetime:
@@ -163,7 +164,7 @@ def create_upload(
     )
     db.session.add(upload)
     db.session.flush()
-    path = upload_path(_media_root(), upload.id)
+    path = part_path(upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(exist_ok=False)
     try:
@@ -187,7 +188,7 @@ def get_active_upload_or_404(upload_id: str, owner_id: int, now: datetime | None
     answers 410, so the client starts afresh.
     """
     upload = _get_own_upload_or_404(upload_id, owner_id)
-    file_gone = not upload_path(_media_root(), upload.id).exists()
+    file_gone = not part_path(upload.id).exists()
     if file_gone or upload.is_expired(now or utcnow()):
         # If a request is still writing, the cleaner removes it later.
         with suppress(UploadLockedError):
@@ -207,7 +208,7 @@ def get_completed_upload_or_404(upload_id: str, owner_id: int) -> Upload:
 @contextmanager
 def _locked_part(upload: Upload) -> Iterator[IO[bytes]]:
     """Open the upload's file with an exclusive lock, or raise ``UploadLockedError``."""
-    path = upload_path(_media_root(), upload.id)
+    path = part_path(upload.id)
     with path.open("r+b", buffering=0) as part:
         try:
             fcntl.flock(part.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -356,7 +357,7 @@ def _remove_locked(upload: Upload) -> None:
     """Delete the file (under its lock) and the row; the caller commits."""
     try:
         with _locked_part(upload):
-            upload_path(_media_root(), upload.id).unlink()
+            part_path(upload.id).unlink()
     except FileNotFoundError:
         pass  # the file is already gone; remove the row all the same
     db.session.delete(upload)
@@ -368,19 +369,16 @@ def discard_upload(upload: Upload) -> None:
     db.session.commit()
 
 
-def claim_upload(upload: Upload, dest: Path) -> Path:
-    """Move a finished upload's file to ``dest`` atomically and delete the row.
+def claim_upload(upload: Upload, key: str) -> None:
+    """Move a finished upload's file to the storage ``key`` atomically and delete the row.
 
-    ``dest`` must be under ``MEDIA_ROOT`` (same file system). The caller commits, together
-    with the row that now owns the file.
+    The caller commits, together with the row that now owns the file.
     """
     if not upload.is_complete:
         raise ServiceError(_l("The upload is not finished yet."))
-    dest.parent.mkdir(parents=True, exist_ok=True)
     with _locked_part(upload):
-        os.replace(upload_path(_media_root(), upload.id), dest)
+        media_storage().move(upload_key(upload.id), key)
     db.session.delete(upload)
-    return dest
 
 
 def delete_expired_uploads(now: datetime | None = None) -> int:

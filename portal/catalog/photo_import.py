@@ -161,5 +161,5 @@ def discard_staged(rows: list[ImportRow], org_id: int) -> None:
     """Remove the photos stored for rows that will not be imported."""
     for row in rows:
         stems = [photo["stored_stem"] for photo in row.photos]
-        photos.discard_stored(current_app.config["MEDIA_ROOT"], org_id, stems)
+        photos.discard_stored(org_id, stems)
         row.photos = []

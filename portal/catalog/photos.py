@@ -2,8 +2,8 @@
 
 Each photo is kept twice, as JPEG without metadata: at most ``FULL_EDGE`` pixels on its longer
 side (pages, the product card of a render) and a ``THUMB_EDGE`` thumbnail (lists, cards).
-Files live in ``MEDIA_ROOT/item-photos/<org_id>/``; they are removed when their row is deleted
-(a photo, or an item with its photos) once that deletion is committed.
+Files are stored under ``item_photo_key`` (``item-photos/<org_id>/``); they are removed when their
+row is deleted (a photo, or an item with its photos) once that deletion is committed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import all_orgs, scoped
+from portal.storage import item_photo_key, media_storage
 
 FULL_EDGE = 1600
 THUMB_EDGE = 400
@@ -49,11 +50,6 @@ class StoredPhoto:
     size_bytes: int
 
 
-def photo_dir(media_root: str | Path, org_id: int) -> Path:
-    """Return the folder that holds one organisation's item photos."""
-    return Path(media_root) / "item-photos" / str(org_id)
-
-
 def get_photo_or_404(item_id: int, photo_id: int, org_id: int | None) -> ItemPhoto:
     """Load a photo of item ``item_id`` owned by ``org_id`` (None: any, for staff), else 404."""
     statement = all_orgs(ItemPhoto) if org_id is None else scoped(ItemPhoto, org_id)
@@ -66,56 +62,52 @@ def primary_photo_of(item_id: int) -> ItemPhoto | None:
     return db.session.scalar(statement.order_by(ItemPhoto.position, ItemPhoto.id).limit(1))
 
 
-def _file(media_root: str | Path, org_id: int, stem: str, size: Size) -> Path:
+def _key(org_id: int, stem: str, size: Size) -> str:
     suffix = "-thumb.jpg" if size == "thumb" else ".jpg"
-    return photo_dir(media_root, org_id) / f"{Path(stem).name}{suffix}"
+    return item_photo_key(org_id, f"{stem}{suffix}")
 
 
 def photo_path(photo: ItemPhoto, size: Size = "full") -> Path:
     """Return the file of ``photo`` at ``size`` (``full`` or ``thumb``)."""
-    return _file(current_app.config["MEDIA_ROOT"], photo.org_id, photo.stored_stem, size)
+    return media_storage().path(_key(photo.org_id, photo.stored_stem, size))
 
 
-def primary_photo_path(item: Item) -> Path | None:
-    """Return the full-size JPEG of the item's primary photo (None: the item has no photo).
+def primary_photo_key(item: Item) -> str | None:
+    """Return the storage key of the item's primary photo at full size (None: it has none).
 
     The file is at most ``FULL_EDGE`` pixels on its longer side, upright, RGB, no metadata.
     """
     photo = item.primary_photo
-    return photo_path(photo) if photo is not None else None
+    return _key(photo.org_id, photo.stored_stem, "full") if photo is not None else None
 
 
-def _save(picture: Image.Image, edge: int, target: Path, quality: int) -> tuple[int, int]:
+def _save(picture: Image.Image, edge: int, key: str, quality: int) -> tuple[int, int]:
     copy = picture.copy()
     copy.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-    temporary = target.with_name(f".{target.name}.tmp")
-    copy.save(temporary, format="JPEG", quality=quality, optimize=True, progressive=True)
-    temporary.rename(target)
+    with media_storage().writing(key) as temporary:
+        copy.save(temporary, format="JPEG", quality=quality, optimize=True, progressive=True)
     return copy.size
 
 
-def store_photo(data: bytes, media_root: str | Path, org_id: int, max_bytes: int) -> StoredPhoto:
+def store_photo(data: bytes, org_id: int, max_bytes: int) -> StoredPhoto:
     """Decode an uploaded image, store it at both sizes and return what was stored."""
     picture = read_image(data, max_bytes, FIELD)
-    photo_dir(media_root, org_id).mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
-    full = _file(media_root, org_id, stem, "full")
+    full = _key(org_id, stem, "full")
     width, height = _save(picture, FULL_EDGE, full, 85)
     try:
-        thumb_width, thumb_height = _save(
-            picture, THUMB_EDGE, _file(media_root, org_id, stem, "thumb"), 80
-        )
+        thumb_width, thumb_height = _save(picture, THUMB_EDGE, _key(org_id, stem, "thumb"), 80)
     except OSError:
-        full.unlink(missing_ok=True)
+        media_storage().delete(full)
         raise
-    return StoredPhoto(stem, width, height, thumb_width, thumb_height, full.stat().st_size)
+    return StoredPhoto(stem, width, height, thumb_width, thumb_height, media_storage().size(full))
 
 
-def discard_stored(media_root: str | Path, org_id: int, stems: list[str]) -> None:
+def discard_stored(org_id: int, stems: list[str]) -> None:
     """Remove the files of photos that were stored but never recorded (or whose row is gone)."""
     for stem in stems:
         for size in SIZES:
-            _file(media_root, org_id, stem, size).unlink(missing_ok=True)
+            media_storage().delete(_key(org_id, stem, size))
 
 
 def store_uploads(uploads: list[tuple[str, bytes]], org_id: int, room: int) -> list[StoredPhoto]:
@@ -124,18 +116,16 @@ def store_uploads(uploads: list[tuple[str, bytes]], org_id: int, room: int) -> l
         raise ServiceError(
             _("An item holds at most %(count)s photos.", count=MAX_PHOTOS), field=FIELD
         )
-    config, stored = current_app.config, []
+    max_bytes, stored = current_app.config["MAX_IMAGE_BYTES"], []
     try:
         for filename, data in uploads:
             try:
-                stored.append(
-                    store_photo(data, config["MEDIA_ROOT"], org_id, config["MAX_IMAGE_BYTES"])
-                )
+                stored.append(store_photo(data, org_id, max_bytes))
             except ServiceError as exc:
                 message = _("%(name)s: %(message)s", name=filename, message=exc.message)
                 raise ServiceError(message, field=FIELD) from exc
     except ServiceError:
-        discard_stored(config["MEDIA_ROOT"], org_id, [photo.stored_stem for photo in stored])
+        discard_stored(org_id, [photo.stored_stem for photo in stored])
         raise
     return stored
 
@@ -206,7 +196,7 @@ def _remember_files(_mapper: Any, _connection: Any, photo: ItemPhoto) -> None:
 def _remove_files(session: Session) -> None:
     """Remove the files of photos whose deletion was just committed."""
     for org_id, stem in session.info.pop(_PENDING_KEY, []):
-        discard_stored(current_app.config["MEDIA_ROOT"], org_id, [stem])
+        discard_stored(org_id, [stem])
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -73,7 +73,7 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
     if not form.validate_on_submit():
         return None
     actor, org_id = acting_user(), current_org_id()
-    media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.cert_image.data, None
+    upload, stored = form.cert_image.data, None
     if not isinstance(upload, FileStorage):  # ItemForm(obj=item) holds the stored file's name
         upload = None
     with form_action(form):
@@ -81,19 +81,19 @@ def _save_item_form(form: ItemForm, item: Item | None) -> Item | None:
             # The image first: an unreadable file must leave the item unsaved.
             if upload:
                 stored = certificates.store_certificate_image(
-                    upload.stream, media_root, org_id, current_app.config["MAX_IMAGE_BYTES"]
+                    upload.stream, org_id, current_app.config["MAX_IMAGE_BYTES"]
                 )
             if item is None:
                 item = services.create_item(org_id, actor, form.to_data())
             else:
                 services.update_item(item, actor, form.to_data())
         except ServiceError:
-            certificates.delete_certificate_image(media_root, org_id, stored)
+            certificates.delete_certificate_image(org_id, stored)
             raise
         if stored:
             replaced = item.cert_image
             services.set_certificate_image(item, actor, stored)
-            certificates.delete_certificate_image(media_root, org_id, replaced)
+            certificates.delete_certificate_image(org_id, replaced)
         return item
     return None
 
@@ -215,9 +215,7 @@ def certificate_image(item_id: int) -> ResponseReturnValue:
 def _send_certificate(item: Item) -> Response:
     if not item.cert_image:
         abort(404)
-    path = certificates.certificate_path(
-        current_app.config["MEDIA_ROOT"], item.org_id, item.cert_image
-    )
+    path = certificates.certificate_path(item.org_id, item.cert_image)
     return send_private_file(path, mimetype="image/jpeg", max_age=300)
 
 

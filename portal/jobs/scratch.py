@@ -1,10 +1,10 @@
 """Jobs' scratch folders: on the media volume every worker shares, named by job, swept when done.
 
 A job's temporary files (a transcription's extracted audio, a render's intermediate picture and
-sound) go to ``<MEDIA_ROOT>/scratch/job-<job id>-<random>/``. The folder goes when the attempt
-ends; a worker killed mid-job cannot remove it, so the next attempt of the job removes every
-folder of that job first, whichever worker it runs on, and the sweeper removes the folders of
-jobs that are no longer running.
+sound) go to ``scratch/job-<job id>-<random>/`` in the media storage. The folder goes when the
+attempt ends; a worker killed mid-job cannot remove it, so the next attempt of the job removes
+every folder of that job first, whichever worker it runs on, and the sweeper removes the folders
+of jobs that are no longer running.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
+from portal.storage import SCRATCH_KEY, media_storage
 
 _FOLDER_NAME = re.compile(r"job-(\d+)-")
 
 
 def scratch_root() -> Path:
-    """Return the folder that holds the jobs' scratch folders (under ``MEDIA_ROOT``)."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "scratch"
+    """Return the folder that holds the jobs' scratch folders (in the media storage)."""
+    return media_storage().path(SCRATCH_KEY)
 
 
 @contextmanager

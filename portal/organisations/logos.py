@@ -1,10 +1,10 @@
 """An organisation's logo: an uploaded image re-encoded as a small PNG, laid over its renders.
 
 The upload is decoded by ``portal.catalog.images.read_image`` (size, pixel count and format
-checks; transparency kept) and written as a PNG of at most ``LOGO_EDGE`` pixels a side under a
-generated name in ``MEDIA_ROOT/logos/<org_id>/``, so nothing of the uploaded file survives but
-its pixels. A bad upload raises ``ServiceError`` and stores nothing; a replaced or removed logo's
-file is deleted once the change is committed.
+checks; transparency kept) and written as a PNG of at most ``LOGO_EDGE`` pixels a side, stored
+under a generated name (``logo_key``: ``logos/<org_id>/``), so nothing of the uploaded file
+survives but its pixels. A bad upload raises ``ServiceError`` and stores nothing; a replaced or
+removed logo's file is deleted once the change is committed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image
 
 from portal.audit.services import record_event
@@ -20,41 +19,41 @@ from portal.auth.models import User
 from portal.catalog.images import read_image
 from portal.extensions import db
 from portal.organisations.models import Organisation
+from portal.storage import logo_key, media_storage
 
 LOGO_EDGE = 512
 MAX_LOGO_BYTES = 2 * 1024**2
 FIELD = "logo"
 
 
-def logo_dir(org_id: int) -> Path:
-    """Return the folder holding an organisation's logo."""
-    return Path(current_app.config["MEDIA_ROOT"]) / "logos" / str(org_id)
+def _key(org_id: int, stem: str) -> str:
+    return logo_key(org_id, f"{stem}.png")
+
+
+def logo_file(org_id: int, stem: str | None) -> Path | None:
+    """Return the logo PNG stored as ``stem`` for organisation ``org_id``; None if there is none."""
+    if not stem:
+        return None
+    path = media_storage().path(_key(org_id, stem))
+    return path if path.is_file() else None
 
 
 def logo_path(org: Organisation) -> Path | None:
     """Return the organisation's logo PNG, or ``None`` when it has none."""
-    if not org.logo_stem:
-        return None
-    path = logo_dir(org.id) / f"{Path(org.logo_stem).name}.png"
-    return path if path.is_file() else None
+    return logo_file(org.id, org.logo_stem)
 
 
 def store_logo(org: Organisation, data: bytes, actor: User) -> None:
     """Re-encode an uploaded image as the organisation's logo, replacing the old one."""
     picture = read_image(data, MAX_LOGO_BYTES, FIELD, keep_alpha=True)
     picture.thumbnail((LOGO_EDGE, LOGO_EDGE), Image.Resampling.LANCZOS)
-    folder = logo_dir(org.id)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
-    target = folder / f"{stem}.png"
-    temporary = folder / f".{stem}.tmp"
-    try:
+    with media_storage().writing(_key(org.id, stem)) as temporary:
         picture.save(temporary, format="PNG", optimize=True)
-        temporary.rename(target)
+    try:
         _replace(org, stem, actor, "organisation.logo_changed")
     except BaseException:
-        temporary.unlink(missing_ok=True)
-        target.unlink(missing_ok=True)
+        media_storage().delete(_key(org.id, stem))
         raise
 
 

@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from portal.errors import ServiceError
 from portal.screening.models import LicenceKind
+from portal.storage import licence_key, media_storage
 
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 4000
@@ -19,14 +20,9 @@ PDF_MAGIC = b"%PDF-"
 MIME_TYPES = {LicenceKind.IMAGE: "image/jpeg", LicenceKind.PDF: "application/pdf"}
 
 
-def licence_dir(media_root: str, org_id: int) -> Path:
-    """Return the folder that holds one organisation's licence files."""
-    return Path(media_root) / "licences" / str(org_id)
-
-
-def licence_path(media_root: str, org_id: int, stored_name: str) -> Path:
+def licence_path(org_id: int, stored_name: str) -> Path:
     """Return the path of a stored licence file."""
-    return licence_dir(media_root, org_id) / Path(stored_name).name
+    return media_storage().path(licence_key(org_id, stored_name))
 
 
 def _reencoded_jpeg(data: bytes) -> bytes:
@@ -46,9 +42,7 @@ def _reencoded_jpeg(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def store_licence(
-    stream: IO[bytes], media_root: str, org_id: int, max_bytes: int
-) -> tuple[str, LicenceKind]:
+def store_licence(stream: IO[bytes], org_id: int, max_bytes: int) -> tuple[str, LicenceKind]:
     """Check an uploaded licence, store it under a generated name; return name and kind.
 
     Images are re-encoded as JPEG (dropping anything that is not pixels); a PDF is kept
@@ -64,16 +58,12 @@ def store_licence(
         kind, body, suffix = LicenceKind.PDF, data, "pdf"
     else:
         kind, body, suffix = LicenceKind.IMAGE, _reencoded_jpeg(data), "jpg"
-    folder = licence_dir(media_root, org_id)
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{suffix}"
-    temporary = folder / f".{name}.tmp"
-    temporary.write_bytes(body)
-    temporary.rename(folder / name)
+    media_storage().save(licence_key(org_id, name), body)
     return name, kind
 
 
-def delete_licence(media_root: str, org_id: int, stored_name: str | None) -> None:
+def delete_licence(org_id: int, stored_name: str | None) -> None:
     """Remove a stored licence file if it exists."""
     if stored_name:
-        licence_path(media_root, org_id, stored_name).unlink(missing_ok=True)
+        media_storage().delete(licence_key(org_id, stored_name))

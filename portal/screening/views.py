@@ -41,21 +41,21 @@ def _application_form(org: Organisation, application: Application | None) -> App
 
 def _save(form: ApplicationForm, org: Organisation) -> bool:
     """Store the licence (if any) and save; on failure leave nothing and show errors."""
-    media_root, upload, stored = current_app.config["MEDIA_ROOT"], form.licence.data, None
+    upload, stored = form.licence.data, None
     with form_action(form):
         try:
             if upload:
                 name, kind = licences.store_licence(
-                    upload.stream, media_root, org.id, current_app.config["MAX_IMAGE_BYTES"]
+                    upload.stream, org.id, current_app.config["MAX_IMAGE_BYTES"]
                 )
                 stored = services.StoredLicence(name, kind)
             replaced = services.save_application(
                 org, acting_user(), form.to_data(), licence=stored, submit=bool(form.send.data)
             )
         except ServiceError:
-            licences.delete_licence(media_root, org.id, stored.name if stored else None)
+            licences.delete_licence(org.id, stored.name if stored else None)
             raise
-        licences.delete_licence(media_root, org.id, replaced)
+        licences.delete_licence(org.id, replaced)
         return True
     return False
 
@@ -102,9 +102,7 @@ def _send_licence(application: Application) -> ResponseReturnValue:
     if not application.licence_name or application.licence_kind is None:
         abort(404)
     kind = LicenceKind(application.licence_kind)
-    path = licences.licence_path(
-        current_app.config["MEDIA_ROOT"], application.org_id, application.licence_name
-    )
+    path = licences.licence_path(application.org_id, application.licence_name)
     # A PDF is only ever downloaded: a browser's PDF viewer would run its scripts.
     return send_private_file(
         path,

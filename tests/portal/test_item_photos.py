@@ -11,8 +11,9 @@ from PIL import Image
 
 from portal.auth.models import Role
 from portal.catalog.models import Item, ItemPhoto
-from portal.catalog.photos import primary_photo_path
+from portal.catalog.photos import primary_photo_key
 from portal.extensions import db
+from portal.storage import media_storage
 from tests.portal.helpers import (
     count_rows,
     field_errors,
@@ -82,7 +83,7 @@ def test_merchant_uploads_photos_reencoded_upright_without_metadata(app, browser
     with app.app_context():
         photos = db.session.get(Item, item.id).photos
         sizes = [(p.width, p.height, p.thumb_width, p.thumb_height) for p in photos]
-        primary_path = primary_photo_path(photos[0].item)
+        primary_path = media_storage().path(primary_photo_key(photos[0].item))
     assert sizes == [(200, 300, 200, 300), (1600, 800, 400, 200)]
     assert len(_photo_files(app, item.org_id)) == 4
     assert primary_path.name == f"{photos[0].stored_stem}.jpg"

@@ -16,9 +16,9 @@ from media.clips.models import Clip, ClipCue, ClipVersion
 from media.clips.rendering import RENDER_JOB, clips_dir
 from media.probe import ProbeLimits, probe_media
 from media.recordings.models import Recording
-from media.recordings.services import recordings_dir
 from portal.extensions import db
 from portal.jobs.models import Job
+from portal.storage import media_storage, recording_key
 from tests.portal.helpers import url_for_rule
 from tests.portal.test_tenancy import ID_KINDS
 
@@ -31,10 +31,9 @@ def add_renderable_clip(app: Flask, org_id: int, source: Path, *, seconds: float
     ``seconds`` with two subtitle lines; return the clip id."""
     with app.app_context():
         probe = probe_media(source, ProbeLimits())
-        folder = recordings_dir(org_id)
-        folder.mkdir(parents=True, exist_ok=True)
         stored_name = f"{uuid.uuid4().hex}.mp4"
-        shutil.copyfile(source, folder / stored_name)
+        with media_storage().writing(recording_key(org_id, stored_name)) as temporary:
+            shutil.copyfile(source, temporary)
         recording = Recording(
             org_id=org_id, title="Evening stream", stored_name=stored_name,
             original_filename=source.name, size_bytes=source.stat().st_size,

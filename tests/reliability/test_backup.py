@@ -13,11 +13,11 @@ import pytest
 from flask_login import FlaskLoginClient
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from media.storage import upload_path
 from portal import create_app
 from portal.auth.models import User
 from portal.catalog.models import Item
 from portal.extensions import db
+from portal.storage import LocalStorage, upload_key
 from tests.conftest import test_config as config_for
 from tests.portal.helpers import fetch
 
@@ -58,7 +58,7 @@ def stocked(app, world, tmp_path) -> dict:
     recording = media_root / "recordings" / str(world["ids"]["org"]) / "a.mp4"
     recording.parent.mkdir(parents=True, exist_ok=True)
     recording.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
-    partial = upload_path(media_root, uuid.uuid4().hex)
+    partial = LocalStorage(media_root).path(upload_key(uuid.uuid4().hex))
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(b"half an upload")
     scratch = media_root / "scratch" / "job-7-a1b2c3" / "audio.wav"

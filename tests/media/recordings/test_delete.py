@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from media.clips.models import ClipState, Mention
 from media.recordings.models import Recording
-from media.storage import org_usage_bytes
 from media.transcripts.models import Sentence, Transcript, Word
 from media.transcripts.signals import transcript_deleted
+from media.usage import org_usage_bytes
 from portal.audit.models import AuditEvent
 from portal.errors import ServiceError
 from portal.extensions import db

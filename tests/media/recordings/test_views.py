@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from media.recordings.models import Recording
-from media.storage import upload_path
 from media.transcripts.models import Sentence, SentenceEdit
 from media.uploads.models import Upload
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.jobs.models import JobState
+from portal.storage import media_storage, upload_key
 from tests.media.recordings.helpers import (
     count,
     ingest,
@@ -59,7 +59,7 @@ def test_merchant_adds_recording_from_completed_upload(
     browser = client_as(merchant)
     data = speech_video.read_bytes()
     upload_id = tus_upload(browser, data, "直播 2024.mp4")
-    part = upload_path(app.config["MEDIA_ROOT"], upload_id)
+    part = media_storage(app).path(upload_key(upload_id))
     assert part.stat().st_size == len(data)
 
     response = browser.post(

@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from media.storage import upload_path
 from media.uploads.models import Upload
 from portal.extensions import db
+from portal.storage import media_storage, upload_key
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = "application/offset+octet-stream"
@@ -87,7 +87,7 @@ class Tus:
 
     def path(self, upload_id: str) -> Path:
         """Return the upload's ``.part`` file."""
-        return upload_path(self.app.config["MEDIA_ROOT"], upload_id)
+        return media_storage(self.app).path(upload_key(upload_id))
 
 
 @pytest.fixture

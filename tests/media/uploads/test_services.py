@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from werkzeug.exceptions import NotFound
 
-from media.storage import org_usage_bytes, upload_path
 from media.uploads import quotas, services
 from media.uploads.models import Upload
+from media.usage import org_usage_bytes
 from portal.auth.models import Role, User
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.models import OrgStatus
+from portal.storage import upload_key
 from tests.media.uploads.conftest import upload_ids
 
 
@@ -32,7 +33,7 @@ def test_recording_form_claims_finished_upload(app, tus, merchant, finished):
     dest = Path(app.config["MEDIA_ROOT"]) / "recordings" / "1" / "source.mp4"
     with app.app_context():
         upload = services.get_completed_upload_or_404(finished, merchant.id)
-        assert services.claim_upload(upload, dest) == dest
+        services.claim_upload(upload, "recordings/1/source.mp4")
         db.session.commit()
     assert dest.read_bytes() == b"hello"
     assert not tus.path(finished).exists()
@@ -59,7 +60,7 @@ def test_claim_refuses_unfinished_upload(app, tus, merchant):
     with app.app_context():
         upload = db.session.get(Upload, upload_id)
         with pytest.raises(ServiceError):
-            services.claim_upload(upload, Path(app.config["MEDIA_ROOT"]) / "x.mp4")
+            services.claim_upload(upload, "x.mp4")
     assert tus.path(upload_id).exists()
 
 
@@ -100,11 +101,11 @@ def test_org_usage_sums_uploads_of_that_org_only(
         assert org_usage_bytes(merchant.org_id) == 1234
 
 
-def test_upload_path_accepts_only_generated_ids(tmp_path):
-    assert upload_path(tmp_path, "a" * 32) == tmp_path / "uploads" / f"{'a' * 32}.part"
+def test_upload_key_accepts_only_generated_ids():
+    assert upload_key("a" * 32) == f"uploads/{'a' * 32}.part"
     for bad in ["../../etc/passwd", "A" * 32, "a" * 31, ""]:
         with pytest.raises(ValueError, match="not an upload id"):
-            upload_path(tmp_path, bad)
+            upload_key(bad)
 
 
 @pytest.mark.parametrize(

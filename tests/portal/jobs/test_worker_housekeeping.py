@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from media.storage import upload_path
 from media.uploads.models import Upload
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.worker import sweep_once
+from portal.storage import media_storage, upload_key
 
 
 def test_sweeper_round_removes_expired_unfinished_uploads(app, make_user, streamer):
@@ -17,7 +17,7 @@ def test_sweeper_round_removes_expired_unfinished_uploads(app, make_user, stream
         )  # fmt: skip
         db.session.add(upload)
         db.session.commit()
-        part = upload_path(app.config["MEDIA_ROOT"], upload.id)
+        part = media_storage(app).path(upload_key(upload.id))
         part.parent.mkdir(parents=True, exist_ok=True)
         part.write_bytes(b"abc")
         sweep_once()

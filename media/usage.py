@@ -1,16 +1,13 @@
-"""Where uploads live under ``MEDIA_ROOT``, and how much space an organisation or user uses.
+"""How much space an organisation or user uses (what their storage quotas count).
 
-Stored names are always generated ids; a user's file name never becomes part of a path. The
-uploads are counted here; every feature that keeps merchant media (recordings) adds what it
-holds with ``add_usage_source`` at app creation, so storage imports none of them.
+The uploads are counted here; every feature that keeps merchant media (recordings) adds what it
+holds with ``add_usage_source`` at app creation, so this module imports none of them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -18,8 +15,6 @@ from sqlalchemy import func, select
 
 from media.uploads.models import Upload
 from portal.extensions import db
-
-UPLOAD_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 _USAGE_SOURCES = "media-usage-sources"
 
@@ -40,18 +35,6 @@ def add_usage_source(app: Flask, source: UsageSource) -> None:
 
 def _usage_sources() -> list[UsageSource]:
     return current_app.extensions.get(_USAGE_SOURCES, [])
-
-
-def uploads_dir(media_root: str | Path) -> Path:
-    """Return the folder that holds unfinished and finished uploads."""
-    return Path(media_root) / "uploads"
-
-
-def upload_path(media_root: str | Path, upload_id: str) -> Path:
-    """Return the ``.part`` file of upload ``upload_id`` (a 32-digit hex id)."""
-    if not UPLOAD_ID_PATTERN.fullmatch(upload_id):
-        raise ValueError(f"not an upload id: {upload_id!r}")
-    return uploads_dir(media_root) / f"{upload_id}.part"
 
 
 def total_bytes(size_column: Any, *conditions: Any) -> int:
