@@ -29,6 +29,15 @@ def listed(app, make_item, merchant_org, recording_id, items) -> list[int]:
     return ids
 
 
+def bangle_clip(browser, recording_id: int, bangle_id: int) -> str:
+    """Make a clip of the first two sentences about the bangle; return its editor's URL."""
+    response = browser.post(
+        f"/media/recordings/{recording_id}/clips",
+        data={"first_sentence": 0, "last_sentence": 1, "item_ids": [bangle_id], "title": "Bangle"},
+    )
+    return response.headers["Location"]
+
+
 def ticks(html: str, form: str) -> tuple[list[int], list[int], bool]:
     """The item ids shown, the ids folded away, and whether the fold is open, in the form that
     starts with ``form``."""
@@ -45,12 +54,7 @@ def _boxes(html: str) -> list[int]:
 def test_editor_shows_the_clips_and_the_streams_items_and_folds_the_rest(
     browser, recording_id, items, listed
 ):
-    response = browser.post(
-        f"/media/recordings/{recording_id}/clips",
-        data={"first_sentence": 0, "last_sentence": 1, "item_ids": [items["bangle"].id],
-              "title": "Bangle"},
-    )  # fmt: skip
-    clip_url = response.headers["Location"]
+    clip_url = bangle_clip(browser, recording_id, items["bangle"].id)
     editor = browser.get(clip_url).get_data(as_text=True)
 
     shown, folded, is_open = ticks(editor, f'action="{clip_url}/details"')
@@ -67,3 +71,21 @@ def test_workshop_shows_the_streams_items_first(browser, recording_id, listed):
     assert shown == listed
     assert len(folded) == CATALOG - 1
     assert not is_open
+
+
+def test_a_folded_item_ticked_in_a_form_sent_back_opens_the_fold(
+    browser, recording_id, items, listed
+):
+    clip_url = bangle_clip(browser, recording_id, items["bangle"].id)
+    details = f'action="{clip_url}/details"'
+    shown, folded, _ = ticks(browser.get(clip_url).get_data(as_text=True), details)
+    ticked = [items["bangle"].id, folded[0]]
+
+    page = browser.post(f"{clip_url}/details", data={"title": "", "item_ids": ticked})
+
+    html = page.get_data(as_text=True)
+    again, folded_again, is_open = ticks(html, details)
+    assert (again, folded_again) == (shown, folded)
+    assert is_open
+    box = re.search(rf'<input[^>]*name="item_ids"[^>]*value="{folded[0]}"[^>]*>', html)
+    assert "checked" in box.group(0)
