@@ -25,12 +25,16 @@ items and more to be any other: the merchant said which items this stream sells.
 then run for the listed items only: a Chinese name heard with one syllable close to its own
 (near-pinyin), and a shorter form of a name ("the carved jade pendant" for *carved hetian jade
 pendant*, ``media.mentions.shortened``), which also wins over another item's name inside it.
+A short form counts while the talk is still about its item (``_still_about``).
 
 Without a list, the items whose Latin-script names the transcript itself clearly names twice
-(``clearly_named``) stand in for it, the other items keeping the default threshold. Either way
-a fuzzy match of an item off the list must tell it from the rest of the catalog: when another
-item's name shares as many letters with the window at a close ratio, the words that tell them
-apart were not heard, and the window is no mention (``_unambiguous``).
+(``clearly_named``) stand in for it, the other items keeping the default threshold; a Chinese
+name may be heard one syllable off, or with its grade heard near, where no other catalog name
+is as near (``_one_near``). Either way a fuzzy match of an item off the list must tell it from
+the rest of the catalog: when another item's name shares as many letters with the window at a
+close ratio, the words that tell them apart were not heard, and the window is no mention
+(``_unambiguous``); nor is it one when it holds another item's name heard whole and not the
+words its own name adds ("a lovely amber donut pendant" is no *carved* one, ``_told_apart``).
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ _MIN_PINYIN_CHARS = 2
 _MIN_FUZZY_LETTERS = 3
 _MIN_NEAR_CHARS = 4
 _TWO_NEAR_CHARS = 6
+_GRADE_CHARS = 2  # 冰种, 糯种, 老坑 …: without a list, a name's grade may be heard near (two)
 _MAX_READINGS = 3
 _MAX_VARIANTS = 16
 _ANCHOR_SCORE = 70.0
@@ -77,6 +82,7 @@ LISTED_FUZZY_THRESHOLD = 78.0  # an item on the stream's list: "ice jade ring" i
 UNLISTED_FUZZY_THRESHOLD = 92.0  # another item while a list exists: "a summer necklace" is not one
 INFERRED_UNLISTED_THRESHOLD = DEFAULT_FUZZY_THRESHOLD  # the others, when the list is inferred
 AMBIGUOUS_MARGIN = 10.0  # an item off the list loses a fuzzy match another name scores this close
+_MOVED_ON = 2  # another item named this often since: a short form no longer refers back
 NAMED_TIMES = 2  # without a list, an item named this often as the catalog spells it is listed
 _ANCHOR_WORDS = 2
 _NARROW_RUN = re.compile(f"[^{_SEPARATOR}{WIDE_CHARS}]+")
@@ -156,11 +162,32 @@ def find_mentions(
     transcript = _Transcript.build(sentences)
     terms = list(terms)
     chosen = frozenset(listed)
-    others = UNLISTED_FUZZY_THRESHOLD
-    if not chosen:
+    others, guessed = UNLISTED_FUZZY_THRESHOLD, not chosen
+    if guessed:
         chosen, others = _clearly_named(transcript, terms), INFERRED_UNLISTED_THRESHOLD
     thresholds = _thresholds(chosen, others)
-    return [transcript.mention(c) for c in _matched(transcript, terms, thresholds, chosen)]
+    found = _matched(transcript, terms, thresholds, chosen, near_others=guessed)
+    return _still_about([transcript.mention(c) for c in found])
+
+
+def _still_about(mentions: list[Mention]) -> list[Mention]:
+    """Drop the short forms (``partial``) said once the talk moved on from their item: after
+    the item was last named more fully, another item was named ``_MOVED_ON`` times. A short
+    form refers to the item being shown ("this donut pendant"); later, "a new tin escape donut
+    pendant" is some other piece asked about. An item never named more fully keeps them.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.start, m.item_id))
+    last_full: dict[int, int] = {}  # item -> position in ordered of its last fuller naming
+    dropped: set[int] = set()
+    for number, mention in enumerate(ordered):
+        if mention.kind != "partial":
+            last_full[mention.item_id] = number
+        elif mention.item_id in last_full:
+            since = ordered[last_full[mention.item_id] + 1 : number]
+            others = Counter(m.item_id for m in since if m.kind != "partial")
+            if any(times >= _MOVED_ON for item, times in others.items() if item != mention.item_id):
+                dropped.add(id(mention))
+    return [m for m in mentions if id(m) not in dropped]
 
 
 def _thresholds(listed: frozenset[int], others: float) -> Callable[[CatalogTerm], float]:
@@ -249,20 +276,33 @@ def _matched(
     terms: Iterable[CatalogTerm],
     thresholds: Callable[[CatalogTerm], float] | None,
     listed: frozenset[int] = frozenset(),
+    *,
+    near_others: bool = False,
 ) -> list[_Candidate]:
-    """Run every pass over the transcript and keep the candidates that win their stretch."""
+    """Run every pass over the transcript and keep the candidates that win their stretch.
+
+    ``near_others`` (no merchant's list) lets the items off the inferred list be heard with
+    syllables near their own too, where no other item is heard so (``_one_near``).
+    """
     prepared = [_PreparedTerm.build(term) for term in _unique_terms(terms)]
     candidates = [
         *_exact_candidates(transcript, prepared),
         *_pinyin_candidates(transcript, prepared),
     ]
     if thresholds is not None:
-        fuzzy = list(_fuzzy_candidates(transcript, prepared, thresholds))
-        candidates.extend(_unambiguous(transcript, fuzzy, prepared, listed))
+        fuzzy = _fuzzy_candidates(transcript, prepared, thresholds)
+        told = _told_apart(transcript, fuzzy, candidates, listed)
+        candidates.extend(_unambiguous(transcript, told, prepared, listed))
     if listed:
         own = [p for p in prepared if p.term.item_id in listed]
-        candidates.extend(_near_pinyin_candidates(transcript, own))
+        candidates.extend(_near_pinyin_candidates(transcript, own, prepared))
         candidates.extend(_short_form_candidates(transcript, own, prepared))
+    if near_others:
+        others = [p for p in prepared if p.term.item_id not in listed and p.term.item_id >= 0]
+        near = _near_pinyin_candidates(transcript, others, prepared)
+        kept = _one_near(transcript, list(near), _vocabulary(prepared))
+        candidates = [c for c in candidates if not any(_ends_inside(c, k) for k in kept)]
+        candidates.extend(kept)
     return _resolve(transcript, _defer_to_listed(candidates, listed) if listed else candidates)
 
 
@@ -291,6 +331,51 @@ def _unambiguous(
         near = ambiguous.get(transcript.sentence_at(candidate.start), ())
         if not any(candidate is other or _inside_more(candidate, other) for other in near):
             yield candidate
+
+
+def _told_apart(
+    transcript: _Transcript,
+    fuzzy: Iterable[_Candidate],
+    heard: list[_Candidate],
+    listed: frozenset[int],
+) -> list[_Candidate]:
+    """Keep the fuzzy matches of items off the (given or inferred) list that hear the words
+    telling their name from another item's name ``heard`` whole inside the window: "a lovely
+    amber donut pendant" holds the *amber donut pendant*, and "a lovely" is no "carved"
+    (``_heard_most``).
+    """
+    kept = []
+    for candidate in fuzzy:
+        norm = normalise(candidate.term.text)
+        inner = next(
+            (
+                h
+                for h in heard
+                if candidate.start <= h.start
+                and h.end <= candidate.end
+                and h.term.item_id != candidate.term.item_id
+                and normalise(h.term.text) in norm
+            ),
+            None,
+        )
+        if candidate.term.item_id in listed or inner is None:
+            kept.append(candidate)
+            continue
+        if _heard_most(transcript, candidate, inner):
+            kept.append(candidate)
+    return kept
+
+
+def _heard_most(transcript: _Transcript, candidate: _Candidate, inner: _Candidate) -> bool:
+    """Tell whether the window of ``candidate`` outside ``inner`` keeps, in order, more than
+    half the letters of the words of its name that ``inner``'s name lacks ("second" keeps
+    three of the four of "seed"; "a lovely" half of "carved")."""
+    words = _PreparedTerm.build(candidate.term).latin_words
+    inner_words = set(_PreparedTerm.build(inner.term).latin_words)
+    missing = "".join(word for word in words if word not in inner_words)
+    joined = transcript.joined
+    rest = joined[candidate.start : inner.start] + joined[inner.end : candidate.end]
+    return 2 * _shared(rest, missing) > len(missing)
 
 
 def _inside_more(candidate: _Candidate, other: _Candidate) -> bool:
@@ -396,6 +481,7 @@ class _Candidate:
     kind: MatchKind
     score: float
     matched: int  # characters shared with the term (all of them for exact and pinyin)
+    misses: tuple[int, ...] = ()  # near-pinyin: the positions of the syllables heard otherwise
 
 
 @dataclass
@@ -562,18 +648,23 @@ def _pinyin_candidates(transcript: _Transcript, terms: list[_PreparedTerm]) -> I
 
 
 def _near_pinyin_candidates(
-    transcript: _Transcript, terms: list[_PreparedTerm]
+    transcript: _Transcript, terms: list[_PreparedTerm], prepared_all: list[_PreparedTerm]
 ) -> Iterator[_Candidate]:
     """Yield spans sounding like a listed Chinese name but for syllables close to its own.
 
     Only names of ``_MIN_NEAR_CHARS`` or more characters, each with a reading: one syllable may
     differ, two in a name of ``_TWO_NEAR_CHARS`` or more (莫种被脆平安扣 for 糯种翡翠平安扣). A
     syllable heard instead must share its initial or its final (莫种 mo for 糯种 nuo, 冰柱 zhu
-    for 冰种 zhong; not 手串 chuan for 手镯 zhuo). Such a span matches as many characters fewer
-    than the name as syllables differ.
+    for 冰种 zhong; not 手串 chuan for 手镯 zhuo), unless it is the only one differing, in a name
+    of ``_TWO_NEAR_CHARS`` or more, between its grade and form (``_one_far_allowed``:
+    冰种蜉玉戒指 for 冰种岫玉戒指, five syllables of six heard as they are). A character heard
+    instead must not make another word of the catalog (``prepared_all``) with its neighbour:
+    籽料碧玉挂件 is a near miss heard as it is, not 籽料白玉挂件. Such a span matches as many
+    characters fewer than the name as syllables differ.
     """
     syllables = _Syllables(transcript)
     decode = {code: syllable for syllable, code in syllables.codes.items()}
+    vocabulary = _vocabulary(prepared_all)
     for prepared in terms:
         size = len(prepared.norm)
         if size < _MIN_NEAR_CHARS or not prepared.syllable_variants:
@@ -585,13 +676,77 @@ def _near_pinyin_candidates(
             for pos, misses in _codes_apart(syllables.text, syllables.needle(variant), most):
                 heard = [decode[syllables.text[pos + miss]] for miss in misses]
                 end = pos + size
+                far = sum(
+                    not _sounds_close(h, variant[m]) for h, m in zip(heard, misses, strict=True)
+                )
                 if (
-                    all(_sounds_close(h, variant[m]) for h, m in zip(heard, misses, strict=True))
+                    (far == 0 or _one_far_allowed(misses, far, size))
                     and transcript.at_boundary(pos)
                     and transcript.at_boundary(end)
+                    and not any(
+                        vocabulary.other_word_at(transcript.joined[pos:end], miss, prepared.norm)
+                        for miss in misses
+                    )
                 ):
                     score = 100.0 - 10.0 * len(misses)
-                    yield _Candidate(pos, end, prepared.term, "pinyin", score, size - len(misses))
+                    matched = size - len(misses)
+                    yield _Candidate(pos, end, prepared.term, "pinyin", score, matched, misses)
+
+
+def _one_near(
+    transcript: _Transcript, near: list[_Candidate], vocabulary: Vocabulary
+) -> list[_Candidate]:
+    """Keep the near-pinyin matches that tell their item from the catalog, without a list: one
+    syllable off (冰种密纳项链 for *冰种蜜蜡项链*), or the two of its leading grade
+    (莫总和田玉手串 for *糯种和田玉手串*; grades are far from each other, so a grade heard
+    right is never near another) — when no other catalog name is as near, and not going on from
+    another name (独山一链子 after 布种 is no *独山玉链子*: 种独 is the grade of a longer one).
+    """
+    fitting = [c for c in near if len(c.misses) == 1 or max(c.misses) < _GRADE_CHARS]
+    return [
+        c
+        for c in fitting
+        if not _goes_on_from_another(transcript, c, vocabulary)
+        and not any(
+            o.term.item_id != c.term.item_id and o.matched >= c.matched and _overlaps(c, o)
+            for o in near
+        )
+    ]
+
+
+def _ends_inside(inner: _Candidate, outer: _Candidate) -> bool:
+    """Tell whether ``inner`` (another item) ends ``outer``'s span after its start, its name
+    the end of ``outer``'s: the syllables ``outer`` missed are before it."""
+    return (
+        outer.start < inner.start
+        and inner.end == outer.end
+        and inner.term.item_id != outer.term.item_id
+        and normalise(outer.term.text).endswith(normalise(inner.term.text))
+    )
+
+
+def _goes_on_from_another(
+    transcript: _Transcript, candidate: _Candidate, vocabulary: Vocabulary
+) -> bool:
+    """Tell whether the character before a Chinese match and its first make a pair of catalog
+    characters its own name does not hold: the match ends a longer name."""
+    pair = transcript.joined[max(candidate.start - 1, 0) : candidate.start + 1]
+    return vocabulary.other_word_at(pair, 0, normalise(candidate.term.text))
+
+
+def _vocabulary(prepared: Iterable[_PreparedTerm]) -> Vocabulary:
+    """The words and character pairs of every prepared name."""
+    return Vocabulary.of(_short_name(p) for p in prepared)
+
+
+def _one_far_allowed(misses: tuple[int, ...], far: int, size: int) -> bool:
+    """Tell whether a name of ``size`` characters may be heard with its ``misses`` (positions),
+    ``far`` of them sharing neither initial nor final: one alone, in a long name, between its
+    grade and its last two characters, the form (冰种蜉玉戒指 for 冰种岫玉戒指; 手串 is no 手镯,
+    and 诺种 may be the 糯种 of a near miss)."""
+    return (
+        len(misses) == far == 1 and size >= _TWO_NEAR_CHARS and _GRADE_CHARS <= misses[0] < size - 2
+    )
 
 
 def _short_form_candidates(

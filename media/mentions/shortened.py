@@ -67,6 +67,12 @@ class Vocabulary:
             return before in self.words and before not in name.words
         return before in self.pairs and before not in name.text
 
+    def other_word_at(self, heard: str, index: int, name: str) -> bool:
+        """Tell whether the Chinese character ``index`` of ``heard`` makes, with a neighbour, a
+        pair of catalog characters that ``name`` does not hold: another catalog word heard."""
+        pairs = (heard[max(index - 1, 0) : index + 1], heard[index : index + 2])
+        return any(len(pair) == 2 and pair in self.pairs and pair not in name for pair in pairs)
+
 
 def short_forms(listed: Sequence[Name], catalog: Sequence[Name]) -> dict[str, Name]:
     """Return the forms that exactly one listed item is called by, with that item's name.

@@ -92,3 +92,19 @@ def test_a_short_form_is_not_rewritten_as_the_full_name():
     texts = ["the carved jade pendant is heavier"]
     terms = terms_for(1, ["carved hetian jade pendant"])
     assert find_fixes(texts, terms, listed={1}) == [[]]
+
+
+def test_a_short_form_is_no_mention_once_the_talk_moved_on_from_its_item():
+    said = heard(
+        "next up is a lovely amber donut pendant",
+        "this donut pendant is heavier",  # still the amber one
+        "here is the hetian jade pendant",
+        "every hetian jade pendant is checked by hand",
+        "some of you asked for a new tin escape donut pendant",  # a near miss, misheard
+    )
+    terms = [*terms_for(1, ["amber donut pendant"]), *terms_for(2, ["hetian jade pendant"]),
+             *terms_for(3, ["glutinous jadeite donut pendant"])]  # fmt: skip
+    assert found(find_mentions(said, terms, listed={1, 2})) == [
+        (1, "amber donut pendant", "exact"), (1, "donut pendant", "partial"),
+        (2, "hetian jade pendant", "exact"), (2, "hetian jade pendant", "exact"),
+    ]  # fmt: skip

@@ -134,6 +134,19 @@ def test_a_fuzzy_match_that_tells_its_item_apart_stays():
     assert found(said) == [("carved jadeite donut pendant", "carved jadeite, no but pendant")]
 
 
+def test_a_longer_name_needs_the_words_telling_it_from_a_name_heard_inside_it():
+    said = [
+        "Next up is a lovely amber donut pendant.",  # "a lovely" is no "carved"
+        "Here is the carve amber donut pendant.",
+        "If you like this seed bearl bangle, add it to your cart.",  # pearl bangle not heard
+    ]
+    assert found(said) == [
+        ("amber donut pendant", "amber donut pendant"),
+        ("carved amber donut pendant", "carve amber donut pendant"),
+        ("seed pearl bangle", "seed bearl bangle"),
+    ]
+
+
 def corrected(texts: list[str]) -> list[str]:
     fixes = find_fixes(texts, [*TERMS, *GLOSSARY])
     return [apply_fixes(text, found) for text, found in zip(texts, fixes, strict=True)]
