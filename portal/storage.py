@@ -21,7 +21,6 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from flask import Flask, current_app
 
@@ -119,10 +118,6 @@ class LocalStorage:
     def size(self, key: str) -> int:
         """Return the size of ``key``'s file in bytes."""
         return self.path(key).stat().st_size
-
-    def open(self, key: str, mode: str = "rb") -> IO[bytes]:
-        """Open ``key``'s file (binary modes)."""
-        return self.path(key).open(mode)  # type: ignore[return-value]
 
     def delete(self, key: str) -> None:
         """Remove ``key``'s file; a missing one is fine."""

@@ -188,7 +188,7 @@ def get_active_upload_or_404(upload_id: str, owner_id: int, now: datetime | None
     answers 410, so the client starts afresh.
     """
     upload = _get_own_upload_or_404(upload_id, owner_id)
-    file_gone = not part_path(upload.id).exists()
+    file_gone = not media_storage().exists(upload_key(upload.id))
     if file_gone or upload.is_expired(now or utcnow()):
         # If a request is still writing, the cleaner removes it later.
         with suppress(UploadLockedError):

@@ -32,10 +32,9 @@ def _key(org_id: int, stem: str) -> str:
 
 def logo_file(org_id: int, stem: str | None) -> Path | None:
     """Return the logo PNG stored as ``stem`` for organisation ``org_id``; None if there is none."""
-    if not stem:
+    if not stem or not media_storage().exists(_key(org_id, stem)):
         return None
-    path = media_storage().path(_key(org_id, stem))
-    return path if path.is_file() else None
+    return media_storage().path(_key(org_id, stem))
 
 
 def logo_path(org: Organisation) -> Path | None:

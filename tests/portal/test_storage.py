@@ -98,14 +98,13 @@ def test_keys_keep_the_existing_layout(storage, tmp_path):
     assert storage.path("recordings/7/abc.mp4") == tmp_path / "media" / "recordings/7/abc.mp4"
 
 
-def test_save_open_size_exists_delete(storage):
+def test_save_size_exists_delete(storage):
     key = "logos/3/x.png"
     assert not storage.exists(key)
     storage.save(key, b"picture")
     assert storage.exists(key)
     assert storage.size(key) == 7
-    with storage.open(key) as handle:
-        assert handle.read() == b"picture"
+    assert storage.path(key).read_bytes() == b"picture"
     storage.delete(key)
     storage.delete(key)  # already gone: nothing to do
     assert not storage.exists(key)
