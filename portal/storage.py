@@ -138,7 +138,7 @@ class LocalStorage:
         """
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
         try:
             yield temporary
             os.replace(temporary, target)
