@@ -22,7 +22,15 @@ them. It corrects only where a wrong correction is unlikely:
   Words heard right keep their own case.
 * An item on the stream's list (``listed``), Chinese: also a span that sounds like its name but
   for one syllable sharing the name's initial or final (莫种琥珀戒指 → 糯种琥珀戒指, see
-  ``media.mentions.matching``), checked against the dictionary as above.
+  ``media.mentions.matching``), and a span of a name of four or more characters heard with up
+  to half its syllables off, graded by ``media.mentions.pinyin_distance`` (each at most 0.75,
+  together at most 0.25 per syllable: 冰种蜉玉见面 → 冰种岫玉戒面, 白衣件面 → 白玉戒面) where no
+  other catalog term of that length sounds as close (the near-miss 冰种独山玉链子 is as close
+  to 不种独山一链子 as the listed 糯种独山玉链子: neither is written) and no other item's name
+  was matched across it. Both checked against the dictionary as above; such a name is written
+  whole over the fixes of shorter terms inside it. Without a list, the items the texts name
+  twice by a Chinese name — once at least as spelled or in the same syllables, the other
+  time perhaps a syllable or two off — stand in for it.
 * An item on the stream's list, Latin script: the stream sells it, so a window the
   mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
   dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
@@ -38,8 +46,8 @@ different terms claim equally is left alone.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -47,18 +55,21 @@ from itertools import pairwise
 
 import jieba
 from jellyfish import metaphone
+from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from media.mentions.matching import (
     INFERRED_UNLISTED_THRESHOLD,
     LISTED_FUZZY_THRESHOLD,
+    NAMED_TIMES,
     UNLISTED_FUZZY_THRESHOLD,
     CatalogTerm,
     TextMatch,
     clearly_named,
     match_texts,
 )
-from media.mentions.normalise import is_wordlike, normalise_with_offsets
+from media.mentions.normalise import WIDE, is_wordlike, normalise_with_offsets, pinyin_readings
+from media.mentions.pinyin_distance import syllable_distance
 
 MIN_LATIN_LETTERS = 5
 _MIN_KEPT_CHARS = 2
@@ -66,6 +77,10 @@ _MIN_CHANGED_LETTERS = 3
 _WORD_LETTERS, _WORD_SOUND = 55.0, 75.0  # a changed word of a longer term
 _ONE_WORD_LETTERS, _ONE_WORD_SOUND = 70.0, 100.0  # the word of a one-word term
 _WINDOW_SCORE = 80.0
+_NEAR_MIN_CHARS = 4  # a listed Chinese name heard with syllables off: only names this long
+_NEAR_SYLLABLE = 0.75  # each syllable heard at most this far from the name's (syllable_distance)
+_NEAR_PER_SYLLABLE = 0.25  # and all of them together at most this much per syllable of the name
+_READINGS = 2
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -86,13 +101,14 @@ def find_fixes(
 ) -> list[list[Fix]]:
     """Return, for each text, the corrections to make, in text order, never overlapping.
 
-    ``listed`` holds the items of the stream's list: their Latin names are corrected more
-    boldly (see the module docstring).
+    ``listed`` holds the items of the stream's list: their names are corrected more boldly (see
+    the module docstring). Without it, the items the texts clearly name stand in for it.
     """
     terms = list(terms)
     others = UNLISTED_FUZZY_THRESHOLD
     if not listed:
-        listed, others = clearly_named(texts, terms), INFERRED_UNLISTED_THRESHOLD
+        others = INFERRED_UNLISTED_THRESHOLD
+        listed = clearly_named(texts, terms) | _named_in_chinese(texts, terms)
     matches = match_texts(texts, terms, listed=listed)
     fixes: list[list[Fix]] = [[] for _ in texts]
     taken: list[list[tuple[int, int]]] = [[] for _ in texts]
@@ -101,12 +117,44 @@ def find_fixes(
             taken[match.text_index].append((match.start, match.end))
     for index, fix in _chinese_fixes(texts, matches):
         fixes[index].append(fix)
+    for index, start, term in _near_chinese_matches(texts, terms, listed, matches):
+        fix = _trimmed_fix(texts[index], start, term)
+        if fix is not None:
+            fixes[index] = _superseded(fixes[index], fix)
     latin = [*_listed_fixes(texts, terms, listed, others), *_latin_fixes(texts, terms)]
     for index, fix in latin:
         spans = [*taken[index], *((f.start, f.end) for f in fixes[index])]
         if not any(fix.start < end and start < fix.end for start, end in spans):
             fixes[index].append(fix)
     return [sorted(found, key=lambda f: f.start) for found in fixes]
+
+
+def _superseded(fixes: list[Fix], fix: Fix) -> list[Fix]:
+    """Add a fix writing a whole name in place of the fixes inside it (莫总和田玉首串: 首串 → 手串,
+    then the name 糯种和田玉手串 over both words); a fix reaching outside it stays, and ``fix``
+    is not added."""
+    inside = [f for f in fixes if fix.start <= f.start and f.end <= fix.end]
+    if any(f.start < fix.end and fix.start < f.end for f in fixes if f not in inside):
+        return fixes
+    return [*(f for f in fixes if f not in inside), fix]
+
+
+def _named_in_chinese(texts: Sequence[str], terms: list[CatalogTerm]) -> frozenset[int]:
+    """The items the texts name ``NAMED_TIMES`` times by a Chinese name or alias: at least once
+    as spelled or in the very same syllables (the longest name winning its stretch, as mention
+    finding does), the other times so or a syllable or two off (``_near_chinese_matches``).
+    Without a list, the stream's items as far as its transcript tells.
+    """
+    matches = match_texts(texts, terms)
+    chinese = {term for term in terms if term.item_id >= 0 and _is_chinese(term.text)}
+    heard = Counter(match.term.item_id for match in matches if match.term in chinese)
+    near = Counter(term.item_id for *_, term in _near_chinese_matches(texts, terms, heard, matches))
+    return frozenset(item for item in heard if heard[item] + near[item] >= NAMED_TIMES)
+
+
+def _is_chinese(text: str) -> bool:
+    """Tell whether a term is written in Chinese characters only, each with a reading."""
+    return bool(text) and all(WIDE.match(char) and pinyin_readings(char) for char in text)
 
 
 def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
@@ -134,13 +182,8 @@ def _chinese_fixes(texts: Sequence[str], matches: list[TextMatch]) -> Iterable[t
         spellings = {other.term.text.strip() for other in claimed}
         if match.kind != "pinyin" or len(spellings) > 1 or end - start != len(written):
             continue
-        heard = text[start:end]
-        differs = [i for i, (h, w) in enumerate(zip(heard, written, strict=True)) if h != w]
-        if differs and _keeps_words(text, start, end, differs):
-            first, last = _widened(written, differs[0], differs[-1] + 1)
-            fix = Fix(
-                start + first, start + last, heard[first:last], written[first:last], match.term
-            )
+        fix = _trimmed_fix(text, start, match.term)
+        if fix is not None:
             yield index, fix
 
 
@@ -181,6 +224,123 @@ def _tokenizer() -> jieba.Tokenizer:
     """Return jieba's default tokenizer, its dictionary loaded once."""
     jieba.dt.initialize()
     return jieba.dt
+
+
+def _near_chinese_matches(
+    texts: Sequence[str],
+    terms: list[CatalogTerm],
+    listed: Collection[int],
+    matches: list[TextMatch],
+) -> Iterator[tuple[int, int, CatalogTerm]]:
+    """Yield (text, start, term) where a listed item's Chinese name sounds but for a syllable or
+    two (``_near_distance``) and no other catalog term of that length sounds as close: a
+    near-miss item not on the list is never written for what was heard. A span another item's
+    name was matched at (as spelled or by its syllables) is that item's.
+    """
+    own = [t for t in terms if t.item_id in listed and _is_chinese(t.text)]
+    own = [t for t in own if len(t.text) >= _NEAR_MIN_CHARS]
+    if not own:
+        return
+    rivals: dict[int, list[CatalogTerm]] = defaultdict(list)
+    for term in terms:
+        if _is_chinese(term.text):
+            rivals[len(term.text)].append(term)
+    claimed: dict[int, list[TextMatch]] = defaultdict(list)
+    for match in matches:
+        claimed[match.text_index].append(match)
+    for index, text in enumerate(texts):
+        kept: list[tuple[int, int]] = []
+        for distance, start, term in sorted(_near_spans(text, own), key=lambda n: n[:2]):
+            end = start + len(term.text)
+            if not (
+                any(start < e and s < end for s, e in kept)
+                or _claimed_by_other(claimed[index], start, end, term)
+                or _has_rival(text[start:end], term, distance, rivals[end - start])
+            ):
+                kept.append((start, end))
+                yield index, start, term
+
+
+def _has_rival(heard: str, term: CatalogTerm, distance: float, rivals: list[CatalogTerm]) -> bool:
+    """Tell whether a term of another item (or the glossary) sounds as close to ``heard``."""
+    for other in rivals:
+        if other.item_id != term.item_id:
+            near = _near_distance(heard, other.text)
+            if near is not None and near <= distance:
+                return True
+    return False
+
+
+def _near_spans(text: str, terms: list[CatalogTerm]) -> Iterator[tuple[float, int, CatalogTerm]]:
+    """Yield (distance, start, term) for every span of ``text`` near one of ``terms``."""
+    for term in terms:
+        size = len(term.text)
+        for start in range(len(text) - size + 1):
+            distance = _near_distance(text[start : start + size], term.text)
+            if distance:
+                yield distance, start, term
+
+
+def _claimed_by_other(matches: list[TextMatch], start: int, end: int, term: CatalogTerm) -> bool:
+    """Tell whether another item's name was matched over part of ``start:end`` (not inside it)
+    or any term over all of it."""
+    return any(
+        (m.start, m.end) == (start, end)
+        or (
+            m.term.item_id >= 0
+            and m.term.item_id != term.item_id
+            and m.start < end
+            and start < m.end
+            and not (start <= m.start and m.end <= end)
+        )
+        for m in matches
+    )
+
+
+def _trimmed_fix(text: str, start: int, term: CatalogTerm) -> Fix | None:
+    """Write ``term`` over the words of ``text`` from ``start`` that differ from it, if the
+    dictionary allows (``_keeps_words``); trimmed to those words (``_widened``)."""
+    written = term.text.strip()
+    end = start + len(written)
+    heard = text[start:end]
+    differs = [i for i, (h, w) in enumerate(zip(heard, written, strict=True)) if h != w]
+    if not differs or not _keeps_words(text, start, end, differs):
+        return None
+    first, last = _widened(written, differs[0], differs[-1] + 1)
+    return Fix(start + first, start + last, heard[first:last], written[first:last], term)
+
+
+def _near_distance(heard: str, name: str) -> float | None:
+    """Sum the syllable distances of a span heard against a Chinese name of its length, or None
+    when they sound too far apart: a syllable beyond ``_NEAR_SYLLABLE``, the sum beyond
+    ``_NEAR_PER_SYLLABLE`` per syllable, or fewer than half the syllables the same. The name is
+    read as the phrase it is (白玉 bai yu); a heard character in any of its common readings.
+    """
+    budget = _NEAR_PER_SYLLABLE * len(name)
+    total, changed = 0.0, 0
+    for heard_char, name_char, said in zip(heard, name, _name_syllables(name), strict=True):
+        distance = 0.0 if heard_char == name_char else _char_distance(heard_char, said)
+        if distance > _NEAR_SYLLABLE:
+            return None
+        total += distance
+        changed += distance > 0
+        if total > budget or 2 * changed > len(name):
+            return None
+    return total
+
+
+@lru_cache(maxsize=4096)
+def _name_syllables(name: str) -> tuple[str, ...]:
+    """A Chinese name's toneless syllables, each character read in the phrase's context."""
+    return tuple(lazy_pinyin(name, style=Style.NORMAL))
+
+
+@lru_cache(maxsize=65536)
+def _char_distance(heard: str, said: str) -> float:
+    """How far a heard character sounds from the syllable ``said``: its closest common
+    reading's ``syllable_distance`` (1 for a character without a reading)."""
+    readings = pinyin_readings(heard)[:_READINGS]
+    return min((syllable_distance(reading, said) for reading in readings), default=1.0)
 
 
 @dataclass(frozen=True)

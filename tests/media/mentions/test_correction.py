@@ -171,3 +171,57 @@ def test_a_listed_chinese_name_heard_with_one_close_syllable_is_corrected_only_w
 
     assert off_list == heard
     assert on_list == ["下一个宝贝是糯种琥珀戒指", "冰种翡翠手串也不错"]
+
+
+NEAR_MISS_CATALOG = (
+    "冰种岫玉戒面", "冰种白玉戒面", "冰种碧玉戒面", "糯种独山玉链子", "冰种独山玉链子", "白玉戒面",
+    "碧玉戒面",
+)  # fmt: skip
+NEAR = [
+    # (heard, listed names, written): a listed name with a syllable or two heard off
+    ("又买了一件冰种蜉玉见面。", ("冰种岫玉戒面",), "又买了一件冰种岫玉戒面。"),  # fu/xiu, jian/jie
+    ("每一件木种独山一链子都是", ("糯种独山玉链子",), "每一件糯种独山玉链子都是"),  # mu/nuo, yi/yu
+    ("每一件白衣件面都是", ("白玉戒面",), "每一件白玉戒面都是"),  # yi/yu, jian/jie
+    # a near-miss item sounding as close: neither is written (bei is as far from bai as from bi)
+    ("这只北衣戒面", ("白玉戒面",), "这只北衣戒面"),
+    # too far: a syllable sharing nothing (se/yu), or most of the name heard otherwise
+    ("每一件白色戒面都是", ("白玉戒面",), "每一件白色戒面都是"),
+    ("每一件白衣剑麻都是", ("白玉戒面",), "每一件白衣剑麻都是"),
+    # a listed name only: the near-miss 冰种独山玉链子 is not written for 兵种独山一链子 either
+    ("一件兵种独山一链子", ("糯种独山玉链子",), "一件兵种独山一链子"),
+]
+
+
+@pytest.mark.parametrize(("heard", "listed_names", "written"), NEAR)
+def test_a_listed_chinese_name_heard_a_syllable_or_two_off_is_written_as_listed(
+    heard, listed_names, written
+):
+    terms = [CatalogTerm(n, name) for n, name in enumerate(NEAR_MISS_CATALOG)]
+    listed = {n for n, name in enumerate(NEAR_MISS_CATALOG) if name in listed_names}
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed=listed)[0]) == written
+    assert apply_fixes(heard, find_fixes([heard], terms)[0]) == heard  # not listed: left alone
+
+
+def test_without_a_list_a_chinese_name_the_transcript_names_twice_stands_in_for_it():
+    terms = [CatalogTerm(n, name) for n, name in enumerate(NEAR_MISS_CATALOG)]
+    heard = ["现在看一下这款白玉戒面。", "每一件白衣件面都是我们亲手挑的。"]
+    never_as_spelled = ["每一件白衣件面都是我们亲手挑的。", "白衣件面的链接上架了。"]
+
+    assert [apply_fixes(t, f) for t, f in zip(heard, find_fixes(heard, terms), strict=True)] == [
+        "现在看一下这款白玉戒面。", "每一件白玉戒面都是我们亲手挑的。",
+    ]  # fmt: skip
+    unchanged = find_fixes(never_as_spelled, terms)
+    assert [apply_fixes(t, f) for t, f in zip(never_as_spelled, unchanged, strict=True)] == (
+        never_as_spelled
+    )
+
+
+def test_a_listed_name_is_written_whole_over_a_shorter_names_fix_inside_it():
+    terms = [CatalogTerm(1, "糯种和田玉手串"), CatalogTerm(2, "和田玉手串")]
+    heard = "先看莫总和田玉首串,颜色很正。"
+
+    fixes = find_fixes([heard], terms, listed={1})[0]
+
+    assert apply_fixes(heard, fixes) == "先看糯种和田玉手串,颜色很正。"
+    assert [(f.heard, f.written) for f in fixes] == [("莫总和田玉首串", "糯种和田玉手串")]
