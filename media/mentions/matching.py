@@ -35,6 +35,8 @@ the rest of the catalog: when another item's name shares as many letters with th
 close ratio, the words that tell them apart were not heard, and the window is no mention
 (``_unambiguous``); nor is it one when it holds another item's name heard whole and not the
 words its own name adds ("a lovely amber donut pendant" is no *carved* one, ``_told_apart``).
+A word misheard in a match that told its item apart stands for its word elsewhere too
+(``_heard_alike``: "fashion" for "hetian").
 """
 
 from __future__ import annotations
@@ -292,7 +294,9 @@ def _matched(
     if thresholds is not None:
         fuzzy = _fuzzy_candidates(transcript, prepared, thresholds)
         told = _told_apart(transcript, fuzzy, candidates, listed)
-        candidates.extend(_unambiguous(transcript, told, prepared, listed))
+        accepted = list(_unambiguous(transcript, told, prepared, listed))
+        candidates.extend(accepted)
+        candidates.extend(_heard_alike(transcript, accepted, prepared))
     if listed:
         own = [p for p in prepared if p.term.item_id in listed]
         candidates.extend(_near_pinyin_candidates(transcript, own, prepared))
@@ -331,6 +335,69 @@ def _unambiguous(
         near = ambiguous.get(transcript.sentence_at(candidate.start), ())
         if not any(candidate is other or _inside_more(candidate, other) for other in near):
             yield candidate
+
+
+def _heard_alike(
+    transcript: _Transcript, accepted: list[_Candidate], prepared: list[_PreparedTerm]
+) -> Iterator[_Candidate]:
+    """Yield the names heard with a word misheard as it was in a fuzzy match that told its item
+    apart: "full green fashion jade bead bracelet" was the *full green hetian jade bead
+    bracelet*, so "fashion jade pendant" — as near to *dushan jade pendant* — is the *hetian
+    jade pendant*. The recogniser mishears a word the same way each time.
+    """
+    words = transcript.spaced_words()
+    learned = _learned_words(transcript, words, accepted, prepared)
+    for term in (p for p in prepared if p.latin_words):
+        for heard, said in learned.items():
+            for place in (k for k, word in enumerate(term.latin_words) if word == said):
+                for pos in words.where.get(heard, ()):
+                    window = _replaced_window(transcript, words, pos - place, term, learned)
+                    if window is not None:
+                        begin, end = window
+                        score = fuzz.ratio(transcript.joined[begin:end], term.norm)
+                        yield _Candidate(begin, end, term.term, "fuzzy", score, len(term.norm))
+
+
+def _learned_words(
+    transcript: _Transcript,
+    words: _Words,
+    accepted: list[_Candidate],
+    prepared: list[_PreparedTerm],
+) -> dict[str, str]:
+    """Map each word heard in place of one word of a name, in accepted fuzzy matches of as many
+    words as the name, to that word (a word heard for two different ones maps to neither)."""
+    by_term = {p.term: p for p in prepared}
+    vocabulary = {word for p in prepared for word in p.latin_words}
+    learned: dict[str, str | None] = {}
+    for candidate in (c for c in accepted if c.kind == "fuzzy"):
+        first = bisect_left(words.spans, (candidate.start, candidate.start))
+        last = bisect_left(words.spans, (candidate.end, candidate.end))
+        heard = [transcript.joined[b:e] for b, e in words.spans[first:last]]
+        said = by_term[candidate.term].latin_words
+        differ = [k for k, word in enumerate(said) if k < len(heard) and heard[k] != word]
+        if len(heard) == len(said) and len(differ) == 1 and heard[differ[0]] not in vocabulary:
+            word, meant = heard[differ[0]], said[differ[0]]
+            learned[word] = meant if learned.get(word, meant) == meant else None
+    return {heard: said for heard, said in learned.items() if said is not None}
+
+
+def _replaced_window(
+    transcript: _Transcript,
+    words: _Words,
+    first: int,
+    term: _PreparedTerm,
+    learned: dict[str, str],
+) -> tuple[int, int] | None:
+    """The span of the words from ``first`` that are ``term``'s, some heard as ``learned``."""
+    last = first + len(term.latin_words) - 1
+    if first < 0 or last >= len(words.spans) or words.sentence_of[first] != words.sentence_of[last]:
+        return None
+    for k, said in enumerate(term.latin_words):
+        begin, end = words.spans[first + k]
+        heard = transcript.joined[begin:end]
+        if learned.get(heard, heard) != said:
+            return None
+    return words.spans[first][0], words.spans[last][1]
 
 
 def _told_apart(

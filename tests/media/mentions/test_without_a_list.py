@@ -189,3 +189,25 @@ def test_talk_without_names_names_nothing_and_is_left_as_heard():
     assert clearly_named(heard, TERMS) == frozenset()
     assert corrected(heard) == heard
     assert found(heard) == []
+
+
+def test_a_word_misheard_alike_in_a_name_told_apart_stands_for_its_word_elsewhere():
+    said = [
+        "If you like this full green fashion jade bead bracelet, add it to your cart.",
+        "I want to show you my fashion jade pendant now.",  # hetian or dushan? hetian, as above
+        "This pendant in fashion jade is one of my best sellers.",
+        "The fashion show is tonight.",  # the word alone names nothing
+    ]
+    names = ["full green hetian jade bead bracelet", "hetian jade pendant", "dushan jade pendant"]
+    aliases = ["bead bracelet in full green hetian jade", "pendant in hetian jade",
+               "pendant in dushan jade"]  # fmt: skip
+    terms = [
+        term
+        for item_id, named in enumerate(zip(names, aliases, strict=True), start=1)
+        for term in terms_for(item_id, named)
+    ]
+    assert [(m.item_id, m.matched_text) for m in find_mentions(timed(said), terms)] == [
+        (1, "full green fashion jade bead bracelet"),
+        (2, "fashion jade pendant"),
+        (2, "pendant in fashion jade"),
+    ]
