@@ -449,18 +449,21 @@ def _listed_fixes(
         listed=listed,
         unlisted_threshold=others,
     )
+    vocabulary = {w.norm for term in terms for w in _latin_words(term.text) if len(w.norm) > 2}
     for match in matches:
         if match.kind == "fuzzy" and match.term.item_id in listed:
-            fix = _differing_words(texts[match.text_index], match)
+            fix = _differing_words(texts[match.text_index], match, vocabulary)
             if fix is not None:
                 yield match.text_index, fix
 
 
-def _differing_words(text: str, match: TextMatch) -> Fix | None:
+def _differing_words(text: str, match: TextMatch, vocabulary: set[str]) -> Fix | None:
     """Rewrite the words of a matched window that differ from its term's (word by word).
 
     Words heard but not in the name at either end are left alone; a name word the recogniser
-    dropped is written with its neighbour ("green" → "green green").
+    dropped is written with its neighbour ("green" → "green green"). A word of the catalog's
+    names heard where the name has another (``_replaces_catalog_word``) leaves the window
+    alone: "pendant in old mine dushan jade" is not *pendant in old mine hetian jade*.
     """
     heard = [
         _Word(w.norm, w.start + match.start, w.end + match.start)
@@ -478,7 +481,7 @@ def _differing_words(text: str, match: TextMatch) -> Fix | None:
         changes.pop(0)
     while changes and changes[-1][0] == "delete" and changes[-1][2] == len(heard):
         changes.pop()
-    if not changes or not heard:
+    if not changes or not heard or _replaces_catalog_word(heard, named, changes, vocabulary):
         return None
     first, last = changes[0][1], changes[-1][2]  # heard words [first, last)
     first_named, last_named = changes[0][3], changes[-1][4]
@@ -490,6 +493,26 @@ def _differing_words(text: str, match: TextMatch) -> Fix | None:
     if text[start].isupper() and written[0].islower():
         written = written[0].upper() + written[1:]  # "Ice jade ring" → "Icy jadeite ring"
     return Fix(start, end, text[start:end], written, match.term)
+
+
+def _replaces_catalog_word(
+    heard: list[_Word],
+    named: list[_Word],
+    changes: list[tuple[str, int, int, int, int]],
+    vocabulary: set[str],
+) -> bool:
+    """Tell whether a change would write over a heard word of the catalog's names (dushan)
+    with another (hetian): a word that tells items apart was heard, and it was not this one.
+    A word inside the other (jade, jadeite) is the same word heard short or long.
+    """
+    for _, heard_first, heard_last, named_first, named_last in changes:
+        said = [w.norm for w in named[named_first:named_last]]
+        for word in heard[heard_first:heard_last]:
+            if word.norm in vocabulary and not any(
+                word.norm in other or other in word.norm for other in said
+            ):
+                return True
+    return False
 
 
 @lru_cache(maxsize=65536)

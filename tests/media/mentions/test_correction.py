@@ -225,3 +225,11 @@ def test_a_listed_name_is_written_whole_over_a_shorter_names_fix_inside_it():
 
     assert apply_fixes(heard, fixes) == "先看糯种和田玉手串,颜色很正。"
     assert [(f.heard, f.written) for f in fixes] == [("莫总和田玉首串", "糯种和田玉手串")]
+
+
+def test_a_listed_name_never_writes_over_another_catalog_word_heard_in_its_place():
+    names = ("pendant in old mine hetian jade", "pendant in old mine dushan jade", "hetian jade")
+    terms = [CatalogTerm(n, name) for n, name in enumerate(names)]
+    heard = "Dispendant in old mine dushan jade is one of our best sellers."
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed={0, 1})[0]) == heard
