@@ -26,16 +26,19 @@ them. It corrects only where a wrong correction is unlikely:
   to half its syllables off, graded by ``media.mentions.pinyin_distance`` (each at most 0.75,
   together at most 0.25 per syllable: 冰种蜉玉见面 → 冰种岫玉戒面, 白衣件面 → 白玉戒面) where no
   other catalog term of that length sounds as close (the near-miss 冰种独山玉链子 is as close
-  to 不种独山一链子 as the listed 糯种独山玉链子: neither is written) and no other item's name
-  was matched across it. Both checked against the dictionary as above; such a name is written
-  whole over the fixes of shorter terms inside it. Without a list, the items the texts name
-  twice by a Chinese name — once at least as spelled or in the same syllables, the other
-  time perhaps a syllable or two off — stand in for it.
+  to 不种独山一链子 as the listed 糯种独山玉链子: neither is written), no other item's name
+  was matched across it, and no word of the catalog's names was heard in place of another
+  (冰种白玉见面 is not the listed 冰种碧玉戒面: 白玉 was heard). Both checked against the
+  dictionary as above; such a name is written whole over the fixes of shorter terms inside it.
+  Without a list, the items the texts name twice by a Chinese name — once at least as spelled
+  or in the same syllables, the other time perhaps a syllable or two off — stand in for it.
 * An item on the stream's list, Latin script: the stream sells it, so a window the
   mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
   dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
   ring", "actual xiuyan jade necklace" → "natural xiuyan jade necklace", "full green nephrite"
-  → "full green green nephrite". Words heard around the name are kept. Only where the mention
+  → "full green green nephrite". Words heard around the name are kept, and a word of the
+  catalog's names is never written over with another ("old mine dushan jade" never becomes
+  "old mine hetian jade"). Only where the mention
   finder, matching the whole catalog, takes the window for that item. Without a list, the
   items the texts clearly name (``media.mentions.matching.clearly_named``) are treated so.
 
@@ -245,6 +248,7 @@ def _near_chinese_matches(
     for term in terms:
         if _is_chinese(term.text):
             rivals[len(term.text)].append(term)
+    vocabulary = {word for size in rivals.values() for term in size for word in _words(term.text)}
     claimed: dict[int, list[TextMatch]] = defaultdict(list)
     for match in matches:
         claimed[match.text_index].append(match)
@@ -256,9 +260,29 @@ def _near_chinese_matches(
                 any(start < e and s < end for s, e in kept)
                 or _claimed_by_other(claimed[index], start, end, term)
                 or _has_rival(text[start:end], term, distance, rivals[end - start])
+                or _replaces_chinese_word(text[start:end], term.text, vocabulary)
             ):
                 kept.append((start, end))
                 yield index, start, term
+
+
+def _words(name: str) -> list[str]:
+    """The words (two or more characters) of a Chinese name, as ``_widened`` cuts it."""
+    return [
+        name[start:end]
+        for _, start, end in _tokenizer().tokenize(name, HMM=True)
+        if end - start > 1
+    ]
+
+
+def _replaces_chinese_word(heard: str, name: str, vocabulary: set[str]) -> bool:
+    """Tell whether a word of the catalog's names was heard where ``name`` has another one
+    (白玉 for the 碧玉 of 冰种碧玉戒面): a word that tells items apart was heard, not this one."""
+    for _, start, end in _tokenizer().tokenize(name, HMM=True):
+        piece = heard[start:end]
+        if piece != name[start:end] and piece in vocabulary:
+            return True
+    return False
 
 
 def _has_rival(heard: str, term: CatalogTerm, distance: float, rivals: list[CatalogTerm]) -> bool:

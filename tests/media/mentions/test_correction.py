@@ -233,3 +233,15 @@ def test_a_listed_name_never_writes_over_another_catalog_word_heard_in_its_place
     heard = "Dispendant in old mine dushan jade is one of our best sellers."
 
     assert apply_fixes(heard, find_fixes([heard], terms, listed={0, 1})[0]) == heard
+
+
+def test_a_listed_chinese_name_never_writes_over_another_catalog_word_heard_in_its_place():
+    terms = [CatalogTerm(1, "冰种碧玉戒面"), CatalogTerm(2, "白玉戒指")]
+    heard = ["这款冰种白玉见面", "这款冰种碧于见面"]
+
+    fixed = find_fixes(heard, terms, listed={1})
+
+    assert [apply_fixes(t, f) for t, f in zip(heard, fixed, strict=True)] == [
+        "这款冰种白玉见面",  # 白玉 is another material of the catalog: it was heard, not 碧玉
+        "这款冰种碧玉戒面",
+    ]
