@@ -10,8 +10,12 @@ another Latin letter, and one at a digit not next to another digit: "cure" is no
 while "VX" is still found in "VX12345".
 
 A hit inside a longer hit of the same cue is dropped (最 inside 最低价), unless the longer one
-is satisfied and the shorter one is not. Authenticity terms (天然, 证书 …) are satisfied when
-every item of the clip carries a certificate.
+is satisfied and the shorter one is not. A term's exceptions are ordinary words holding it that
+are no claim (最后, 最近 for 最); they are folded and found like terms, and a hit lying inside one
+of its term's exception words in the text is dropped after that (so an exception only ever
+takes hits away): 最后一批 has no hit, 最后一批最低价 still has 最低价.
+
+Authenticity terms (天然, 证书 …) are satisfied when every item of the clip carries a certificate.
 """
 
 from __future__ import annotations
@@ -57,11 +61,12 @@ class TimedCue:
 
 @dataclass(frozen=True)
 class Term:
-    """One banned term."""
+    """One banned term and its exceptions (words holding it that are not a claim)."""
 
     id: int
     category: str
     term: str
+    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,12 @@ def find_hits(
     hits: list[Hit] = []
     for cue in cues:
         folded, origins = _fold_text(cue.text)
-        found = [
-            _hit(cue, term, origins, match, items_certified)
+        excepted = {
+            _hit(cue, term, origins, match, items_certified): _excepted(term, folded, match)
             for term, pattern in patterns
             for match in pattern.finditer(folded)
-        ]
-        hits.extend(_drop_contained(found))
+        }
+        hits.extend(hit for hit in _drop_contained(list(excepted)) if not excepted[hit])
     return sorted(hits, key=lambda h: (h.start_s, h.cue_index, h.span, h.category, h.term_id))
 
 
@@ -144,6 +149,24 @@ def _pattern(term: str) -> re.Pattern[str] | None:
         return None
     body = _GAP.join(re.escape(char) for char in folded)
     return re.compile(_edge_guard(folded[0], behind=True) + body + _edge_guard(folded[-1]))
+
+
+def _excepted(term: Term, folded: str, match: re.Match[str]) -> bool:
+    """Tell whether the term's match lies inside one of its exception words in ``folded``."""
+    start, end = match.span()
+    return any(
+        found.start(1) <= start and end <= found.end(1)
+        for exception in term.exceptions
+        if (pattern := _overlapping_pattern(exception))
+        for found in pattern.finditer(folded)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _overlapping_pattern(word: str) -> re.Pattern[str] | None:
+    """Compile ``word`` like a term, found at every position (matches may overlap) as group 1."""
+    pattern = _pattern(word)
+    return re.compile(f"(?=({pattern.pattern}))") if pattern else None
 
 
 def _edge_guard(char: str, *, behind: bool = False) -> str:

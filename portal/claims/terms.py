@@ -12,4 +12,7 @@ from portal.extensions import db
 def active_terms() -> list[Term]:
     """Return the terms the check looks for."""
     statement = select(ComplianceTerm).where(ComplianceTerm.is_active).order_by(ComplianceTerm.id)
-    return [Term(row.id, row.category, row.term) for row in db.session.scalars(statement)]
+    return [
+        Term(row.id, row.category, row.term, tuple(row.exceptions))
+        for row in db.session.scalars(statement)
+    ]

@@ -19,6 +19,8 @@ from portal.claims.terms import active_terms
 from portal.errors import ServiceError
 from portal.extensions import db
 
+MAX_EXCEPTION_LENGTH = 100
+
 if TYPE_CHECKING:
     from media.clips.models import Clip
     from portal.auth.models import User
@@ -62,26 +64,46 @@ def check_clip(clip: Clip, lines: Sequence[KeptLine] | None = None) -> list[Hit]
     return [replace(hit, note="hidden") if hit.source == "spoken" else hit for hit in hits]
 
 
-def add_term(actor: User, *, category: str, term: str, note: str) -> ComplianceTerm:
-    """Put a new term on the list."""
+def add_term(
+    actor: User, *, category: str, term: str, note: str, exceptions: Sequence[str] = ()
+) -> ComplianceTerm:
+    """Put a new term on the list, with the ordinary words holding it that are no claim."""
     chosen, text = _checked(None, category, term)
-    row = ComplianceTerm(category=chosen, term=text, note=note.strip(), is_active=True)
+    words = _checked_exceptions(text, exceptions)
+    row = ComplianceTerm(
+        category=chosen, term=text, note=note.strip(), exceptions=words, is_active=True
+    )
     db.session.add(row)
     _flush_unique()
-    record_event(actor, "compliance_term.added", row, category=chosen, term=text)
+    record_event(actor, "compliance_term.added", row, category=chosen, term=text, exceptions=words)
     db.session.commit()
     return row
 
 
 def edit_term(
-    actor: User, row: ComplianceTerm, *, category: str, term: str, note: str
+    actor: User,
+    row: ComplianceTerm,
+    *,
+    category: str,
+    term: str,
+    note: str,
+    exceptions: Sequence[str] = (),
 ) -> ComplianceTerm:
-    """Change a term's category, text or note."""
+    """Change a term's category, text, note or exceptions."""
     chosen, text = _checked(row, category, term)
-    before = {"category": str(row.category), "term": row.term}
-    row.category, row.term, row.note = chosen, text, note.strip()
+    words = _checked_exceptions(text, exceptions)
+    before = {"category": str(row.category), "term": row.term, "exceptions": row.exceptions}
+    row.category, row.term, row.note, row.exceptions = chosen, text, note.strip(), words
     _flush_unique()
-    record_event(actor, "compliance_term.changed", row, before=before, category=chosen, term=text)
+    record_event(
+        actor,
+        "compliance_term.changed",
+        row,
+        before=before,
+        category=chosen,
+        term=text,
+        exceptions=words,
+    )
     db.session.commit()
     return row
 
@@ -103,6 +125,29 @@ def _checked(row: ComplianceTerm | None, category: str, term: str) -> tuple[Term
         if other is not row and fold_term(other.term) == folded:
             raise _duplicate(other)
     return TermCategory(category), text
+
+
+def _checked_exceptions(term: str, exceptions: Sequence[str]) -> list[str]:
+    """Return the trimmed exceptions, or raise if one does not hold the term and more.
+
+    Compared folded, as they are matched: 最後 is an exception of 最.
+    """
+    folded_term = fold_term(term)
+    words = [word.strip() for word in exceptions if word.strip()]
+    for word in words:
+        if len(word) > MAX_EXCEPTION_LENGTH:
+            message = _(
+                "Each exception has at most %(count)d characters.", count=MAX_EXCEPTION_LENGTH
+            )
+            raise ServiceError(message, field="exceptions")
+        folded = fold_term(word)
+        if folded == folded_term:
+            message = _("“%(word)s” is the term itself; switch the term off instead.", word=word)
+            raise ServiceError(message, field="exceptions")
+        if folded_term not in folded:
+            message = _("“%(word)s” does not contain the term “%(term)s”.", word=word, term=term)
+            raise ServiceError(message, field="exceptions")
+    return words
 
 
 def _duplicate(other: ComplianceTerm) -> ServiceError:

@@ -66,7 +66,11 @@ def index() -> ResponseReturnValue:
     if form.validate_on_submit():
         with form_action(form):
             row = services.add_term(
-                acting_user(), category=form.category.data, term=form.term.data, note=form.note.data
+                acting_user(),
+                category=form.category.data,
+                term=form.term.data,
+                note=form.note.data,
+                exceptions=form.exception_words(),
             )
             flash(_("Term “%(term)s” added.", term=row.term), "success")
             return redirect(url_for(".index"))
@@ -79,6 +83,7 @@ def edit(term_id: int) -> ResponseReturnValue:
     """Change one term."""
     row = services.get_term_or_404(term_id)
     form = EditTermForm(obj=row)
+    form.show_exceptions(row.exceptions)
     if form.validate_on_submit():
         with form_action(form):
             services.edit_term(
@@ -87,6 +92,7 @@ def edit(term_id: int) -> ResponseReturnValue:
                 category=form.category.data,
                 term=form.term.data,
                 note=form.note.data,
+                exceptions=form.exception_words(),
             )
             flash(_("Term “%(term)s” saved.", term=row.term), "success")
             return redirect(url_for(".index"))

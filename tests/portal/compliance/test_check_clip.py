@@ -149,3 +149,21 @@ def test_hits_partial_says_when_nothing_was_found(app):
 
     assert 'id="compliance-hits"' in html
     assert "No banned terms found." in html
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        pytest.param("最后大家看这只手镯", [], id="finally is no claim"),
+        pytest.param("最近第一次上新，欢迎参加我们的抽奖", [], id="ordinary words"),
+        pytest.param("这是最好的手镯", ["最"], id="best is a claim"),
+        pytest.param("最后一批最低价", ["最低价"], id="claim after an exception"),
+        pytest.param("今晚第一件", ["第一"], id="other ordinals are passed by hand"),
+    ],
+)
+def test_seeded_exceptions_let_ordinary_words_pass(app, build_clip, text, terms):
+    clip_id = build_clip([(100_000, 104_000, text, False)])
+
+    hits, _texts = _check(app, clip_id)
+
+    assert [h.term for h in hits] == terms

@@ -101,7 +101,7 @@ def test_admin_edits_a_term(app, admin_browser):
     changed = fetch(app, ComplianceTerm, ComplianceTerm.id == row.id)
     assert (changed.term, changed.note) == ("极品货", "改说“品质好”。")
     event = fetch(app, AuditEvent, AuditEvent.action == "compliance_term.changed")
-    assert event.details["before"] == {"category": "absolute", "term": "极品"}
+    assert event.details["before"] == {"category": "absolute", "term": "极品", "exceptions": []}
 
 
 def test_admin_editing_into_a_duplicate_sees_the_error_in_place(app, admin_browser):
@@ -170,3 +170,86 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 
 def test_admin_sees_the_compliance_link(admin_browser):
     assert f'href="{URL}"' in admin_browser.get("/").text
+
+
+def test_the_seeded_absolute_terms_carry_their_exceptions(app):
+    assert fetch(app, ComplianceTerm, ComplianceTerm.term == "最").exceptions == [
+        "最后", "最近", "最初", "最终",
+    ]  # fmt: skip
+    assert fetch(app, ComplianceTerm, ComplianceTerm.term == "第一").exceptions == ["第一次"]
+
+
+def test_admin_edits_a_terms_exceptions_one_per_line(app, admin_browser):
+    row = fetch(app, ComplianceTerm, ComplianceTerm.term == "最")
+    edit_url = f"{URL}{row.id}"
+    edit_form = form_with(admin_browser.get(edit_url).text, "exceptions")
+    assert edit_form.fields["exceptions"].split() == ["最后", "最近", "最初", "最终"]
+
+    response = admin_browser.post(
+        edit_url,
+        data={"category": "absolute", "term": "最", "note": "", "exceptions": "最后\n 最終 、最近"},
+    )
+
+    assert response.status_code == 302
+    assert fetch(app, ComplianceTerm, ComplianceTerm.id == row.id).exceptions == [
+        "最后", "最終", "最近",
+    ]  # fmt: skip
+    with app.app_context():
+        [term] = [t for t in services.active_terms() if t.term == "最"]
+    assert term.exceptions == ("最后", "最終", "最近")
+    event = fetch(app, AuditEvent, AuditEvent.action == "compliance_term.changed")
+    assert event.details["exceptions"] == ["最后", "最終", "最近"]
+
+
+def test_admin_adds_a_term_with_an_exception(app, admin_browser):
+    response = admin_browser.post(
+        URL,
+        data={"category": "absolute", "term": "首选", "note": "", "exceptions": "首选项"},
+    )
+
+    assert response.status_code == 302
+    assert fetch(app, ComplianceTerm, ComplianceTerm.term == "首选").exceptions == ["首选项"]
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "error"),
+    [
+        ("最后\n好看", "“好看” does not contain the term “最”."),
+        ("最", "“最” is the term itself; switch the term off instead."),
+        ("最" + "后" * 100, "Each exception has at most 100 characters."),
+    ],
+)
+def test_admin_entering_a_bad_exception_sees_the_error_in_place(
+    app, admin_browser, exceptions, error
+):
+    row = fetch(app, ComplianceTerm, ComplianceTerm.term == "最")
+
+    page = admin_browser.post(
+        f"{URL}{row.id}",
+        data={"category": "absolute", "term": "最", "note": "", "exceptions": exceptions},
+    )
+
+    assert page.status_code == 200
+    assert field_errors(page.text, "exceptions") == [error]
+    assert "好看" in page.text or "好看" not in exceptions  # the typed text is kept
+    assert fetch(app, ComplianceTerm, ComplianceTerm.id == row.id).exceptions == [
+        "最后", "最近", "最初", "最终",
+    ]  # fmt: skip
+
+
+def test_an_exception_is_compared_folded(app, admin_browser):
+    row = fetch(app, ComplianceTerm, ComplianceTerm.term == "VX")
+
+    response = admin_browser.post(
+        f"{URL}{row.id}", data={"category": "contact", "term": "VX", "exceptions": "ｖｘ-Ray"}
+    )
+
+    assert response.status_code == 302
+    assert fetch(app, ComplianceTerm, ComplianceTerm.id == row.id).exceptions == ["ｖｘ-Ray"]
+
+
+def test_the_list_shows_each_terms_exceptions(admin_browser, client_as, admin):
+    assert "Not flagged in: 最后、最近、最初、最终" in admin_browser.get(URL).text
+    chinese = client_as(admin).get(URL).text
+    assert "以下词中不标记：最后、最近、最初、最终" in chinese
+    assert "例外词" in chinese
