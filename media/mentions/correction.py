@@ -84,6 +84,8 @@ _NEAR_MIN_CHARS = 4  # a listed Chinese name heard with syllables off: only name
 _NEAR_SYLLABLE = 0.75  # each syllable heard at most this far from the name's (syllable_distance)
 _NEAR_PER_SYLLABLE = 0.25  # and all of them together at most this much per syllable of the name
 _READINGS = 2
+_SYLLABLE_CODES = 0xF0000
+_CODES: dict[str, str] = {}
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -296,13 +298,47 @@ def _has_rival(heard: str, term: CatalogTerm, distance: float, rivals: list[Cata
 
 
 def _near_spans(text: str, terms: list[CatalogTerm]) -> Iterator[tuple[float, int, CatalogTerm]]:
-    """Yield (distance, start, term) for every span of ``text`` near one of ``terms``."""
+    """Yield (distance, start, term) for every span of ``text`` near one of ``terms``.
+
+    At most half a name's syllables differ, so cut into that many pieces plus one, the name
+    keeps one piece's syllables as they are (each character read its first way): only the
+    spans around where a piece is found are compared.
+    """
+    coded = "".join(_syllable_code(char) for char in text)
     for term in terms:
         size = len(term.text)
-        for start in range(len(text) - size + 1):
+        said = "".join(map(_code_of, _name_syllables(term.text)))
+        bounds = [round(n * size / (size // 2 + 1)) for n in range(size // 2 + 2)]
+        starts = {
+            found - first
+            for first, last in pairwise(bounds)
+            for found in _find_all(coded, said[first:last])
+        }
+        for start in sorted(n for n in starts if 0 <= n <= len(text) - size):
             distance = _near_distance(text[start : start + size], term.text)
             if distance:
                 yield distance, start, term
+
+
+def _find_all(haystack: str, needle: str) -> Iterator[int]:
+    """Yield every offset of ``needle`` in ``haystack``, overlapping ones included."""
+    found = haystack.find(needle)
+    while found >= 0:
+        yield found
+        found = haystack.find(needle, found + 1)
+
+
+@lru_cache(maxsize=65536)
+def _syllable_code(char: str) -> str:
+    """One code point standing for a character's first reading ("\0" without one)."""
+    readings = pinyin_readings(char)
+    return _code_of(readings[0]) if readings else "\0"
+
+
+def _code_of(syllable: str) -> str:
+    """One code point (Private Use Area-A) for a toneless syllable, the same every time (two
+    threads may give two syllables one code: a span is only looked at more, never missed)."""
+    return _CODES.setdefault(syllable, chr(_SYLLABLE_CODES + len(_CODES)))
 
 
 def _claimed_by_other(matches: list[TextMatch], start: int, end: int, term: CatalogTerm) -> bool:
