@@ -411,15 +411,17 @@ def _told_apart(
     amber donut pendant" holds the *amber donut pendant*, and "a lovely" is no "carved"
     (``_heard_most``).
     """
+    by_start = sorted(heard, key=lambda h: h.start)
+    starts = [h.start for h in by_start]
     kept = []
     for candidate in fuzzy:
         norm = normalise(candidate.term.text)
+        inside = by_start[bisect_left(starts, candidate.start) : bisect_left(starts, candidate.end)]
         inner = next(
             (
                 h
-                for h in heard
-                if candidate.start <= h.start
-                and h.end <= candidate.end
+                for h in inside
+                if h.end <= candidate.end
                 and h.term.item_id != candidate.term.item_id
                 and normalise(h.term.text) in norm
             ),
