@@ -30,8 +30,9 @@ them. It corrects only where a wrong correction is unlikely:
   was matched across it, and no word of the catalog's names was heard in place of another
   (冰种白玉见面 is not the listed 冰种碧玉戒面: 白玉 was heard). Both checked against the
   dictionary as above; such a name is written whole over the fixes of shorter terms inside it.
-  Without a list, the items the texts name twice by a Chinese name — once at least as spelled
-  or in the same syllables, the other time perhaps a syllable or two off — stand in for it.
+  Without a list, the items the texts name twice by a Chinese name — once at least as spelled,
+  in the same syllables or one syllable a little off, the other time perhaps a syllable or two
+  off — stand in for it.
 * An item on the stream's list, Latin script: the stream sells it, so a window the
   mention finder takes for it (``LISTED_FUZZY_THRESHOLD``, words may be merged, split or
   dropped) is rewritten where its words differ from the name's: "ice jade ring" → "icy jadeite
@@ -83,6 +84,7 @@ _WINDOW_SCORE = 80.0
 _NEAR_MIN_CHARS = 4  # a listed Chinese name heard with syllables off: only names this long
 _NEAR_SYLLABLE = 0.75  # each syllable heard at most this far from the name's (syllable_distance)
 _NEAR_PER_SYLLABLE = 0.25  # and all of them together at most this much per syllable of the name
+_CLOSE_NAME = 0.25  # a name heard this close (one syllable a little off) names its item
 _READINGS = 2
 _SYLLABLE_CODES = 0xF0000
 _CODES: dict[str, str] = {}
@@ -122,7 +124,7 @@ def find_fixes(
             taken[match.text_index].append((match.start, match.end))
     for index, fix in _chinese_fixes(texts, matches):
         fixes[index].append(fix)
-    for index, start, term in _near_chinese_matches(texts, terms, listed, matches):
+    for index, start, _, term in _near_chinese_matches(texts, terms, listed, matches):
         fix = _trimmed_fix(texts[index], start, term)
         if fix is not None:
             fixes[index] = _superseded(fixes[index], fix)
@@ -146,15 +148,19 @@ def _superseded(fixes: list[Fix], fix: Fix) -> list[Fix]:
 
 def _named_in_chinese(texts: Sequence[str], terms: list[CatalogTerm]) -> frozenset[int]:
     """The items the texts name ``NAMED_TIMES`` times by a Chinese name or alias: at least once
-    as spelled or in the very same syllables (the longest name winning its stretch, as mention
-    finding does), the other times so or a syllable or two off (``_near_chinese_matches``).
-    Without a list, the stream's items as far as its transcript tells.
+    as spelled, in the very same syllables (the longest name winning its stretch, as mention
+    finding does) or with one syllable a little off (``_CLOSE_NAME``: 糯种独山一项链), the other
+    times so or a syllable or two off (``_near_chinese_matches``). Without a list, the stream's
+    items as far as its transcript tells.
     """
     matches = match_texts(texts, terms)
     chinese = {term for term in terms if term.item_id >= 0 and _is_chinese(term.text)}
     heard = Counter(match.term.item_id for match in matches if match.term in chinese)
-    near = Counter(term.item_id for *_, term in _near_chinese_matches(texts, terms, heard, matches))
-    return frozenset(item for item in heard if heard[item] + near[item] >= NAMED_TIMES)
+    items = {term.item_id for term in chinese}
+    near = list(_near_chinese_matches(texts, terms, items, matches))
+    close = {term.item_id for *_, distance, term in near if distance <= _CLOSE_NAME}
+    times = heard + Counter(term.item_id for *_, term in near)
+    return frozenset(item for item in heard.keys() | close if times[item] >= NAMED_TIMES)
 
 
 def _is_chinese(text: str) -> bool:
@@ -236,11 +242,11 @@ def _near_chinese_matches(
     terms: list[CatalogTerm],
     listed: Collection[int],
     matches: list[TextMatch],
-) -> Iterator[tuple[int, int, CatalogTerm]]:
-    """Yield (text, start, term) where a listed item's Chinese name sounds but for a syllable or
-    two (``_near_distance``) and no other catalog term of that length sounds as close: a
-    near-miss item not on the list is never written for what was heard. A span another item's
-    name was matched at (as spelled or by its syllables) is that item's.
+) -> Iterator[tuple[int, int, float, CatalogTerm]]:
+    """Yield (text, start, distance, term) where a listed item's Chinese name sounds but for a
+    syllable or two (``_near_distance``) and no other catalog term of that length sounds as
+    close: a near-miss item not on the list is never written for what was heard. A span another
+    item's name was matched at (as spelled or by its syllables) is that item's.
     """
     own = [t for t in terms if t.item_id in listed and _is_chinese(t.text)]
     own = [t for t in own if len(t.text) >= _NEAR_MIN_CHARS]
@@ -265,7 +271,7 @@ def _near_chinese_matches(
                 or _replaces_chinese_word(text[start:end], term.text, vocabulary)
             ):
                 kept.append((start, end))
-                yield index, start, term
+                yield index, start, distance, term
 
 
 def _words(name: str) -> list[str]:

@@ -245,3 +245,13 @@ def test_a_listed_chinese_name_never_writes_over_another_catalog_word_heard_in_i
         "这款冰种白玉见面",  # 白玉 is another material of the catalog: it was heard, not 碧玉
         "这款冰种碧玉戒面",
     ]
+
+
+def test_without_a_list_a_name_heard_one_syllable_a_little_off_counts_as_named():
+    terms = [*(CatalogTerm(n, name) for n, name in enumerate(NEAR_MISS_CATALOG)),
+             CatalogTerm(3, "糯种独山玉项链")]  # fmt: skip
+    heard = ["现在看一下这款糯种独山一项链。", "每一件目种独山一链子都是我们亲手挑的。"]
+
+    assert [apply_fixes(t, f) for t, f in zip(heard, find_fixes(heard, terms), strict=True)] == [
+        "现在看一下这款糯种独山玉项链。", "每一件糯种独山玉链子都是我们亲手挑的。",
+    ]  # fmt: skip
