@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -86,25 +87,30 @@ def transcribe_recording(ctx: JobContext) -> None:
             on_progress=ctx.progress,
             hints=hints,
         )
-        overview.try_store_overview(
-            source,
-            audio,
-            recording.duration_s,
-            ffmpeg_bin=ffmpeg_bin,
-            scratch=workdir,
-            time_left=ctx.time_left,
-        )
-        ctx.step("saving")  # a stretch whose hinted text is dropped is heard again from ``audio``
-        hotwords, prompt = hints.summary()
-        again = partial(recogniser.recognise_again, audio, language=result.language or None)
-        save_transcript(
-            recording,
-            result,
-            model_name=Path(model_path).name,
-            hotwords=hotwords,
-            prompt=prompt,
-            recognise_again=again,
-            listed=stream_item_ids(recording),
-        )
+        # The overview (ffmpeg, one core) is drawn while the transcript is saved, whose second
+        # recognition of dropped stretches uses one core too: one after the other, a core idled.
+        with ThreadPoolExecutor(1, thread_name_prefix="overview") as pool:
+            drawn = pool.submit(
+                overview.try_store_overview,
+                source,
+                audio,
+                recording.duration_s,
+                ffmpeg_bin=ffmpeg_bin,
+                scratch=workdir,
+                time_left=ctx.time_left,
+            )
+            ctx.step("saving")  # a stretch whose hinted text is dropped is heard again
+            hotwords, prompt = hints.summary()
+            again = partial(recogniser.recognise_again, audio, language=result.language or None)
+            save_transcript(
+                recording,
+                result,
+                model_name=Path(model_path).name,
+                hotwords=hotwords,
+                prompt=prompt,
+                recognise_again=again,
+                listed=stream_item_ids(recording),
+            )
+            drawn.result()  # the job's time limit passing while drawing it
     ctx.step("finding_items")
     recording_transcribed.send(recording=recording)
