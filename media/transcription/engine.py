@@ -220,10 +220,11 @@ class WhisperRecogniser:
 
         For a stretch whose hinted text was dropped as made up (``media.transcripts.screening``):
         Whisper's sequential decoding, each 30 s on its own (``condition_on_previous_text`` off),
-        at temperature 0 only. Whisper's temperature fallback samples again where a decode loops
-        or is unsure; on a foreign voice that cost three times as much and, by chance, now and
-        then wrote a short text that passes the screening ("铁铁铁铁", "辣椒"), where the greedy
-        decode loops to the end and is dropped again. Times are from the start of the recording.
+        at the recogniser's beam width and temperature 0 only. Whisper's temperature fallback
+        samples again where a decode loops or is unsure; on a foreign voice that cost three times
+        as much and, by chance, now and then wrote a short text that passes the screening
+        ("铁铁铁铁", "辣椒"), where the temperature-0 decode loops to the end and is dropped
+        again. Times are from the start of the recording.
         """
         samples = _read_span(audio_path, start_s, end_s)
         if len(samples) == 0:
@@ -235,6 +236,7 @@ class WhisperRecogniser:
             vad_filter=True,
             condition_on_previous_text=False,
             temperature=0.0,
+            beam_size=self.beam_size,
         )
         offset_s = round(start_s * SAMPLE_RATE) / SAMPLE_RATE
         return tuple(_segment(raw, offset_s, info.language) for raw in found)
