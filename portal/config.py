@@ -267,10 +267,9 @@ SETTINGS: tuple[Setting, ...] = (
         "WHISPER_BEAM_SIZE",
         "WHISPER_BEAM_SIZE",
         _parse_positive_int,
-        3,
-        "Beam width of speech recognition (faster-whisper's default is 5): beam 3 takes 5–14 % "
-        "less CPU with the same item recall, names and Mandarin CER on unseen streams "
-        "(docs/benchmarks.md).",
+        5,
+        "Beam width of speech recognition. Beam 3 takes 5–14 % less CPU but recognised "
+        "Mandarin worse on one of two streams (docs/benchmarks.md).",
     ),
     Setting(
         "MAX_DURATION_HOURS",
