@@ -20,6 +20,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.support.goods_list import (
     found_item_names,
     paste_goods_list,
+    stock_catalog,
     transcribe_while_polling,
     upload_stream,
 )
@@ -95,9 +96,7 @@ def test_merchant_with_200_items_lists_the_streams_15_and_the_workshop_finds_eac
     app, live_server, page, make_user, make_item, merchant_org, fifteen_item_stream
 ):
     names, listed = catalog_names()
-    skus = {name: f"C{index:03d}" for index, name in enumerate(names, start=1)}
-    for name in names:
-        make_item(merchant_org, skus[name], name=name, aliases=[])
+    skus = stock_catalog(make_item, merchant_org, names, "C")
     assert [listed.index(name) + 1 for name in SPOKEN.values()] == list(SPOKEN)
     merchant = make_user(Role.MERCHANT, merchant_org)
     sign_in(page, live_server, merchant.email, TEST_PASSWORD)

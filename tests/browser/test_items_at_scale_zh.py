@@ -33,6 +33,7 @@ from tests.media.recordings.helpers import run_jobs
 from tests.support.goods_list import (
     found_item_names,
     paste_goods_list,
+    stock_catalog,
     transcribe_while_polling,
     upload_stream,
 )
@@ -93,9 +94,7 @@ def test_merchant_lists_15_of_200_items_and_finds_each_in_a_mandarin_stream(
     app, live_server, visit, make_user, make_item, merchant_org, mandarin_stream
 ):
     names, listed = catalog_names()
-    skus = {name: f"Y{index:03d}" for index, name in enumerate(names, start=1)}
-    for name in names:
-        make_item(merchant_org, skus[name], name=name, aliases=[])
+    skus = stock_catalog(make_item, merchant_org, names, "Y")
     assert [listed.index(name) + 1 for name in SPOKEN.values()] == list(SPOKEN)
     merchant = make_user(Role.MERCHANT, merchant_org)
     visit.sign_in(merchant.email, TEST_PASSWORD)

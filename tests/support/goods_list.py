@@ -1,10 +1,11 @@
-"""Browser steps of the items-at-scale journeys: upload a stream, paste its goods list, let it
-transcribe while the page polls, and read which catalog items the workshop found."""
+"""Browser steps of the items-at-scale journeys: stock the catalog, upload a stream, paste its
+goods list, let it transcribe while the page polls, and read which catalog items it found."""
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,16 @@ from media.clips.models import Mention
 from portal.catalog.models import Item
 from portal.extensions import db
 from tests.media.recordings.helpers import run_jobs
+
+
+def stock_catalog(
+    make_item: Callable[..., Any], org: Any, names: list[str], sku_prefix: str
+) -> dict[str, str]:
+    """Add an item of each name (no aliases), SKU ``sku_prefix`` + its number; name -> SKU."""
+    skus = {name: f"{sku_prefix}{index:03d}" for index, name in enumerate(names, start=1)}
+    for name in names:
+        make_item(org, skus[name], name=name, aliases=[])
+    return skus
 
 
 def upload_stream(page: Any, base_url: str, video: Path, *, title: str, language: str) -> int:
