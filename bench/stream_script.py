@@ -246,6 +246,10 @@ def make_stream(seed: int, language: str, *, quick: bool = False) -> Stream:
         paragraphs.append(paragraph)
         if rng.random() < (0.3 if quick else 0.8):
             paragraphs.append(filler_paragraph(rng, language))
+    # A shop's catalog is not ordered by what tonight's stream sells: shuffled apart from the
+    # script (its own generator), as a baseline given the catalog's first names as hotwords
+    # would otherwise be given this stream's items.
+    shelf = random.Random(f"{seed}-{language}-shelf").sample(big, len(big))
     return Stream(
-        language, seed, tuple(items), tuple(catalog_item(*t) for t in big), tuple(paragraphs)
+        language, seed, tuple(items), tuple(catalog_item(*t) for t in shelf), tuple(paragraphs)
     )
