@@ -15,6 +15,13 @@ The rule, strongest first:
   店 … right after it ("我1号发货", "今天是3号", "5月3号上新", "3号线") — *and* something points
   at it: it ends the sentence or a clause ("好，3号！"), 这/那 or a particle follows ("5号这个"),
   or a verb of choosing comes just before it ("拍2号", "看一下5号");
+* misheard, with a link word: "N后宝贝", "N后链接" (号 heard as 后) — but not "N后宝贝们" (the
+  audience) nor for a generation (00后, 05后, 10后 … 90后, 95后: a number of two digits
+  ending in 0 or 5, or written with a leading 0); "链接器", "链接起", "链接期" … (链接七 heard as a
+  character read qi, one sound) only as a clause of its own: at the start of a clause or after a
+  verb of choosing, and ending it ("链接器，这个颜色…", not "链接器报错了" or "链接起来").
+  Only qi is taken, as measured: 吧 (ba, 八) and 是 (shi, 十) end ordinary clauses after 链接,
+  and 清 (qing) is not qi;
 * "number N" likewise: not after the/our/my/we're … ("our number one seller"), and only at the
   end of a clause ("Let's see number three.") or after a verb of choosing ("grab number 5").
 """
@@ -24,9 +31,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from media.mentions.matching import Mention, TimedSentence
+from media.mentions.normalise import pinyin_readings
 
 _ZH_DIGITS = {
     "零": 0,
@@ -69,6 +77,7 @@ _EN_NUMBER = (
     rf"(?:(?:{'|'.join(_EN_TENS)})(?:[\s-]+(?:{'|'.join(_EN_UNITS)}))?"
     rf"|{'|'.join(_EN_TEENS)}|{'|'.join(_EN_UNITS)})"
 )
+_PUNCTUATION = "，。！？、；：,.!?;:…~～"
 _NUMBER = rf"(?<![{_NUMERAL}\d])(?P<n>\d{{1,3}}|{_ZH_NUMBER})(?![{_NUMERAL}\d])"
 _LATIN_NUMBER = rf"(?P<n>\d{{1,3}}(?!\d)(?![.,]\d)|{_EN_NUMBER})\b"
 _LINK_WORD = "(?:链接|连接|宝贝)"
@@ -78,6 +87,11 @@ _WITH_LINK_WORD = (
     re.compile(rf"(?:链接|连接)\s*(?:第\s*)?{_NUMBER}(?:\s*号)?"),
     re.compile(rf"\b(?:link|item)(?:\s+(?:number|no\.?))?\s*#?\s*{_LATIN_NUMBER}"),
 )
+_HOU_BEFORE_LINK_WORD = re.compile(rf"{_NUMBER}\s*后\s*{_LINK_WORD}(?!\s*们)")
+_GENERATION = re.compile(r"0\d|[1-9][05]|[一二三四五六七八九]?十")
+_CLAUSE_BREAK_BEFORE = re.compile(rf"(?:^|[{_PUNCTUATION}])\s*$")
+_LINK_AND_ONE_CHAR = re.compile(rf"链接(?P<n>\w)(?=\s*(?:$|[{_PUNCTUATION}]))")
+_NUMBER_HEARD_AS = {"qi": 7}  # toneless pinyin → link number, as measured (qing is not qi)
 _BARE_HAO = re.compile(rf"{_NUMBER}\s*号(?!\s*{_LINK_WORD})")
 _BARE_NUMBER = re.compile(rf"\bnumber\s*#?\s*{_LATIN_NUMBER}")
 
@@ -86,7 +100,7 @@ _NOT_A_LINK_AFTER = re.compile(
     r"\s*(?:发|到货|上午|下午|中午|晚|早|凌晨|傍晚|之前|以前|前|之后|以后|后|开始|结束|截止|当天|"
     r"那天|楼|线|门|房|床|位|店|车|机|窗|口|球|台|桌|柜|码|字|院|路|街|站|厅|馆|选手|嘉宾)"
 )
-_POINTED_AFTER = re.compile(r"\s*(?:$|[，。！？、；：,.!?;:…~～]|这|那|呢|啊|吧|呀|哦|噢|哈|嘛)")
+_POINTED_AFTER = re.compile(rf"\s*(?:$|[{_PUNCTUATION}]|这|那|呢|啊|吧|呀|哦|噢|哈|嘛)")
 _CHOOSING_BEFORE = re.compile(r"(?:拍|看|要|买|抢|选|来|上|去|点|找|下单|一下)\s*$")
 _EN_NOT_A_LINK_BEFORE = re.compile(
     r"\b(?:the|a|our|my|your|their|his|her|its|we[’']re|we are|i[’']m|you[’']re|they[’']re)\s*$"
@@ -153,8 +167,7 @@ def _in_sentence(sentence: TimedSentence, links: Mapping[int, int]) -> list[Ment
     """Find the sentence's link numbers; a match with a link word wins over a bare one."""
     folded = _folded(sentence.text)
     taken: dict[tuple[int, int], int] = {}
-    for match in _candidates(folded):
-        number = parse_number(match.group("n"))
+    for match, number in _candidates(folded):
         start, end = match.span()
         if number in links and not any(start < e and s < end for s, e in taken):
             taken[start, end] = number
@@ -164,12 +177,35 @@ def _in_sentence(sentence: TimedSentence, links: Mapping[int, int]) -> list[Ment
     ]
 
 
-def _candidates(folded: str) -> Iterator[re.Match[str]]:
-    """Yield possible link numbers, those with a link word first."""
+def _candidates(folded: str) -> Iterator[tuple[re.Match[str], int | None]]:
+    """Yield possible link numbers with their number, those with a link word first."""
     for pattern in _WITH_LINK_WORD:
-        yield from pattern.finditer(folded)
-    yield from (m for m in _BARE_HAO.finditer(folded) if _is_pointed_hao(folded, m))
-    yield from (m for m in _BARE_NUMBER.finditer(folded) if _is_pointed_number(folded, m))
+        yield from _numbered(pattern.finditer(folded))
+    hou = _HOU_BEFORE_LINK_WORD.finditer(folded)
+    yield from _numbered(m for m in hou if not _GENERATION.fullmatch(m.group("n")))
+    yield from _heard_as_a_number(folded)
+    yield from _numbered(m for m in _BARE_HAO.finditer(folded) if _is_pointed_hao(folded, m))
+    bare = _BARE_NUMBER.finditer(folded)
+    yield from _numbered(m for m in bare if _is_pointed_number(folded, m))
+
+
+def _numbered(
+    matches: Iterable[re.Match[str]],
+) -> Iterator[tuple[re.Match[str], int | None]]:
+    """Pair each match with the number its ``n`` group writes."""
+    return ((match, parse_number(match.group("n"))) for match in matches)
+
+
+def _heard_as_a_number(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Yield "链接器"-like clauses: 链接 and one character read as a number
+    (``_NUMBER_HEARD_AS``), alone in its clause: at its start or after a verb of choosing."""
+    for match in _LINK_AND_ONE_CHAR.finditer(text):
+        before = text[: match.start()]
+        if not (_CLAUSE_BREAK_BEFORE.search(before) or _CHOOSING_BEFORE.search(before)):
+            continue
+        readings = pinyin_readings(match.group("n"))
+        if readings and readings[0] in _NUMBER_HEARD_AS:
+            yield match, _NUMBER_HEARD_AS[readings[0]]
 
 
 def _is_pointed_hao(text: str, match: re.Match[str]) -> bool:
