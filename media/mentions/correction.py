@@ -30,6 +30,10 @@ them. It corrects only where a wrong correction is unlikely:
   was matched across it, and no word of the catalog's names was heard in place of another
   (冰种白玉见面 is not the listed 冰种碧玉戒面: 白玉 was heard). Both checked against the
   dictionary as above; such a name is written whole over the fixes of shorter terms inside it.
+  A word of a listed name corrected in a sentence (和田玉批凶 → 和田玉貔貅) that is a term
+  of its own (the glossary's 貔貅) is then written where it is heard a syllable or two off
+  again in that sentence (批凶招采 → 貔貅招采: pi xiong), with the same checks; in a sentence
+  without the corrected name, 批凶 stays.
   Without a list, the items the texts name twice by a Chinese name — once at least as spelled,
   in the same syllables or one syllable a little off, the other time perhaps a syllable or two
   off — stand in for it.
@@ -128,12 +132,33 @@ def find_fixes(
         fix = _trimmed_fix(texts[index], start, term)
         if fix is not None:
             fixes[index] = _superseded(fixes[index], fix)
+    names = [[fix for fix in found if fix.term.item_id in listed] for found in fixes]
     latin = [*_listed_fixes(texts, terms, listed, others), *_latin_fixes(texts, terms)]
-    for index, fix in latin:
-        spans = [*taken[index], *((f.start, f.end) for f in fixes[index])]
-        if not any(fix.start < end and start < fix.end for start, end in spans):
-            fixes[index].append(fix)
+    for index, fix in [*_echo_fixes(texts, terms, names, matches), *latin]:
+        _add_if_free(fixes[index], taken[index], fix)
     return [sorted(found, key=lambda f: f.start) for found in fixes]
+
+
+def _add_if_free(fixes: list[Fix], taken: list[tuple[int, int]], fix: Fix) -> None:
+    """Add ``fix`` to a text's ``fixes`` unless it overlaps one or an exact match (``taken``)."""
+    spans = [*taken, *((f.start, f.end) for f in fixes)]
+    if not any(fix.start < end and start < fix.end for start, end in spans):
+        fixes.append(fix)
+
+
+def _echo_fixes(
+    texts: Sequence[str],
+    terms: list[CatalogTerm],
+    names: list[list[Fix]],
+    matches: list[TextMatch],
+) -> Iterator[tuple[int, Fix]]:
+    """Yield fixes for the words of the listed names corrected in a text (``names``) heard a
+    syllable or two off again in that text (``_echoed_terms``)."""
+    echoed = [_echoed_terms(found, terms) for found in names]
+    for index, start, _, term in _near_terms(texts, terms, echoed, matches):
+        fix = _trimmed_fix(texts[index], start, term)
+        if fix is not None:
+            yield index, fix
 
 
 def _superseded(fixes: list[Fix], fix: Fix) -> list[Fix]:
@@ -250,7 +275,26 @@ def _near_chinese_matches(
     """
     own = [t for t in terms if t.item_id in listed and _is_chinese(t.text)]
     own = [t for t in own if len(t.text) >= _NEAR_MIN_CHARS]
-    if not own:
+    yield from _near_terms(texts, terms, [own] * len(texts), matches)
+
+
+def _echoed_terms(names: list[Fix], terms: list[CatalogTerm]) -> list[CatalogTerm]:
+    """The terms a sentence's corrected names hold in the words written over what was heard
+    (和田玉批凶 → 和田玉貔貅: the glossary's 貔貅): heard once a syllable or two off in the
+    sentence, such a word is looked for near its sound again there (批凶招采)."""
+    words = {word for fix in names for word in _words(fix.term.text) if word in fix.written}
+    return [term for term in terms if term.text in words and _is_chinese(term.text)]
+
+
+def _near_terms(
+    texts: Sequence[str],
+    terms: list[CatalogTerm],
+    own: Sequence[list[CatalogTerm]],
+    matches: list[TextMatch],
+) -> Iterator[tuple[int, int, float, CatalogTerm]]:
+    """Yield (text, start, distance, term) where a term of ``own[text]`` sounds but for a
+    syllable or two, with the checks of ``_near_chinese_matches``."""
+    if not any(own):
         return
     rivals: dict[int, list[CatalogTerm]] = defaultdict(list)
     for term in terms:
@@ -262,7 +306,7 @@ def _near_chinese_matches(
         claimed[match.text_index].append(match)
     for index, text in enumerate(texts):
         kept: list[tuple[int, int]] = []
-        for distance, start, term in sorted(_near_spans(text, own), key=lambda n: n[:2]):
+        for distance, start, term in sorted(_near_spans(text, own[index]), key=lambda n: n[:2]):
             end = start + len(term.text)
             if not (
                 any(start < e and s < end for s, e in kept)

@@ -255,3 +255,34 @@ def test_without_a_list_a_name_heard_one_syllable_a_little_off_counts_as_named()
     assert [apply_fixes(t, f) for t, f in zip(heard, find_fixes(heard, terms), strict=True)] == [
         "现在看一下这款糯种独山玉项链。", "每一件糯种独山玉链子都是我们亲手挑的。",
     ]  # fmt: skip
+
+
+ECHO_TERMS = (CatalogTerm(1, "和田玉貔貅"), CatalogTerm(-1, "貔貅"))
+
+
+def test_a_word_of_a_name_corrected_in_the_sentence_is_written_again_a_syllable_off():
+    heard = ["这只和田玉批凶，批凶招采，寓意好。", "批凶招采，寓意好。"]
+
+    fixed = find_fixes(heard, ECHO_TERMS, listed={1})
+
+    assert [apply_fixes(t, f) for t, f in zip(heard, fixed, strict=True)] == [
+        "这只和田玉貔貅，貔貅招采，寓意好。",  # pi xiong, a syllable off pi xiu
+        "批凶招采，寓意好。",  # no name corrected in this sentence: left alone
+    ]
+
+
+def test_a_word_of_a_corrected_name_is_not_written_where_another_term_sounds_as_close():
+    terms = [*ECHO_TERMS, CatalogTerm(2, "皮箱")]  # pi xiang: as close to pi xiong as pi xiu
+    heard = "这只和田玉批凶，批凶招采，寓意好。"
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed={1})[0]) == (
+        "这只和田玉貔貅，批凶招采，寓意好。"
+    )
+
+
+def test_a_common_word_near_a_word_of_a_corrected_name_is_left_alone():
+    heard = "这只和田玉批凶，像个皮球，配双皮鞋。"  # pi qiu, pi xie: as near pi xiu as pi xiong
+
+    assert apply_fixes(heard, find_fixes([heard], ECHO_TERMS, listed={1})[0]) == (
+        "这只和田玉貔貅，像个皮球，配双皮鞋。"
+    )
