@@ -1,5 +1,5 @@
 """Browser steps of the items-at-scale journeys: stock the catalog, upload a stream, paste its
-goods list, let it transcribe while the page polls, and read which catalog items it found."""
+goods list, let it transcribe while the page polls, and check the items found and spelled."""
 
 from __future__ import annotations
 
@@ -74,3 +74,26 @@ def found_item_names(app: Flask, recording_id: int) -> set[str]:
                 .where(Mention.recording_id == recording_id)
             )
         )
+
+
+def check_items_found_and_spelled(
+    page: Any,
+    app: Flask,
+    recording_id: int,
+    spoken: dict[int, str],
+    *,
+    by_number_only: int,
+    fold: Callable[[str], str],
+) -> None:
+    """The recording found exactly the items ``spoken`` (link number -> name), its transcript
+    spells each name said aloud (compared after ``fold``), and the workshop suggests each."""
+    transcript = fold(page.inner_text("ol.transcript"))
+    assert found_item_names(app, recording_id) == set(spoken.values()), transcript
+    for number, name in spoken.items():
+        if number != by_number_only:
+            assert fold(name) in transcript, (name, transcript)
+    page.click("main a.button[href$='/workshop']")
+    page.wait_for_url("**/workshop")
+    suggestions = page.inner_text("#suggestions")
+    for name in spoken.values():
+        assert name in suggestions, (name, suggestions)
