@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_login import FlaskLoginClient
 from sqlalchemy import Engine, create_engine, inspect, text
 
@@ -25,6 +27,21 @@ from tests.portal.helpers import fetch
 def empty_database(databases, folder: Path) -> AbstractContextManager[str]:
     """Yield the URL of a new database with no tables (SQLite file or PostgreSQL database)."""
     return databases.empty(folder)
+
+
+@contextmanager
+def app_on_empty_database(databases, folder: Path) -> Iterator[Flask]:
+    """Yield an app on a new empty database, inside its app context; for migrating step by step.
+
+    Its connections are closed before the database is dropped.
+    """
+    with empty_database(databases, folder) as url:
+        app = create_app(config_for(folder / "instance", url))
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.engine.dispose()
 
 
 def all_rows(engine: Engine) -> dict[str, list[tuple]]:

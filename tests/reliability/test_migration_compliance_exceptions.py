@@ -7,10 +7,8 @@ import json
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from portal import create_app
 from portal.extensions import db
-from tests.conftest import test_config as config_for
-from tests.reliability.test_backup import empty_database
+from tests.reliability.test_backup import app_on_empty_database
 
 NOTE = "SELECT note FROM compliance_term WHERE term = :term"
 
@@ -27,25 +25,22 @@ def _listed(words: str | list[str]) -> list[str]:
 
 
 def test_exceptions_are_seeded_and_taken_away_again(databases, tmp_path):
-    with empty_database(databases, tmp_path) as url:
-        app = create_app(config_for(tmp_path / "instance", url))
-        with app.app_context():
-            upgrade(revision="0029")
-            with db.engine.begin() as connection:
-                seeded = _notes(connection)
-                connection.execute(  # an administrator's own note is kept
-                    text("UPDATE compliance_term SET note = '自己写的' WHERE term = '第一'")
-                )
-            upgrade(revision="0030")
-            with db.engine.connect() as connection:
-                rows = connection.execute(text("SELECT term, exceptions FROM compliance_term"))
-                exceptions = {term: _listed(words) for term, words in rows if _listed(words)}
-                upgraded = _notes(connection)
-            downgrade(revision="0029")
-            with db.engine.connect() as connection:
-                columns = {c["name"] for c in inspect(connection).get_columns("compliance_term")}
-                downgraded = _notes(connection)
-            db.engine.dispose()
+    with app_on_empty_database(databases, tmp_path):
+        upgrade(revision="0029")
+        with db.engine.begin() as connection:
+            seeded = _notes(connection)
+            connection.execute(  # an administrator's own note is kept
+                text("UPDATE compliance_term SET note = '自己写的' WHERE term = '第一'")
+            )
+        upgrade(revision="0030")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT term, exceptions FROM compliance_term"))
+            exceptions = {term: _listed(words) for term, words in rows if _listed(words)}
+            upgraded = _notes(connection)
+        downgrade(revision="0029")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("compliance_term")}
+            downgraded = _notes(connection)
 
     assert exceptions == {
         "最": ["最后", "最近", "最初", "最终"], "第一": ["第一次"], "加我": ["参加我"],

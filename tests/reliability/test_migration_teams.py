@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
-from portal import create_app
 from portal.extensions import db
-from tests.conftest import test_config as config_for
-from tests.reliability.test_backup import empty_database
+from tests.reliability.test_backup import app_on_empty_database
 from tests.reliability.test_migrations import _insert
 
 
@@ -37,16 +35,13 @@ def _people(connection) -> dict[str, int]:
 
 
 def test_oldest_merchant_of_each_organisation_becomes_owner_others_staff(databases, tmp_path):
-    with empty_database(databases, tmp_path) as url:
-        app = create_app(config_for(tmp_path / "instance", url))
-        with app.app_context():
-            upgrade(revision="0024")
-            with db.engine.begin() as connection:
-                ids = _people(connection)
-            upgrade(revision="0025")
-            with db.engine.connect() as connection:
-                roles = dict(connection.execute(text('SELECT id, org_role FROM "user"')).all())
-            db.engine.dispose()
+    with app_on_empty_database(databases, tmp_path):
+        upgrade(revision="0024")
+        with db.engine.begin() as connection:
+            ids = _people(connection)
+        upgrade(revision="0025")
+        with db.engine.connect() as connection:
+            roles = dict(connection.execute(text('SELECT id, org_role FROM "user"')).all())
 
     assert {name: roles[user_id] for name, user_id in ids.items()} == {
         "first": "owner", "later": "staff", "solo": "owner", "trainer": None, "learner": None,
