@@ -8,7 +8,9 @@ shows literally, and lets pysubs2 write the file and its timestamps:
 - pysubs2 reads ``\\N``, ``\\n`` and ``\\h`` as a line break or a hard space in every format, so
   a backslash before one of those letters is written as the full-width reverse solidus (U+FF3C);
   any other backslash is already literal;
-- WebVTT: ``&``, ``<`` and ``>`` become entities and ``-->`` an arrow (it would end the cue);
+- SubRip and WebVTT: ``-->`` becomes an arrow (a line with it is read as a new cue's timing,
+  at whatever time it names, and the cue it was in is dropped);
+- WebVTT: ``&``, ``<`` and ``>`` become entities;
 - ASS: braces become ``\\{`` and ``\\}`` (they would start override tags); cues whose start and
   end round to the same centisecond are left out, as libass would never show them.
 """
@@ -34,7 +36,7 @@ def to_ms(seconds: float) -> int:
 
 def srt_text(cues: Iterable[TimedText]) -> str:
     """Return SubRip text for ``cues``."""
-    return _subtitle_file(cues, _plain_line).to_string("srt", keep_ssa_tags=True)
+    return _subtitle_file(cues, _srt_line).to_string("srt", keep_ssa_tags=True)
 
 
 def vtt_text(cues: Iterable[TimedText]) -> str:
@@ -75,9 +77,14 @@ def _plain_line(line: str) -> str:
     return _ESCAPED_LETTER.sub(_FULLWIDTH_REVERSE_SOLIDUS, line)
 
 
+def _srt_line(line: str) -> str:
+    """Escape one line of SubRip cue text (no arrow: it would start a cue of its own)."""
+    return _plain_line(line).replace("-->", "→")
+
+
 def _vtt_line(line: str) -> str:
     """Escape one line of WebVTT cue text."""
-    return html.escape(_plain_line(line).replace("-->", "→"), quote=False)
+    return html.escape(_srt_line(line), quote=False)
 
 
 def _subtitle_file(cues: Iterable[TimedText], escape: Callable[[str], str]) -> pysubs2.SSAFile:
