@@ -19,6 +19,7 @@ from media.mentions.matching import Mention as FoundMention
 from media.mentions.suggestions import Suggestion as FoundSuggestion
 from media.mentions.suggestions import suggest_clips
 from media.mentions.titles import proposed_title
+from media.recordings.listed_items import listed_or_small_catalog
 from media.recordings.models import Recording
 from media.recordings.stream_items import stream_links
 from media.transcription.quality import HintVocabulary, text_verdict
@@ -87,9 +88,12 @@ def catalog_terms(org_id: int) -> list[CatalogTerm]:
 def find_item_mentions(recording: Recording, sentences: list[TimedSentence]) -> list[FoundMention]:
     """Find the catalog's names, the stream's list first: its items win ties on a shared name,
     and its link numbers ("3号链接", "item 3") count as mentions of the items they number.
+
+    Without a list, a catalog small enough to be one (``listed_or_small_catalog``) stands in for
+    it; link numbers still come only from the real list.
     """
     links = stream_links(recording)
-    listed = {item.id for _, item in links}
+    listed = listed_or_small_catalog(recording)
     named = find_mentions(sentences, catalog_terms(recording.org_id), listed=listed)
     named = prefer_listed(named, listed)
     numbered = find_link_mentions(sentences, {n: item.id for n, item in links if n is not None})

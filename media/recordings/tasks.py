@@ -12,9 +12,10 @@ from media import ffmpeg
 from media.glossary.services import glossary_terms
 from media.probe import ProbeRejected, probe_media
 from media.recordings import overview, services
+from media.recordings.listed_items import listed_or_small_catalog
 from media.recordings.models import Language, Recording
 from media.recordings.signals import recording_transcribed
-from media.recordings.stream_items import stream_item_ids, stream_links
+from media.recordings.stream_items import stream_links
 from media.transcription import engine, model
 from media.transcription.hints import HintCatalog, HintItem, HintPlanner
 from media.transcripts.services import save_transcript
@@ -109,7 +110,7 @@ def transcribe_recording(ctx: JobContext) -> None:
                 hotwords=hotwords,
                 prompt=prompt,
                 recognise_again=again,
-                listed=stream_item_ids(recording),
+                listed=listed_or_small_catalog(recording),
             )
             drawn.result()  # the job's time limit passing while drawing it
     ctx.step("finding_items")
