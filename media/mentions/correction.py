@@ -28,7 +28,9 @@ them. It corrects only where a wrong correction is unlikely:
   other catalog term of that length sounds as close (the near-miss 冰种独山玉链子 is as close
   to 不种独山一链子 as the listed 糯种独山玉链子: neither is written), no other item's name
   was matched across it, and no word of the catalog's names was heard in place of another
-  (冰种白玉见面 is not the listed 冰种碧玉戒面: 白玉 was heard). Both checked against the
+  (冰种白玉见面 is not the listed 冰种碧玉戒面: 白玉 was heard; nor is 冰种白玉吊坠, a name in
+  no catalog, the listed 岫玉吊坠 though jieba cuts 岫玉吊|坠: a character heard otherwise
+  must make no pair of the catalog's characters the name lacks). Both checked against the
   dictionary as above; such a name is written whole over the fixes of shorter terms inside it.
   A word of a listed name corrected in a sentence (和田玉批凶 → 和田玉貔貅) that is a term
   of its own (the glossary's 貔貅) is then written where it is heard a syllable or two off
@@ -78,6 +80,7 @@ from media.mentions.matching import (
 )
 from media.mentions.normalise import WIDE, is_wordlike, normalise_with_offsets, pinyin_readings
 from media.mentions.pinyin_distance import syllable_distance
+from media.mentions.shortened import Name, Vocabulary
 
 MIN_LATIN_LETTERS = 5
 _MIN_KEPT_CHARS = 2
@@ -301,6 +304,7 @@ def _near_terms(
         if _is_chinese(term.text):
             rivals[len(term.text)].append(term)
     vocabulary = {word for size in rivals.values() for term in size for word in _words(term.text)}
+    pairs = Vocabulary.of(Name(t.item_id, t.text, ()) for size in rivals.values() for t in size)
     claimed: dict[int, list[TextMatch]] = defaultdict(list)
     for match in matches:
         claimed[match.text_index].append(match)
@@ -312,7 +316,7 @@ def _near_terms(
                 any(start < e and s < end for s, e in kept)
                 or _claimed_by_other(claimed[index], start, end, term)
                 or _has_rival(text[start:end], term, distance, rivals[end - start])
-                or _replaces_chinese_word(text[start:end], term.text, vocabulary)
+                or _replaces_chinese_word(text[start:end], term.text, vocabulary, pairs)
             ):
                 kept.append((start, end))
                 yield index, start, distance, term
@@ -327,14 +331,24 @@ def _words(name: str) -> list[str]:
     ]
 
 
-def _replaces_chinese_word(heard: str, name: str, vocabulary: set[str]) -> bool:
+def _replaces_chinese_word(heard: str, name: str, vocabulary: set[str], pairs: Vocabulary) -> bool:
     """Tell whether a word of the catalog's names was heard where ``name`` has another one
-    (白玉 for the 碧玉 of 冰种碧玉戒面): a word that tells items apart was heard, not this one."""
+    (白玉 for the 碧玉 of 冰种碧玉戒面): a word that tells items apart was heard, not this one.
+
+    Words as jieba cuts the name, and, as mention finding checks a near match
+    (``Vocabulary.other_word_at``), a character heard otherwise that makes with its neighbour
+    a pair of the catalog's characters the name does not hold: jieba knows no 岫 and cuts
+    岫玉吊坠 as 岫玉吊|坠, but the 白玉 of 冰种白玉吊坠 (a name in no catalog) is the catalog's
+    白玉 (白玉耳环) heard right, never the listed 岫玉吊坠 (白 may be read bo, near xiu).
+    """
     for _, start, end in _tokenizer().tokenize(name, HMM=True):
         piece = heard[start:end]
         if piece != name[start:end] and piece in vocabulary:
             return True
-    return False
+    return any(
+        said != got and pairs.other_word_at(heard, index, name)
+        for index, (got, said) in enumerate(zip(heard, name, strict=True))
+    )
 
 
 def _has_rival(heard: str, term: CatalogTerm, distance: float, rivals: list[CatalogTerm]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from media.mentions.correction import apply_fixes, find_fixes
-from media.mentions.matching import CatalogTerm
+from media.mentions.matching import CatalogTerm, match_texts
 
 GLOSSARY = (
     "翡翠", "和田玉", "籽料", "冰种", "糯种", "种水", "飘花", "平安扣", "无事牌", "国检证书", "A货",
@@ -286,3 +286,46 @@ def test_a_common_word_near_a_word_of_a_corrected_name_is_left_alone():
     assert apply_fixes(heard, find_fixes([heard], ECHO_TERMS, listed={1})[0]) == (
         "这只和田玉貔貅，像个皮球，配双皮鞋。"
     )
+
+
+# A stream selling the plain 岫玉吊坠 and 白玉耳环, a catalog holding their other grades and
+# materials; jieba knows no 岫 (it cuts 岫玉吊坠 as 岫玉吊|坠), so the catalog's own words must
+# tell what was heard.
+RARE_CATALOG = (
+    "岫玉吊坠", "白玉耳环", "冰种岫玉吊坠", "碧玉耳环", "蜜蜡手串", "糯种蜜蜡手串", "冰种翡翠挂件",
+)  # fmt: skip
+RARE_LISTED = {0, 1, 4}
+RARE = [
+    # (heard, written): listed names heard a syllable or two off are written as listed …
+    ("先看绣玉吊坠,灯光下颜色很正。", "先看岫玉吊坠,灯光下颜色很正。"),
+    ("下一个宝贝试修玉钓坠。", "下一个宝贝试岫玉吊坠。"),
+    ("这款迷腊手串很受欢迎。", "这款蜜蜡手串很受欢迎。"),
+    # … never over another material of the catalog heard right in their place (白 may be read
+    # bo, u/o half apart: 白玉吊坠 sounds near 岫玉吊坠): the distractor of a near-miss name
+    # in no catalog, 冰种白玉吊坠, stays, and so does no grade of it become the 冰种岫玉吊坠
+    ("有宝宝问今天有没有冰种白玉吊坠,不好意思。", "有宝宝问今天有没有冰种白玉吊坠,不好意思。"),
+    ("我帮大家去问问厂家冰种白玉钓坠的情况,", "我帮大家去问问厂家冰种白玉钓坠的情况,"),
+    ("下一个宝贝是白玉吊坠。", "下一个宝贝是白玉吊坠。"),
+    ("还有白玉手串吗?", "还有白玉手串吗?"),  # bai yu / mi la: too far anyway
+    # … nor over a dictionary word with fewer than two characters of the name kept
+    ("这个秀玉很好看。", "这个秀玉很好看。"),
+]
+
+
+@pytest.mark.parametrize(("heard", "written"), RARE)
+def test_a_listed_name_is_never_written_over_another_catalog_word_heard_right(heard, written):
+    terms = [CatalogTerm(n, name) for n, name in enumerate(RARE_CATALOG)]
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed=RARE_LISTED)[0]) == written
+
+
+def test_a_near_miss_name_in_no_catalog_is_not_found_as_a_catalog_item_once_corrected():
+    terms = [CatalogTerm(n, name) for n, name in enumerate(RARE_CATALOG)]
+    heard = ["有宝宝问今天有没有冰种白玉吊坠,", "我帮大家去问问厂家冰种白玉钓坠的情况,"]
+
+    written = [
+        apply_fixes(t, f)
+        for t, f in zip(heard, find_fixes(heard, terms, listed=RARE_LISTED), strict=True)
+    ]
+
+    assert match_texts(written, terms, listed=RARE_LISTED) == []
