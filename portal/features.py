@@ -25,6 +25,7 @@ from media.clips.views import bp as media_clips_bp
 from media.glossary.views import bp as media_glossary_bp
 from media.qa.views import bp as media_qa_bp
 from media.recordings.cli import media_cli
+from media.recordings.names_again import NAMES_JOB, correct_names_job
 from media.recordings.services import TRANSCRIBE_JOB
 from media.recordings.stream_views import bp as media_recordings_stream_views_bp
 from media.recordings.tasks import transcribe_recording
@@ -100,6 +101,13 @@ JOB_KINDS = (
         _l("Find items in a recording"),
         steps=(("finding_items", _l("Finding items")),),
         done=_l("Items found."),
+    ),
+    JobKind(
+        NAMES_JOB,
+        correct_names_job,
+        _l("Correct names with the stream's list"),
+        steps=(("correcting_names", _l("Correcting names")),),
+        done=_l("Names corrected."),
     ),
     JobKind(
         RENDER_JOB,

@@ -140,6 +140,16 @@ class AddItemsForm(FlaskForm):
     q = HiddenField(filters=[one_line], validators=[Length(max=100)])
 
 
+class FoundItemsForm(FlaskForm):
+    """Put the items found in the transcript on the (empty) list, as they were offered."""
+
+    item_ids = SelectMultipleField(
+        coerce=int,
+        validate_choice=False,  # the service accepts only the items found, active, the org's own
+        validators=[DataRequired(message=_l("No items were found in this stream."))],
+    )
+
+
 class LinkNumberForm(FlaskForm):
     """Set or clear one item's link number."""
 

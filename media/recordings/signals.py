@@ -9,6 +9,11 @@ _signals = Namespace()
 # Sent with ``recording_id`` and ``org_id`` after a recording's item list changed (committed).
 stream_items_changed = _signals.signal("stream-items-changed")
 
+# Sent with the recording as sender to ask what was found of its items in the transcript: each
+# receiver answers a list whose entries carry an ``item`` (the clip workshop: its item lanes,
+# most mentioned first). The recording page offers them as the stream's list when it is empty.
+items_found = _signals.signal("items-found")
+
 # Sent with ``recording`` once its transcript is saved by the transcription job (same session):
 # the clip workshop finds the items mentioned in it.
 recording_transcribed = _signals.signal("recording-transcribed")

@@ -10,6 +10,9 @@ List order is link number, then the items without a number in the order they wer
 moved. The list may be empty (then the whole catalog is all there is). Archived items stay on
 the list, marked on the page, but neither function returns them.
 
+When the list is empty, the items found in the transcript (``found_items``, asked of the clip
+workshop through ``items_found``) can be put on it in one go (``add_found_items``).
+
 Every change below is one unit of work: it locks the recording, writes, commits and then sends
 ``stream_items_changed`` (the clip workshop finds the items again).
 """
@@ -24,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from media.mentions.links import MAX_LINK_NUMBER
 from media.recordings.models import Recording, StreamItem
-from media.recordings.signals import stream_items_changed
+from media.recordings.signals import items_found, stream_items_changed
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.models import Item
@@ -83,6 +86,36 @@ def off_list(recording: Recording, item_ids: Iterable[int]) -> set[int]:
     """
     listed = {item.id for item in stream_items(recording)}
     return set(item_ids) - listed if listed else set()
+
+
+def found_items(recording: Recording) -> list[Item]:
+    """Return the active items found in the recording's transcript, most mentioned first.
+
+    Asked with ``items_found`` (the clip workshop answers); only the recording's organisation's
+    items count, archived ones never, and no more than a list holds (``MAX_ITEMS``).
+    """
+    items: dict[int, Item] = {}
+    for _receiver, answer in items_found.send(recording):
+        for entry in answer or ():
+            item = entry.item
+            if item.org_id == recording.org_id and not item.is_archived:
+                items.setdefault(item.id, item)
+    return list(items.values())[:MAX_ITEMS]
+
+
+def add_found_items(recording: Recording, actor: User | None, item_ids: Sequence[int]) -> int:
+    """Put on the list those of ``item_ids`` (as offered) that are still found in the transcript.
+
+    Returns how many were added; none still found is refused (the page offered them earlier).
+    """
+    found = {item.id for item in found_items(recording)}
+    chosen = [item_id for item_id in dict.fromkeys(item_ids) if item_id in found]
+    if not chosen:
+        raise ServiceError(
+            _("These items are no longer found in this stream. Reload the page."),
+            field="item_ids",
+        )
+    return add_items(recording, actor, chosen)
 
 
 def get_entry_or_404(recording: Recording, item_id: int) -> StreamItem:

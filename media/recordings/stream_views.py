@@ -13,15 +13,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 
-from media.recordings import goods_list, stream_items
+from media.recordings import goods_list, names_again, stream_items
 from media.recordings.forms import (
     AddItemsForm,
+    FoundItemsForm,
     GoodsListForm,
     ItemSearchForm,
     LinkNumberForm,
     MoveForm,
 )
 from media.recordings.models import Recording
+from media.recordings.signals import stream_items_changed
 from portal.auth.access import acting_user, current_org_id, merchant_required
 from portal.forms import ConfirmForm, form_action
 from portal.organisations.scoping import get_owned_or_404
@@ -30,6 +32,13 @@ from portal.web import render_page_or_partial, wants_partial
 bp = Blueprint(
     "stream_items", __name__, url_prefix="/media/recordings", template_folder="templates"
 )
+
+
+@bp.record_once
+def _listen(_state: object) -> None:
+    """Correct the transcript's names again when the stream's item list changes."""
+    stream_items_changed.connect(names_again.queue_for_stream_items)
+
 
 SECTION_PAGE, SECTION = "recordings/items.html", "recordings/_stream_items.html"
 
@@ -43,10 +52,13 @@ def item_section(
 ) -> dict[str, Any]:
     """The context of the list's section: its rows, forms, and catalog search results.
 
-    ``forms`` may hold a failed ``add_form``, or ``link_form`` with ``link_item_id`` (the item
-    whose number was refused). ``is_open``: the section starts unfolded.
+    ``forms`` may hold a failed ``add_form`` or ``found_form``, ``link_form`` with
+    ``link_item_id`` (the item whose number was refused), or ``added_found`` (how many found
+    items were just added). ``is_open``: the section starts unfolded. While the list is empty,
+    ``found_items`` are the items found in the transcript, offered as the list in one click.
     """
     entries = stream_items.list_entries(recording)
+    found = [] if entries else stream_items.found_items(recording)
     return {
         "items_open": is_open or not entries,
         "stream_entries": entries,
@@ -56,6 +68,9 @@ def item_section(
         "link_form": forms.get("link_form"),
         "link_item_id": forms.get("link_item_id"),
         "item_form": ConfirmForm(formdata=None),
+        "found_items": found,
+        "found_form": forms.get("found_form") or FoundItemsForm(formdata=None),
+        "added_found": forms.get("added_found"),
         "query": query,
         "results": None if query is None else stream_items.search_catalog(recording, query),
     }
@@ -94,6 +109,19 @@ def add(recording_id: int) -> ResponseReturnValue:
             stream_items.add_items(recording, acting_user(), form.item_ids.data)
             return _answer(recording, True, query=query)
     return _answer(recording, False, query=query, add_form=form)
+
+
+@bp.post("/<int:recording_id>/items/add-found")
+@merchant_required
+def add_found(recording_id: int) -> ResponseReturnValue:
+    """Put the items found in the transcript (as offered) on the empty list."""
+    recording = _load(recording_id)
+    form = FoundItemsForm()
+    if form.validate_on_submit():
+        with form_action(form):
+            added = stream_items.add_found_items(recording, acting_user(), form.item_ids.data)
+            return _answer(recording, True, added_found=added)
+    return _answer(recording, False, found_form=form)
 
 
 @bp.post("/<int:recording_id>/items/<int:item_id>/number")

@@ -8,8 +8,15 @@ catalog's spelling. What was heard stays: the whole recognised sentence in
 ``Sentence.heard_text`` and each rewritten span in a ``NameCorrection`` row (where it is, what
 was heard, which term). A merchant can undo a correction: the heard words go back into the
 sentence and its word, the row is marked undone (by whom, when), a ``SentenceEdit`` and an
-audit event record it, and the mentions are refreshed. Nothing rewrites a sentence later, so an
-undo holds until the recording is transcribed again.
+audit event record it, and the mentions are refreshed.
+
+When the stream's item list changes after the transcript exists, ``correct_again`` corrects
+the names once more with the new list (the recordings' ``recording.names`` job). It leaves
+alone every sentence the merchant edited by hand, never writes again a correction the merchant
+undid (the same term over the same heard words, or anything over where one was undone), only
+adds corrections (each a new ``NameCorrection``, undone in one click as ever) and keeps
+``heard_text`` as first recognised. Run twice, the second run finds nothing to change. An undo
+holds until the recording is transcribed again.
 """
 
 from __future__ import annotations
@@ -19,13 +26,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 
 from media.glossary.services import active_terms
 from media.mentions.correction import Fix, find_fixes
 from media.mentions.matching import CatalogTerm, terms_for
 from media.transcription.engine import Word as HeardWord
-from media.transcripts.models import NameCorrection, Sentence, SentenceEdit, Transcript, Word
+from media.transcripts.models import (
+    NameCorrection,
+    RecordingRef,
+    Sentence,
+    SentenceEdit,
+    Transcript,
+    Word,
+)
 from media.transcripts.sentences import SentenceDraft
 from media.transcripts.signals import transcript_edited
 from portal.audit.services import record_event
@@ -229,3 +243,236 @@ def sentence_pieces(sentence: Sentence) -> list[TextPiece]:
         position = end
     pieces.append(TextPiece(sentence.text[position:]))
     return [TextPiece(tidy_punctuation(p.text), p.correction) for p in pieces if p.text]
+
+
+@dataclass(frozen=True)
+class CorrectedAgain:
+    """What ``correct_again`` did: corrections added, in how many sentences, and how many
+    sentences changed meanwhile (someone edited or undid there: left for the next run)."""
+
+    corrections: int = 0
+    sentences: int = 0
+    changed_meanwhile: int = 0
+
+
+def correct_again(recording: RecordingRef, listed: Collection[int]) -> CorrectedAgain:
+    """Correct the names of the recording's transcript once more, ``listed`` its items' list.
+
+    Only adds corrections, each stored as at first (one click undoes it). Leaves alone a
+    sentence the merchant edited by hand, a span already corrected or undone (its words' times),
+    and the same heard words written as a term the merchant undid in that sentence. Each
+    sentence is written only if nobody changed it since it was read (else it is counted in
+    ``changed_meanwhile``). Commits; sends ``transcript_edited`` when a sentence changed.
+    """
+    transcript = db.session.scalar(
+        scoped(Transcript, recording.org_id).where(Transcript.recording_id == recording.id)
+    )
+    if transcript is None:
+        return CorrectedAgain()
+    sentences = list(
+        db.session.scalars(
+            scoped(Sentence, recording.org_id)
+            .where(Sentence.transcript_id == transcript.id)
+            .order_by(Sentence.position)
+        )
+    )
+    found = find_fixes(
+        [s.text for s in sentences], correction_terms(recording.org_id), listed=listed
+    )
+    corrections, words = _corrections_of(transcript), _words_of(transcript)
+    by_hand = _edited_by_hand(transcript, corrections)
+    added = changed = meanwhile = 0
+    for sentence, fixes in zip(sentences, found, strict=True):
+        if not fixes or sentence.id in by_hand:
+            continue
+        draft = _draft_of(sentence.text, words.get(sentence.position, []))
+        if draft is None:
+            continue
+        made = corrections.get(sentence.id, [])
+        fixes = [fix for fix in fixes if _free(fix, draft, made)]
+        if not fixes:
+            continue
+        written = _rewritten(draft, fixes)
+        described = _described(written, fixes)
+        if not _store_again(sentence, transcript, written, fixes, described, made):
+            meanwhile += 1
+            continue
+        added, changed = added + len(fixes), changed + 1
+    if changed:
+        record_event(
+            None,
+            "transcript.names_corrected_again",
+            transcript,
+            org_id=transcript.org_id,
+            corrections=added,
+            sentences=changed,
+        )
+    db.session.commit()
+    if changed:
+        transcript_edited.send(recording_id=recording.id, org_id=recording.org_id)
+    return CorrectedAgain(added, changed, meanwhile)
+
+
+def _corrections_of(transcript: Transcript) -> dict[int, list[NameCorrection]]:
+    """Every correction of the transcript, undone ones too, by sentence id."""
+    statement = (
+        scoped(NameCorrection, transcript.org_id)
+        .join(Sentence, Sentence.id == NameCorrection.sentence_id)
+        .where(Sentence.transcript_id == transcript.id)
+    )
+    grouped: dict[int, list[NameCorrection]] = {}
+    for correction in db.session.scalars(statement):
+        grouped.setdefault(correction.sentence_id, []).append(correction)
+    return grouped
+
+
+def _words_of(transcript: Transcript) -> dict[int, list[Word]]:
+    """The transcript's words in time order, by sentence position."""
+    statement = (
+        select(Word).where(Word.transcript_id == transcript.id).order_by(Word.start_ms, Word.id)
+    )
+    grouped: dict[int, list[Word]] = {}
+    for word in db.session.scalars(statement):
+        grouped.setdefault(word.sentence_position, []).append(word)
+    return grouped
+
+
+def _hand_edits(sentence_id: ColumnElement[int]) -> ColumnElement[int]:
+    """How many of a sentence's edits were the merchant's own (SQL, per sentence).
+
+    Every undo of a correction adds one ``SentenceEdit`` and marks one correction undone; every
+    other ``SentenceEdit`` is an edit by hand (kept even when the merchant edited the text back).
+    ``SentenceEdit`` has no kind of its own, so the edits by hand are those beyond the undos.
+    """
+    edits = select(func.count(SentenceEdit.id)).where(SentenceEdit.sentence_id == sentence_id)
+    undone = select(func.count(NameCorrection.id)).where(
+        NameCorrection.sentence_id == sentence_id, NameCorrection.undone_at.is_not(None)
+    )
+    return edits.scalar_subquery() - undone.scalar_subquery()
+
+
+def _edited_by_hand(
+    transcript: Transcript, corrections: dict[int, list[NameCorrection]]
+) -> set[int]:
+    """The ids of the transcript's sentences the merchant edited by hand (now or before)."""
+    statement = (
+        select(SentenceEdit.sentence_id, func.count(SentenceEdit.id))
+        .join(Sentence, Sentence.id == SentenceEdit.sentence_id)
+        .where(Sentence.transcript_id == transcript.id)
+        .group_by(SentenceEdit.sentence_id)
+    )
+    edited = {
+        sentence_id
+        for sentence_id, count in db.session.execute(statement)
+        if count > sum(c.undone_at is not None for c in corrections.get(sentence_id, []))
+    }
+    showing = select(Sentence.id).where(
+        Sentence.transcript_id == transcript.id, Sentence.edited_text.is_not(None)
+    )
+    return edited | set(db.session.scalars(showing))
+
+
+def _draft_of(text: str, words: Sequence[Word]) -> SentenceDraft | None:
+    """Rebuild a stored sentence's draft: its words, each with the spaces before it in ``text``.
+
+    None when the words do not spell the text (nothing is corrected there then).
+    """
+    drafted, cursor = [], 0
+    for word in words:
+        at = text.find(word.text, cursor)
+        if at < 0 or text[cursor:at].strip():
+            return None
+        end = at + len(word.text)
+        drafted.append(
+            HeardWord(
+                start=word.start_ms / 1000,
+                end=word.end_ms / 1000,
+                text=text[cursor:end],
+                probability=word.probability,
+            )
+        )
+        cursor = end
+    if not drafted or text[cursor:].strip():
+        return None
+    return SentenceDraft(drafted)
+
+
+def _free(fix: Fix, draft: SentenceDraft, made: Sequence[NameCorrection]) -> bool:
+    """Whether ``fix`` may be written: not over a correction made or undone, nor a term the
+    merchant undid over the same heard words in this sentence."""
+    starts, position = [], 0
+    for word in draft.words:
+        starts.append(position)
+        position += len(word.text)
+    first = draft.words[bisect_right(starts, fix.start) - 1]
+    last = draft.words[bisect_right(starts, fix.end - 1) - 1]
+    start_ms, end_ms = round(first.start * 1000), round(last.end * 1000)
+    for correction in made:
+        if start_ms < correction.word_end_ms and correction.word_start_ms < end_ms:
+            return False
+        if correction.undone_at is None:
+            if fix.start < correction.end_char and correction.start_char < fix.end:
+                return False
+        elif (correction.heard, correction.term) == (fix.heard[:200], fix.term.text[:200]):
+            return False
+    return True
+
+
+def _store_again(
+    sentence: Sentence,
+    transcript: Transcript,
+    written: SentenceDraft,
+    fixes: Sequence[Fix],
+    described: list[dict[str, object]],
+    made: Sequence[NameCorrection],
+) -> bool:
+    """Write the corrected sentence, its words and corrections, unless it changed since read."""
+    old = sentence.text
+    written_text = written.text
+    result = db.session.execute(
+        update(Sentence)
+        .where(
+            Sentence.id == sentence.id,
+            Sentence.text == old,
+            Sentence.edited_text.is_(None),
+            _hand_edits(Sentence.id) <= 0,
+        )
+        .values(text=written_text, heard_text=func.coalesce(Sentence.heard_text, old))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    for correction in made:
+        if correction.undone_at is None:
+            shift = sum(
+                len(fix.written) - (fix.end - fix.start)
+                for fix in fixes
+                if fix.end <= correction.start_char
+            )
+            correction.start_char += shift
+            correction.end_char += shift
+    db.session.execute(
+        delete(Word).where(
+            Word.transcript_id == transcript.id, Word.sentence_position == sentence.position
+        )
+    )
+    db.session.execute(
+        insert(Word),
+        [
+            {
+                "transcript_id": transcript.id,
+                "sentence_position": sentence.position,
+                "start_ms": round(word.start * 1000),
+                "end_ms": round(word.end * 1000),
+                "text": word.text.strip()[:100],
+                "probability": word.probability,
+            }
+            for word in written.words
+        ],
+    )
+    db.session.execute(
+        insert(NameCorrection),
+        [{"org_id": sentence.org_id, "sentence_id": sentence.id, **row} for row in described],
+    )
+    db.session.expire(sentence)
+    return True

@@ -101,6 +101,7 @@ OBJECT_ROUTES: dict[str, Route] = {
     # number, move and remove answer 404 even to the owner (they are posts, never fetched).
     "stream_items.search": Route(Access.MERCHANT),
     "stream_items.add": Route(Access.MERCHANT),
+    "stream_items.add_found": Route(Access.MERCHANT),
     "stream_items.number": Route(Access.MERCHANT),
     "stream_items.move": Route(Access.MERCHANT),
     "stream_items.remove": Route(Access.MERCHANT),

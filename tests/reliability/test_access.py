@@ -172,6 +172,7 @@ ROUTES: dict[str, tuple[int | str, int, int]] = {
     "search.quick GET": (302, 302, 302),
     "static GET": (200, 200, 200),
     "stream_items.add POST": (LOGIN, 403, 403),
+    "stream_items.add_found POST": (LOGIN, 403, 403),
     "stream_items.import_confirm POST": (LOGIN, 403, 403),
     "stream_items.import_list GET": (LOGIN, 403, 403),
     "stream_items.import_list POST": (LOGIN, 403, 403),

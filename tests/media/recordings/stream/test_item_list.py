@@ -281,6 +281,7 @@ def other_orgs_requests(recording_id: int, item_id: int) -> list[tuple[str, str]
     return [
         ("GET", f"{base(recording_id)}/search?q=手镯"),
         ("POST", f"{base(recording_id)}/add"),
+        ("POST", f"{base(recording_id)}/add-found"),
         ("POST", f"{base(recording_id)}/{item_id}/number"),
         ("POST", f"{base(recording_id)}/{item_id}/move"),
         ("POST", f"{base(recording_id)}/{item_id}/remove"),
