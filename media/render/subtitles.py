@@ -230,12 +230,16 @@ def highlighter(terms: Sequence[str], template: SubtitleTemplate) -> Callable[[s
     """Return what colours ``terms`` in an escaped ASS line, or ``None`` when there are none.
 
     Terms are escaped as the line was, so they match it literally; the longest term wins where
-    two overlap. The colour ends with ``{\\r}`` (back to the style).
+    two overlap. The colour ends with ``{\\r}`` (back to the style). A tag never follows a
+    backslash: ``\\{`` is a literal brace, so a match right after one, or ending in one (a name
+    like ``手镯\\``), would leave the tag's brace literal and the line's next ``{`` opening a
+    block of the user's own tags.
     """
     escaped = sorted({escape_ass_text(clean_text(term)) for term in terms if term.strip()}, key=len)
     if not escaped:
         return None
-    pattern = re.compile("|".join(re.escape(term) for term in reversed(escaped)), re.IGNORECASE)
+    names = "|".join(re.escape(term) for term in reversed(escaped))
+    pattern = re.compile(rf"(?<!\\)(?:{names})(?<!\\)", re.IGNORECASE)
     tag = ass_colour_tag(template.highlight)
     return lambda line: pattern.sub(lambda found: f"{{{tag}}}{found.group(0)}{{\\r}}", line)
 
