@@ -73,8 +73,8 @@ def test_offer_in_chinese(app, client_as, merchant, merchant_org, catalog):
 
     html = _page(client_as(merchant), recording_id, "zh")
 
-    assert "把本场找到的 2 件商品加入清单" in html
-    assert "在文字稿中找到的商品：" in html
+    assert "把文字稿中找到的 2 件商品设为本场商品" in html
+    assert "文字稿中找到的商品：" in html
 
 
 def test_no_offer_without_items_found_or_once_the_list_has_items(
