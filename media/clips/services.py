@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from media.clips.models import Clip, ClipCue, ClipItem, ClipRange, ClipState, Suggestion
 from media.clips.ranges import Range, bounds_of, pushed, with_bounds
 from media.clips.signals import clip_changed
+from media.clips.states import hold
 from media.recordings.models import Recording
 from media.transcripts.aliases import AliasOffer, alias_offers_for_texts
 from media.transcripts.models import Sentence, Transcript
@@ -159,13 +160,16 @@ def create_clip_from_suggestion(
 
 
 def require_editable(clip: Clip) -> None:
-    """Refuse edits while a clip is rendering, in review, approved or published."""
+    """Refuse edits while a clip is rendering, in review, approved or published (or when
+    another request changed its state meanwhile: ``hold``)."""
+    hold(clip)
     if clip.state not in EDITABLE_STATES:
         raise ConflictError(_("This clip cannot be edited in its current state."))
 
 
 def require_text_editable(clip: Clip) -> None:
     """Refuse text edits while a clip is rendering or in review (and once archived)."""
+    hold(clip)
     if clip.state not in TEXT_EDITABLE_STATES:
         raise ConflictError(_("This clip cannot be edited in its current state."))
 

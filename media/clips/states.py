@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from media.clips.models import Clip, ClipState
 from media.clips.signals import clip_changed, clip_moved
 from portal.audit.services import record_event
 from portal.auth.models import Role, User
+from portal.database import lock_rows
 from portal.errors import ConflictError
 from portal.extensions import db
 
@@ -67,6 +69,23 @@ def allowed_targets(clip: Clip, actor: User) -> list[ClipState]:
     ]
 
 
+def hold(clip: Clip) -> None:
+    """Hold the clip's row until the caller commits; refuse (409) if its state changed since the
+    request read it.
+
+    Every check of a clip's state followed by a write goes through here (``move``, and the
+    editing checks of ``media.clips.services``): else a request that read the clip before
+    another one committed wrote over it (a publish racing a resubmission put the unreviewed text
+    in the library; a second trainer's approval undid a request for changes).
+    """
+    lock_rows(db.session, select(Clip.id).where(Clip.id == clip.id))
+    stored = db.session.scalar(select(Clip.state).where(Clip.id == clip.id))
+    if stored is not None and ClipState(stored) != ClipState(clip.state):
+        raise ConflictError(
+            _("This action does not fit the current state. Reload the page and try again.")
+        )
+
+
 def transition(clip: Clip, target: ClipState, actor: User | None, reason: str = "") -> None:
     """Move ``clip`` to ``target`` (see ``move``) and commit: one unit of work."""
     move(clip, target, actor, reason)
@@ -91,6 +110,7 @@ def move(
     ``N_``) and its arguments, translated when shown. The audit row names the version the clip's
     review is about.
     """
+    hold(clip)
     source = ClipState(clip.state)
     if (source, target) not in TRANSITIONS:
         raise ConflictError(_("A clip cannot go from this state to that one."))
