@@ -313,3 +313,38 @@ def test_whatever_the_journey_the_merchant_keeps_the_last_word(
                     assert fix.id <= undone.get(key, fix.id), "an undone correction came back"
                 words = "".join(_words(recording_id, position)).replace(" ", "")
                 assert words == sentence.text.replace(" ", "")
+
+
+def test_a_list_changed_while_the_job_runs_is_corrected_by_the_next_job(
+    app, merchant_org, make_item, monkeypatch
+):
+    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [RING, AMBER])
+        recording = db.session.get(Recording, recording_id)
+        add_items(recording, None, [ring.id])
+        [first] = db.session.scalars(select(Job).where(Job.kind == NAMES_JOB)).all()
+        read, changed = corrections._draft_of, []
+
+        def list_changed_meanwhile(text, words):  # the merchant adds amber as the job runs
+            if not changed:
+                changed.append(add_items(db.session.get(Recording, recording_id), None, [amber.id]))
+            return read(text, words)
+
+        monkeypatch.setattr(corrections, "_draft_of", list_changed_meanwhile)
+        execute_job(first.id, "test")
+        monkeypatch.undo()
+        jobs = db.session.scalars(select(Job).where(Job.kind == NAMES_JOB).order_by(Job.id)).all()
+        assert [job.state for job in jobs] == ["succeeded", "queued"]
+        english, chinese = _sentences(recording_id)
+        assert english.text == "I want to show you our icy jadeite ring now."
+        assert chinese.text == "这款莫种琥珀戒指很漂亮。"  # read before amber was listed
+
+        execute_job(jobs[1].id, "test")
+
+        db.session.expire_all()
+        english, chinese = _sentences(recording_id)
+        assert chinese.text == "这款糯种琥珀戒指很漂亮。"
+        assert english.text == "I want to show you our icy jadeite ring now."
+        assert len(_corrections(english)) == len(_corrections(chinese)) == 1
