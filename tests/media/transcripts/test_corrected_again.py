@@ -13,8 +13,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from media.clips.kit import key_fact_choices
+from media.clips.rendering import spoken_lines
+from media.clips.services import create_clip
 from media.recordings.models import Recording
 from media.recordings.names_again import NAMES_JOB
+from media.recordings.services import transcript_export
 from media.recordings.stream_items import add_items, get_entry_or_404, remove_item, stream_item_ids
 from media.transcripts import corrections
 from media.transcripts.corrections import (
@@ -348,3 +352,26 @@ def test_a_list_changed_while_the_job_runs_is_corrected_by_the_next_job(
         assert chinese.text == "这款糯种琥珀戒指很漂亮。"
         assert english.text == "I want to show you our icy jadeite ring now."
         assert len(_corrections(english)) == len(_corrections(chinese)) == 1
+
+
+def test_subtitles_the_publish_kit_and_downloads_spell_the_name_corrected_again(
+    app, merchant_org, merchant, make_item
+):
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [AMBER])
+        recording = db.session.get(Recording, recording_id)
+        correct_again(recording, {amber.id})
+
+        clip = create_clip(
+            recording, db.session.get(User, merchant.id), first_sentence=0, last_sentence=0,
+            item_ids=[amber.id], title="糯种琥珀戒指",
+        )  # fmt: skip
+
+        assert [cue.text for cue in clip.cues] == ["这款糯种琥珀戒指很漂亮。"]
+        assert [text for _, text in key_fact_choices(clip)] == ["这款糯种琥珀戒指很漂亮。"]
+        [line] = spoken_lines(clip)  # compliance still reads what was heard
+        assert line["heard"] == "这款莫种琥珀戒指很漂亮。"
+        srt = transcript_export(recording, "srt")
+        assert "糯种琥珀戒指" in srt
+        assert "莫种" not in srt
