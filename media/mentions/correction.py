@@ -234,18 +234,33 @@ def _widened(written: str, first: int, last: int) -> tuple[int, int]:
     return first, last
 
 
-def _keeps_words(text: str, start: int, end: int, differs: list[int]) -> bool:
-    """Tell whether rewriting the span's ``differs`` characters breaks no dictionary word."""
-    kept = (end - start) - len(differs)
+def _keeps_words(text: str, start: int, written: str, differs: list[int]) -> bool:
+    """Tell whether writing ``written`` over the span's ``differs`` characters breaks no
+    dictionary word: none reaches outside the span, and where one is rewritten, two of the
+    term's characters are kept — as they are, or heard in the very syllable the term says there
+    outside every word rewritten — one at least as it is (资料费脆舍卓: 料, and 费脆 fei cui and
+    卓 zhuo are 翡翠 and 镯 heard; 比喻 alone stays, and so does 资料比喻, two words, for
+    籽料碧玉)."""
+    end = start + len(written)
+    rewritten: list[tuple[int, int]] = []
     for word_start, word_end in _dictionary_words(text):
         if word_end <= start or word_start >= end:
             continue
         if word_start < start or word_end > end:
             return False
-        reaches_change = any(word_start <= start + i < word_end for i in differs)
-        if reaches_change and kept < _MIN_KEPT_CHARS:
-            return False
-    return True
+        if any(word_start <= start + i < word_end for i in differs):
+            rewritten.append((word_start, word_end))
+    same = len(written) - len(differs)
+    if not rewritten or same >= _MIN_KEPT_CHARS:
+        return True
+    said = _name_syllables(written)
+    alike = sum(
+        len(said) == len(written)
+        and _same_syllable(text[start + i], said[i])
+        and not any(a <= start + i < b for a, b in rewritten)
+        for i in differs
+    )
+    return same >= 1 and same + alike >= _MIN_KEPT_CHARS
 
 
 def _dictionary_words(text: str) -> list[tuple[int, int]]:
@@ -428,7 +443,7 @@ def _trimmed_fix(text: str, start: int, term: CatalogTerm) -> Fix | None:
     end = start + len(written)
     heard = text[start:end]
     differs = [i for i, (h, w) in enumerate(zip(heard, written, strict=True)) if h != w]
-    if not differs or not _keeps_words(text, start, end, differs):
+    if not differs or not _keeps_words(text, start, written, differs):
         return None
     first, last = _widened(written, differs[0], differs[-1] + 1)
     return Fix(start + first, start + last, heard[first:last], written[first:last], term)
@@ -457,6 +472,11 @@ def _near_distance(heard: str, name: str) -> float | None:
 def _name_syllables(name: str) -> tuple[str, ...]:
     """A Chinese name's toneless syllables, each character read in the phrase's context."""
     return tuple(lazy_pinyin(name, style=Style.NORMAL))
+
+
+def _same_syllable(heard: str, said: str) -> bool:
+    """Tell whether a heard character is read ``said`` (in one of its common readings)."""
+    return _char_distance(heard, said) == 0.0
 
 
 @lru_cache(maxsize=65536)

@@ -329,3 +329,34 @@ def test_a_near_miss_name_in_no_catalog_is_not_found_as_a_catalog_item_once_corr
     ]
 
     assert match_texts(written, terms, listed=RARE_LISTED) == []
+
+
+HOMOPHONE_CATALOG = (
+    "籽料翡翠手镯", "籽料翡翠镯子", "岫玉吊坠", "岫玉坠子", "碧玉吊坠", "冰种碧玉手镯", "翡翠",
+    "岫玉", "籽料", "碧玉", "琥珀", "羊脂玉", "籽料碧玉",
+)  # fmt: skip
+HOMOPHONE_LISTED = {0, 1, 2, 3, 4, 12}
+HOMOPHONES = [
+    # (heard, written): a dictionary word inside a listed name is rewritten when two of the
+    # name's other characters were heard as they are or in the very syllable the name says
+    # there (费脆 fei cui, 卓 zhuo; 修 xiu): the homophones are as telling as the characters
+    ("接下来是很多宝宝问过的资料费脆舍卓。", "接下来是很多宝宝问过的籽料翡翠手镯。"),
+    ("每一件子料费脆卓字都是我们亲手挑的。", "每一件籽料翡翠镯子都是我们亲手挑的。"),
+    ("这个修玉这次是我们这个月卖得最好的。", "这个岫玉坠子是我们这个月卖得最好的。"),
+    # a dictionary word's own homophones never count for it, nor do fewer than two outside it
+    ("这个比喻很好。", "这个比喻很好。"),
+    ("这份资料很重要。", "这份资料很重要。"),
+    ("湖泊很美。", "湖泊很美。"),
+    ("养殖鱼很多。", "养殖鱼很多。"),
+    ("这个比喻掉队了。", "这个比喻掉队了。"),  # 掉 diao is 吊, but 队 dui is no 坠 zhui
+    # one of the name's characters at least heard as it is: 资料 and 比喻, zi liao bi yu, are
+    # two words of the dictionary, not the listed 籽料碧玉
+    ("这些资料比喻很多。", "这些资料比喻很多。"),
+]
+
+
+@pytest.mark.parametrize(("heard", "written"), HOMOPHONES)
+def test_a_dictionary_word_in_a_listed_name_heard_in_homophones_is_rewritten(heard, written):
+    terms = [CatalogTerm(n, name) for n, name in enumerate(HOMOPHONE_CATALOG)]
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed=HOMOPHONE_LISTED)[0]) == written
