@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from media.clips.models import Clip
 from media.clips.rendering import MIME_TYPES, version_file
-from portal.library.services import public_version
+from portal.library.services import approved_items, public_version
 from portal.web import absolute_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -86,7 +86,7 @@ def _json_item(entry: Entry) -> dict[str, Any]:
         "date_published": _iso(clip.updated_at),
         "date_modified": _iso(clip.updated_at),
         "authors": [{"name": clip.org.name}],
-        "tags": [item.name for item in clip.items if not item.is_archived],
+        "tags": [item.name for item in approved_items(clip)],
         "attachments": [attachment],
     }
 

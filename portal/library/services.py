@@ -19,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import review_version, version_items
+from media.clips.rendering import item_facts, review_version, version_items
 from portal.catalog.models import Category, Item, ItemPhoto
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
@@ -142,6 +142,47 @@ def public_items_of(clip: Clip) -> list[Item]:
     """The published version's linked items that are not archived, the main one first."""
     version = public_version(clip)
     return [item for item in version_items(version) if not item.is_archived] if version else []
+
+
+@dataclass(frozen=True)
+class ApprovedItem:
+    """A published clip's item as its approved version shows it: the name, price and certificate
+    the trainer approved, whatever the catalog says now (an edit makes a new version to submit)."""
+
+    id: int
+    name: str
+    price_cents: int | None
+    cert_lab: str
+    cert_number: str
+    cert_grade: str
+
+    @property
+    def has_certificate(self) -> bool:
+        """Tell whether the approved facts carry a certificate (lab and number)."""
+        return bool(self.cert_lab and self.cert_number)
+
+
+def approved_items(clip: Clip) -> list[ApprovedItem]:
+    """``public_items_of(clip)`` with the facts their published version kept."""
+    version = public_version(clip)
+    if version is None:
+        return []
+    kept = dict(zip(version.item_ids, version.item_facts, strict=False))
+    found = []
+    for item in public_items_of(clip):
+        facts = kept.get(item.id) or item_facts(item)  # versions made before facts were kept
+        price = facts.get("price_cents")
+        found.append(
+            ApprovedItem(
+                id=item.id,
+                name=str(facts.get("name") or ""),
+                price_cents=price if isinstance(price, int) else None,
+                cert_lab=str(facts.get("cert_lab") or ""),
+                cert_number=str(facts.get("cert_number") or ""),
+                cert_grade=str(facts.get("cert_grade") or ""),
+            )
+        )
+    return found
 
 
 def related_clips(clip: Clip) -> list[Clip]:

@@ -7,12 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from media.clips.models import Clip
-from portal.catalog.models import Item
+from portal.library.services import ApprovedItem
 from portal.qr import qr_svg
 from portal.templating import duration
 
 
-def share_description(clip: Clip, items: list[Item]) -> str:
+def share_description(clip: Clip, items: list[ApprovedItem]) -> str:
     """The clip's description; without one, its shop, items and length (never just the title)."""
     if clip.description.strip():
         return clip.description.strip()

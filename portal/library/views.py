@@ -96,7 +96,7 @@ def clip(clip_id: int) -> ResponseReturnValue:
         "library/clip.html",
         clip=shown,
         version=services.get_public_version_or_404(shown),
-        items=services.public_items_of(shown),
+        items=services.approved_items(shown),
         related=related,
         live_account=recording_live_account(shown.org_id, shown.recording_id),
     )
@@ -138,7 +138,7 @@ def photo(item_id: int, photo_id: int, size: Size) -> ResponseReturnValue:
 def share(clip_id: int) -> ResponseReturnValue:
     """A share page: Open Graph tags, link and embed code to copy, a QR code for a phone."""
     shown = services.get_published_clip_or_404(clip_id)
-    items = services.public_items_of(shown)
+    items = services.approved_items(shown)
     etag, modified = services.fingerprint([shown], *_tag())
     page_url = feeds.absolute_url("library.share", clip_id=shown.id)
     body = render_public(

@@ -1,0 +1,44 @@
+"""What a published clip's public pages say of its items is what the trainer approved.
+
+A version keeps its items' card facts (name, price, certificate) when it is made, and the
+trainer approves those. The clip page, its share page (list and description) and the JSON feed's
+tags showed the catalog's latest instead: a merchant renaming the item after publication
+(加微信…, 全网最低价) or changing its price put that on the published clip's pages unreviewed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.portal.review.stage import edit_item, published
+
+RENAMED = "加微信翡翠手镯 全网最低价"
+
+
+def public_texts(current) -> dict[str, str]:
+    visitor, clip_id = current.visitor, current.clip_id
+    feed = json.loads(visitor.get("/library/feed.json").text)
+    return {
+        "clip page": visitor.get(f"/library/clips/{clip_id}").text,
+        "share page": visitor.get(f"/share/{clip_id}").text,
+        "feed tags": " ".join(tag for entry in feed["items"] for tag in entry.get("tags", [])),
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "shown", "approved"),
+    [({"name": RENAMED}, RENAMED, "冰种翡翠手镯"), ({"price": "1.50"}, "1.50", None)],
+    ids=["name", "price"],
+)
+def test_a_catalog_edit_after_publication_stays_off_the_public_pages(
+    stage, change, shown, approved
+):
+    current = published(stage)
+    before = public_texts(current)
+    edit_item(current, **change)
+    for page, text in public_texts(current).items():
+        assert shown not in text, page
+        if approved:
+            assert (approved in text) == (approved in before[page]), page
