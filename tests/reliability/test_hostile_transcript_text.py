@@ -11,7 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from media.clips.models import ClipState
+from media.recordings.models import Recording
+from media.recordings.overview import overview_files
+from media.recordings.services import source_path
 from media.transcripts.models import Sentence
+from portal.auth.models import Role
 from portal.extensions import db
 from tests.support.clipdata import add_clip_rows, add_transcript
 
@@ -56,3 +60,32 @@ def test_hostile_sentences_and_queries_are_shown_as_text(
     assert "Recognised as: &#34; onmouseover=&#34;alert(2)&#34;" in detail or (
         "&#34; onmouseover=&#34;alert(2)&#34; x=&#34;" in detail
     )
+
+
+def test_another_merchant_gets_404_where_the_owner_gets_the_transcript_and_overview(
+    app, merchant, merchant_org, make_org, make_user, make_item, client_as
+):
+    """The tenancy table's world has no transcript nor overview, so there its owner gets 404 on
+    these routes too; here they hold content, and only the owner gets it."""
+    item = make_item(merchant_org)
+    with app.app_context():
+        clip = add_clip_rows(
+            merchant_org.id, [item.id], title="t", texts=["x"], state=ClipState.DRAFT,
+            span_ms=(0, 9000), version_cues=(), recording_s=60.0,
+        )  # fmt: skip
+        recording_id = clip.recording_id
+        add_transcript(recording_id, merchant_org.id, [(0, 3000, "翡翠手镯"), (3000, 6000, "水头")])
+        recording = db.session.get(Recording, recording_id)
+        sprite = overview_files(source_path(recording))[1]
+    sprite.parent.mkdir(parents=True, exist_ok=True)
+    sprite.write_bytes(b"\xff\xd8\xff\xe0sprite")
+    base = f"/media/recordings/{recording_id}"
+    pages = [f"{base}/transcript/find?q=翡翠", f"{base}/transcript?from=0&to=60",
+             f"{base}/transcript/jump?at=0:02", f"{base}/overview.jpg"]  # fmt: skip
+    owner, other = client_as(merchant), client_as(make_user(Role.MERCHANT, make_org("org-b")))
+    headers = {"HX-Request": "true"}
+    for page in pages:
+        assert owner.get(page, headers=headers).status_code == 200, page
+        answer = other.get(page, headers=headers)
+        assert answer.status_code == 404, page
+        assert "翡翠" not in answer.text, page
