@@ -85,6 +85,22 @@ def test_a_two_line_quiz_question_stays_inside_its_card(app, live_server, browse
         page.context.close()
 
 
+def test_sign_in_links_and_lesson_links_are_finger_sized(app, live_server, browser, streamer):
+    lesson_id = _course_with_long_question(app)
+    page = open_page(browser, PHONE)
+    try:
+        page.goto(f"{live_server}/auth/login")
+        for link in page.locator("main section p a").all():
+            assert _box(page, link)["height"] >= FINGER_PX, f"{link.inner_text()} is too small"
+        sign_in(page, live_server, streamer.email, TEST_PASSWORD)
+        page.goto(f"{live_server}/courses/lessons/{lesson_id}")
+        page.locator(".breadcrumb a").click()
+        lesson_link = page.locator(".lesson-row > a").first
+        assert _box(page, lesson_link)["height"] >= FINGER_PX, "the lesson link is too small"
+    finally:
+        page.context.close()
+
+
 @pytest.fixture
 def stream(app, make_user, merchant_org) -> tuple[User, int, int]:
     """The merchant, a 2-minute recording with 30 sentences, and a clip of sentences 2–6."""
