@@ -45,7 +45,7 @@ from media.transcripts.signals import transcript_edited
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.catalog.services import active_items
-from portal.database import utcnow
+from portal.database import lock_rows, utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.organisations.scoping import scoped
@@ -158,7 +158,14 @@ def get_correction_or_404(sentence: Sentence, correction_id: int) -> NameCorrect
 
 
 def undo_correction(correction: NameCorrection, sentence: Sentence, actor: User) -> Sentence:
-    """Put back the words heard where a name was corrected (again: nothing to do)."""
+    """Put back the words heard where a name was corrected (again: nothing to do).
+
+    Works on the sentence as stored: the names job may have corrected another name of it since
+    the merchant's page read it (the row is held until the commit, then read again).
+    """
+    lock_rows(db.session, select(Sentence.id).where(Sentence.id == sentence.id))
+    db.session.refresh(sentence)
+    db.session.refresh(correction)
     if correction.undone_at is not None:
         return sentence
     if sentence.edited_text is not None:

@@ -36,6 +36,7 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from portal.jobs.runner import execute_job
 from tests.media.transcripts.spoken import store_spoken
+from tests.support.meanwhile import meanwhile
 
 RING = [" I", " want", " to", " show", " you", " our", " ice", " jade", " ring", " now."]
 AMBER = ["这款", "莫种", "琥珀", "戒指", "很", "漂亮。"]
@@ -385,3 +386,34 @@ def test_subtitles_the_publish_kit_and_downloads_spell_the_name_corrected_again(
         srt = transcript_export(recording, "srt")
         assert "糯种琥珀戒指" in srt
         assert "莫种" not in srt
+
+
+MIXED = [" I", " like", " the", " ice", " jade", " ring", " and", " 莫种", "琥珀", "戒指。"]
+
+
+def test_an_undo_from_a_page_read_before_the_job_wrote_keeps_the_jobs_correction(
+    app, merchant_org, merchant, make_item
+):
+    """The merchant's page was read, the job corrected another name of the sentence, then the
+    merchant's undo arrives: it undoes its own name in the sentence as stored, not as read.
+    """
+    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [MIXED], language="en")
+        correct_again(db.session.get(Recording, recording_id), {ring.id})
+    with app.app_context():
+        [sentence] = _sentences(recording_id)  # the merchant's request reads the sentence
+        [fix] = _corrections(sentence)
+        assert "莫种琥珀戒指" in sentence.text
+
+        def job() -> None:
+            with app.app_context():
+                correct_again(db.session.get(Recording, recording_id), {ring.id, amber.id})
+
+        meanwhile(job)
+        undo_correction(fix, sentence, db.session.get(User, merchant.id))
+    with app.app_context():
+        [sentence] = _sentences(recording_id)
+        assert sentence.text == "I like the ice jade ring and 糯种琥珀戒指。"
+        assert [c.written for c in _corrections(sentence, undone=False)] == ["糯种"]
