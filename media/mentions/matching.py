@@ -29,10 +29,11 @@ A short form counts while the talk is still about its item (``_still_about``).
 
 Without a list, the items whose Latin-script names the transcript itself clearly names twice
 (``clearly_named``) stand in for it, the other items keeping the default threshold; a Chinese
-name may be heard one syllable off, or with its grade heard near, where no other catalog name
-is as near (``_one_near``). Either way a fuzzy match of an item off the list must tell it from
-the rest of the catalog: when another item's name shares as many letters with the window at a
-close ratio, the words that tell them apart were not heard, and the window is no mention
+name may be heard one syllable off, or with its grade heard near (its syllables' initials
+kept: 莫总 for 糯种, never 先看 for 天然), where no other catalog name is as near
+(``_one_near``). Either way a fuzzy match of an item off the list must tell it from the rest
+of the catalog: when another item's name shares as many letters with the window at a close ratio,
+the words that tell them apart were not heard, and the window is no mention
 (``_unambiguous``); nor is it one when it holds another item's name heard whole and not the
 words its own name adds ("a lovely amber donut pendant" is no *carved* one, ``_told_apart``).
 A word misheard in a match that told its item apart stands for its word elsewhere too
@@ -61,6 +62,7 @@ from media.mentions.normalise import (
     pinyin_readings,
     split_syllable,
 )
+from media.mentions.pinyin_distance import initials_close
 from media.mentions.shortened import Name, Vocabulary, short_forms
 
 # partial: a listed item by a shorter form of its name (media.mentions.shortened);
@@ -768,10 +770,16 @@ def _one_near(
     """Keep the near-pinyin matches that tell their item from the catalog, without a list: one
     syllable off (冰种密纳项链 for *冰种蜜蜡项链*), or the two of its leading grade
     (莫总和田玉手串 for *糯种和田玉手串*; grades are far from each other, so a grade heard
-    right is never near another) — when no other catalog name is as near, and not going on from
-    another name (独山一链子 after 布种 is no *独山玉链子*: 种独 is the grade of a longer one).
+    right is never near another; its initials kept, ``_grade_initials_kept``) — when no other
+    catalog name is as near, and not going on from another name (独山一链子 after 布种 is no
+    *独山玉链子*: 种独 is the grade of a longer one).
     """
-    fitting = [c for c in near if len(c.misses) == 1 or max(c.misses) < _GRADE_CHARS]
+    fitting = [
+        c
+        for c in near
+        if len(c.misses) == 1
+        or (max(c.misses) < _GRADE_CHARS and _grade_initials_kept(transcript, c))
+    ]
     return [
         c
         for c in fitting
@@ -781,6 +789,22 @@ def _one_near(
             for o in near
         )
     ]
+
+
+def _grade_initials_kept(transcript: _Transcript, candidate: _Candidate) -> bool:
+    """Tell whether a name's grade heard near begins its syllables as the grade does (莫总 mo
+    zong for 糯种 nuo zhong, ``initials_close``): a rhyme alone is another word (先看 xian
+    kan, "first look at", rhymes with 天然 tian ran). A character read several ways counts
+    when one of its readings does."""
+    name = normalise(candidate.term.text)
+    return all(
+        any(
+            initials_close(heard, said)
+            for heard in pinyin_readings(transcript.joined[candidate.start + miss])[:_MAX_READINGS]
+            for said in pinyin_readings(name[miss])[:_MAX_READINGS]
+        )
+        for miss in candidate.misses
+    )
 
 
 def _ends_inside(inner: _Candidate, outer: _Candidate) -> bool:

@@ -57,6 +57,12 @@ def syllable_distance(heard: str, said: str) -> float:
     ) / 2
 
 
+def initials_close(heard: str, said: str) -> bool:
+    """Tell whether two toneless syllables begin alike: the same initial (none counts as one)
+    or a pair often confused (``_CLOSE_INITIALS``): mo/nuo, zong/zhong, not xian/tian."""
+    return _initial_distance(_initial_and_final(heard)[0], _initial_and_final(said)[0]) < 1.0
+
+
 @lru_cache(maxsize=4096)
 def _initial_and_final(syllable: str) -> tuple[str, str]:
     """Split a syllable into its initial and its final as pronounced ("you" → ("", "iou"),

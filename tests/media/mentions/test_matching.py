@@ -291,12 +291,17 @@ def test_without_a_list_a_chinese_name_heard_near_counts_where_no_other_name_is_
         "先看莫总和田玉手串",  # the grade heard near: not the plain 和田玉手串 inside it
         "每一件布种独山一链子",  # 种独 goes on from 糯种独山玉链子, misheard: no 独山玉链子
         "今天没有籽料碧玉挂件",  # another catalog word heard as it is
+        # a grade heard near keeps its syllables' initials (mo/nuo, zong/zhong): xian kan
+        # rhymes with tian ran, but 先看 is "first look at", not the grade 天然
+        "先看岫玉吊坠,灯光下颜色很正",
+        "先看冰种翡翠",  # no name after the grade
     ]
     heard = [sentence(n, n * 5.0, list(text)) for n, text in enumerate(said)]
     names = ["冰种蜜蜡项链", "冰种白玉挂件", "冰种黄玉挂件", "糯种和田玉手串", "和田玉手串",
-             "独山玉链子", "糯种独山玉链子", "籽料白玉挂件", "碧玉项链"]  # fmt: skip
+             "独山玉链子", "糯种独山玉链子", "籽料白玉挂件", "碧玉项链", "天然岫玉吊坠",
+             "岫玉吊坠"]  # fmt: skip
     terms = [term for n, name in enumerate(names, start=1) for term in terms_for(n, [name])]
 
     assert [(m.sentence_index, m.item_id, m.matched_text) for m in find_mentions(heard, terms)] == [
-        (0, 1, "冰种密纳项链"), (2, 4, "莫总和田玉手串")
+        (0, 1, "冰种密纳项链"), (2, 4, "莫总和田玉手串"), (5, 11, "岫玉吊坠")
     ]  # fmt: skip

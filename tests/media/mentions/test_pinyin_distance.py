@@ -2,7 +2,7 @@
 
 import pytest
 
-from media.mentions.pinyin_distance import syllable_distance
+from media.mentions.pinyin_distance import initials_close, syllable_distance
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,20 @@ from media.mentions.pinyin_distance import syllable_distance
 def test_syllables_are_graded_by_how_far_apart_they_sound(heard, said, distance):
     assert syllable_distance(heard, said) == distance
     assert syllable_distance(said, heard) == distance
+
+
+@pytest.mark.parametrize(
+    ("heard", "said", "close"),
+    [
+        ("mo", "nuo", True),  # m/n
+        ("zong", "zhong", True),  # z/zh
+        ("bing", "bing", True),
+        ("yu", "wu", True),  # no initial either
+        ("xian", "tian", False),  # a rhyme only
+        ("kan", "ran", False),
+        ("bai", "xiu", False),
+    ],
+)
+def test_initials_are_close_when_the_same_or_often_confused(heard, said, close):
+    assert initials_close(heard, said) is close
+    assert initials_close(said, heard) is close
