@@ -19,7 +19,7 @@ from media.clips.models import Clip, ClipItem, ClipState
 from media.clips.signals import clip_changed
 from portal.catalog.signals import catalog_changed
 from portal.extensions import db
-from portal.library.services import published_clips
+from portal.library.services import approved_items, published_clips
 from portal.organisations.scoping import all_orgs, scoped
 from portal.search import indexing
 from portal.search.registry import Document, Hit, Source, Viewer, register
@@ -35,10 +35,18 @@ def _document(clip: Clip) -> Document:
         recording_id=clip.recording_id,
         title=clip.title,
         body=" ".join(part for part in (clip.description, lines) if part),
-        context="、".join(link.item.name for link in clip.links),
+        context="、".join(_item_names(clip)),
         happened_at=clip.updated_at,
         exact=(clip.title,),
     )
+
+
+def _item_names(clip: Clip) -> list[str]:
+    """The linked items' names; a published clip's as its approved version kept them (the public
+    finds it, and the catalog may have changed since)."""
+    if clip.state == ClipState.PUBLISHED:
+        return [item.name for item in approved_items(clip)]
+    return [link.item.name for link in clip.links]
 
 
 def _clips(statement: Any) -> Iterator[Document]:

@@ -1,9 +1,9 @@
 """What a published clip's public pages say of its items is what the trainer approved.
 
 A version keeps its items' card facts (name, price, certificate) when it is made, and the
-trainer approves those. The clip page, its share page (list and description) and the JSON feed's
-tags showed the catalog's latest instead: a merchant renaming the item after publication
-(加微信…, 全网最低价) or changing its price put that on the published clip's pages unreviewed.
+trainer approves those. The clip page, its share page (list and description), the JSON feed's
+tags and the public search results showed the catalog's latest instead: a merchant renaming the
+item after publication (加微信…, 全网最低价) or changing its price put that on them unreviewed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def public_texts(current) -> dict[str, str]:
         "clip page": visitor.get(f"/library/clips/{clip_id}").text,
         "share page": visitor.get(f"/share/{clip_id}").text,
         "feed tags": " ".join(tag for entry in feed["items"] for tag in entry.get("tags", [])),
+        "search": visitor.get("/search?q=翡翠手镯讲解").text,
     }
 
 
