@@ -3,37 +3,59 @@
 A quiz question of two lines stays inside its card; on the recording page the player stays on
 screen after a jump to a time (the transcript scrolls under it); the editor's choices, ticks,
 sentence times, "← back" link and the menu's sign-out are at least 40 px tall, and its help says
-how to set the in and out points with a finger.
+how to set the in and out points with a finger. On the review pages of a clip and of a practice
+video the player stays on screen above the comment form (also with the keyboard up), and no id is
+used twice; the workshop's item marks are 24 px wide to a finger and still seek to their time.
+Screenshots go to /tmp/phone-left.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from courses import videos
 from courses.models import (
     Course,
     CourseModule,
     CourseStatus,
     Lesson,
+    PracticeSubmission,
     QuestionKind,
     Quiz,
     QuizChoice,
     QuizQuestion,
 )
 from media.clips import services
+from media.recordings import services as recordings
 from media.recordings.models import Recording
+from media.transcripts.models import Sentence, Transcript
 from portal.auth.models import Role, User
 from portal.catalog.models import Item
 from portal.extensions import db
+from portal.jobs.models import JobState
 from tests.browser.test_clip_phone_layout import _stream
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
+from tests.support.clipdata import add_clip_with_media
+from tests.support.mediagen import make_test_video
 from tests.support.pages import sign_in
+from tests.support.player import seek_paused
 
 pytestmark = pytest.mark.browser
 
 FINGER_PX = 40
 LONG_PROMPT = "为了让翡翠看起来更绿，可以打开手机美颜和滤镜。"  # two lines at 390 px
+SHOTS = Path("/tmp/phone-left")
+KEYBOARD_UP = {"width": 390, "height": 480}  # a phone keyboard takes about 360 px
+VERTICAL = "360x640"
+LINES = tuple(f"第{n + 1}句：这只冰种翡翠手镯种水很好，圈口五十六" for n in range(12))
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def _box(page, locator) -> dict[str, float]:
@@ -155,5 +177,144 @@ def test_the_editor_is_finger_sized_on_a_phone(live_server, browser, stream):
         page.locator(".menu-toggle").click()
         sign_out = page.locator(".menu-panel .account-nav button")
         assert _box(page, sign_out)["height"] >= FINGER_PX, "sign out is too small to tap"
+    finally:
+        page.context.close()
+
+
+def _ids_used_twice(page) -> list[str]:
+    return page.evaluate(
+        """() => {
+            const seen = new Set(), twice = new Set();
+            for (const el of document.querySelectorAll("[id]")) {
+                (seen.has(el.id) ? twice : seen).add(el.id);
+            }
+            return [...twice];
+        }"""
+    )
+
+
+def _player_stays_above_the_comment_form(page, name: str) -> None:
+    """Scroll to the comment form as a trainer does; the player is on screen above its textarea.
+
+    Then the keyboard comes up (a shorter viewport) and the box, brought into view as the phone
+    brings a focused field, is still below the player and on screen.
+    """
+    page.wait_for_function("() => document.querySelector('#player').videoHeight > 0")
+    player, textarea = page.locator("#player"), page.locator(".comment-form textarea")
+    textarea.evaluate("el => el.closest('form').scrollIntoView({block: 'end'})")
+    page.wait_for_function("() => window.scrollY > 0")
+    _shoot(page, f"{name}-comment-form")
+    assert _wholly_on_screen(page, player), "the player scrolled away from the comment form"
+    assert _wholly_on_screen(page, textarea)
+    player_box = _box(page, player)
+    assert _box(page, textarea)["y"] >= player_box["y"] + player_box["height"]
+    assert player_box["height"] <= 0.4 * page.viewport_size["height"]
+
+    page.set_viewport_size(KEYBOARD_UP)
+    textarea.focus()
+    textarea.evaluate("el => el.scrollIntoView({block: 'nearest'})")
+    _shoot(page, f"{name}-keyboard-up")
+    player_box = _box(page, player)
+    assert _wholly_on_screen(page, textarea), "the keyboard hides the comment box"
+    assert _box(page, textarea)["y"] >= player_box["y"] + player_box["height"]
+
+
+def test_the_clip_review_player_stays_above_the_comment_form(
+    app, live_server, browser, make_user, merchant_org, make_item
+):
+    item = make_item(merchant_org, sku="JADE-9", name="冰种翡翠手镯")
+    trainer = make_user(Role.TRAINER, name="王老师")
+    clip_id = add_clip_with_media(
+        app, merchant_org.id, [item.id], title="冰种翡翠手镯讲解", texts=LINES, size=VERTICAL
+    )
+    page = open_page(browser, PHONE, timeout_ms=15_000, locale="zh-CN")
+    try:
+        sign_in(page, live_server, trainer.email, TEST_PASSWORD)
+        page.goto(f"{live_server}/review/clips/{clip_id}")
+        assert _ids_used_twice(page) == []
+        assert page.locator("#decision button[type=submit]").count() == 1
+        _player_stays_above_the_comment_form(page, "review-clip")
+        seek_paused(page, 3.0)
+        page.locator(".comment-form textarea").fill("第三句字幕有错字")
+        page.click(".comment-form button[type=submit]")
+        page.wait_for_url(f"{live_server}/review/clips/{clip_id}*")
+        assert page.locator("#comments .comment .seek").first.inner_text() == "0:03.0"
+        assert not page.console_errors
+    finally:
+        page.context.close()
+
+
+def _practice_submission(app, streamer, video: Path) -> int:
+    """The streamer's vertical practice video with its transcript, waiting for a trainer."""
+    lesson = Lesson(position=0, title="讲解一件翡翠", notes_md="", practice_prompt="录一段介绍。")
+    course = Course(
+        title="直播短视频制作入门", status=CourseStatus.PUBLISHED,
+        modules=[CourseModule(title="第一单元", lessons=[lesson])],
+    )  # fmt: skip
+    with app.app_context():
+        db.session.add(course)
+        db.session.flush()
+        recording = videos.add_video_from_file(
+            db.session.get(User, streamer.id), video, "练习", "zh"
+        )
+        transcript = Transcript(
+            org_id=recording.org_id, recording_id=recording.id, language="zh", model_name="t"
+        )
+        db.session.add(transcript)
+        db.session.flush()
+        db.session.add_all(
+            Sentence(org_id=recording.org_id, transcript_id=transcript.id, position=n,
+                     start_ms=n * 1000, end_ms=n * 1000 + 900, text=text)
+            for n, text in enumerate(LINES)
+        )  # fmt: skip
+        recordings.transcription_job(recording).state = JobState.SUCCEEDED  # given above
+        submission = PracticeSubmission(
+            lesson_id=lesson.id, user_id=streamer.id, recording_id=recording.id
+        )
+        db.session.add(submission)
+        db.session.commit()
+        return submission.id
+
+
+def test_the_practice_review_player_stays_above_the_comment_form(
+    app, live_server, browser, streamer, trainer, tmp_path
+):
+    video = make_test_video(tmp_path / "practice.mp4", seconds=12.0, size=VERTICAL)
+    submission_id = _practice_submission(app, streamer, video)
+    page = open_page(browser, PHONE, timeout_ms=15_000, locale="zh-CN")
+    try:
+        sign_in(page, live_server, trainer.email, TEST_PASSWORD)
+        page.goto(f"{live_server}/courses/practice/{submission_id}")
+        assert _ids_used_twice(page) == []
+        _player_stays_above_the_comment_form(page, "review-practice")
+        assert not page.console_errors
+    finally:
+        page.context.close()
+
+
+def test_workshop_item_marks_are_finger_wide_and_seek(live_server, browser, stream):
+    merchant, recording_id, _clip_id = stream
+    page = open_page(browser, PHONE, timeout_ms=15_000, locale="zh-CN")
+    try:
+        sign_in(page, live_server, merchant.email, TEST_PASSWORD)
+        page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
+        marks = page.locator(".timeline .lane-marks .mark")
+        assert marks.count() >= 2
+        mark = marks.nth(1)  # not at the lane's left edge
+        mark.scroll_into_view_if_needed()
+        box = _box(page, mark)
+        centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        at = mark.get_attribute("data-seek")
+        for dx in (-11, -6, 0, 6, 11):  # a finger's 24 px around the mark
+            hit = page.evaluate(
+                "([x, y]) => document.elementFromPoint(x, y)?.getAttribute('data-seek')",
+                [centre_x + dx, centre_y],
+            )
+            assert hit == at, f"{dx:+} px from the mark misses it"
+        _shoot(page, "workshop-marks")
+        page.mouse.click(centre_x + 10, centre_y)
+        page.wait_for_function(
+            f"() => Math.abs(document.querySelector('#player').currentTime - {at}) < 0.5"
+        )
     finally:
         page.context.close()
