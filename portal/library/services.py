@@ -185,6 +185,15 @@ def approved_items(clip: Clip) -> list[ApprovedItem]:
     return found
 
 
+def approved_names(clip: Clip) -> dict[int, str]:
+    """The names a published clip's approved version kept for its items, by item id."""
+    version = public_version(clip)
+    if version is None:
+        return {}
+    kept = zip(version.item_ids, version.item_facts, strict=False)
+    return {item_id: str(facts["name"]) for item_id, facts in kept if facts.get("name")}
+
+
 def related_clips(clip: Clip) -> list[Clip]:
     """Other published clips of the clip's items, newest first."""
     seen: dict[int, Clip] = {}

@@ -31,6 +31,8 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/library/static",
 )
+# Clip cards name a published clip's items as its approved version kept them.
+bp.add_app_template_global(services.approved_names, "approved_names")
 
 MAX_AGE_S = 60
 

@@ -2,19 +2,23 @@
 
 A version keeps its items' card facts (name, price, certificate) when it is made, and the
 trainer approves those. The clip page, its share page (list and description), the JSON feed's
-tags and the public search results showed the catalog's latest instead: a merchant renaming the
-item after publication (加微信…, 全网最低价) or changing its price put that on them unreviewed.
+tags, the library's grid and public search results showed the catalog's latest instead: a
+merchant renaming the item after publication (加微信…, 全网最低价) or changing its price put that
+on them unreviewed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.portal.review.stage import edit_item, published
 
 RENAMED = "加微信翡翠手镯 全网最低价"
+# The grid's clip cards (its item filter lists the catalog's items, as the item pages do).
+CARD = re.compile(r'<li class="library-card">.*?</li>', re.DOTALL)
 
 
 def public_texts(current) -> dict[str, str]:
@@ -25,6 +29,7 @@ def public_texts(current) -> dict[str, str]:
         "share page": visitor.get(f"/share/{clip_id}").text,
         "feed tags": " ".join(tag for entry in feed["items"] for tag in entry.get("tags", [])),
         "search": visitor.get("/search?q=翡翠手镯讲解").text,
+        "library grid": " ".join(CARD.findall(visitor.get("/library/").text)),
     }
 
 
