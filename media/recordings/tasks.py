@@ -34,11 +34,19 @@ def recogniser_model_path() -> str:
 
 
 def recognition_hints(recording: Recording, language: str | None) -> HintPlanner:
-    """Plan the recogniser's hints: the stream's items, then the catalog and the glossary."""
-    stream = [
-        HintItem.build(item.id, item.spoken_names, link) for link, item in stream_links(recording)
-    ]
-    catalog = [HintItem.build(i.id, i.spoken_names) for i in active_items(recording.org_id)]
+    """Plan the recogniser's hints: the stream's items, then the catalog and the glossary.
+
+    Without a list, a small catalog is hinted as the stream's items (``listed_or_small_catalog``),
+    as name correction and item finding treat it: a 10-item Mandarin catalog with its aliases
+    does not fit the budget whole, so it was hinted only where the speech before sounded like it.
+    """
+    items = active_items(recording.org_id)
+    links = stream_links(recording)
+    if not links:
+        small = listed_or_small_catalog(recording)
+        links = [(None, item) for item in items if item.id in small]
+    stream = [HintItem.build(item.id, item.spoken_names, link) for link, item in links]
+    catalog = [HintItem.build(i.id, i.spoken_names) for i in items]
     hint_catalog = HintCatalog(stream, catalog, glossary_terms(language))
     return HintPlanner(hint_catalog, current_app.config["WHISPER_HINT_TOKENS"])
 

@@ -200,3 +200,31 @@ def test_the_transcription_job_passes_the_small_catalog_as_the_list(
 
     assert load_job(app, recording_id).state == "succeeded"
     assert given == [catalog]
+
+
+@pytest.mark.parametrize(
+    ("fillers", "listed", "hinted_first"),
+    [
+        (0, (), [(None, RING), (None, NECKLACE)]),  # hinted as the stream's items, unnumbered
+        (SMALL_CATALOG_ITEMS - 1, (), []),  # 21 items: by what the speech sounds like only
+        (0, (NECKLACE,), [(1, NECKLACE)]),  # the real list, with its link numbers
+    ],
+)
+def test_a_small_catalog_without_a_list_is_hinted_as_the_streams_items(
+    app, merchant_org, make_item, fillers, listed, hinted_first
+):
+    """A 10-item Mandarin catalog with aliases does not fit the hints' budget whole: without
+    this, the first batch of each window had no hints at all, the others the items heard."""
+    from media.recordings.tasks import recognition_hints
+
+    items = {name: make_item(merchant_org, name=name, aliases=[]).id for name in (RING, NECKLACE)}
+    _fill(make_item, merchant_org, fillers)
+    with app.app_context():
+        recording = _recording(merchant_org.id)
+        if listed:
+            add_items(recording, None, [items[name] for name in listed])
+
+        stream = recognition_hints(recording, "en").catalog.stream
+
+    names = {item_id: name for name, item_id in items.items()}
+    assert sorted((h.link, names[h.item_id]) for h in stream) == sorted(hinted_first)
