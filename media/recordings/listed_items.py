@@ -1,12 +1,12 @@
 """The items whose names a recording is checked against first: its item list, or a small catalog.
 
-Name correction (``media.transcripts.corrections``) writes the names of the stream's listed
-items more boldly, and item finding (``media.clips.discovery``) counts them from nearer
-mishearings. A merchant whose whole catalog is no bigger than one stream's list has, in effect,
-listed it: the recogniser's hints already give such a catalog whole (``media.transcription.
-hints``), and without this the same stream came out with names spelled worse than with the list
-(Mandarin, 10 items: 0.62–0.79 of the names as the catalog spells them, 0.86–0.97 listed;
-docs/benchmarks.md). Link numbers ("3号链接") still come only from the real list.
+The recogniser's hints give the stream's listed items first (``media.recordings.tasks``), name
+correction (``media.transcripts.corrections``) writes their names more boldly, and item finding
+(``media.clips.discovery``) counts them from nearer mishearings. A merchant whose whole catalog
+is no bigger than one stream's list has, in effect, listed it; without this the same stream came
+out with names spelled worse than with the list (Mandarin, 10 items: 0.62–0.79 of the names as
+the catalog spells them, 0.86–0.97 listed; docs/benchmarks.md). Link numbers ("3号链接") still
+come only from the real list.
 """
 
 from __future__ import annotations
