@@ -10,7 +10,6 @@ text in the library, and a details save racing a submission put it on the approv
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -25,25 +24,9 @@ from portal.extensions import db
 from portal.library import publishing
 from portal.review import services as review
 from tests.portal.review.stage import ACTIONS, HAPPY_PATH, Stage
+from tests.support.meanwhile import meanwhile
 
 BANNED_TITLE = "全网最低价手镯 加微信"
-
-
-def meanwhile(step: Callable[[], object]) -> None:
-    """Run another request to its end, in a thread (its own app context and session)."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            step()
-        except BaseException as exc:  # re-raised in the test's thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if failed:
-        raise failed[0]
 
 
 def play(stage: Stage, names: list[str]) -> None:
