@@ -162,27 +162,28 @@ class ApprovedItem:
         return bool(self.cert_lab and self.cert_number)
 
 
+def _approved(item_id: int, facts: dict[str, object]) -> ApprovedItem:
+    price = facts.get("price_cents")
+    return ApprovedItem(
+        id=item_id,
+        name=str(facts.get("name") or ""),
+        price_cents=price if isinstance(price, int) else None,
+        cert_lab=str(facts.get("cert_lab") or ""),
+        cert_number=str(facts.get("cert_number") or ""),
+        cert_grade=str(facts.get("cert_grade") or ""),
+    )
+
+
 def approved_items(clip: Clip) -> list[ApprovedItem]:
     """``public_items_of(clip)`` with the facts their published version kept."""
     version = public_version(clip)
     if version is None:
         return []
     kept = dict(zip(version.item_ids, version.item_facts, strict=False))
-    found = []
-    for item in public_items_of(clip):
-        facts = kept.get(item.id) or item_facts(item)  # versions made before facts were kept
-        price = facts.get("price_cents")
-        found.append(
-            ApprovedItem(
-                id=item.id,
-                name=str(facts.get("name") or ""),
-                price_cents=price if isinstance(price, int) else None,
-                cert_lab=str(facts.get("cert_lab") or ""),
-                cert_number=str(facts.get("cert_number") or ""),
-                cert_grade=str(facts.get("cert_grade") or ""),
-            )
-        )
-    return found
+    # item_facts(item): versions made before facts were kept (migration 0020 filled them in)
+    return [
+        _approved(item.id, kept.get(item.id) or item_facts(item)) for item in public_items_of(clip)
+    ]
 
 
 def approved_names(clip: Clip) -> dict[int, str]:
@@ -194,6 +195,43 @@ def approved_names(clip: Clip) -> dict[int, str]:
     return {item_id: str(facts["name"]) for item_id, facts in kept if facts.get("name")}
 
 
+def approved_item(item: Item, clips: list[Clip]) -> ApprovedItem | None:
+    """The public item page's facts: as the newest of ``clips`` (its published clips, newest
+    first) whose approved version kept them, never the catalog's latest (None: none kept)."""
+    for clip in clips:
+        version = public_version(clip)
+        kept = dict(zip(version.item_ids, version.item_facts, strict=False)) if version else {}
+        if kept.get(item.id, {}).get("name"):
+            return _approved(item.id, kept[item.id])
+    return None
+
+
+def get_approved_item_or_404(item: Item, clips: list[Clip]) -> ApprovedItem:
+    """``approved_item``; an item no published version names answers 404."""
+    found = approved_item(item, clips)
+    if found is None:
+        abort(404)
+    return found
+
+
+def public_item_names() -> dict[int, str]:
+    """Each item's name as the newest published clip naming it kept it, by item id (the item
+    filter names items so, never as the catalog has them now)."""
+    visible = published_clips().with_only_columns(Clip.id).subquery()
+    rows = db.session.execute(
+        select(ClipVersion.item_ids, ClipVersion.item_facts)
+        .join(Clip, Clip.review_version_id == ClipVersion.id)
+        .where(Clip.id.in_(select(visible.c.id)))
+        .order_by(Clip.updated_at.desc(), Clip.id.desc())
+    )
+    names: dict[int, str] = {}
+    for item_ids, facts in rows:
+        for item_id, kept in zip(item_ids, facts, strict=False):
+            if kept.get("name"):
+                names.setdefault(item_id, str(kept["name"]))
+    return names
+
+
 def related_clips(clip: Clip) -> list[Clip]:
     """Other published clips of the clip's items, newest first."""
     seen: dict[int, Clip] = {}
@@ -203,11 +241,17 @@ def related_clips(clip: Clip) -> list[Clip]:
     return sorted(seen.values(), key=lambda c: (c.updated_at, c.id), reverse=True)[:12]
 
 
-def filter_choices() -> tuple[list[Category], list[Organisation], list[Item]]:
-    """The categories, merchants and items that have published clips (for the filters)."""
+def filter_choices() -> tuple[list[Category], list[Organisation], list[ApprovedItem]]:
+    """The categories, merchants and items that have published clips (for the filters); the
+    items named as published (``public_item_names``), by that name."""
     visible = published_clips().with_only_columns(Clip.id).subquery()
     linked = select(ClipItem.item_id).where(ClipItem.clip_id.in_(select(visible.c.id)))
-    items = list(db.session.scalars(_public_items().where(Item.id.in_(linked)).order_by(Item.name)))
+    items = list(db.session.scalars(_public_items().where(Item.id.in_(linked))))
+    names = public_item_names()
+    named = sorted(
+        (_approved(item.id, {"name": names[item.id]}) for item in items if item.id in names),
+        key=lambda approved: (approved.name, approved.id),
+    )
     category_ids = {item.category_id for item in items if item.category_id}
     categories = list(
         db.session.scalars(
@@ -223,7 +267,7 @@ def filter_choices() -> tuple[list[Category], list[Organisation], list[Item]]:
             .order_by(Organisation.name)
         )
     )
-    return categories, merchants, items
+    return categories, merchants, named
 
 
 def fingerprint(clips: Iterable[Clip], *extra: object) -> tuple[str, datetime | None]:

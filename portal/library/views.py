@@ -74,7 +74,7 @@ def index() -> ResponseReturnValue:
     chosen = _filter()
     page = services.list_library(chosen, query_page())
     categories, merchants, items = services.filter_choices()
-    choices = [(o.id, o.updated_at) for o in [*merchants, *items]]
+    choices = [*((o.id, o.updated_at) for o in merchants), *((i.id, i.name) for i in items)]
     etag, modified = services.fingerprint(page.items, page.total, choices, *_tag())
     body = render_public(
         "library/index.html",
@@ -122,8 +122,10 @@ def item(item_id: int) -> ResponseReturnValue:
     """A public item page: the item, its certificate and all its published clips."""
     found: Item = services.get_public_item_or_404(item_id)
     clips = services.clips_of_item(found)
+    # Named, priced and certified as the newest published clip's approved version kept it.
+    facts = services.get_approved_item_or_404(found, clips)
     etag, modified = services.fingerprint(clips, *_tag())
-    body = render_public("library/item.html", item=found, clips=clips)
+    body = render_public("library/item.html", item=found, facts=facts, clips=clips)
     return public_response(body, etag, modified)
 
 
