@@ -214,22 +214,31 @@ def get_approved_item_or_404(item: Item, clips: list[Clip]) -> ApprovedItem:
     return found
 
 
-def public_item_names() -> dict[int, str]:
-    """Each item's name as the newest published clip naming it kept it, by item id (the item
-    filter names items so, never as the catalog has them now)."""
-    visible = published_clips().with_only_columns(Clip.id).subquery()
+def published_item_facts(org_id: int | None = None) -> dict[int, dict[str, object]]:
+    """Each item's facts as the newest published clip naming it kept them, by item id (of one
+    organisation's clips, or of all): what the public is told of an item, never the catalog's
+    latest."""
+    visible = published_clips()
+    if org_id is not None:
+        visible = visible.where(Clip.org_id == org_id)
+    shown = visible.with_only_columns(Clip.id).subquery()
     rows = db.session.execute(
         select(ClipVersion.item_ids, ClipVersion.item_facts)
         .join(Clip, Clip.review_version_id == ClipVersion.id)
-        .where(Clip.id.in_(select(visible.c.id)))
+        .where(Clip.id.in_(select(shown.c.id)))
         .order_by(Clip.updated_at.desc(), Clip.id.desc())
     )
-    names: dict[int, str] = {}
+    found: dict[int, dict[str, object]] = {}
     for item_ids, facts in rows:
         for item_id, kept in zip(item_ids, facts, strict=False):
             if kept.get("name"):
-                names.setdefault(item_id, str(kept["name"]))
-    return names
+                found.setdefault(item_id, kept)
+    return found
+
+
+def public_item_names() -> dict[int, str]:
+    """Each item's name as ``published_item_facts`` has it (the item filter's names)."""
+    return {item_id: str(facts["name"]) for item_id, facts in published_item_facts().items()}
 
 
 def related_clips(clip: Clip) -> list[Clip]:

@@ -1,4 +1,10 @@
-"""Catalog items: name, aliases and SKU (merchant-owned; public where a published clip shows it)."""
+"""Catalog items: name, aliases and SKU (merchant-owned; public where a published clip shows it).
+
+An item has two rows: its catalog row (as it is now: its merchant and staff find that) and, once
+a published clip shows it, its public row (name, SKU and category as the newest published clip's
+approved version kept them: everyone else finds that). A rename after publication no trainer has
+seen (加微信翡翠手镯 全网最低价) stays off the public's results.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,21 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from media.clips.models import Clip, ClipItem
+from media.clips.signals import clip_changed
 from portal.catalog.models import Item
 from portal.catalog.photos import primary_photo_of
 from portal.catalog.signals import catalog_changed
 from portal.extensions import db
-from portal.library.services import published_clips
+from portal.library.services import (
+    approved_item,
+    clips_of_item,
+    published_clips,
+    published_item_facts,
+)
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs, scoped
 from portal.search import indexing
@@ -38,13 +50,36 @@ def _document(item: Item) -> Document:
     )
 
 
-def _items(statement: Any) -> Iterator[Document]:
+CATALOG_PART, PUBLIC_PART = 0, 1
+
+
+def _public_document(item: Item, facts: dict[str, object]) -> Document:
+    """The public row: only what the newest published clip's approved version kept."""
+    name, sku = str(facts.get("name") or ""), str(facts.get("sku") or "")
+    category = str(facts.get("category") or "")
+    return Document(
+        ref_id=item.id,
+        org_id=item.org_id,
+        part_id=PUBLIC_PART,
+        title=name,
+        body=sku,
+        context=" · ".join(part for part in (sku, category) if part),
+        happened_at=item.updated_at,
+        exact=tuple(part for part in (name, sku) if part),
+    )
+
+
+def _items(statement: Any, org_id: int | None = None) -> Iterator[Document]:
     statement = statement.options(selectinload(Item.category))
+    published = published_item_facts(org_id)
     last = 0
     while batch := db.session.scalars(
         statement.where(Item.id > last).order_by(Item.id).limit(indexing.BATCH)
     ).all():
-        yield from (_document(item) for item in batch)
+        for item in batch:
+            yield _document(item)
+            if item.id in published:
+                yield _public_document(item, published[item.id])
         last = batch[-1].id
 
 
@@ -100,12 +135,18 @@ class ItemSource(Source):
         return _items(all_orgs(Item))
 
     def visible(self, viewer: Viewer, doc: Any) -> ColumnElement[bool] | None:
-        """Staff: all; a merchant: their own; everyone: public item pages."""
+        """Staff: every catalog row; a merchant: their own catalog rows; everyone else: the
+        public rows of public item pages."""
+        catalog = doc.part_id == CATALOG_PART
         if viewer.is_staff:
-            return true()
+            return catalog
+        public = and_(doc.part_id == PUBLIC_PART, public_item(doc.ref_id))
         if viewer.org_id is not None:
-            return or_(doc.org_id == viewer.org_id, public_item(doc.ref_id))
-        return public_item(doc.ref_id)
+            return or_(
+                and_(catalog, doc.org_id == viewer.org_id),
+                and_(public, doc.org_id != viewer.org_id),
+            )
+        return public
 
     def about_item(self, item_id: int, doc: Any) -> ColumnElement[bool] | None:
         """The item itself."""
@@ -120,19 +161,35 @@ class ItemSource(Source):
         photo = primary_photo_of(hit.ref_id)
         if photo is None:
             return None
-        url = url_for(
-            PHOTO_FILES[_audience(hit, viewer)], item_id=hit.ref_id, photo_id=photo.id, size="thumb"
-        )
-        return Thumbnail(url, photo.thumb_width, photo.thumb_height, photo.item.name)
+        audience = _audience(hit, viewer)
+        url = url_for(PHOTO_FILES[audience], item_id=hit.ref_id, photo_id=photo.id, size="thumb")
+        alt = photo.item.name
+        if audience == "public":  # named as published, as the hit and the item page are
+            shown = approved_item(photo.item, clips_of_item(photo.item))
+            alt = shown.name if shown else ""
+        return Thumbnail(url, photo.thumb_width, photo.thumb_height, alt)
 
     def connect(self) -> None:
-        """Re-index an organisation's items when its catalog changes."""
+        """Re-index an organisation's items when its catalog changes, and when a clip changes
+        (published or taken down, it changes its items' public rows)."""
         catalog_changed.connect(reindex_org_items)
+        clip_changed.connect(reindex_clip_items)
 
 
 def reindex_org_items(sender: object = None, *, org_id: int, **_: object) -> None:
     """Bring the index rows of the organisation's items up to date."""
-    indexing.refresh(KIND, indexing.D.org_id == org_id, _items(scoped(Item, org_id)))
+    indexing.refresh(KIND, indexing.D.org_id == org_id, _items(scoped(Item, org_id), org_id))
+
+
+def reindex_clip_items(sender: object = None, *, clip_id: int, org_id: int, **_: object) -> None:
+    """Bring the index rows of a changed clip's items up to date (their public rows follow the
+    newest published clip)."""
+    linked = list(db.session.scalars(select(ClipItem.item_id).where(ClipItem.clip_id == clip_id)))
+    if linked:
+        scope = and_(indexing.D.org_id == org_id, indexing.D.ref_id.in_(linked))
+        indexing.refresh(
+            KIND, scope, _items(scoped(Item, org_id).where(Item.id.in_(linked)), org_id)
+        )
 
 
 register(ItemSource())

@@ -11,6 +11,7 @@ on them unreviewed. The merchant's own catalog keeps showing the item as it is n
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -48,3 +49,26 @@ def test_a_catalog_edit_after_publication_stays_off_the_public_pages(
         if approved:
             assert (approved in text) == (approved in before[page]), page
     assert shown in current.merchant.get(f"/catalog/items/{current.item_id}").text
+
+
+def text_of(html: str) -> str:
+    """A page's text as read (search highlights split a name into marked parts)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_public_item_search_names_the_item_as_published(stage):
+    """An item search hit: the public finds the item as published; its merchant as it is now."""
+    current = published(stage)
+    item_page = f"/library/items/{current.item_id}"
+    found = current.visitor.get("/search", query_string={"q": "冰种翡翠手镯", "kind": "item"}).text
+    assert item_page in found  # found once published
+    edit_item(current, name=RENAMED, price="1.50")
+    for query in ("冰种翡翠手镯", "翡翠手镯", "加微信翡翠手镯", "JADE-1"):
+        html = current.visitor.get("/search", query_string={"q": query, "kind": "item"}).text
+        assert RENAMED not in text_of(html), query
+        assert "全网最低价" not in html, query
+    found = current.visitor.get("/search", query_string={"q": "冰种翡翠手镯", "kind": "item"}).text
+    assert item_page in found
+    assert "冰种翡翠手镯" in text_of(found)
+    own = current.merchant.get("/search", query_string={"q": "翡翠手镯", "kind": "item"}).text
+    assert RENAMED in text_of(own)
