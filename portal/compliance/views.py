@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -18,7 +18,9 @@ from portal.compliance import services
 from portal.compliance.forms import EditTermForm, TermForm
 from portal.compliance.presenters import CATEGORY_LABELS, category_label, hit_source_label
 from portal.compliance.published import banned_word_findings
+from portal.extensions import db
 from portal.forms import form_action
+from portal.library.exposure import published_holding
 from portal.term_lists import switch_posted_term
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin/compliance", template_folder="templates")
@@ -73,8 +75,22 @@ def index() -> ResponseReturnValue:
                 exceptions=form.exception_words(),
             )
             flash(_("Term “%(term)s” added.", term=row.term), "success")
-            return redirect(url_for(".index"))
-    return render_template("compliance/terms.html", form=form, groups=_groups())
+            return _answer(row)
+    return render_template("compliance/terms.html", form=form, groups=_groups(), **_held_answer())
+
+
+def _answer(row: ComplianceTerm) -> ResponseReturnValue:
+    """After a term was added, edited or switched on: the list page, which says which published
+    clips now hold it without an override (they stay published: a trainer decides)."""
+    return redirect(url_for(".index", held=row.id))
+
+
+def _held_answer() -> dict[str, object]:
+    """The ``held`` term of the address (active) and the published clips holding it."""
+    row = db.session.get(ComplianceTerm, request.args.get("held", type=int) or 0)
+    if row is None or not row.is_active:
+        return {}
+    return {"checked": row, "held": published_holding(row.id)}
 
 
 @bp.route("/<int:term_id>", methods=["GET", "POST"])
@@ -95,7 +111,7 @@ def edit(term_id: int) -> ResponseReturnValue:
                 exceptions=form.exception_words(),
             )
             flash(_("Term “%(term)s” saved.", term=row.term), "success")
-            return redirect(url_for(".index"))
+            return _answer(row)
     return render_template("compliance/edit.html", form=form, term=row)
 
 
@@ -104,5 +120,8 @@ def edit(term_id: int) -> ResponseReturnValue:
 def activation(term_id: int) -> ResponseReturnValue:
     """Switch a term off or on again (``active=0`` or ``1``)."""
     row = services.get_term_or_404(term_id)
+    was_active = row.is_active
     switch_posted_term(row, lambda active: services.set_term_active(acting_user(), row, active))
+    if row.is_active and not was_active:
+        return _answer(row)
     return redirect(url_for(".index"))

@@ -14,6 +14,7 @@ from media.clips.models import Clip
 from portal.audit.models import AuditEvent
 from portal.database import utcnow
 from portal.extensions import db
+from portal.library.exposure import Exposure, published_holding
 from portal.library.models import ComplianceOverride
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs
@@ -62,6 +63,11 @@ def recent_overrides(limit: int = RECENT_OVERRIDES) -> list[OverrideRow]:
         .limit(limit)
     )
     return [OverrideRow(override, clip) for override, clip in db.session.execute(statement)]
+
+
+def held_clips() -> Exposure:
+    """Published clips whose published version holds a banned term without an override."""
+    return published_holding()
 
 
 @dataclass(frozen=True)

@@ -107,12 +107,14 @@ def approved() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @staff_required
 def dashboard() -> ResponseReturnValue:
-    """Merchants by state, waiting clips, recent overrides, clips published per week."""
+    """Merchants by state, waiting clips, published clips holding a banned term, recent
+    overrides, clips published per week."""
     return render_template(
         "review/dashboard.html",
         merchants=board.merchants_by_state(),
         waiting=board.waiting_clips(),
         overrides=board.recent_overrides(),
+        held=board.held_clips(),
         publishing=board.published_per_week(),
     )
 
