@@ -11,6 +11,7 @@ from media.clips.models import ClipState
 from portal.auth.models import Role
 from portal.claims.models import ComplianceTerm
 from portal.extensions import db
+from portal.library.exposure import published_holding
 from tests.portal.helpers import in_english
 from tests.portal.review.stage import override_flags, published
 
@@ -107,3 +108,14 @@ def test_the_held_lists_are_for_staff_and_admins_only(stage, make_org, make_user
         answer = _add(browser, IN_TITLE)
         assert answer.status_code == 403
         assert "翡翠手镯讲解" not in answer.text
+
+
+def test_the_scan_stops_at_its_limit_and_says_so(stage, admin_browser, app):
+    current = published(stage)
+    _add(admin_browser, IN_TITLE)
+
+    with app.app_context():
+        whole, capped = published_holding(), published_holding(limit=0)
+
+    assert ([row.clip.id for row in whole.clips], whole.capped) == ([current.clip_id], False)
+    assert (capped.clips, capped.scanned, capped.capped) == ([], 0, True)
