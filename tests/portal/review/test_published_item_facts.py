@@ -5,7 +5,7 @@ trainer approves those. The clip page, its share page (list and description), th
 tags, the library's grid, its item filter, the public item page (heading, page title, photo's
 alt text, price, certificate) and public search results showed the catalog's latest instead: a
 merchant renaming the item after publication (加微信…, 全网最低价) or changing its price put that
-on them unreviewed. The merchant's own catalog keeps showing the item as it is now.
+on them unreviewed; the item's description, never part of a version, is not shown publicly. The merchant's own catalog keeps showing the item as it is now.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 from tests.portal.review.stage import edit_item, published
 
 RENAMED = "加微信翡翠手镯 全网最低价"
+DESCRIBED = "加微信 jade888 全网最低价，假一赔十"
 
 
 def public_texts(current) -> dict[str, str]:
@@ -35,8 +36,12 @@ def public_texts(current) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("change", "shown", "approved"),
-    [({"name": RENAMED}, RENAMED, "冰种翡翠手镯"), ({"price": "1.50"}, "1.50", None)],
-    ids=["name", "price"],
+    [
+        ({"name": RENAMED}, RENAMED, "冰种翡翠手镯"),
+        ({"price": "1.50"}, "1.50", None),
+        ({"description": DESCRIBED}, DESCRIBED, None),
+    ],
+    ids=["name", "price", "description"],
 )
 def test_a_catalog_edit_after_publication_stays_off_the_public_pages(
     stage, change, shown, approved
