@@ -85,6 +85,7 @@ DEFAULT_FUZZY_THRESHOLD = 85.0
 LISTED_FUZZY_THRESHOLD = 78.0  # an item on the stream's list: "ice jade ring" is *icy jadeite ring*
 UNLISTED_FUZZY_THRESHOLD = 92.0  # another item while a list exists: "a summer necklace" is not one
 INFERRED_UNLISTED_THRESHOLD = DEFAULT_FUZZY_THRESHOLD  # the others, when the list is inferred
+_LOSE_ONE_MIN_WORDS = 5  # a listed Latin name this long may lose one word whole
 AMBIGUOUS_MARGIN = 10.0  # an item off the list loses a fuzzy match another name scores this close
 _MOVED_ON = 2  # another item named this often since: a short form no longer refers back
 NAMED_TIMES = 2  # without a list, an item named this often as the catalog spells it is listed
@@ -294,7 +295,9 @@ def _matched(
         *_pinyin_candidates(transcript, prepared),
     ]
     if thresholds is not None:
-        fuzzy = _fuzzy_candidates(transcript, prepared, thresholds)
+        fuzzy = _own_words_only(
+            transcript, list(_fuzzy_candidates(transcript, prepared, thresholds, listed)), prepared
+        )
         told = _told_apart(transcript, fuzzy, candidates, listed)
         accepted = list(_unambiguous(transcript, told, prepared, listed))
         candidates.extend(accepted)
@@ -914,15 +917,24 @@ def _fuzzy_candidates(
     transcript: _Transcript,
     terms: list[_PreparedTerm],
     thresholds: Callable[[CatalogTerm], float],
+    listed: frozenset[int] = frozenset(),
 ) -> Iterator[_Candidate]:
-    """Yield the best windows of whole spaced words resembling each Latin term."""
+    """Yield the best windows of whole spaced words resembling each Latin term.
+
+    A ``listed`` item's name of ``_LOSE_ONE_MIN_WORDS`` words or more may lose one word whole
+    ("full green million jade bead bracelet" for *full green xiuyan jade bead bracelet*): the
+    rest of a long name tells the item, and ``_own_words_only`` refuses another item's word there.
+    """
     latin = [prepared for prepared in terms if prepared.latin_words]
     if not latin:
         return
     words = transcript.spaced_words()
     for prepared in latin:
+        may_lose = int(
+            prepared.term.item_id in listed and len(prepared.latin_words) >= _LOSE_ONE_MIN_WORDS
+        )
         scored = sorted(
-            _scored_windows(transcript, words, prepared, thresholds(prepared.term)),
+            _scored_windows(transcript, words, prepared, thresholds(prepared.term), may_lose),
             key=lambda c: (-c.score, abs(c.end - c.start - len(prepared.norm)), c.start),
         )
         kept: dict[int, list[_Candidate]] = defaultdict(list)
@@ -934,7 +946,11 @@ def _fuzzy_candidates(
 
 
 def _scored_windows(
-    transcript: _Transcript, words: _Words, prepared: _PreparedTerm, threshold: float
+    transcript: _Transcript,
+    words: _Words,
+    prepared: _PreparedTerm,
+    threshold: float,
+    may_lose: int = 0,
 ) -> Iterator[_Candidate]:
     """Yield every window around the term's anchors whose similarity reaches ``threshold``.
 
@@ -967,15 +983,31 @@ def _scored_windows(
                     continue
                 window = joined[begin:end]
                 score = fuzz.ratio(window, target, score_cutoff=threshold)
-                if score and window.find(target) in (-1, 0) and _covers(prepared, window):
+                if (
+                    score
+                    and window.find(target) in (-1, 0)
+                    and not _overlaps_the_term_elsewhere(joined, target, begin, end)
+                    and _covers(prepared, window, may_lose)
+                ):
                     kind: MatchKind = "exact" if window == target else "fuzzy"
                     shared = _shared(window, target)
                     yield _Candidate(begin, end, prepared.term, kind, round(score, 2), shared)
         previous = anchor
 
 
-def _covers(prepared: _PreparedTerm, window: str) -> bool:
-    """Tell whether the window keeps at least half the letters of every term word, in order.
+def _overlaps_the_term_elsewhere(joined: str, target: str, begin: int, end: int) -> bool:
+    """Tell whether the exact term stands across the window's edge, not at its start:
+    "dispendant in old mine dushan jade" holds *pendant in old mine dushan jade* inside another
+    word (see ``_scored_windows``), and so does every window of that stretch ("in old mine
+    dushan jade", "dispendant in old mine dushan"), not only the ones holding it whole.
+    """
+    found = joined.find(target, max(begin - len(target) + 1, 0), end + len(target) - 1)
+    return found != -1 and found != begin and found < end and found + len(target) > begin
+
+
+def _covers(prepared: _PreparedTerm, window: str, may_lose: int = 0) -> bool:
+    """Tell whether the window keeps at least half the letters of every term word (all but
+    ``may_lose`` of them), in order.
 
     The whole-text ratio alone lets a long generic tail carry a missing name: "a jade pendant"
     scores 86 against "hotan jade pendant". A word the term repeats needs to be kept once: the
@@ -991,7 +1023,42 @@ def _covers(prepared: _PreparedTerm, window: str) -> bool:
         half_kept = 2 * sum(kept[start : start + len(word)]) >= len(word)
         covered[word] = covered.get(word, False) or half_kept
         start += len(word)
-    return all(covered.values())
+    return sum(not kept_word for kept_word in covered.values()) <= may_lose
+
+
+def _own_words_only(
+    transcript: _Transcript, fuzzy: list[_Candidate], prepared: list[_PreparedTerm]
+) -> list[_Candidate]:
+    """Drop the fuzzy matches that hear another catalog name's word where a word of their own
+    name is missing: "old mine dushan jade earrings" is no *old mine hetian jade earrings*, listed
+    or not — another piece was named, as said (a word heard as part of a missing one, "jade" of
+    "jadeite", is that word half heard, not another).
+    """
+    refused = {id(c) for c in _holding_other_words(transcript, fuzzy, prepared)}
+    return [c for c in fuzzy if id(c) not in refused]
+
+
+def _holding_other_words(
+    transcript: _Transcript, fuzzy: list[_Candidate], prepared: list[_PreparedTerm]
+) -> list[_Candidate]:
+    """The fuzzy matches that miss a word of their name and hear another name's word."""
+    vocabulary = {word for p in prepared for word in p.latin_words}
+    words = transcript.spaced_words()
+    refused = []
+    for candidate in fuzzy:
+        first = bisect_left(words.spans, (candidate.start, candidate.start))
+        last = bisect_left(words.spans, (candidate.end, candidate.end))
+        heard = {transcript.joined[b:e] for b, e in words.spans[first:last]}
+        said = set(_PreparedTerm.build(candidate.term).latin_words)
+        missing = said - heard
+        intruders = {
+            word
+            for word in (heard & vocabulary) - said
+            if not any(word in lost or lost in word for lost in missing)
+        }
+        if missing and intruders:
+            refused.append(candidate)
+    return refused
 
 
 def _anchors(words: _Words, term_words: tuple[str, ...]) -> set[int]:

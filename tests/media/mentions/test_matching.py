@@ -305,3 +305,58 @@ def test_without_a_list_a_chinese_name_heard_near_counts_where_no_other_name_is_
     assert [(m.sentence_index, m.item_id, m.matched_text) for m in find_mentions(heard, terms)] == [
         (0, 1, "冰种密纳项链"), (2, 4, "莫总和田玉手串"), (5, 11, "岫玉吊坠")
     ]  # fmt: skip
+
+
+def _words(text: str) -> list[str]:
+    return [f" {word}" for word in text.split()]
+
+
+EARRINGS = [*terms_for(1, ["old mine hetian jade earrings"]),
+            *terms_for(2, ["seed dushan jade pixiu charm"]),
+            *terms_for(3, ["full green xiuyan jade bead bracelet"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "do we have a old mine dushan jade earrings tonight",  # another material, said right
+        "no old mine pixiu jade earrings in this show",  # another form word
+        "an old mine dushan earrings maybe next week",  # a word less, another material
+    ],
+)
+def test_a_fuzzy_match_never_holds_another_catalog_word_in_place_of_its_own(heard):
+    """The words differ where the name tells its item apart, and what was heard there is
+    another item's word: some other piece was named (the distractor), listed or not."""
+    said = [sentence(0, 0.0, _words(heard))]
+    assert find_mentions(said, EARRINGS, listed={1, 2, 3}) == []
+    assert find_mentions(said, EARRINGS) == []
+
+
+@pytest.mark.parametrize(
+    ("heard", "matched"),
+    [
+        ("our full green million jade bead bracelet now", "full green million jade bead bracelet"),
+        ("the full green she young jade bead bracelet", "full green she young jade bead bracelet"),
+        ("an old mine lotus jade earrings", "old mine lotus jade earrings"),
+    ],
+)
+def test_a_long_listed_name_may_lose_one_word_to_a_word_of_no_catalog_name(heard, matched):
+    """Five words or more, all but one heard as said: the listed item (xiuyan heard as
+    "million"); not without a list, where nothing says which piece it is."""
+    said = [sentence(0, 0.0, _words(heard))]
+    mentions = find_mentions(said, EARRINGS, listed={1, 3})
+    assert [m.matched_text for m in mentions] == [matched]
+    assert [m.item_id for m in find_mentions(said, EARRINGS, listed={2})] == []
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "full green dushan jade bead bracelet",  # the lost word is another item's
+        "full green million jade bead",  # two words lost
+        "a million jade bead bracelet",  # a short name: too little left
+    ],
+)
+def test_a_listed_name_losing_a_word_needs_the_rest_and_no_other_catalog_word(heard):
+    said = [sentence(0, 0.0, _words(heard))]
+    assert find_mentions(said, EARRINGS, listed={3}) == []
