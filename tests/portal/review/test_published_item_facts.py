@@ -5,7 +5,8 @@ trainer approves those. The clip page, its share page (list and description), th
 tags, the library's grid, its item filter, the public item page (heading, page title, photo's
 alt text, price, certificate) and public search results showed the catalog's latest instead: a
 merchant renaming the item after publication (加微信…, 全网最低价) or changing its price put that
-on them unreviewed; the item's description, never part of a version, is not shown publicly. The merchant's own catalog keeps showing the item as it is now.
+on them unreviewed; the item's description, never part of a version, is not shown publicly.
+The merchant's own catalog keeps showing the item as it is now.
 """
 
 from __future__ import annotations
