@@ -31,7 +31,7 @@ from portal.extensions import db
 from portal.jobs.models import JobState
 from portal.jobs.runner import JobContext
 from portal.jobs.services import enqueue_job, latest_job
-from portal.organisations.scoping import get_owned_or_404, scoped
+from portal.organisations.scoping import find_owned, get_owned_or_404, scoped
 
 
 def _spread_words(sentence: Sentence) -> tuple[TimedWord, ...]:
@@ -307,8 +307,7 @@ def refresh_mentions_job(ctx: JobContext) -> None:
 
     A recording deleted after the refresh was queued leaves nothing to do: the job succeeds.
     """
-    owned = scoped(Recording, ctx.job.org_id).where(Recording.id == ctx.job.subject_id)
-    recording = db.session.scalar(owned)
+    recording = find_owned(Recording, ctx.job.subject_id, ctx.job.org_id)
     if recording is None:
         return
     ctx.step("finding_items")

@@ -17,11 +17,10 @@ from media.recordings.listed_items import listed_or_small_catalog
 from media.recordings.models import Recording
 from media.transcripts.corrections import correct_again
 from media.transcripts.services import get_transcript
-from portal.extensions import db
 from portal.jobs.models import JobState
 from portal.jobs.runner import JobContext
 from portal.jobs.services import enqueue_job, latest_job
-from portal.organisations.scoping import get_owned_or_404, scoped
+from portal.organisations.scoping import find_owned, get_owned_or_404
 
 NAMES_JOB = "recording.names"
 
@@ -46,8 +45,7 @@ def correct_names_job(ctx: JobContext) -> None:
 
     A recording deleted after the job was queued leaves nothing to do: the job succeeds.
     """
-    owned = scoped(Recording, ctx.job.org_id).where(Recording.id == ctx.job.subject_id)
-    recording = db.session.scalar(owned)
+    recording = find_owned(Recording, ctx.job.subject_id, ctx.job.org_id)
     if recording is None:
         return
     ctx.step("correcting_names")

@@ -26,6 +26,13 @@ def get_owned_or_404(model: type[T], obj_id: int, org_id: int | None) -> T:
     return db.first_or_404(scoped(model, org_id).where(owner.id == obj_id))
 
 
+def find_owned(model: type[T], obj_id: int | None, org_id: int | None) -> T | None:
+    """Load one owned row, or None when it is missing or another organisation's (a job whose
+    subject was deleted after it was queued has nothing to do)."""
+    owner: Any = model
+    return db.session.scalar(scoped(model, org_id).where(owner.id == obj_id))
+
+
 def all_orgs(model: type[T]) -> Select[tuple[T]]:
     """Select rows of every organisation, for staff (trainer, admin) read-only views."""
     return select(model)
