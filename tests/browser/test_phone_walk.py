@@ -77,14 +77,18 @@ def _course_with_long_question(app) -> int:
                  QuizChoice(position=1, text="错", is_correct=True)],
     )  # fmt: skip
     lesson = Lesson(position=0, title="拍摄与布光", notes_md="", quiz=Quiz(questions=[question]))
-    course = Course(
+    with app.app_context():
+        db.session.add(_published_course(lesson))
+        db.session.commit()
+        return lesson.id
+
+
+def _published_course(lesson: Lesson) -> Course:
+    """A published course of one module holding ``lesson``."""
+    return Course(
         title="直播短视频制作入门", status=CourseStatus.PUBLISHED,
         modules=[CourseModule(title="第一单元", lessons=[lesson])],
     )  # fmt: skip
-    with app.app_context():
-        db.session.add(course)
-        db.session.commit()
-        return lesson.id
 
 
 def test_a_two_line_quiz_question_stays_inside_its_card(app, live_server, browser, streamer):
@@ -247,12 +251,8 @@ def test_the_clip_review_player_stays_above_the_comment_form(
 def _practice_submission(app, streamer, video: Path) -> int:
     """The streamer's vertical practice video with its transcript, waiting for a trainer."""
     lesson = Lesson(position=0, title="讲解一件翡翠", notes_md="", practice_prompt="录一段介绍。")
-    course = Course(
-        title="直播短视频制作入门", status=CourseStatus.PUBLISHED,
-        modules=[CourseModule(title="第一单元", lessons=[lesson])],
-    )  # fmt: skip
     with app.app_context():
-        db.session.add(course)
+        db.session.add(_published_course(lesson))
         db.session.flush()
         recording = videos.add_video_from_file(
             db.session.get(User, streamer.id), video, "练习", "zh"
