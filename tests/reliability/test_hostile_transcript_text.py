@@ -24,17 +24,22 @@ HEARD = '" onmouseover="alert(2)" x="'
 LIVE = ("<img src=x", 'onerror="alert', 'onmouseover="alert', "<script>alert")
 
 
+def _recording_saying(org, make_item, first: str, second: str) -> int:
+    """A merchant's one-minute recording (with a draft clip) whose transcript says two lines."""
+    item = make_item(org)
+    clip = add_clip_rows(
+        org.id, [item.id], title="t", texts=["x"], state=ClipState.DRAFT,
+        span_ms=(0, 9000), version_cues=(), recording_s=60.0,
+    )  # fmt: skip
+    add_transcript(clip.recording_id, org.id, [(0, 3000, first), (3000, 6000, second)])
+    return clip.recording_id
+
+
 def test_hostile_sentences_and_queries_are_shown_as_text(
     app, merchant, merchant_org, make_item, client_as
 ):
-    item = make_item(merchant_org)
     with app.app_context():
-        clip = add_clip_rows(
-            merchant_org.id, [item.id], title="t", texts=["x"], state=ClipState.DRAFT,
-            span_ms=(0, 9000), version_cues=(), recording_s=60.0,
-        )  # fmt: skip
-        recording_id = clip.recording_id
-        add_transcript(recording_id, merchant_org.id, [(0, 3000, PAYLOAD), (3000, 6000, HEARD)])
+        recording_id = _recording_saying(merchant_org, make_item, PAYLOAD, HEARD)
         edited = db.session.scalar(select(Sentence).where(Sentence.text == HEARD))
         edited.edited_text = "圈口五十六"
         db.session.commit()
@@ -67,14 +72,8 @@ def test_another_merchant_gets_404_where_the_owner_gets_the_transcript_and_overv
 ):
     """The tenancy table's world has no transcript nor overview, so there its owner gets 404 on
     these routes too; here they hold content, and only the owner gets it."""
-    item = make_item(merchant_org)
     with app.app_context():
-        clip = add_clip_rows(
-            merchant_org.id, [item.id], title="t", texts=["x"], state=ClipState.DRAFT,
-            span_ms=(0, 9000), version_cues=(), recording_s=60.0,
-        )  # fmt: skip
-        recording_id = clip.recording_id
-        add_transcript(recording_id, merchant_org.id, [(0, 3000, "翡翠手镯"), (3000, 6000, "水头")])
+        recording_id = _recording_saying(merchant_org, make_item, "翡翠手镯", "水头")
         recording = db.session.get(Recording, recording_id)
         sprite = overview_files(source_path(recording))[1]
     sprite.parent.mkdir(parents=True, exist_ok=True)
