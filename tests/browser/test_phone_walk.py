@@ -27,15 +27,11 @@ from courses.models import (
     QuizChoice,
     QuizQuestion,
 )
-from media.clips import services
 from media.recordings import services as recordings
-from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Transcript
 from portal.auth.models import Role, User
-from portal.catalog.models import Item
 from portal.extensions import db
 from portal.jobs.models import JobState
-from tests.browser.test_clip_phone_layout import _stream
 from tests.conftest import TEST_PASSWORD
 from tests.support.browser import PHONE, open_page
 from tests.support.clipdata import add_clip_with_media
@@ -125,21 +121,6 @@ def test_sign_in_links_and_lesson_links_are_finger_sized(app, live_server, brows
         assert _box(page, lesson_link)["height"] >= FINGER_PX, "the lesson link is too small"
     finally:
         page.context.close()
-
-
-@pytest.fixture
-def stream(app, make_user, merchant_org) -> tuple[User, int, int]:
-    """The merchant, a 2-minute recording with 30 sentences, and a clip of sentences 2–6."""
-    merchant = make_user(Role.MERCHANT, merchant_org)
-    with app.app_context():
-        recording_id = _stream(merchant_org.id)
-        recording = db.session.get(Recording, recording_id)
-        item = db.session.query(Item).filter_by(org_id=merchant_org.id, sku="P-0").one()
-        clip = services.create_clip(
-            recording, db.session.get(User, merchant.id), first_sentence=2, last_sentence=6,
-            item_ids=[item.id], title="冰种翡翠手镯",
-        )  # fmt: skip
-        return merchant, recording_id, clip.id
 
 
 def test_the_recording_player_stays_in_view_after_a_jump_to_a_time(live_server, browser, stream):
