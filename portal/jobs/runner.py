@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -47,11 +48,16 @@ class JobTimedOut(Exception):  # noqa: N818 - a signal, not an error
 class JobContext:
     """What a handler gets: its job, ways to report steps and progress, a time limit, scratch."""
 
+    # Progress is written to the database at most this often (the pages poll every 2 s or so).
+    progress_interval_s = 1.0
+
     def __init__(self, job: Job) -> None:
         self.job = job
         self.limit_s: float | None = None
         self.deadline: float | None = None  # time.monotonic() by which the attempt must end
-        self._last_percent = -1
+        self._last_percent = -1  # as last written
+        self._last_checked = -1  # the percentage last reported, when cancelling was checked
+        self._last_written = -math.inf  # time.monotonic() of the last step or progress written
 
     def limit_time(self, seconds: float) -> None:
         """Give the attempt ``seconds`` from now; past that it is stopped, retried or failed.
@@ -82,16 +88,28 @@ class JobContext:
         self._check_cancelled()
         self._check_time()
         services.report_progress(self.job, step=name)
-        self._last_percent = 0
+        self._last_percent = self._last_checked = 0
+        self._last_written = time.monotonic()
 
     def progress(self, fraction: float) -> None:
-        """Report progress of the current step (0.0–1.0); raises if cancelled or overdue."""
+        """Report progress of the current step (0.0–1.0); raises if cancelled or overdue.
+
+        Each new percentage checks for cancelling, but is written at most every
+        ``progress_interval_s`` (100 % at once); one held back is written by the first report
+        after that, so report again as the work goes on.
+        """
         self._check_time()
         percent = round(max(0.0, min(1.0, fraction)) * 100)
-        if percent != self._last_percent:
+        if percent == self._last_percent:
+            return
+        if percent != self._last_checked:
             self._check_cancelled()
-            services.report_progress(self.job, progress=percent)
-            self._last_percent = percent
+            self._last_checked = percent
+        now = time.monotonic()
+        if percent < 100 and now - self._last_written < self.progress_interval_s:
+            return
+        services.report_progress(self.job, progress=percent)
+        self._last_percent, self._last_written = percent, now
 
     @contextmanager
     def workdir(self) -> Iterator[Path]:

@@ -11,13 +11,14 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from media.recordings.models import Recording
 from media.transcripts.models import Sentence, Transcript, Word
@@ -27,7 +28,7 @@ from portal.jobs.kinds import job_kinds
 from portal.jobs.models import Job, JobState
 from portal.jobs.presenters import job_view
 from portal.jobs.queue import deliver
-from portal.jobs.runner import execute_job
+from portal.jobs.runner import JobContext, execute_job
 from portal.simplified import to_simplified
 from tests.media.recordings.helpers import (
     assert_in_order,
@@ -54,8 +55,23 @@ MANDARIN = Path(__file__).resolve().parents[2] / "fixtures" / "mandarin"
 EXPECTED_WORDS = ["welcome", "jade", "live", "stream", "real", "price", "good", "today"]
 
 
+@contextmanager
+def job_progress_written() -> Iterator[list[tuple[str, int]]]:
+    """Collect the step and progress of each update of a job row written while the block runs."""
+    written: list[tuple[str, int]] = []
+
+    def note(_mapper: Any, _connection: Any, job: Job) -> None:
+        written.append((job.step, job.progress))
+
+    event.listen(Job, "after_update", note)
+    try:
+        yield written
+    finally:
+        event.remove(Job, "after_update", note)
+
+
 def test_merchant_recording_is_transcribed_with_catalog_hints(
-    app, merchant_org, make_org, make_item, catalog, speech_video
+    app, merchant_org, make_org, make_item, catalog, speech_video, monkeypatch
 ):
     make_item(merchant_org, name="archived agate ring", archived_at=utcnow())
     make_item(make_org(), name="other shop necklace")
@@ -75,7 +91,13 @@ def test_merchant_recording_is_transcribed_with_catalog_hints(
     queued = load_job(app, recording_id)
     assert (queued.state, queued.attempts, queued.kind) == ("queued", 0, "recording.transcribe")
 
-    assert run_jobs(app) == [queued.id]
+    monkeypatch.setattr(JobContext, "progress_interval_s", 0.0)  # write every new percentage
+    with job_progress_written() as written:
+        assert run_jobs(app) == [queued.id]
+    # The recording is one Whisper batch, yet its progress moved (never back) while it ran.
+    transcribing = [percent for step, percent in written if step == "transcribing"]
+    assert [percent for percent in transcribing if 0 < percent < 100], written
+    assert transcribing == sorted(transcribing)
 
     job = load_job(app, recording_id)
     assert job.state == JobState.SUCCEEDED, job.error

@@ -449,6 +449,30 @@ def test_job_context_raises_cancelled_at_next_report(app, enqueue):
             ctx.step("next")
 
 
+def test_job_context_writes_progress_at_most_every_interval(app, enqueue):
+    job_id = enqueue("test.succeeds")
+
+    def stored() -> int:
+        return db.session.scalar(select(Job.progress).where(Job.id == job_id))
+
+    with app.app_context():
+        services.claim_job(job_id, "w")
+        ctx = JobContext(db.session.get(Job, job_id))
+        assert ctx.progress_interval_s == 1.0
+        ctx.progress_interval_s = 3600.0
+        ctx.step("working")
+        ctx.progress(0.3)
+        assert stored() == 0  # the step was written just now: held back
+        ctx.progress_interval_s = 0.0
+        ctx.progress(0.3)  # the held percentage, reported again once the interval passed
+        assert stored() == 30
+        ctx.progress_interval_s = 3600.0
+        ctx.progress(0.6)
+        assert stored() == 30
+        ctx.progress(1.0)  # the end of a step is written at once
+        assert stored() == 100
+
+
 def test_admin_cancels_a_running_job(app, enqueue, client_as, admin):
     job_id = enqueue("test.waits_for_cancel")
     outcome: list[Any] = []
