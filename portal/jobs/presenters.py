@@ -35,6 +35,7 @@ class JobView:
 
     steps: list[StepView]
     current_label: str
+    stage: str
     eta_s: float | None
     error: str
     done_message: str
@@ -113,6 +114,18 @@ def _eta_s(job: Job) -> float | None:
     return max(0.0, elapsed * (100 - job.progress) / job.progress)
 
 
+def stage_text(job: Job) -> str:
+    """Say what an active job is doing, e.g. ``识别语音… 35%``: its step, and its share once any.
+
+    A step at 0 % says only that it works (``识别语音…``), not that it is stuck at nothing.
+    """
+    if not job.step:
+        return str(_l("Waiting for a worker"))
+    if job.progress <= 0:
+        return str(_l("%(step)s…", step=step_label(job.step)))
+    return str(_l("%(step)s… %(percent)d%%", step=step_label(job.step), percent=job.progress))
+
+
 def job_view(job: Job) -> JobView:
     """Describe ``job``'s steps (done, current, to come) and its time left."""
     kind = find_kind(job.kind)
@@ -135,6 +148,7 @@ def job_view(job: Job) -> JobView:
     return JobView(
         steps=views,
         current_label=label,
+        stage=stage_text(job),
         eta_s=_eta_s(job),
         error=public_error(job),
         done_message=done_message(job.kind),

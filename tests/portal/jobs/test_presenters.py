@@ -25,3 +25,16 @@ def test_steps_before_the_current_one_are_done_and_later_ones_to_come(app):
     with app.test_request_context("/?lang=en"):
         statuses = [step.status for step in job_view(running).steps]
     assert statuses == ["done", "done", "current", "todo", "todo"]
+
+
+def test_stage_says_what_a_step_does_and_its_share_once_it_has_one(app):
+    starting = _job(state=JobState.RUNNING, step="transcribing", progress=0)
+    under_way = _job(state=JobState.RUNNING, step="transcribing", progress=35)
+    queued = _job(state=JobState.QUEUED, step="", progress=0)
+    with app.test_request_context("/?lang=en"):
+        assert job_view(starting).stage == "Transcribing speech…"  # working, not "stuck at 0 %"
+        assert job_view(under_way).stage == "Transcribing speech… 35%"
+        assert job_view(queued).stage == "Waiting for a worker"
+    with app.test_request_context("/?lang=zh"):
+        assert job_view(starting).stage == "语音转写…"
+        assert job_view(under_way).stage == "语音转写… 35%"
