@@ -222,7 +222,8 @@ class ClipVersion(OrgOwned, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     key_facts: Mapped[list[str]] = mapped_column(db.JSON, default=list)
     item_ids: Mapped[list[int]] = mapped_column(db.JSON, default=list)  # the main item first
-    # What the card and the post's hashtags show of each item (rendering.item_facts), in order.
+    # What the card, the post's hashtags and the public library show of each item, in order
+    # (rendering.item_facts: also its aliases, category id and photos, pinned by id and stem).
     item_facts: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
     stored_stem: Mapped[str] = mapped_column(String(64))
     is_ready: Mapped[bool] = mapped_column(default=False)

@@ -89,7 +89,13 @@ def _first_heard(sentence: Sentence) -> str:
 
 
 def item_facts(item: Item) -> dict[str, object]:
-    """What the knowledge card and the post's hashtags show of ``item`` (kept in a version)."""
+    """What a version keeps of ``item``: what the knowledge card and the post's hashtags show,
+    and what the public library may show and find of it once the version is approved.
+
+    ``photos`` pins each photo by id and stored stem (a photo's files are written once under a
+    new stem, never replaced), ``aliases`` are the spoken names public search matches, and
+    ``category_id`` is the category public pages name and filter by.
+    """
     return {
         "name": item.name,
         "sku": item.sku,
@@ -98,6 +104,9 @@ def item_facts(item: Item) -> dict[str, object]:
         "cert_grade": item.cert_grade,
         "price_cents": item.price_cents,
         "category": item.category.name_zh if item.category else "",
+        "category_id": item.category_id,
+        "aliases": list(item.aliases),
+        "photos": [{"id": photo.id, "stem": photo.stored_stem} for photo in item.photos],
     }
 
 
