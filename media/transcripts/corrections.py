@@ -11,12 +11,18 @@ sentence and its word, the row is marked undone (by whom, when), a ``SentenceEdi
 audit event record it, and the mentions are refreshed.
 
 When the stream's item list changes after the transcript exists, ``correct_again`` corrects
-the names once more with the new list (the recordings' ``recording.names`` job). It leaves
-alone every sentence the merchant edited by hand, never writes again a correction the merchant
-undid (the same term over the same heard words, or anything over where one was undone), only
-adds corrections (each a new ``NameCorrection``, undone in one click as ever) and keeps
-``heard_text`` as first recognised. Run twice, the second run finds nothing to change. An undo
-holds until the recording is transcribed again.
+the names once more with the new list (the recordings' ``recording.names`` job), as if the
+transcript were recognised with it: the names are looked for in what was heard (each correction
+in force read as its heard words), so the same list always asks for the same corrections. It
+adds those missing (each a new ``NameCorrection``, undone in one click as ever) and takes back
+a catalog correction that only an item off the list justified: one whose term names no item
+of the list (nor a glossary term, nor no active item at all) and that the list does not ask
+for. Taking back puts the heard words in the sentence and its word as an undo does, but deletes
+the row instead of marking it undone by someone, so listing the item again corrects it again.
+It leaves alone every sentence the merchant edited by hand, never writes again a correction the
+merchant undid (the same term over the same heard words, or anything over where one was undone)
+and keeps ``heard_text`` as first recognised. Run twice, the second run finds nothing to change.
+An undo holds until the recording is transcribed again.
 """
 
 from __future__ import annotations
@@ -158,16 +164,17 @@ def get_correction_or_404(sentence: Sentence, correction_id: int) -> NameCorrect
 
 
 def undo_correction(correction: NameCorrection, sentence: Sentence, actor: User) -> Sentence:
-    """Put back the words heard where a name was corrected (again: nothing to do).
+    """Put back the words heard where a name was corrected (again, or taken back: nothing to do).
 
     Works on the sentence as stored: the names job may have corrected another name of it since
     the merchant's page read it (the row is held until the commit, then read again).
     """
     lock_rows(db.session, select(Sentence.id).where(Sentence.id == sentence.id))
     db.session.refresh(sentence)
-    db.session.refresh(correction)
-    if correction.undone_at is not None:
+    stored = db.session.get(NameCorrection, correction.id, populate_existing=True)
+    if stored is None or stored.undone_at is not None:  # taken back by the names job, or undone
         return sentence
+    correction = stored
     if sentence.edited_text is not None:
         raise ServiceError(_("This sentence was corrected by hand: edit it to change the name."))
     old = sentence.text
@@ -254,22 +261,39 @@ def sentence_pieces(sentence: Sentence) -> list[TextPiece]:
 
 @dataclass(frozen=True)
 class CorrectedAgain:
-    """What ``correct_again`` did: corrections added, in how many sentences, and how many
-    sentences changed meanwhile (someone edited or undid there: left for the next run)."""
+    """What ``correct_again`` did: corrections added, in how many sentences (with those taken
+    back), how many sentences changed meanwhile (someone edited or undid there: left for the
+    next run), and how many corrections were taken back."""
 
     corrections: int = 0
     sentences: int = 0
     changed_meanwhile: int = 0
+    taken_back: int = 0
+
+
+@dataclass(frozen=True)
+class _InForce:
+    """A correction in force in a sentence, and where its heard words start in what was heard."""
+
+    correction: NameCorrection
+    heard_start: int
+
+    @property
+    def heard_end(self) -> int:
+        """Where its heard words end in what was heard."""
+        return self.heard_start + len(self.correction.heard)
 
 
 def correct_again(recording: RecordingRef, listed: Collection[int]) -> CorrectedAgain:
     """Correct the names of the recording's transcript once more, ``listed`` its items' list.
 
-    Only adds corrections, each stored as at first (one click undoes it). Leaves alone a
-    sentence the merchant edited by hand, a span already corrected or undone (its words' times),
-    and the same heard words written as a term the merchant undid in that sentence. Each
-    sentence is written only if nobody changed it since it was read (else it is counted in
-    ``changed_meanwhile``). Commits; sends ``transcript_edited`` when a sentence changed.
+    Looks for the names in what was heard (``_in_force``): adds the corrections the list asks
+    for, each stored as at first (one click undoes it), and takes back those only an item off
+    the list justified (``_unjustified``). Leaves alone a sentence the merchant edited by hand,
+    a span already corrected or undone (its words' times), and the same heard words written as
+    a term the merchant undid in that sentence. Each sentence is written only if nobody changed
+    it since it was read (else it is counted in ``changed_meanwhile``). Commits; sends
+    ``transcript_edited`` when a sentence changed.
     """
     transcript = db.session.scalar(
         scoped(Transcript, recording.org_id).where(Transcript.recording_id == recording.id)
@@ -283,28 +307,41 @@ def correct_again(recording: RecordingRef, listed: Collection[int]) -> Corrected
             .order_by(Sentence.position)
         )
     )
-    found = find_fixes(
-        [s.text for s in sentences], correction_terms(recording.org_id), listed=listed
-    )
     corrections, words = _corrections_of(transcript), _words_of(transcript)
+    in_force = [_in_force(s.text, corrections.get(s.id, [])) for s in sentences]
+    terms = correction_terms(recording.org_id)
+    heard = [_heard(s.text, force) for s, force in zip(sentences, in_force, strict=True)]
+    found = find_fixes(heard, terms, listed=listed)
+    owners = _owners(terms)
     by_hand = _edited_by_hand(transcript, corrections)
-    added = changed = meanwhile = 0
-    for sentence, fixes in zip(sentences, found, strict=True):
-        if not fixes or sentence.id in by_hand:
-            continue
-        draft = _draft_of(sentence.text, words.get(sentence.position, []))
-        if draft is None:
+    added = taken = changed = meanwhile = 0
+    for sentence, force, fixes in zip(sentences, in_force, found, strict=True):
+        if sentence.id in by_hand:
             continue
         made = corrections.get(sentence.id, [])
+        back = [f for f in force if _unjustified(f, fixes, owners, listed)]
+        text = sentence.text
+        if back:
+            taken_back = _take_back(sentence, text, [f.correction for f in back], made)
+            if taken_back is None:
+                meanwhile += 1
+                continue
+            text, made = taken_back
+            force = [f for f in force if f not in back]
+            taken, changed = taken + len(back), changed + 1
+        fixes = _in_text(text, fixes, force)
+        draft = _draft_of(text, words.get(sentence.position, [])) if fixes else None
+        if draft is None:
+            continue
         fixes = [fix for fix in fixes if _free(fix, draft, made)]
         if not fixes:
             continue
         written = _rewritten(draft, fixes)
         described = _described(written, fixes)
-        if not _store_again(sentence, transcript, written, fixes, described, made):
+        if not _store_again(sentence, text, transcript, written, fixes, described, made):
             meanwhile += 1
             continue
-        added, changed = added + len(fixes), changed + 1
+        added, changed = added + len(fixes), changed + int(not back)
     if changed:
         record_event(
             None,
@@ -313,11 +350,121 @@ def correct_again(recording: RecordingRef, listed: Collection[int]) -> Corrected
             org_id=transcript.org_id,
             corrections=added,
             sentences=changed,
+            taken_back=taken,
         )
     db.session.commit()
     if changed:
         transcript_edited.send(recording_id=recording.id, org_id=recording.org_id)
-    return CorrectedAgain(added, changed, meanwhile)
+    return CorrectedAgain(added, changed, meanwhile, taken)
+
+
+def _in_force(text: str, made: Sequence[NameCorrection]) -> list[_InForce]:
+    """The sentence's corrections in force, in text order, each placed in what was heard.
+
+    None are when one does not spell its ``written`` where it says or two overlap: the
+    sentence is then read as it stands, and nothing is taken back in it.
+    """
+    force = sorted((c for c in made if c.undone_at is None), key=lambda c: c.start_char)
+    placed, shift, end = [], 0, 0
+    for correction in force:
+        start = correction.start_char
+        if start < end or text[start : correction.end_char] != correction.written:
+            return []
+        placed.append(_InForce(correction, start - shift))
+        shift += len(correction.written) - len(correction.heard)
+        end = correction.end_char
+    return placed
+
+
+def _heard(text: str, force: Sequence[_InForce]) -> str:
+    """The sentence's text with the corrections in force read as their heard words."""
+    for placed in reversed(force):
+        correction = placed.correction
+        text = text[: correction.start_char] + correction.heard + text[correction.end_char :]
+    return text
+
+
+def _owners(terms: Sequence[CatalogTerm]) -> dict[str, set[int]]:
+    """The ids of the items (negative: glossary terms) each term is a name of, as stored."""
+    owners: dict[str, set[int]] = {}
+    for term in terms:
+        owners.setdefault(term.text[:200], set()).add(term.item_id)
+    return owners
+
+
+def _unjustified(
+    placed: _InForce, fixes: Sequence[Fix], owners: dict[str, set[int]], listed: Collection[int]
+) -> bool:
+    """Whether a correction in force is to be taken back: a catalog name of active items none
+    of which is listed (nor a glossary term too), and no fix asks for it where it was heard."""
+    correction = placed.correction
+    items = owners.get(correction.term, set())
+    if correction.source != CATALOG or not items:
+        return False
+    if any(item < 0 or item in listed for item in items):
+        return False
+    asked = (placed.heard_start, placed.heard_end, correction.written)
+    return not any((fix.start, fix.end, fix.written) == asked for fix in fixes)
+
+
+def _in_text(text: str, fixes: Sequence[Fix], force: Sequence[_InForce]) -> list[Fix]:
+    """Place fixes found in what was heard in the sentence's text, the corrections in force
+    written in it; a fix over one of them is made already (or kept from being made)."""
+    placed = []
+    for fix in fixes:
+        if any(fix.start < f.heard_end and f.heard_start < fix.end for f in force):
+            continue
+        shift = sum(
+            len(f.correction.written) - len(f.correction.heard)
+            for f in force
+            if f.heard_end <= fix.start
+        )
+        start, end = fix.start + shift, fix.end + shift
+        if text[start:end] == fix.heard:
+            placed.append(Fix(start, end, fix.heard, fix.written, fix.term))
+    return placed
+
+
+def _take_back(
+    sentence: Sentence, text: str, back: Sequence[NameCorrection], made: Sequence[NameCorrection]
+) -> tuple[str, list[NameCorrection]] | None:
+    """Put the heard words of ``back`` in the sentence and its words, delete their rows and
+    move the later corrections; return the new text and the corrections left, or None when
+    the sentence changed since it was read (then nothing is written)."""
+    new = text
+    for correction in sorted(back, key=lambda c: c.start_char, reverse=True):
+        new = new[: correction.start_char] + correction.heard + new[correction.end_char :]
+    if not _write_if_unchanged(sentence, text, text=new):
+        return None
+    left = [c for c in made if c not in back]
+    for other in left:
+        if other.undone_at is None:
+            shift = sum(
+                len(c.heard) - len(c.written) for c in back if c.end_char <= other.start_char
+            )
+            other.start_char += shift
+            other.end_char += shift
+    for correction in back:
+        _restore_word(sentence, correction)
+        db.session.delete(correction)
+    return new, left
+
+
+def _write_if_unchanged(sentence: Sentence, old: str, **values: object) -> bool:
+    """Write ``values`` into the sentence unless its text is no longer ``old`` or the merchant
+    edited it by hand meanwhile (SQL: holds the row until the commit)."""
+    result = db.session.execute(
+        update(Sentence)
+        .where(
+            Sentence.id == sentence.id,
+            Sentence.text == old,
+            Sentence.edited_text.is_(None),
+            _hand_edits(Sentence.id) <= 0,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _corrections_of(transcript: Transcript) -> dict[int, list[NameCorrection]]:
@@ -427,27 +574,17 @@ def _free(fix: Fix, draft: SentenceDraft, made: Sequence[NameCorrection]) -> boo
 
 def _store_again(
     sentence: Sentence,
+    old: str,
     transcript: Transcript,
     written: SentenceDraft,
     fixes: Sequence[Fix],
     described: list[dict[str, object]],
     made: Sequence[NameCorrection],
 ) -> bool:
-    """Write the corrected sentence, its words and corrections, unless it changed since read."""
-    old = sentence.text
-    written_text = written.text
-    result = db.session.execute(
-        update(Sentence)
-        .where(
-            Sentence.id == sentence.id,
-            Sentence.text == old,
-            Sentence.edited_text.is_(None),
-            _hand_edits(Sentence.id) <= 0,
-        )
-        .values(text=written_text, heard_text=func.coalesce(Sentence.heard_text, old))
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    """Write the corrected sentence, its words and corrections, unless it changed since read
+    (its text then ``old``)."""
+    heard_text = func.coalesce(Sentence.heard_text, old)
+    if not _write_if_unchanged(sentence, old, text=written.text, heard_text=heard_text):
         return False
     for correction in made:
         if correction.undone_at is None:

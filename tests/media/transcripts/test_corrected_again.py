@@ -1,9 +1,10 @@
 """A list picked after the transcript exists corrects the names again, respecting the merchant.
 
-``correct_again`` on a real database: it corrects with the new list, keeps what was heard, never
-touches a sentence edited by hand nor writes again a correction the merchant undid, and changes
-nothing when run twice; a table of journeys (add items, correct, undo, edit, change the list,
-correct again) checks that whatever the order. The job queued by a list change does it too.
+``correct_again`` on a real database: it corrects with the new list, keeps what was heard, takes
+back what only an item taken off the list justified, never touches a sentence edited by hand nor
+writes again a correction the merchant undid, and changes nothing when run twice; a table of
+journeys (add items, correct, undo, edit, change the list, correct again) checks that whatever
+the order. The job queued by a list change does it too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select, update
 from media.clips.kit import key_fact_choices
 from media.clips.rendering import spoken_lines
 from media.clips.services import create_clip
+from media.recordings.listed_items import listed_or_small_catalog
 from media.recordings.models import Recording
 from media.recordings.names_again import NAMES_JOB
 from media.recordings.services import transcript_export
@@ -255,10 +257,14 @@ STEPS = st.sampled_from(
      ("edit", 0), ("edit", 1), ("edit", 2), ("edit_back", 0), ("edit_back", 2)]
 )  # fmt: skip
 LISTED_AND_CORRECTED = [("add", "ring"), ("add", "amber"), ("correct", 0)]
-# Half the journeys start with both items listed and corrected, so undos have something to undo.
+# Most journeys start with both items listed and corrected, so undos have something to undo;
+# a third of them end taking one item off the list, so there is something to take back.
 JOURNEYS = st.one_of(
     st.lists(STEPS, max_size=10),
     st.lists(STEPS, max_size=8).map(lambda steps: LISTED_AND_CORRECTED + steps),
+    st.tuples(st.lists(STEPS, max_size=6), st.sampled_from(["ring", "amber"])).map(
+        lambda j: [*LISTED_AND_CORRECTED, *j[0], ("add", j[1]), ("remove", j[1]), ("correct", 0)]
+    ),
 )
 
 
@@ -273,6 +279,14 @@ JOURNEYS = st.one_of(
 @example(  # an undo in a sentence edited and edited back is the merchant's own change
     journey=[("add", "ring"), ("correct", 0), ("edit", 2), ("edit_back", 2), ("undo", 1)]
 )
+@example(  # taken off the list: taken back; put on it again: corrected again
+    journey=[*LISTED_AND_CORRECTED, ("remove", "ring"), ("correct", 0), ("add", "ring"),
+             ("correct", 0)]
+)  # fmt: skip
+@example(  # an undone correction stays undone through taking back and listing again
+    journey=[*LISTED_AND_CORRECTED, ("undo", 1), ("remove", "ring"), ("correct", 0),
+             ("add", "ring"), ("correct", 0)]
+)  # fmt: skip
 def test_whatever_the_journey_the_merchant_keeps_the_last_word(
     app, merchant_org, merchant, make_item, journey
 ):
@@ -295,10 +309,15 @@ def test_whatever_the_journey_the_merchant_keeps_the_last_word(
                 add_items(recording, actor, [items[arg]])
             elif step == "remove" and items[arg] in stream_item_ids(recording):
                 remove_item(get_entry_or_404(recording, items[arg]), actor)
-            elif step == "correct":
-                done = correct_again(recording, stream_item_ids(recording))
+            elif step == "correct":  # as the job does: an empty list, the small catalog
+                listed = listed_or_small_catalog(recording)
+                done = correct_again(recording, listed)
                 event(f"corrected again in {done.sentences} sentence(s)")
-                assert correct_again(recording, stream_item_ids(recording)) == CorrectedAgain()
+                if done.taken_back:
+                    event("took back a correction")
+                assert correct_again(recording, listed) == CorrectedAgain()
+                _follows_the_list(recording_id, listed, {i: names[k] for k, i in items.items()},
+                                  set(edited), {key[0] for key in undone})  # fmt: skip
             elif step == "undo":
                 free = [c for s in sentences if s.edited_text is None
                         for c in _corrections(s, undone=False)]  # fmt: skip
@@ -333,6 +352,27 @@ def test_whatever_the_journey_the_merchant_keeps_the_last_word(
                     assert fix.id <= undone.get(key, fix.id), "an undone correction came back"
                 words = "".join(_words(recording_id, position)).replace(" ", "")
                 assert words == sentence.text.replace(" ", "")
+
+
+NAMED = ("ring", "amber", "ring")  # the item each sentence of a journey names
+
+
+def _follows_the_list(
+    recording_id: int, listed: set[int], names: dict[int, str], edited: set[int], undid: set[int]
+) -> None:
+    """After correcting again, a sentence nobody edited names each listed item as the catalog
+    spells it (unless the merchant undid a correction there), and no correction of an item
+    off the list is left in it."""
+    by_key = {name: item for item, name in names.items()}
+    for position, sentence in enumerate(_sentences(recording_id)):
+        if sentence.id in edited:
+            continue
+        name = {"ring": "icy jadeite ring", "amber": "糯种琥珀戒指"}[NAMED[position]]
+        terms = [c.term for c in _corrections(sentence, undone=False)]
+        if by_key[name] not in listed:
+            assert name not in terms, "a correction outlived its item's place on the list"
+        elif sentence.id not in undid:
+            assert name in sentence.text, "a listed item's name was not corrected (again)"
 
 
 def test_a_list_changed_while_the_job_runs_is_corrected_by_the_next_job(
@@ -396,29 +436,163 @@ def test_subtitles_the_publish_kit_and_downloads_spell_the_name_corrected_again(
 MIXED = [" I", " like", " the", " ice", " jade", " ring", " and", " 莫种", "琥珀", "戒指。"]
 
 
+def _undo_read_before_a_job(app, words: list[str], user_id: int, job_lists: str) -> int:
+    """The ring corrected in a sentence saying ``words``; the merchant's request reads it, the
+    job corrects again meanwhile with the items of ``job_lists`` (by name) listed, then the
+    merchant's undo of the ring arrives. Returns the recording's id."""
+    with app.app_context():
+        items = dict(db.session.execute(select(Item.name, Item.id)).all())
+        recording_id = store_spoken(db.session.get(User, user_id).org_id, [words], language="en")
+        correct_again(db.session.get(Recording, recording_id), {items["icy jadeite ring"]})
+    with app.app_context():
+        [sentence] = _sentences(recording_id)  # the merchant's request reads the sentence
+        [fix] = _corrections(sentence)
+
+        def job() -> None:
+            with app.app_context():
+                listed = {items[name] for name in job_lists.split(",")}
+                correct_again(db.session.get(Recording, recording_id), listed)
+
+        meanwhile(job)
+        undo_correction(fix, sentence, db.session.get(User, user_id))
+    return recording_id
+
+
 def test_an_undo_from_a_page_read_before_the_job_wrote_keeps_the_jobs_correction(
     app, merchant_org, merchant, make_item
 ):
     """The merchant's page was read, the job corrected another name of the sentence, then the
     merchant's undo arrives: it undoes its own name in the sentence as stored, not as read.
     """
-    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
-    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
-    with app.app_context():
-        recording_id = store_spoken(merchant_org.id, [MIXED], language="en")
-        correct_again(db.session.get(Recording, recording_id), {ring.id})
-    with app.app_context():
-        [sentence] = _sentences(recording_id)  # the merchant's request reads the sentence
-        [fix] = _corrections(sentence)
-        assert "莫种琥珀戒指" in sentence.text
+    make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
 
-        def job() -> None:
-            with app.app_context():
-                correct_again(db.session.get(Recording, recording_id), {ring.id, amber.id})
+    recording_id = _undo_read_before_a_job(app, MIXED, merchant.id, "icy jadeite ring,糯种琥珀戒指")
 
-        meanwhile(job)
-        undo_correction(fix, sentence, db.session.get(User, merchant.id))
     with app.app_context():
         [sentence] = _sentences(recording_id)
         assert sentence.text == "I like the ice jade ring and 糯种琥珀戒指。"
         assert [c.written for c in _corrections(sentence, undone=False)] == ["糯种"]
+
+
+def _run_names_jobs() -> None:
+    """The worker's turn: run the queued names jobs, oldest first."""
+    queued = select(Job.id).where(Job.kind == NAMES_JOB, Job.state == "queued").order_by(Job.id)
+    for job_id in db.session.scalars(queued).all():
+        execute_job(job_id, "test")
+    db.session.expire_all()
+
+
+def _take_off(recording: Recording, item_id: int) -> None:
+    remove_item(get_entry_or_404(recording, item_id), None)
+
+
+def test_a_correction_for_an_item_taken_off_the_list_is_taken_back(app, merchant_org, make_item):
+    """Taking the ring off the list (the amber stays, so no small catalog stands in) puts the heard
+    words back in its sentence and words, not as the merchant's undo: listed again, it is
+    corrected again."""
+    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [RING, AMBER])
+        recording = db.session.get(Recording, recording_id)
+        add_items(recording, None, [ring.id, amber.id])
+        _run_names_jobs()
+        english, chinese = _sentences(recording_id)
+        assert english.text == "I want to show you our icy jadeite ring now."
+        assert chinese.text == "这款糯种琥珀戒指很漂亮。"
+
+        _take_off(recording, ring.id)
+        _run_names_jobs()
+
+        english, chinese = _sentences(recording_id)
+        assert english.text == RING_TEXT
+        assert english.heard_text == RING_TEXT
+        assert _corrections(english) == []  # taken back, not marked undone by anyone
+        assert _words(recording_id, 0)[6:8] == ["ice jade", "ring"]
+        assert chinese.text == "这款糯种琥珀戒指很漂亮。"  # the amber is still listed
+        assert len(_corrections(chinese, undone=False)) == 1
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "transcript.names_corrected_again")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert (event.details["taken_back"], event.details["sentences"]) == (1, 1)
+        listed = listed_or_small_catalog(recording)
+        assert correct_again(recording, listed) == CorrectedAgain()  # twice: nothing more
+
+        add_items(recording, None, [ring.id])
+        _run_names_jobs()
+
+        english, _ = _sentences(recording_id)
+        assert english.text == "I want to show you our icy jadeite ring now."
+        assert [c.written for c in _corrections(english)] == ["icy jadeite"]
+
+
+def test_taking_an_item_off_leaves_edits_undos_and_glossary_terms(
+    app, merchant_org, merchant, make_item
+):
+    """Only the corrections that the item taken off justified go back: the glossary's 貔貅 stays, a
+    sentence edited by hand stays as written, and an undone correction stays the merchant's."""
+    ring = make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with_term = ["这款", "莫种", "琥珀", "戒指", "和", "皮修", "吊坠。"]
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [with_term, AMBER, AMBER])
+        recording = db.session.get(Recording, recording_id)
+        actor = db.session.get(User, merchant.id)
+        add_items(recording, None, [ring.id, amber.id])
+        _run_names_jobs()
+        first, edited, undone = _sentences(recording_id)
+        assert first.text == "这款糯种琥珀戒指和貔貅吊坠。"
+        edit_sentence(edited, actor, edited.text + " 好")
+        undo_correction(_corrections(undone)[0], undone, actor)
+        db.session.expire_all()
+        before = [(s.text, s.edited_text) for s in _sentences(recording_id)]
+
+        _take_off(recording, amber.id)
+        _run_names_jobs()
+
+        first, edited, undone = _sentences(recording_id)
+        assert first.text == "这款莫种琥珀戒指和貔貅吊坠。"
+        assert [c.written for c in _corrections(first)] == ["貔貅"]
+        assert first.text[slice(*_span(_corrections(first)[0]))] == "貔貅"
+        assert (edited.text, edited.edited_text) == before[1]
+        assert len(_corrections(edited, undone=False)) == 1  # the merchant's sentence: untouched
+        assert (undone.text, undone.edited_text) == before[2]
+        [kept] = _corrections(undone)
+        assert kept.undone_by_id == merchant.id
+
+
+def _span(correction: NameCorrection) -> tuple[int, int]:
+    return correction.start_char, correction.end_char
+
+
+def test_a_small_catalog_still_stands_in_when_the_list_is_emptied(app, merchant_org, make_item):
+    amber = make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+    with app.app_context():
+        recording_id = store_spoken(merchant_org.id, [AMBER])
+        recording = db.session.get(Recording, recording_id)
+        add_items(recording, None, [amber.id])
+        _run_names_jobs()
+
+        _take_off(recording, amber.id)  # the list is empty: the two-item catalog is the list
+        _run_names_jobs()
+
+        assert _sentences(recording_id)[0].text == "这款糯种琥珀戒指很漂亮。"
+
+
+def test_an_undo_from_a_page_read_before_the_correction_was_taken_back_changes_nothing(
+    app, merchant_org, merchant, make_item
+):
+    """The merchant's page shows the ring corrected; meanwhile the job takes it back (the ring
+    left the list); the merchant's undo then finds the heard words already there."""
+    make_item(merchant_org, name="icy jadeite ring", aliases=[])
+    make_item(merchant_org, name="糯种琥珀戒指", aliases=[])
+
+    recording_id = _undo_read_before_a_job(app, RING, merchant.id, "糯种琥珀戒指")
+
+    with app.app_context():
+        [sentence] = _sentences(recording_id)
+        assert (sentence.text, sentence.edited_text) == (RING_TEXT, None)
+        assert _corrections(sentence) == []
