@@ -289,17 +289,9 @@ def queue_refresh_for_org(sender: object = None, *, org_id: int) -> None:
 
 
 def queue_refresh_for_recording(sender: object = None, *, recording_id: int, org_id: int) -> None:
-    """A transcript was corrected: refresh that recording's mentions."""
+    """A transcript was corrected, or its names checked against a changed item list: refresh
+    that recording's mentions."""
     queue_refresh(get_owned_or_404(Recording, recording_id, org_id))
-
-
-def queue_refresh_for_stream_items(
-    sender: object = None, *, recording_id: int, org_id: int
-) -> None:
-    """The stream's item list changed: refresh the mentions once there is a transcript."""
-    recording = get_owned_or_404(Recording, recording_id, org_id)
-    if get_transcript(recording) is not None:
-        queue_refresh(recording)
 
 
 def refresh_mentions_job(ctx: JobContext) -> None:

@@ -36,7 +36,7 @@ from media.clips.workshop import (
 )
 from media.recordings import stream_items
 from media.recordings.models import Recording
-from media.recordings.signals import items_found, stream_items_changed
+from media.recordings.signals import items_found, names_unchanged
 from media.transcripts.aliases import add_alias
 from media.transcripts.pieces import PIECE_MS
 from media.transcripts.signals import transcript_edited
@@ -63,11 +63,12 @@ bp = Blueprint("clips", __name__, url_prefix="/media", template_folder="template
 
 @bp.record_once
 def _listen(_state: object) -> None:
-    """Refresh mentions when the catalog, a transcript or a stream's item list changes; answer
-    what was found of a recording's items."""
+    """Refresh mentions when the catalog, a transcript or a stream's item list changes (once the
+    names job corrected the names with it: it edits the transcript or says nothing changed);
+    answer what was found of a recording's items."""
     catalog_changed.connect(discovery.queue_refresh_for_org)
     transcript_edited.connect(discovery.queue_refresh_for_recording)
-    stream_items_changed.connect(discovery.queue_refresh_for_stream_items)
+    names_unchanged.connect(discovery.queue_refresh_for_recording)
     items_found.connect(discovery.mentions_by_item)  # offered as the stream's list while empty
 
 

@@ -4,17 +4,21 @@ The list makes name correction bolder for its items (``media.transcripts.correct
 merchant who adds or imports the list afterwards gets the transcript's names corrected with it:
 ``stream_items_changed`` queues the ``recording.names`` job (never work in the request), which
 runs ``correct_again`` with the list as it is when the job runs (as transcription does: without
-a list, a catalog small enough to be one stands in, ``listed_or_small_catalog``). A change made
-while the job runs queues another, which reads the newer list. Corrections that changed the
-transcript send ``transcript_edited``, so the mentions are refreshed after them (and search
-indexes the text). A sentence someone edited or undid while the job ran is tried once more by
-a queued job.
+a list, a catalog small enough to be one stands in, ``listed_or_small_catalog``): it adds the
+corrections the list asks for and takes back those only an item taken off it justified. A
+change made while the job runs queues another, which reads the newer list. Corrections that
+changed the transcript send ``transcript_edited``, so the mentions are refreshed after them (and
+search indexes the text); a job that changed nothing sends ``names_unchanged`` instead, so the
+mentions are found with the new list all the same: one refresh per list change, after the
+names. A sentence someone edited or undid while the job ran is tried once more by a queued job
+(which then sends the signal).
 """
 
 from __future__ import annotations
 
 from media.recordings.listed_items import listed_or_small_catalog
 from media.recordings.models import Recording
+from media.recordings.signals import names_unchanged
 from media.transcripts.corrections import correct_again
 from media.transcripts.services import get_transcript
 from portal.jobs.models import JobState
@@ -52,3 +56,5 @@ def correct_names_job(ctx: JobContext) -> None:
     done = correct_again(recording, listed_or_small_catalog(recording))
     if done.changed_meanwhile:
         queue_names_again(recording)
+    elif not done.sentences:
+        names_unchanged.send(recording_id=recording.id, org_id=recording.org_id)

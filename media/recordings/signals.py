@@ -9,6 +9,12 @@ _signals = Namespace()
 # Sent with ``recording_id`` and ``org_id`` after a recording's item list changed (committed).
 stream_items_changed = _signals.signal("stream-items-changed")
 
+# Sent with ``recording_id`` and ``org_id`` when the ``recording.names`` job, run for a list
+# change, changed no sentence (committed): what reads the list (the clip workshop's mentions)
+# is brought up to date now. When it changed sentences, ``transcript_edited`` says so instead:
+# one of the two per list change, after the names are as the list has them.
+names_unchanged = _signals.signal("names-unchanged")
+
 # Sent with the recording as sender to ask what was found of its items in the transcript: each
 # receiver answers a list whose entries carry an ``item`` (the clip workshop: its item lanes,
 # most mentioned first). The recording page offers them as the stream's list when it is empty.

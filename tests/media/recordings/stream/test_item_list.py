@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from media.clips.discovery import MENTIONS_JOB
 from media.recordings.models import Recording, StreamItem
+from media.recordings.names_again import NAMES_JOB
 from media.recordings.stream_items import stream_items, stream_links
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -17,6 +18,7 @@ from portal.catalog.models import Item
 from portal.database import utcnow
 from portal.extensions import db
 from portal.jobs.models import Job
+from portal.jobs.runner import run_queued_jobs
 from tests.media.recordings.stream.conftest import HTMX, add, base, listed
 from tests.portal.helpers import count_rows, field_errors, forms_of
 
@@ -262,6 +264,10 @@ def mention_jobs(app, recording_id: int) -> int:
     return count_rows(app, Job, Job.kind == MENTIONS_JOB, Job.subject_id == recording_id)
 
 
+def names_jobs(app, recording_id: int) -> int:
+    return count_rows(app, Job, Job.kind == NAMES_JOB, Job.subject_id == recording_id)
+
+
 def test_changing_the_list_of_a_transcribed_recording_queues_finding_items_again(
     app, client_as, merchant, merchant_org, add_recording, catalog
 ):
@@ -271,10 +277,14 @@ def test_changing_the_list_of_a_transcribed_recording_queues_finding_items_again
     add(browser, transcribed, catalog["bangle"])
     add(browser, fresh, catalog["bangle"])
 
-    assert mention_jobs(app, transcribed) == 1
-    assert mention_jobs(app, fresh) == 0  # transcription finds the items when it ends
+    assert names_jobs(app, transcribed) == 1  # the names first, then the items found in them
+    assert mention_jobs(app, transcribed) == 0
+    assert names_jobs(app, fresh) == mention_jobs(app, fresh) == 0  # transcription does both
     browser.post(f"{base(transcribed)}/{catalog['bangle'].id}/remove")
-    assert mention_jobs(app, transcribed) == 1  # one is already waiting
+    assert names_jobs(app, transcribed) == 1  # one is already waiting
+    with app.app_context():
+        run_queued_jobs()
+    assert mention_jobs(app, transcribed) == 1  # no name changed: found again all the same
 
 
 def other_orgs_requests(recording_id: int, item_id: int) -> list[tuple[str, str]]:
