@@ -19,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, select
 
 from media.clips.models import Clip, ClipItem, ClipState, ClipVersion
-from media.clips.rendering import item_facts, review_version, version_items
+from media.clips.rendering import review_version, version_items
 from portal.catalog.models import Category, Item, ItemPhoto
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
@@ -73,13 +73,14 @@ def _filtered(statement: Select[tuple[Clip]], chosen: LibraryFilter) -> Select[t
         statement = statement.where(
             Clip.id.in_(select(ClipItem.clip_id).where(ClipItem.item_id == chosen.item_id))
         )
-    if chosen.category_id is not None:
+    if chosen.category_id is not None:  # the category as approved, not the catalog's latest
+        approved = [
+            item_id
+            for item_id, facts in published_item_facts().items()
+            if facts.get("category_id") == chosen.category_id
+        ]
         statement = statement.where(
-            Clip.id.in_(
-                select(ClipItem.clip_id)
-                .join(Item, Item.id == ClipItem.item_id)
-                .where(Item.category_id == chosen.category_id)
-            )
+            Clip.id.in_(select(ClipItem.clip_id).where(ClipItem.item_id.in_(approved)))
         )
     return statement.order_by(Clip.updated_at.desc(), Clip.id.desc())
 
@@ -123,11 +124,22 @@ def get_public_item_or_404(item_id: int) -> Item:
 
 
 def get_public_photo_or_404(item_id: int, photo_id: int) -> ItemPhoto:
-    """Load a photo of a public item (see ``get_public_item_or_404``); anything else is 404."""
+    """Load a photo of a public item (see ``get_public_item_or_404``) that a published clip's
+    approved version kept; anything else is 404: a photo uploaded after the approval, or an
+    item's photo no published version names, stays private until a version keeping it is
+    approved and published."""
     item = get_public_item_or_404(item_id)
-    return db.first_or_404(
+    photo = db.first_or_404(
         all_orgs(ItemPhoto).where(ItemPhoto.id == photo_id, ItemPhoto.item_id == item.id)
     )
+    kept = {
+        ref
+        for clip in clips_of_item(item)
+        for ref in kept_facts(item.id, _kept(public_version(clip)).get(item.id, {})).photo_refs
+    }
+    if (photo.id, photo.stored_stem) not in kept:
+        abort(404)
+    return photo
 
 
 def clips_of_item(item: Item, *, exclude_id: int | None = None) -> list[Clip]:
@@ -146,8 +158,13 @@ def public_items_of(clip: Clip) -> list[Item]:
 
 @dataclass(frozen=True)
 class ApprovedItem:
-    """A published clip's item as its approved version shows it: the name, price and certificate
-    the trainer approved, whatever the catalog says now (an edit makes a new version to submit)."""
+    """A published clip's item as its approved version shows it: the name, price, certificate,
+    category, spoken aliases and photos the trainer approved, whatever the catalog says now (an
+    edit makes a new version to submit).
+
+    ``photo_refs`` pin the photos as (id, stored stem); versions made before photos, aliases and
+    category ids were kept have none of them (migration 0031 filled in photos and categories).
+    """
 
     id: int
     name: str
@@ -155,6 +172,9 @@ class ApprovedItem:
     cert_lab: str
     cert_number: str
     cert_grade: str
+    category_id: int | None = None
+    aliases: tuple[str, ...] = ()
+    photo_refs: tuple[tuple[int, str], ...] = ()
 
     @property
     def has_certificate(self) -> bool:
@@ -162,8 +182,15 @@ class ApprovedItem:
         return bool(self.cert_lab and self.cert_number)
 
 
-def _approved(item_id: int, facts: dict[str, object]) -> ApprovedItem:
-    price = facts.get("price_cents")
+def _kept(version: ClipVersion | None) -> dict[int, dict[str, object]]:
+    """A version's kept item facts by item id (none without a version)."""
+    return dict(zip(version.item_ids, version.item_facts, strict=False)) if version else {}
+
+
+def kept_facts(item_id: int, facts: dict[str, object]) -> ApprovedItem:
+    """Item ``item_id`` as a version's kept ``facts`` (``rendering.item_facts``) have it."""
+    price, category_id = facts.get("price_cents"), facts.get("category_id")
+    aliases, photos = facts.get("aliases"), facts.get("photos")
     return ApprovedItem(
         id=item_id,
         name=str(facts.get("name") or ""),
@@ -171,38 +198,61 @@ def _approved(item_id: int, facts: dict[str, object]) -> ApprovedItem:
         cert_lab=str(facts.get("cert_lab") or ""),
         cert_number=str(facts.get("cert_number") or ""),
         cert_grade=str(facts.get("cert_grade") or ""),
+        category_id=category_id if isinstance(category_id, int) else None,
+        aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+        photo_refs=tuple((int(p["id"]), str(p["stem"])) for p in photos if isinstance(p, dict))
+        if isinstance(photos, list)
+        else (),
     )
 
 
-def approved_items(clip: Clip) -> list[ApprovedItem]:
-    """``public_items_of(clip)`` with the facts their published version kept."""
-    version = public_version(clip)
-    if version is None:
+def kept_items(version: ClipVersion) -> dict[int, ApprovedItem]:
+    """What ``version`` kept of each of its items, by item id (what approving it makes public)."""
+    return {item_id: kept_facts(item_id, facts) for item_id, facts in _kept(version).items()}
+
+
+def approved_photos(approved: ApprovedItem) -> list[ItemPhoto]:
+    """The photos ``approved`` kept that are still stored with the same files, in kept order."""
+    if not approved.photo_refs:
         return []
-    kept = dict(zip(version.item_ids, version.item_facts, strict=False))
-    # item_facts(item): versions made before facts were kept (migration 0020 filled them in)
+    found = db.session.scalars(
+        all_orgs(ItemPhoto).where(
+            ItemPhoto.id.in_([photo_id for photo_id, _ in approved.photo_refs]),
+            ItemPhoto.item_id == approved.id,
+        )
+    )
+    by_ref = {(photo.id, photo.stored_stem): photo for photo in found}
+    return [by_ref[ref] for ref in approved.photo_refs if ref in by_ref]
+
+
+def approved_photo(approved: ApprovedItem) -> ItemPhoto | None:
+    """The first of ``approved_photos`` (the one public pages show), if any."""
+    return next(iter(approved_photos(approved)), None)
+
+
+def approved_category(approved: ApprovedItem) -> Category | None:
+    """The category ``approved`` kept (the base's list names it), if any."""
+    return db.session.get(Category, approved.category_id) if approved.category_id else None
+
+
+def approved_items(clip: Clip) -> list[ApprovedItem]:
+    """``public_items_of(clip)`` with the facts their published version kept (an item the
+    version kept no facts of is left out: migration 0020 gave every older version its facts)."""
+    kept = _kept(public_version(clip))
     return [
-        _approved(item.id, kept.get(item.id) or item_facts(item)) for item in public_items_of(clip)
+        kept_facts(item.id, kept[item.id])
+        for item in public_items_of(clip)
+        if kept.get(item.id, {}).get("name")
     ]
-
-
-def approved_names(clip: Clip) -> dict[int, str]:
-    """The names a published clip's approved version kept for its items, by item id."""
-    version = public_version(clip)
-    if version is None:
-        return {}
-    kept = zip(version.item_ids, version.item_facts, strict=False)
-    return {item_id: str(facts["name"]) for item_id, facts in kept if facts.get("name")}
 
 
 def approved_item(item: Item, clips: list[Clip]) -> ApprovedItem | None:
     """The public item page's facts: as the newest of ``clips`` (its published clips, newest
     first) whose approved version kept them, never the catalog's latest (None: none kept)."""
     for clip in clips:
-        version = public_version(clip)
-        kept = dict(zip(version.item_ids, version.item_facts, strict=False)) if version else {}
+        kept = _kept(public_version(clip))
         if kept.get(item.id, {}).get("name"):
-            return _approved(item.id, kept[item.id])
+            return kept_facts(item.id, kept[item.id])
     return None
 
 
@@ -236,11 +286,6 @@ def published_item_facts(org_id: int | None = None) -> dict[int, dict[str, objec
     return found
 
 
-def public_item_names() -> dict[int, str]:
-    """Each item's name as ``published_item_facts`` has it (the item filter's names)."""
-    return {item_id: str(facts["name"]) for item_id, facts in published_item_facts().items()}
-
-
 def related_clips(clip: Clip) -> list[Clip]:
     """Other published clips of the clip's items, newest first."""
     seen: dict[int, Clip] = {}
@@ -252,16 +297,16 @@ def related_clips(clip: Clip) -> list[Clip]:
 
 def filter_choices() -> tuple[list[Category], list[Organisation], list[ApprovedItem]]:
     """The categories, merchants and items that have published clips (for the filters); the
-    items named as published (``public_item_names``), by that name."""
+    items named and categorised as published (``published_item_facts``), by that name."""
     visible = published_clips().with_only_columns(Clip.id).subquery()
     linked = select(ClipItem.item_id).where(ClipItem.clip_id.in_(select(visible.c.id)))
     items = list(db.session.scalars(_public_items().where(Item.id.in_(linked))))
-    names = public_item_names()
+    published = published_item_facts()
     named = sorted(
-        (_approved(item.id, {"name": names[item.id]}) for item in items if item.id in names),
+        (kept_facts(item.id, published[item.id]) for item in items if item.id in published),
         key=lambda approved: (approved.name, approved.id),
     )
-    category_ids = {item.category_id for item in items if item.category_id}
+    category_ids = {approved.category_id for approved in named if approved.category_id}
     categories = list(
         db.session.scalars(
             select(Category).where(Category.id.in_(category_ids)).order_by(Category.position)

@@ -31,8 +31,9 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/library/static",
 )
-# Clip cards name a published clip's items as its approved version kept them.
-bp.add_app_template_global(services.approved_names, "approved_names")
+# Clip cards name and picture a published clip's items as its approved version kept them.
+bp.add_app_template_global(services.approved_items, "approved_items")
+bp.add_app_template_global(services.approved_photo, "approved_photo")
 
 MAX_AGE_S = 60
 
@@ -122,16 +123,25 @@ def item(item_id: int) -> ResponseReturnValue:
     """A public item page: the item, its certificate and all its published clips."""
     found: Item = services.get_public_item_or_404(item_id)
     clips = services.clips_of_item(found)
-    # Named, priced and certified as the newest published clip's approved version kept it.
+    # Named, priced, certified, categorised and pictured as the newest published clip's
+    # approved version kept it.
     facts = services.get_approved_item_or_404(found, clips)
     etag, modified = services.fingerprint(clips, *_tag())
-    body = render_public("library/item.html", item=found, facts=facts, clips=clips)
+    body = render_public(
+        "library/item.html",
+        item=found,
+        facts=facts,
+        photo=services.approved_photo(facts),
+        category=services.approved_category(facts),
+        clips=clips,
+    )
     return public_response(body, etag, modified)
 
 
 @bp.get("/library/items/<int:item_id>/photos/<int:photo_id>/<any(full, thumb):size>")
 def photo(item_id: int, photo_id: int, size: Size) -> ResponseReturnValue:
-    """Serve a photo of a public item (one a published clip shows); any other photo is 404."""
+    """Serve a photo of a public item that a published clip's approved version kept; any other
+    photo (one uploaded after the approval too) is 404."""
     shown = services.get_public_photo_or_404(item_id, photo_id)
     response = send_file(photo_path(shown, size), mimetype="image/jpeg", max_age=MAX_AGE_S)
     response.cache_control.public = True

@@ -285,6 +285,16 @@ def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
         (_("Key facts"), " · ".join(old.key_facts), " · ".join(new.key_facts)),
         (_("Linked items"), _item_names(old.item_ids), _item_names(new.item_ids)),
         (_("Card and hashtags"), _card_text(old.item_facts), _card_text(new.item_facts)),
+        (
+            _("Spoken aliases"),
+            _kept_text(old.item_facts, "aliases"),
+            _kept_text(new.item_facts, "aliases"),
+        ),
+        (
+            _("Item photos"),
+            _kept_text(old.item_facts, "photos"),
+            _kept_text(new.item_facts, "photos"),
+        ),
     ]
     return [TextChange(label, a, b) for label, a, b in fields if a != b]
 
@@ -299,6 +309,14 @@ def _item_card(facts: dict[str, object]) -> str:
     price = facts.get("price_cents")
     shown = [str(facts[key]) for key in keys if facts.get(key)]
     return " · ".join(shown + ([money(price)] if isinstance(price, int) else []))
+
+
+def _kept_text(item_facts: list[dict[str, object]], key: str) -> str:
+    """The aliases (``aliases``) or photo numbers (``photos``) a version kept, item by item."""
+    kept = [facts.get(key) or [] for facts in item_facts]
+    if key == "photos":
+        return "、".join(" ".join(f"#{photo['id']}" for photo in photos) for photos in kept)
+    return "、".join(" / ".join(str(alias) for alias in aliases) for aliases in kept)
 
 
 def _item_names(item_ids: list[int]) -> str:

@@ -34,6 +34,7 @@ from portal.errors import ConflictError, ServiceError
 from portal.forms import ConfirmForm, form_action
 from portal.library import publishing
 from portal.library.forms import OverrideFlagsForm, flag_value
+from portal.library.services import approved_photos, kept_items
 from portal.organisations.scoping import get_any_or_404, get_owned_or_404
 from portal.review import clip_lists, services
 from portal.review import dashboard as board
@@ -129,6 +130,7 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "versions": list_versions(clip),
         "reviewed": reviewed,
         "items": version_items(shown) if shown else [],
+        **_kept_context(shown),
         "diff": services.subtitle_diff(older, shown) if shown and older else [],
         "text_diff": services.text_changes(older, shown) if shown and older else [],
         "decisions": services.decisions(clip),
@@ -149,6 +151,13 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         "qa_report": qa.report_for(shown) if shown else None,
     }
     return render_page_or_partial("review/clip.html", "review/_decision.html", **context)
+
+
+def _kept_context(shown: ClipVersion | None) -> dict[str, object]:
+    """What approving the shown version lets the library show of its items besides the card:
+    their spoken aliases (public search) and photos (public pages), as the version kept them."""
+    kept = kept_items(shown) if shown else {}
+    return {"kept": kept, "kept_photos": {i: approved_photos(a) for i, a in kept.items()}}
 
 
 def _flags_context(

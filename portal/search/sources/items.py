@@ -1,9 +1,11 @@
 """Catalog items: name, aliases and SKU (merchant-owned; public where a published clip shows it).
 
 An item has two rows: its catalog row (as it is now: its merchant and staff find that) and, once
-a published clip shows it, its public row (name, SKU and category as the newest published clip's
-approved version kept them: everyone else finds that). A rename after publication no trainer has
-seen (加微信翡翠手镯 全网最低价) stays off the public's results.
+a published clip shows it, its public row (name, SKU, spoken aliases and category as the newest
+published clip's approved version kept them: everyone else finds that). A rename or an alias
+added after publication no trainer has seen (加微信翡翠手镯 全网最低价) stays off the public's
+results; the description, which no version keeps, is never in the public row. The public
+thumbnail is the approved version's photo, never one uploaded since.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from sqlalchemy.orm import selectinload
 
 from media.clips.models import Clip, ClipItem
 from media.clips.signals import clip_changed
-from portal.catalog.models import Item
+from portal.catalog.models import Item, ItemPhoto
 from portal.catalog.photos import primary_photo_of
 from portal.catalog.signals import catalog_changed
 from portal.extensions import db
 from portal.library.services import (
     approved_item,
+    approved_photo,
     clips_of_item,
+    kept_facts,
     published_clips,
     published_item_facts,
 )
@@ -54,18 +58,19 @@ CATALOG_PART, PUBLIC_PART = 0, 1
 
 
 def _public_document(item: Item, facts: dict[str, object]) -> Document:
-    """The public row: only what the newest published clip's approved version kept."""
-    name, sku = str(facts.get("name") or ""), str(facts.get("sku") or "")
-    category = str(facts.get("category") or "")
+    """The public row: only what the newest published clip's approved version kept (its aliases
+    as approved; versions made before aliases were kept have none)."""
+    approved = kept_facts(item.id, facts)
+    sku, category = str(facts.get("sku") or ""), str(facts.get("category") or "")
     return Document(
         ref_id=item.id,
         org_id=item.org_id,
         part_id=PUBLIC_PART,
-        title=name,
-        body=sku,
+        title=approved.name,
+        body=" ".join(part for part in (sku, "、".join(approved.aliases)) if part),
         context=" · ".join(part for part in (sku, category) if part),
         happened_at=item.updated_at,
-        exact=tuple(part for part in (name, sku) if part),
+        exact=tuple(part for part in (approved.name, *approved.aliases, sku) if part),
     )
 
 
@@ -119,6 +124,19 @@ def _audience(hit: Hit, viewer: Viewer) -> str:
     return "staff" if viewer.is_staff else "public"
 
 
+def _live_photo(item_id: int) -> tuple[ItemPhoto | None, str]:
+    """The item's primary photo as it is now, named as it is now (its merchant's and staff's)."""
+    photo = primary_photo_of(item_id)
+    return photo, photo.item.name if photo is not None else ""
+
+
+def _public_photo(item_id: int) -> tuple[ItemPhoto | None, str]:
+    """The photo and name the newest published clip's approved version kept (the item page's)."""
+    item = db.session.get(Item, item_id)
+    shown = approved_item(item, clips_of_item(item)) if item is not None else None
+    return (approved_photo(shown), shown.name) if shown is not None else (None, "")
+
+
 class ItemSource(Source):
     """Catalog items."""
 
@@ -157,16 +175,13 @@ class ItemSource(Source):
         return url_for(ITEM_PAGES[_audience(hit, viewer)], item_id=hit.ref_id)
 
     def thumbnail(self, hit: Hit, viewer: Viewer) -> Thumbnail | None:
-        """The item's primary photo, served as its page is (catalog, staff or library)."""
-        photo = primary_photo_of(hit.ref_id)
+        """The item's primary photo, served as its page is (catalog, staff or library); the
+        public gets the approved version's photo, named as published, as the item page does."""
+        audience = _audience(hit, viewer)
+        photo, alt = (_public_photo if audience == "public" else _live_photo)(hit.ref_id)
         if photo is None:
             return None
-        audience = _audience(hit, viewer)
         url = url_for(PHOTO_FILES[audience], item_id=hit.ref_id, photo_id=photo.id, size="thumb")
-        alt = photo.item.name
-        if audience == "public":  # named as published, as the hit and the item page are
-            shown = approved_item(photo.item, clips_of_item(photo.item))
-            alt = shown.name if shown else ""
         return Thumbnail(url, photo.thumb_width, photo.thumb_height, alt)
 
     def connect(self) -> None:
