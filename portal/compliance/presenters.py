@@ -35,6 +35,7 @@ SOURCE_LABELS: dict[str, LazyString] = {
     "key_fact": _l("key fact"),
     "post": _l("post hashtags"),
     "card": _l("knowledge card"),
+    "alias": _l("item aliases (public search)"),
 }
 SPOKEN_LABELS: dict[str, LazyString] = {
     "hidden": _l("spoken, subtitle hidden"),

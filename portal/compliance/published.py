@@ -3,9 +3,10 @@
 A decision is about one version, so the check reads only the version's own snapshot: the
 subtitles burned into it, the words spoken in its range (the transcript, also as first heard
 where the merchant corrected it), its title, hook line, description and key facts, the post's
-hashtags and the knowledge card's item facts (as the version kept them, not as the catalog has
-them now). Words that are spoken but not in a subtitle keep their flag, marked "spoken, subtitle
-hidden" or "spoken, not in the subtitle".
+hashtags, the knowledge card's item facts and the items' spoken aliases (public search matches
+an approved version's aliases), as the version kept them, not as the catalog has them now.
+Words that are spoken but not in a subtitle keep their flag, marked "spoken, subtitle hidden"
+or "spoken, not in the subtitle".
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def _text_lines(version: ClipVersion) -> Iterator[TimedCue]:
     for index, facts in enumerate(version.item_facts):
         shown = (facts.get(key) for key in ("name", "cert_lab", "cert_number", "cert_grade"))
         yield TimedCue(0.0, 0.0, " · ".join(str(f) for f in shown if f), index, "card")
+        aliases = [str(alias) for alias in facts.get("aliases") or []]
+        if aliases:
+            yield TimedCue(0.0, 0.0, " / ".join(aliases), index, "alias")
 
 
 def _unshown(spoken: list[Hit], shown: list[Hit], cues: Sequence[dict[str, object]]) -> list[Hit]:

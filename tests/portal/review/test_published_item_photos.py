@@ -21,6 +21,7 @@ from sqlalchemy import select
 from media.clips.models import ClipVersion
 from portal.catalog.models import Category, ItemPhoto
 from portal.extensions import db
+from portal.library import publishing
 from tests.portal.helpers import png_bytes, upload_photos
 from tests.portal.review.stage import ACTIONS, HAPPY_PATH, Stage, edit_item, published
 
@@ -197,3 +198,16 @@ def test_a_version_made_before_photos_were_kept_shows_the_photos_it_was_made_wit
     assert served(current, newer) == {404}
     assert "item page" in shown_on(current, older)
     assert shown_on(current, newer) == []
+
+
+def test_an_alias_holding_a_banned_term_is_flagged_on_the_version(stage):
+    """Public search shows and matches a version's aliases: the compliance check reads them."""
+    current = stage()
+    edit_item(current, aliases="老坑玻璃种\n加微信特价镯")
+    for name in HAPPY_PATH[:3]:
+        ACTIONS[name](current)
+    review = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    assert "(item aliases (public search))" in review
+    with current.app.app_context():
+        flagged = publishing.flagged_hits(current.clip())
+        assert ("alias", "加微信") in {(f.hit.source, f.hit.term) for f in flagged if f.is_open}
