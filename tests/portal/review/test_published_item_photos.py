@@ -5,8 +5,9 @@ made, and the review page shows them. A photo uploaded after approval (a WeChat 
 banned claim) was public at once: on the item page, the library's cards, public search and at
 its public address. Now it is private (404, on no public page) until a version keeping it is
 approved and published; a category change waits the same way. Public item search matches the
-aliases as approved, never one added since. Versions made before photos were kept get the
-photos that existed when they were made (migration 0031), not later ones.
+aliases as approved, never one added since, and the compliance check reads them. Versions made
+before photos were kept get the photos that existed when they were made (migration 0031), not
+later ones.
 """
 
 from __future__ import annotations
