@@ -48,6 +48,10 @@ them. It corrects only where a wrong correction is unlikely:
   "old mine hetian jade"). Only where the mention
   finder, matching the whole catalog, takes the window for that item. Without a list, the
   items the texts clearly name (``media.mentions.matching.clearly_named``) are treated so.
+  With the stream's own list (or the small catalog standing in for it), a listed name whose
+  words were heard right but for one run of them heard as other words that sound alike
+  (``media.mentions.english_sound``: "seed added bangle", "the size and add it pixiu charm")
+  is written too, where no other term sounds as close (``_sounded_fixes``).
 
 A span already spelled like some term (an exact match) is never rewritten, and a span two
 different terms claim equally is left alone.
@@ -68,6 +72,8 @@ from jellyfish import metaphone
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from media.mentions.english_sound import distance as sound_distance
+from media.mentions.english_sound import sound
 from media.mentions.matching import (
     INFERRED_UNLISTED_THRESHOLD,
     LISTED_FUZZY_THRESHOLD,
@@ -93,6 +99,9 @@ _NEAR_SYLLABLE = 0.75  # each syllable heard at most this far from the name's (s
 _NEAR_PER_SYLLABLE = 0.25  # and all of them together at most this much per syllable of the name
 _CLOSE_NAME = 0.25  # a name heard this close (one syllable a little off) names its item
 _READINGS = 2
+_SOUNDED_SHARE = 0.35  # a listed Latin name's words heard as others: sound distance per sound
+_SOUNDED_SCORE = 55.0  # … and their letters and sound alike (the mean of both, 0–100) at least
+_SOUNDED_EXTRA_WORDS = 2  # … in at most this many words more than the name has there
 _SYLLABLE_CODES = 0xF0000
 _CODES: dict[str, str] = {}
 
@@ -120,6 +129,7 @@ def find_fixes(
     """
     terms = list(terms)
     others = UNLISTED_FUZZY_THRESHOLD
+    given = bool(listed)
     if not listed:
         others = INFERRED_UNLISTED_THRESHOLD
         listed = clearly_named(texts, terms) | _named_in_chinese(texts, terms)
@@ -136,7 +146,8 @@ def find_fixes(
         if fix is not None:
             fixes[index] = _superseded(fixes[index], fix)
     names = [[fix for fix in found if fix.term.item_id in listed] for found in fixes]
-    latin = [*_listed_fixes(texts, terms, listed, others), *_latin_fixes(texts, terms)]
+    sounded = _sounded_fixes(texts, terms, listed, matches) if given else []
+    latin = [*_listed_fixes(texts, terms, listed, others), *sounded, *_latin_fixes(texts, terms)]
     for index, fix in [*_echo_fixes(texts, terms, names, matches), *latin]:
         _add_if_free(fixes[index], taken[index], fix)
     return [sorted(found, key=lambda f: f.start) for found in fixes]
@@ -634,9 +645,184 @@ def _differing_words(text: str, match: TextMatch, vocabulary: set[str]) -> Fix |
         last, last_named = (last, last_named) if first < last else (last + 1, last_named + 1)
     start, end = heard[first].start, heard[last - 1].end
     written = match.term.text[named[first_named].start : named[last_named - 1].end]
-    if text[start].isupper() and written[0].islower():
-        written = written[0].upper() + written[1:]  # "Ice jade ring" → "Icy jadeite ring"
-    return Fix(start, end, text[start:end], written, match.term)
+    return Fix(start, end, text[start:end], _cased(text[start], written), match.term)
+
+
+def _cased(heard: str, written: str) -> str:
+    """Start ``written`` with a capital where the heard words did ("Ice jade ring" → "Icy
+    jadeite ring"); the catalog's own capitals stay."""
+    if heard.isupper() and written[:1].islower():
+        return written[0].upper() + written[1:]
+    return written
+
+
+@dataclass(frozen=True)
+class _Sounded:
+    """A Latin term heard at words ``first:last`` of a text, the words ``fix`` covers heard as
+    others that sound like its own; ``distance``: theirs per sound (``_sound_share``), ``whole``:
+    the whole stretch's against the term's."""
+
+    first: int
+    last: int
+    distance: float
+    whole: float
+    fix: Fix
+
+
+def _sounded_fixes(
+    texts: Sequence[str],
+    terms: list[CatalogTerm],
+    listed: Collection[int],
+    matches: list[TextMatch],
+) -> list[tuple[int, Fix]]:
+    """Fixes for a listed item's Latin name heard with some of its words as they are and the
+    others, in one run, as other words that sound like them (``media.mentions.english_sound``):
+    "seed added bangle" for *seed jadeite bangle*, "the size and add it pixiu charm" for *icy
+    jadeite pixiu charm*. Only with the stream's own list; only where the words heard right hold
+    at least as many letters as those misheard and are no part of a term heard as spelled
+    around them, their letters and sound alike enough (``_SOUNDED_SCORE``: "a second pixiu
+    charm" stays), no word heard in their place is a word of the catalog's names or holds or
+    is held by the word it would be ("dispendant" is "this pendant"), and no other
+    term (another item's name, a glossary term) sounds as close: not in the same way around
+    its own words heard right, nor over the whole stretch. So "seed added bangle" stays where
+    the catalog also sells a *seed agate bangle*.
+    """
+    prepared = [p for p in map(_LatinTerm.build, terms) if p is not None and len(p.words) > 1]
+    if not any(p.term.item_id in listed for p in prepared):
+        return []
+    vocabulary = {w.norm for p in prepared for w in p.words if len(w.norm) > 2}
+    exact: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for match in matches:
+        if match.kind == "exact":
+            exact[match.text_index].append((match.start, match.end))
+    fixes: list[tuple[int, Fix]] = []
+    for index, text in enumerate(texts):
+        words = _latin_words(text)
+        present = {w.norm for w in words}
+        near = [
+            found
+            for term in prepared
+            if present.intersection(w.norm for w in term.words)
+            for found in _sounded_windows(text, words, term, vocabulary)
+        ]
+        kept: list[_Sounded] = []
+        for found in sorted(near, key=lambda n: (n.distance, n.fix.start)):
+            if (
+                found.fix.term.item_id in listed
+                and not any(_overlapping(found, other) for other in kept)
+                and not _inside_exact(found, words, exact[index])
+                and not _sounds_as_close(found, near, prepared, words)
+            ):
+                kept.append(found)
+                fixes.append((index, found.fix))
+    return fixes
+
+
+def _inside_exact(found: _Sounded, words: list[_Word], exact: list[tuple[int, int]]) -> bool:
+    """Tell whether a term heard as spelled reaches over the stretch's edge: its words heard
+    right belong to that term ("a second pixiu charm in icy jadeite")."""
+    start, end = words[found.first].start, words[found.last - 1].end
+    return any(s < end and start < e and not (start <= s and e <= end) for s, e in exact)
+
+
+def _overlapping(one: _Sounded, other: _Sounded) -> bool:
+    """Tell whether two stretches share a word."""
+    return one.first < other.last and other.first < one.last
+
+
+def _sounded_windows(
+    text: str, words: list[_Word], term: _LatinTerm, vocabulary: set[str]
+) -> Iterator[_Sounded]:
+    """Yield the stretches of ``words`` holding ``term`` with one run of its words (no more
+    letters than the rest) heard as other words that sound like them (``_SOUNDED_SHARE``)."""
+    named = [w.norm for w in term.words]
+    heard = [w.norm for w in words]
+    present = set(heard)
+    said_all = sound(named)
+    runs = [
+        (first, last) for first in range(len(named)) for last in range(first + 1, len(named) + 1)
+    ]
+    for first, last in runs:
+        before, missing, after = named[:first], named[first:last], named[last:]
+        if (
+            len(missing) == len(named)
+            or not present.issuperset(before + after)
+            or _letters(before + after) < _letters(missing)
+        ):
+            continue
+        said = sound(missing)
+        for start in range(len(heard) - len(before) + 1):
+            if heard[start : start + len(before)] != before:
+                continue
+            at = start + len(before)
+            for size in range(1, len(missing) + _SOUNDED_EXTRA_WORDS + 1):
+                end = at + size
+                if end > len(heard) or heard[end : end + len(after)] != after:
+                    continue
+                middle = heard[at:end]
+                if (
+                    middle == missing
+                    or not all(w.isalpha() for w in middle)
+                    or any(w in vocabulary for w in middle)
+                    or any(_holds(h, m) for h in middle for m in missing)
+                    or _letters(missing) > 2 * _letters(middle)
+                    or _letters(middle) > 2 * _letters(missing)
+                ):
+                    continue
+                stretch = words[start : end + len(after)]
+                if any(text[a.end : b.start].strip() for a, b in pairwise(stretch)):
+                    continue  # punctuation between the words: not one name
+                share = _sound_share(sound(middle), said)
+                letters = fuzz.ratio("".join(middle), "".join(missing))
+                if share > _SOUNDED_SHARE or (letters + 100 * (1 - share)) / 2 < _SOUNDED_SCORE:
+                    continue
+                fix_start, fix_end = words[at].start, words[end - 1].end
+                written = term.term.text[term.words[first].start : term.words[last - 1].end]
+                fix = Fix(
+                    fix_start,
+                    fix_end,
+                    text[fix_start:fix_end],
+                    _cased(text[fix_start], written),
+                    term.term,
+                )
+                whole = _sound_share(sound(w.norm for w in stretch), said_all)
+                yield _Sounded(start, end + len(after), share, whole, fix)
+
+
+def _holds(heard: str, said: str) -> bool:
+    """Tell whether one word holds the other (of ``_MIN_CHANGED_LETTERS`` letters or more)."""
+    shorter = min(len(heard), len(said))
+    return shorter >= _MIN_CHANGED_LETTERS and (heard in said or said in heard)
+
+
+def _letters(words: Sequence[str]) -> int:
+    return sum(len(word) for word in words)
+
+
+def _sound_share(heard: str, said: str) -> float:
+    """The sound distance of two skeletons per sound of the longer."""
+    return sound_distance(heard, said) / max(len(heard), len(said), 1)
+
+
+def _sounds_as_close(
+    found: _Sounded, near: list[_Sounded], prepared: list[_LatinTerm], words: list[_Word]
+) -> bool:
+    """Tell whether another item's term (or a glossary term) sounds as close to what was heard:
+    found the same way over some of the same words, or over the very same stretch."""
+    item = found.fix.term.item_id
+    if any(
+        other.fix.term.item_id != item
+        and _overlapping(found, other)
+        and other.distance <= found.distance
+        for other in near
+    ):
+        return True
+    heard = sound(w.norm for w in words[found.first : found.last])
+    return any(
+        other.term.item_id != item
+        and _sound_share(heard, sound(w.norm for w in other.words)) <= found.whole
+        for other in prepared
+    )
 
 
 def _replaces_catalog_word(

@@ -360,3 +360,61 @@ def test_a_dictionary_word_in_a_listed_name_heard_in_homophones_is_rewritten(hea
     terms = [CatalogTerm(n, name) for n, name in enumerate(HOMOPHONE_CATALOG)]
 
     assert apply_fixes(heard, find_fixes([heard], terms, listed=HOMOPHONE_LISTED)[0]) == written
+
+
+# A stream selling the icy jadeite and seed dushan jade Pixiu charms and the seed jadeite bangle
+# (names and aliases); the catalog also sells the seed hetian jade necklace.
+SOUNDED_CATALOG = (
+    (0, "icy jadeite pixiu charm"), (0, "pixiu charm in icy jadeite"),
+    (1, "seed dushan jade pixiu charm"), (1, "pixiu charm in seed dushan jade"),
+    (2, "seed jadeite bangle"), (2, "bangle in seed jadeite"),
+    (3, "seed hetian jade necklace"),
+)  # fmt: skip
+SOUNDED_LISTED = {0, 1, 2}
+SOUNDED = [
+    # (heard, written): some of a listed name's words heard right, the rest in one run as
+    # other words that sound like them (their syllables split and joined, d heard for t …)
+    ("Now let us look at the size and add it pixiu charm.",
+     "Now let us look at the icy jadeite pixiu charm."),
+    ("Many buyers come back for a seed added bangle.",
+     "Many buyers come back for a seed jadeite bangle."),
+    ("Seed added bangle is back.", "Seed jadeite bangle is back."),
+    ("Every pixiu charm in seed dushan jade we sell.",
+     "Every pixiu charm in seed dushan jade we sell."),
+    # ordinary words that sound close but not alike enough in letters and sound
+    ("Many buyers come back for a second pixiu charm.",
+     "Many buyers come back for a second pixiu charm."),
+    ("Compare this and that pixiu charm.", "Compare this and that pixiu charm."),
+    ("I like this pixiu charm.", "I like this pixiu charm."),
+    ("Such a nice pixiu charm.", "Such a nice pixiu charm."),
+    ("We added the bangle to the cart.", "We added the bangle to the cart."),
+    # the words heard right belong to a name heard as spelled around them
+    ("Come back for a second pixiu charm in icy jadeite.",
+     "Come back for a second pixiu charm in icy jadeite."),
+    # a word of the catalog's names heard in their place: another name was said
+    ("The seed hetian bangle is back.", "The seed hetian bangle is back."),
+    # punctuation between the words: not one name
+    ("Seed added, bangle and ring.", "Seed added, bangle and ring."),
+]  # fmt: skip
+
+
+def sounded_terms(extra: tuple[tuple[int, str], ...] = ()) -> list[CatalogTerm]:
+    return [CatalogTerm(item, name) for item, name in (*SOUNDED_CATALOG, *extra)]
+
+
+@pytest.mark.parametrize(("heard", "written"), SOUNDED)
+def test_a_listed_name_heard_partly_as_other_words_that_sound_like_it_is_written(heard, written):
+    terms = sounded_terms()
+
+    assert apply_fixes(heard, find_fixes([heard], terms, listed=SOUNDED_LISTED)[0]) == written
+    assert apply_fixes(heard, find_fixes([heard], terms)[0]) == heard  # only with a list
+
+
+def test_a_name_heard_as_other_words_is_not_written_where_another_item_sounds_as_close():
+    terms = sounded_terms(((4, "seed agate bangle"), (5, "agate pixiu charm")))
+    heard = ["Many buyers come back for a seed added bangle.",  # agate: a-g-a-t, a-dd-e-d
+             "Now let us look at the size and add it pixiu charm."]  # fmt: skip
+
+    fixed = find_fixes(heard, terms, listed=SOUNDED_LISTED)
+
+    assert [apply_fixes(t, f) for t, f in zip(heard, fixed, strict=True)] == heard
