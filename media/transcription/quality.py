@@ -99,10 +99,13 @@ def looped_sentences(texts: Sequence[str]) -> set[int]:
 def text_verdict(
     text: str, words: Sequence[tuple[str, float]], hints: HintVocabulary
 ) -> Reason | None:
-    """Judge one sentence by its text and its (word, probability) pairs; None to keep it."""
+    """Judge one sentence by its text and its (word, probability) pairs; None to keep it.
+
+    Punctuation with no word ("。。。", which Whisper writes for noise) is no speech heard.
+    """
     units = text_units(text)
     if not units:
-        return None
+        return Reason.NO_SPEECH if text.strip() else None
     if has_loop(units) or _has_letter_loop(text):
         return Reason.REPETITION
     if hints.is_echo(text):

@@ -94,6 +94,8 @@ SURE = 0.9
         ("今天给大家看翡翠手镯、和田玉吊坠、翠戒面", SURE, None),
         (" very very good, good, good", SURE, None),
         ("", 0.0, None),
+        ("。", SURE, Reason.NO_SPEECH),
+        (" ... ?", SURE, Reason.NO_SPEECH),
     ],
 )
 def test_text_verdict_tells_invented_text_from_speech(
