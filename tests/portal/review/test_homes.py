@@ -102,6 +102,7 @@ def test_merchant_home_shows_recordings_still_transcribing_with_progress(
     app, client_as, merchant, merchant_org, make_org
 ):
     running = _transcribing(app, merchant_org, "周六晚场", 42)
+    starting = _transcribing(app, merchant_org, "周日早场", 0)
     _transcribing(app, merchant_org, "上周的直播", 100, state=JobState.SUCCEEDED)
     _transcribing(app, make_org("other-shop"), "别家的直播", 10)
     browser = in_english(client_as(merchant))
@@ -112,6 +113,10 @@ def test_merchant_home_shows_recordings_still_transcribing_with_progress(
     for text in (html, partial):
         assert f'href="/media/recordings/{running}"' in text
         assert 'value="42"' in text
+        # As on the recording page: what the step does, and a moving bar while at 0 %.
+        assert "Transcribing speech… 42%" in text
+        assert f'href="/media/recordings/{starting}"' in text
+        assert '<progress max="100" aria-label="Transcribing speech">' in text
         assert "上周的直播" not in text
         assert "别家的直播" not in text
     assert 'hx-trigger="every 5s"' in partial  # polls while a transcription runs
