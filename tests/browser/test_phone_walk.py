@@ -5,7 +5,8 @@ screen after a jump to a time (the transcript scrolls under it); the editor's ch
 sentence times, "← back" link and the menu's sign-out are at least 40 px tall, and its help says
 how to set the in and out points with a finger. On the review pages of a clip and of a practice
 video the player stays on screen above the comment form (also with the keyboard up), and no id is
-used twice; the workshop's item marks are 24 px wide to a finger and still seek to their time.
+used twice, and the photos approving publishes are thumbnails a finger opens at full size; the
+workshop's item marks are 24 px wide to a finger and still seek to their time.
 Screenshots go to /tmp/phone-left.
 """
 
@@ -33,6 +34,7 @@ from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.jobs.models import JobState
 from tests.conftest import TEST_PASSWORD
+from tests.portal.helpers import png_bytes, upload_photos
 from tests.support.browser import PHONE, open_page
 from tests.support.clipdata import add_clip_with_media
 from tests.support.mediagen import make_test_video
@@ -205,9 +207,11 @@ def _player_stays_above_the_comment_form(page, name: str) -> None:
 
 
 def test_the_clip_review_player_stays_above_the_comment_form(
-    app, live_server, browser, make_user, merchant_org, make_item
+    app, live_server, browser, make_user, merchant_org, make_item, client_as
 ):
     item = make_item(merchant_org, sku="JADE-9", name="冰种翡翠手镯")
+    merchant = client_as(make_user(Role.MERCHANT, merchant_org))
+    upload_photos(merchant, item.id, (png_bytes((600, 400), "red"), "qr.png"))
     trainer = make_user(Role.TRAINER, name="王老师")
     clip_id = add_clip_with_media(
         app, merchant_org.id, [item.id], title="冰种翡翠手镯讲解", texts=LINES, size=VERTICAL
@@ -218,6 +222,7 @@ def test_the_clip_review_player_stays_above_the_comment_form(
         page.goto(f"{live_server}/review/clips/{clip_id}")
         assert _ids_used_twice(page) == []
         assert page.locator("#decision button[type=submit]").count() == 1
+        _a_kept_photo_opens_full_size(page)
         _player_stays_above_the_comment_form(page, "review-clip")
         seek_paused(page, 3.0)
         page.locator(".comment-form textarea").fill("第三句字幕有错字")
@@ -227,6 +232,22 @@ def test_the_clip_review_player_stays_above_the_comment_form(
         assert not page.console_errors
     finally:
         page.context.close()
+
+
+def _a_kept_photo_opens_full_size(page) -> None:
+    """The photos approving publishes are thumbnails big enough to tap, and a tap opens the photo
+    at full size (a QR code or a claim in a 48 px thumbnail could not be read)."""
+    photo = page.locator(".kept-photos a").first
+    box = _box(page, photo)
+    assert min(box["width"], box["height"]) >= FINGER_PX, "the photo is too small to tap"
+    assert _box(page, photo.locator("img"))["width"] >= 64
+    with page.expect_popup() as opened:
+        photo.click()
+    full = opened.value
+    full.wait_for_load_state()
+    assert full.url.endswith("/full")
+    assert full.evaluate("() => document.images[0].naturalWidth") == 600
+    full.close()
 
 
 def _practice_submission(app, streamer, video: Path) -> int:
