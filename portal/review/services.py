@@ -285,16 +285,8 @@ def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
         (_("Key facts"), " · ".join(old.key_facts), " · ".join(new.key_facts)),
         (_("Linked items"), _item_names(old.item_ids), _item_names(new.item_ids)),
         (_("Card and hashtags"), _card_text(old.item_facts), _card_text(new.item_facts)),
-        (
-            _("Spoken aliases"),
-            _kept_text(old.item_facts, "aliases"),
-            _kept_text(new.item_facts, "aliases"),
-        ),
-        (
-            _("Item photos"),
-            _kept_text(old.item_facts, "photos"),
-            _kept_text(new.item_facts, "photos"),
-        ),
+        (_("Spoken aliases"), *_kept_changes(old, new, "aliases")),
+        (_("Item photos"), *_kept_changes(old, new, "photos")),
     ]
     return [TextChange(label, a, b) for label, a, b in fields if a != b]
 
@@ -311,12 +303,40 @@ def _item_card(facts: dict[str, object]) -> str:
     return " · ".join(shown + ([money(price)] if isinstance(price, int) else []))
 
 
-def _kept_text(item_facts: list[dict[str, object]], key: str) -> str:
-    """The aliases (``aliases``) or photo numbers (``photos``) a version kept, item by item."""
-    kept = [facts.get(key) or [] for facts in item_facts]
-    if key == "photos":
-        return "、".join(" ".join(f"#{photo['id']}" for photo in photos) for photos in kept)
-    return "、".join(" / ".join(str(alias) for alias in aliases) for aliases in kept)
+def _kept_changes(old: ClipVersion, new: ClipVersion, key: str) -> tuple[str, str]:
+    """The aliases (``aliases``) or photo numbers (``photos``, ``#12``) ``new`` no longer keeps
+    and those it keeps anew, item by item (``冰种手镯：加微信特价镯``): only what changed, so a
+    trainer on a phone sees the one alias or photo added, not every item's whole list twice."""
+    before, after = _kept_by_item(old, key), _kept_by_item(new, key)
+    named = _facts_by_item(old) + _facts_by_item(new)  # the newer name where both have the item
+    names = {item_id: str(facts.get("name") or "") for item_id, facts in named}
+    separator = " " if key == "photos" else " / "
+
+    def listed(ours: dict[int, list[str]], theirs: dict[int, list[str]]) -> str:
+        parts = []
+        for item_id, kept in ours.items():
+            only = [value for value in kept if value not in theirs.get(item_id, [])]
+            if only:
+                parts.append(f"{names[item_id]}：{separator.join(only)}")
+        return "、".join(parts)
+
+    return listed(before, after), listed(after, before)
+
+
+def _facts_by_item(version: ClipVersion) -> list[tuple[int, dict[str, object]]]:
+    return list(zip(version.item_ids, version.item_facts, strict=False))
+
+
+def _kept_by_item(version: ClipVersion, key: str) -> dict[int, list[str]]:
+    """What ``version`` kept under ``key`` for each of its items, as text."""
+    kept = {}
+    for item_id, facts in _facts_by_item(version):
+        values = facts.get(key) or []
+        if key == "photos":
+            kept[item_id] = [f"#{photo['id']}" for photo in values]
+        else:
+            kept[item_id] = [str(alias) for alias in values]
+    return kept
 
 
 def _item_names(item_ids: list[int]) -> str:

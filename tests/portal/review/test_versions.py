@@ -8,6 +8,7 @@ from media.clips.models import Clip, ClipState, ClipVersion
 from portal.extensions import db
 from portal.jobs.models import Job
 from portal.library import publishing
+from portal.review.services import text_changes
 from tests.portal.helpers import count_rows, forms_of
 from tests.portal.review.stage import ACTIONS, BANNED_SUBTITLE, SPOKEN_BANNED, finish_render
 
@@ -206,3 +207,20 @@ def _hits_open(stage):
     with stage.app.app_context():
         clip = db.session.get(Clip, stage.clip_id)
         return [f.hit.term for f in publishing.flagged_hits(clip) if f.is_open]
+
+
+def _kept(aliases: list[str], photo_ids: list[int]) -> ClipVersion:
+    """A version of one item (id 1, 冰种手镯) that kept these aliases and photos."""
+    facts = {"name": "冰种手镯", "aliases": aliases, "photos": [{"id": n} for n in photo_ids]}
+    return ClipVersion(title="t", description="", key_facts=[], item_ids=[1], item_facts=[facts])
+
+
+def test_changes_name_only_the_aliases_and_photos_added_or_dropped_by_item(app):
+    old = _kept(["冰种镯子", "冰镯"], [1, 2])
+    new = _kept(["冰种镯子", "冰镯", "加微信特价镯"], [2, 4, 5])
+
+    with app.app_context():
+        changes = [(change.old, change.new) for change in text_changes(old, new)]
+
+    # A trainer on a phone reads the one alias added, not both whole lists struck and re-added.
+    assert changes == [("", "冰种手镯：加微信特价镯"), ("冰种手镯：#1", "冰种手镯：#4 #5")]
