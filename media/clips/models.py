@@ -225,6 +225,9 @@ class ClipVersion(OrgOwned, db.Model):
     # What the card, the post's hashtags and the public library show of each item, in order
     # (rendering.item_facts: also its aliases, category id and photos, pinned by id and stem).
     item_facts: Mapped[list[dict[str, object]]] = mapped_column(db.JSON, default=list)
+    # The live account that streamed the recording, as the public clip page names it
+    # (rendering.live_account_facts: platform and name); None: none said, or unknown (older).
+    live_account: Mapped[dict[str, str] | None] = mapped_column(db.JSON)
     stored_stem: Mapped[str] = mapped_column(String(64))
     is_ready: Mapped[bool] = mapped_column(default=False)
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)

@@ -110,6 +110,16 @@ def item_facts(item: Item) -> dict[str, object]:
     }
 
 
+def live_account_facts(clip: Clip) -> dict[str, str] | None:
+    """What a version keeps of the live account that streamed the clip's recording: its
+    platform and name, as the public clip page names it once the version is approved (a rename
+    or another account chosen later stays off the public page); None: none said."""
+    from media.recordings.services import recording_live_account  # beside media.clips, lazily
+
+    account = recording_live_account(clip.org_id, clip.recording_id)
+    return {"platform": str(account.platform), "name": account.name} if account else None
+
+
 def _published_text(clip: Clip) -> dict[str, object]:
     """What a version publishes besides its files, as the clip has it now.
 
@@ -193,6 +203,7 @@ def request_render(
         spoken=spoken_lines(clip),
         stored_stem=uuid.uuid4().hex,
         style=version_style(clip),
+        live_account=live_account_facts(clip),
         **_published_text(clip),
     )
     same = _same_picture(clip, version)
@@ -244,6 +255,7 @@ def text_only_version(clip: Clip, rendered: ClipVersion, actor: User) -> ClipVer
         cues=rendered.cues,
         spoken=rendered.spoken,
         style=rendered.style,
+        live_account=live_account_facts(clip),
         **_published_text(clip),
     )
     _reuse_files(version, rendered)

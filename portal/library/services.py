@@ -24,6 +24,7 @@ from portal.catalog.models import Category, Item, ItemPhoto
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.scoping import all_orgs
+from portal.team.models import PLATFORM_LABELS
 
 PAGE_SIZE = 24
 FEED_SIZE = 50
@@ -233,6 +234,16 @@ def approved_photo(approved: ApprovedItem) -> ItemPhoto | None:
 def approved_category(approved: ApprovedItem) -> Category | None:
     """The category ``approved`` kept (the base's list names it), if any."""
     return db.session.get(Category, approved.category_id) if approved.category_id else None
+
+
+def approved_live_account(version: ClipVersion | None) -> str:
+    """How a clip page names the live account ``version`` kept (platform · name), as the
+    trainer approved it, never the account's newer name; "" when it kept none."""
+    kept = (version.live_account if version else None) or {}
+    if not kept.get("name"):
+        return ""
+    platform = str(kept.get("platform") or "")
+    return f"{PLATFORM_LABELS.get(platform, platform)} · {kept['name']}"
 
 
 def approved_items(clip: Clip) -> list[ApprovedItem]:

@@ -16,7 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from media.clips.rendering import MIME_TYPES, version_file
-from media.recordings.services import recording_live_account
 from portal.catalog.models import Item
 from portal.catalog.photos import Size, photo_path
 from portal.library import feeds, services, sharing
@@ -34,6 +33,8 @@ bp = Blueprint(
 # Clip cards name and picture a published clip's items as its approved version kept them.
 bp.add_app_template_global(services.approved_items, "approved_items")
 bp.add_app_template_global(services.approved_photo, "approved_photo")
+# The review page names the live account as the version kept it, as the clip page will.
+bp.add_app_template_global(services.approved_live_account, "approved_live_account")
 
 MAX_AGE_S = 60
 
@@ -94,14 +95,15 @@ def clip(clip_id: int) -> ResponseReturnValue:
     """A published clip: player, subtitles track, linked items, other clips of its items."""
     shown = services.get_published_clip_or_404(clip_id)
     related = services.related_clips(shown)
+    version = services.get_public_version_or_404(shown)
     etag, modified = services.fingerprint([shown, *related], *_tag())
     body = render_public(
         "library/clip.html",
         clip=shown,
-        version=services.get_public_version_or_404(shown),
+        version=version,
         items=services.approved_items(shown),
         related=related,
-        live_account=recording_live_account(shown.org_id, shown.recording_id),
+        live_account=services.approved_live_account(version),
     )
     return public_response(body, etag, modified)
 

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from media.clips.models import Clip, ClipState
+from media.clips.models import Clip, ClipState, ClipVersion
+from media.clips.rendering import live_account_facts
 from media.recordings.models import Recording
 from portal.auth.models import OrgRole, Role
 from portal.extensions import db
@@ -32,6 +33,9 @@ def streamed_clip(app, merchant_org, make_library_clip, write_media) -> int:
         db.session.flush()
         recording = db.session.get(Recording, db.session.get(Clip, clip_id).recording_id)
         recording.live_account_id = account.id
+        # As if said before rendering: the version keeps the account the clip page names.
+        clip = db.session.get(Clip, clip_id)
+        db.session.get(ClipVersion, clip.review_version_id).live_account = live_account_facts(clip)
         db.session.commit()
     return clip_id
 
