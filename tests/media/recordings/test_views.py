@@ -92,7 +92,7 @@ def test_merchant_adds_recording_from_completed_upload(
     listing = browser.get("/media/recordings/").text
     assert "Tuesday stream" in listing
     assert "直播 2024.mp4" in listing
-    assert "Waiting 0%" in listing
+    assert '<span class="badge badge-busy">Waiting</span>' in listing  # not "stuck" at 0 %
 
 
 @pytest.mark.parametrize(
