@@ -25,6 +25,7 @@ from portal.catalog.models import Item
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.i18n import translate_message
+from portal.library.services import approved_live_account
 from portal.organisations.models import Organisation
 from portal.templating import money
 
@@ -278,7 +279,8 @@ class TextChange:
 
 
 def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
-    """The title, description, key facts, items and card facts that differ between versions."""
+    """The title, description, key facts, items, card facts, aliases, photos and live account
+    that differ between versions."""
     fields = [
         (_("Title"), old.title, new.title),
         (_("Description"), old.description, new.description),
@@ -287,6 +289,7 @@ def text_changes(old: ClipVersion, new: ClipVersion) -> list[TextChange]:
         (_("Card and hashtags"), _card_text(old.item_facts), _card_text(new.item_facts)),
         (_("Spoken aliases"), *_kept_changes(old, new, "aliases")),
         (_("Item photos"), *_kept_changes(old, new, "photos")),
+        (_("Live account"), approved_live_account(old), approved_live_account(new)),
     ]
     return [TextChange(label, a, b) for label, a, b in fields if a != b]
 
@@ -331,12 +334,27 @@ def _kept_by_item(version: ClipVersion, key: str) -> dict[int, list[str]]:
     """What ``version`` kept under ``key`` for each of its items, as text."""
     kept = {}
     for item_id, facts in _facts_by_item(version):
-        values = facts.get(key) or []
         if key == "photos":
-            kept[item_id] = [f"#{photo['id']}" for photo in values]
+            kept[item_id] = [f"#{photo_id}" for photo_id in _photo_ids(facts)]
         else:
-            kept[item_id] = [str(alias) for alias in values]
+            kept[item_id] = [str(alias) for alias in facts.get(key) or []]
     return kept
+
+
+def _photo_ids(facts: dict[str, object]) -> list[int]:
+    """The ids of the photos an item's kept ``facts`` name."""
+    photos = facts.get("photos")
+    return [int(photo["id"]) for photo in photos] if isinstance(photos, list) else []
+
+
+def photos_added(old: ClipVersion, new: ClipVersion) -> set[int]:
+    """The ids of the photos ``new`` keeps and ``old`` did not (an item linked since brings
+    all its photos): the review page marks them new, for the trainer to find on a phone."""
+
+    def kept(version: ClipVersion) -> set[int]:
+        return {photo_id for facts in version.item_facts for photo_id in _photo_ids(facts)}
+
+    return kept(new) - kept(old)
 
 
 def _item_names(item_ids: list[int]) -> str:

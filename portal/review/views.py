@@ -133,6 +133,7 @@ def _page(clip: Clip, **forms: object) -> ResponseReturnValue:
         **_kept_context(shown),
         "diff": services.subtitle_diff(older, shown) if shown and older else [],
         "text_diff": services.text_changes(older, shown) if shown and older else [],
+        "new_photos": services.photos_added(older, shown) if shown and older else set(),
         "decisions": services.decisions(clip),
         "comments": comments.list_comments(clip),
         "comment_form": CommentForm(version_id=shown.id if shown else ""),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from media.clips.models import Clip, ClipState, ClipVersion
@@ -11,6 +13,8 @@ from portal.library import publishing
 from portal.review.services import text_changes
 from tests.portal.helpers import count_rows, forms_of
 from tests.portal.review.stage import ACTIONS, BANNED_SUBTITLE, SPOKEN_BANNED, finish_render
+from tests.portal.review.test_published_item_photos import upload
+from tests.portal.review.test_published_live_account import add_account, say_account
 
 
 def _versions(stage):
@@ -224,3 +228,50 @@ def test_changes_name_only_the_aliases_and_photos_added_or_dropped_by_item(app):
 
     # A trainer on a phone reads the one alias added, not both whole lists struck and re-added.
     assert changes == [("", "冰种手镯：加微信特价镯"), ("冰种手镯：#1", "冰种手镯：#4 #5")]
+
+
+def test_changes_name_the_live_account_the_version_keeps_instead(stage):
+    """The library's clip page names the account the approved version kept: a new one shows."""
+    current = stage()
+    say_account(current, add_account(current, "翠玉珠宝官方"))
+    _rendered(current)
+    say_account(current, add_account(current, "翠玉特卖"))
+    _rendered(current)  # the same picture: version 2 at once, keeping the other account
+    _submit(current)
+
+    page = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    chinese = current.trainer.get(f"/review/clips/{current.clip_id}?lang=zh-CN").text
+
+    assert "Changes since version 1" in page
+    assert "Live account: <del>Douyin · 翠玉珠宝官方</del> <ins>Douyin · 翠玉特卖</ins>" in page
+    assert "直播账号： <del>抖音 · 翠玉珠宝官方</del> <ins>抖音 · 翠玉特卖</ins>" in chinese
+
+
+def _thumbnail_marks(page: str) -> dict[str, str]:
+    """Each kept photo's number (``#4``) and what its thumbnail reads besides the number."""
+    links = re.findall(r'<a class="kept-photo".*?</a>', page, flags=re.S)
+    marks = {}
+    for link in links:
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", link)).split()
+        marks[text[0]] = " ".join(text[1:])
+    return marks
+
+
+def test_a_photo_new_since_the_compared_version_is_marked_new_on_its_thumbnail(stage):
+    current = stage()
+    kept = upload(current, "green")
+    _rendered(current)
+    added = upload(current, "red")  # a WeChat QR code, say
+    _rendered(current)
+    _submit(current)
+
+    page = current.trainer.get(f"/review/clips/{current.clip_id}").text
+    first = current.trainer.get(
+        f"/review/clips/{current.clip_id}", query_string={"version": _versions(current)[0].id}
+    ).text
+    chinese = current.trainer.get(f"/review/clips/{current.clip_id}?lang=zh-CN").text
+
+    # Visible text on the thumbnail (a screen reader reads it in the link): not colour alone.
+    assert _thumbnail_marks(page) == {f"#{kept}": "", f"#{added}": "new"}
+    assert _thumbnail_marks(chinese)[f"#{added}"] == "新增"
+    assert _thumbnail_marks(first) == {f"#{kept}": ""}  # nothing before version 1 to compare
