@@ -79,7 +79,7 @@ def test_merchant_makes_corrects_and_renders_a_clip_that_plays(
     mark.click()  # an SVG mark of the necklace's lane: play from that mention
     seconds = float(mark.get_attribute("data-seek"))
     page.wait_for_function(
-        f"Math.abs(document.querySelector('#player').currentTime - {seconds}) < 1.5"
+        f"() => Math.abs(document.querySelector('#player')?.currentTime - {seconds}) < 1.5"
     )
     page.evaluate("document.querySelector('#player').pause()")
     page.click(f"[data-pick='{first.position}']")
@@ -151,7 +151,7 @@ def _sign_in(page, live_server: str, user) -> None:
 
 def _player_near(page, seconds: float) -> None:
     page.wait_for_function(
-        f"Math.abs(document.querySelector('#player').currentTime - {seconds}) < 1.5"
+        f"() => Math.abs(document.querySelector('#player')?.currentTime - {seconds}) < 1.5"
     )
 
 
@@ -160,7 +160,7 @@ def _sentence_playing(page) -> str:
     paused player (it moves on the player's next timeupdate)."""
     handle = page.wait_for_function(
         """() => {
-          const t = document.querySelector('#player').currentTime;
+          const t = document.querySelector('#player')?.currentTime;
           const li = document.querySelector('ol.selectable li.current');
           return li && t >= parseFloat(li.dataset.start) && t < parseFloat(li.dataset.end)
             && li.querySelector('[data-pick]').getAttribute('data-pick');
@@ -183,7 +183,7 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
 
     page.goto(f"{live_server}/media/recordings/{recording_id}/workshop")
     strip = page.locator("[data-overview]")
-    page.wait_for_function("document.querySelector('.overview-thumbs').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.overview-thumbs')?.naturalWidth > 0")
     duration = float(strip.get_attribute("data-duration"))
     box = strip.bounding_box()
     lane = page.locator(".timeline svg.lane-marks").first.bounding_box()

@@ -170,7 +170,7 @@ def test_merchant_drags_range_edges_on_the_timeline_on_a_phone(
     page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + 6)
     page.wait_for_function(
         "() => { const s = document.querySelector('[data-clip-timeline]');"
-        " const t = document.querySelector('video[data-player]').currentTime * 1000;"
+        " const t = document.querySelector('video[data-player]')?.currentTime * 1000;"
         " const from = +s.dataset.spanStartMs, want = from + 0.95 * (s.dataset.spanEndMs - from);"
         " return Math.abs(t - want) < 500 && !s.querySelector('[data-ct-playhead]').hidden; }"
     )

@@ -65,7 +65,7 @@ def test_merchant_on_phone_adds_item_finds_it_and_switches_to_english(
 
     with page.expect_response(lambda r: "/catalog/?" in r.url and "q=" in r.url):
         page.fill("#q", "jadeite")  # htmx swaps the list in place
-    page.wait_for_function("document.querySelectorAll('#item-list tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#item-list tbody tr').length === 1")
     assert "CY-200" in page.inner_text("#item-list")
 
     page.select_option("#footer-locale", "en")

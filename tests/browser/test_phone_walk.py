@@ -134,7 +134,7 @@ def test_the_recording_player_stays_in_view_after_a_jump_to_a_time(live_server, 
         page.locator("#transcript-jump input").fill("1:40")
         page.locator("#transcript-jump button[type=submit]").click()
         page.wait_for_function(
-            "() => Math.abs(document.querySelector('#player').currentTime - 100) < 1.5"
+            "() => Math.abs(document.querySelector('#player')?.currentTime - 100) < 1.5"
         )
         current = page.locator("#transcript .sentence.current")
         current.wait_for()
@@ -186,7 +186,7 @@ def _player_stays_above_the_comment_form(page, name: str) -> None:
     Then the keyboard comes up (a shorter viewport) and the box, brought into view as the phone
     brings a focused field, is still below the player and on screen.
     """
-    page.wait_for_function("() => document.querySelector('#player').videoHeight > 0")
+    page.wait_for_function("() => document.querySelector('#player')?.videoHeight > 0")
     player, textarea = page.locator("#player"), page.locator(".comment-form textarea")
     textarea.evaluate("el => el.closest('form').scrollIntoView({block: 'end'})")
     page.wait_for_function("() => window.scrollY > 0")
@@ -316,7 +316,7 @@ def test_workshop_item_marks_are_finger_wide_and_seek(live_server, browser, stre
         _shoot(page, "workshop-marks")
         page.mouse.click(centre_x + 10, centre_y)
         page.wait_for_function(
-            f"() => Math.abs(document.querySelector('#player').currentTime - {at}) < 0.5"
+            f"() => Math.abs(document.querySelector('#player')?.currentTime - {at}) < 0.5"
         )
     finally:
         page.context.close()

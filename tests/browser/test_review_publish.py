@@ -73,7 +73,7 @@ def _trainer_comments_and_requests_changes(page, live_server, clip_id, tmp_path)
     assert time_button.inner_text() == "0:01.0"
     assert float(time_button.get_attribute("data-seek")) == pytest.approx(1.0, abs=0.05)
     assert COMMENT in page.inner_text("#comments")
-    page.wait_for_function("document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
     page.evaluate("document.querySelector('#player').currentTime = 3.0")
     time_button.click()
     page.evaluate("document.querySelector('#player').pause()")

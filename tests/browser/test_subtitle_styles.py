@@ -96,7 +96,7 @@ def test_merchant_sets_template_and_logo_and_previews_a_clips_style(
     overlay = page.locator(".style-stage [data-style-overlay]")
     expect(overlay).to_have_attribute("data-template", "bold")  # the organisation's
     page.wait_for_function(
-        "() => document.querySelector('.style-stage [data-style-overlay]').style.width !== ''"
+        "() => document.querySelector('.style-stage [data-style-overlay]')?.style.width > ''"
     )  # laid over the picture once the video's size is known
     expect(overlay.locator(".style-card strong")).to_have_text("翡翠手镯")
     page.check("#clip-style input[name=template][value=big]")

@@ -93,7 +93,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     page.click(f"a[href='/courses/{course_id}']")
     page.click("form.enrol-form button")
     page.click(f".lesson-list a[href='/courses/lessons/{lesson_id}']")
-    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
 
     page.click("button[data-speed='1.5']")
     assert page.evaluate("document.querySelector('#player').playbackRate") == 1.5
@@ -116,7 +116,7 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     _shoot(page, tmp_path, "home-continue-phone")
     page.click(f"#continue-watching a[href='/courses/lessons/{lesson_id}']")
     page.wait_for_function(
-        f"() => Math.abs(document.querySelector('#player').currentTime - {saved}) < 0.5"
+        f"() => Math.abs(document.querySelector('#player')?.currentTime - {saved}) < 0.5"
     )
     assert page.evaluate("document.querySelector('#player').currentTime") == pytest.approx(
         saved, abs=0.5
@@ -125,13 +125,13 @@ def test_streamer_resumes_a_lesson_on_a_phone_where_they_left_off(
     assert page.locator(".resume-note").count() == 1
 
     page.click("li.sentence:nth-child(3) button.seek")  # the transcript seeks the player
-    page.wait_for_function("() => document.querySelector('#player').currentTime >= 9.5")
+    page.wait_for_function("() => document.querySelector('#player')?.currentTime >= 9.5")
     page.evaluate("document.querySelector('#player').pause()")
     _wait_for_saved(app, streamer.id, lesson_id, at_least=9.0)
 
     page.goto(f"{live_server}/courses/lessons/{lesson_id}?t=14")  # ?t= wins over the resume
     page.wait_for_function(
-        "() => Math.abs(document.querySelector('#player').currentTime - 14) < 0.5"
+        "() => Math.abs(document.querySelector('#player')?.currentTime - 14) < 0.5"
     )
 
     page.evaluate("window.scrollTo(0, 0)")
@@ -166,7 +166,7 @@ def test_mark_as_done_waits_until_the_video_was_watched_on_a_phone(
 
     play_fast(page)  # watch on from where it is (a seek to the end would not count as watched)
     page.wait_for_function(
-        "() => /已观看 [1-9]/.test(document.querySelector('[data-watch-note]').textContent)",
+        "() => /已观看 [1-9]/.test(document.querySelector('[data-watch-note]')?.textContent)",
         timeout=20_000,
     )  # the note follows the player's progress posts
     page.wait_for_selector("[data-lesson-done]:not([hidden])", timeout=30_000)

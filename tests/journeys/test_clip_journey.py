@@ -121,7 +121,9 @@ def _merchant_uploads_recording(merchant: Visit, app, video: Path) -> int:
     click_menu_link(page, "/media/recordings/")
     merchant.check("recordings-empty")
     page.set_input_files("#upload_id-file", str(video))
-    page.wait_for_function("() => !document.querySelector('[data-upload-submit]').disabled")
+    page.wait_for_function(
+        "() => document.querySelector('[data-upload-submit]')?.disabled === false"
+    )
     page.fill("#title", "周五晚场：冰种手镯和珍珠")
     page.select_option("#language", "en")
     merchant.check("recordings-uploaded")
@@ -177,7 +179,7 @@ def _merchant_makes_clip_from_suggestion(merchant: Visit) -> int:
     merchant.check("workshop")
     bangle = page.locator("#suggestions li.suggestion", has_text="冰种翡翠手镯").first
     bangle.locator(".actions button[data-seek]").click()  # play the suggestion from its start
-    page.wait_for_function("() => document.querySelector('#player').currentTime > 0")
+    page.wait_for_function("() => document.querySelector('#player')?.currentTime > 0")
     page.evaluate("document.querySelector('#player').pause()")
     bangle.locator("button[type=submit]").click()
     page.wait_for_url("**/media/clips/*")
@@ -277,7 +279,7 @@ def _trainer_comments_and_requests_changes(trainer: Visit, clip_id: int) -> None
     trainer.check("review-queue")
     page.click(f"main a[href='/review/clips/{clip_id}']")
     page.wait_for_url(f"**/review/clips/{clip_id}")
-    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
     at = page.locator("#compliance-hits li", has_text="加微信").locator("button.seek").first
     at.click()  # the flag's time button seeks the player to the line
     page.evaluate("document.querySelector('#player').pause()")
@@ -301,7 +303,7 @@ def _merchant_fixes_and_resubmits(merchant: Visit, app, clip_id: int, keyboard: 
     stamp.click()  # plays the rendered clip from the trainer's time, not the recording
     seconds = float(stamp.get_attribute("data-seek"))
     page.wait_for_function(
-        f"() => Math.abs(document.querySelector('#clip-versions video').currentTime - {seconds})"
+        f"() => Math.abs(document.querySelector('#clip-versions video')?.currentTime - {seconds})"
         " < 1"
     )
     page.evaluate("document.querySelector('#clip-versions video').pause()")

@@ -42,7 +42,7 @@ def test_trainer_on_phone_plays_and_comments_with_the_keyboard_open(
     try:
         sign_in(page, live_server, demo.emails["trainer"], demo.password)
         page.goto(f"{live_server}/review/clips/{vertical_clip}")
-        page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+        page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
         page.focus("#body")  # the keyboard opens: the visible height about halves
         page.set_viewport_size(KEYBOARD_OPEN)
         page.keyboard.type("这里颜色偏暗")

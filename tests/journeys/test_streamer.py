@@ -131,7 +131,7 @@ def _watch_leave_and_resume(streamer: Visit, app, starter: Starter) -> None:
     page = streamer.page
     first = starter.lesson_ids[0]
     page.click(f".lesson-list a[href='/courses/lessons/{first}']")
-    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
     play_until(page, 5.0, timeout_ms=30_000)
     page.wait_for_selector("li.sentence.current")
     page.evaluate("document.querySelector('#player').pause()")
@@ -146,7 +146,7 @@ def _watch_leave_and_resume(streamer: Visit, app, starter: Starter) -> None:
     page.click(f".lesson-list a[href='/courses/lessons/{first}']")
     page.wait_for_selector(".resume-note")
     page.wait_for_function(
-        f"() => Math.abs(document.querySelector('#player').currentTime - {saved}) < 1.5"
+        f"() => Math.abs(document.querySelector('#player')?.currentTime - {saved}) < 1.5"
     )
     streamer.check("lesson-resumed")
     play_fast(page)  # watch on from where it is (a seek to the end would not count as watched)

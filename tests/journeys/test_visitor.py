@@ -62,7 +62,7 @@ def test_visitor_browses_library_watches_clip_and_opens_item(visit, library, vie
     title.locator("a").click()
     page.wait_for_url(f"**/library/clips/{library['clip_id']}")
     assert page.inner_text("main h1") == LONG_TITLE
-    page.wait_for_function("() => document.querySelector('video[data-player]').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video[data-player]')?.readyState >= 1")
     tab.check("clip")
 
     page.click(f"main a[href='/library/items/{library['item_id']}']")

@@ -32,7 +32,9 @@ def upload_stream(page: Any, base_url: str, video: Path, *, title: str, language
     """Upload ``video`` on the recordings page, spoken in ``language``; return its id."""
     page.goto(f"{base_url}/media/recordings/")
     page.set_input_files("#upload_id-file", str(video))
-    page.wait_for_function("() => !document.querySelector('[data-upload-submit]').disabled")
+    page.wait_for_function(
+        "() => document.querySelector('[data-upload-submit]')?.disabled === false"
+    )
     page.fill("#title", title)
     page.select_option("#language", language)
     page.click("[data-upload-submit]")

@@ -15,7 +15,7 @@ def play_until(page: Any, seconds: float, timeout_ms: float) -> None:
         }"""
     )
     page.wait_for_function(
-        f"() => document.querySelector('#player').currentTime >= {seconds}", timeout=timeout_ms
+        f"() => document.querySelector('#player')?.currentTime >= {seconds}", timeout=timeout_ms
     )
 
 
@@ -33,7 +33,7 @@ def play_fast(page: Any) -> None:
 
 def seek_paused(page: Any, seconds: float) -> None:
     """Wait for the video's metadata, pause it and seek to ``seconds`` (until it has seeked)."""
-    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
     page.evaluate(
         """seconds => new Promise(done => {
             const video = document.querySelector('#player');

@@ -134,7 +134,7 @@ def test_merchant_uploads_pauses_and_resumes_after_browser_restart(
     assert page.is_hidden("[data-upload-resume]")
 
     page.set_input_files("[data-upload-file]", str(video_file))
-    page.wait_for_function("() => document.querySelector('[data-upload-progress]').value > 15")
+    page.wait_for_function("() => document.querySelector('[data-upload-progress]')?.value > 15")
     page.screenshot(path=str(SCREENSHOT_DIR / "upload-progress.png"), full_page=True)
     page.click("[data-upload-pause]")
     assert page.is_visible("[data-upload-resume]")
@@ -146,7 +146,7 @@ def test_merchant_uploads_pauses_and_resumes_after_browser_restart(
     page.screenshot(path=str(SCREENSHOT_DIR / "upload-paused.png"), full_page=True)
 
     page.click("[data-upload-resume]")
-    page.wait_for_function("() => document.querySelector('[data-upload-progress]').value > 40")
+    page.wait_for_function("() => document.querySelector('[data-upload-progress]')?.value > 40")
     page.click("[data-upload-pause]")
     _wait_for(lambda: load_upload(app, upload_id).offset > paused_at)
     storage = first.storage_state()

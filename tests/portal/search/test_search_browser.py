@@ -56,8 +56,10 @@ def test_merchant_types_in_header_and_opens_moment_at_its_second(
     moment.click()
 
     page.wait_for_url(f"{live_server}/media/recordings/{recording_id}?t=12")
-    page.wait_for_function("document.querySelector('#player').readyState >= 1")
-    page.wait_for_function("Math.abs(document.querySelector('#player').currentTime - 12) < 0.5")
+    page.wait_for_function("() => document.querySelector('#player')?.readyState >= 1")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('#player')?.currentTime - 12) < 0.5"
+    )
     assert abs(page.evaluate("document.querySelector('#player').currentTime") - 12) < 0.5
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
     page.context.close()
