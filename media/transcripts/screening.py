@@ -8,7 +8,9 @@ quality`` says how each is judged). Unclear ranges next to each other are merged
 Before that, a stretch dropped from a segment may be recognised once more without hints
 (``recover_unclear``): the hints that help names can pull Whisper into a loop over clear speech,
 and bare Whisper often hears that speech. The new text is kept only where it passes the same
-screening; otherwise the stretch stays unclear.
+screening; otherwise the stretch stays unclear. Likewise a long stretch with no recognised word
+at all (``recover_unheard``): Whisper sometimes ends a chunk's text early or jumps over a
+sentence, and that speech would be missing without a trace.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from faster_whisper.transcribe import get_compression_ratio
 
-from media.transcription.engine import Segment
+from media.transcription.engine import Segment, Word
 from media.transcription.quality import (
     MIN_AVG_LOGPROB,
     HintVocabulary,
@@ -66,6 +68,12 @@ def screen_sentences(segments: Iterable[Segment], hints: HintVocabulary) -> Scre
 
 
 SpanRecogniser = Callable[[float, float], Sequence[Segment]]
+# A stretch this long without a recognised word may hold speech Whisper skipped (the pauses of
+# a generated stream's script are 1.5 s; a skipped paragraph on seed 8111 at beam 3 was 15 s).
+MIN_UNHEARD_S = 3.0
+# Whisper skips at most a chunk (30 s) at a time: a longer stretch without words is music or
+# quiet the voice activity detector let through, not worth reading and recognising again.
+MAX_UNHEARD_S = 90.0
 
 
 def recover_unclear(
@@ -87,6 +95,40 @@ def recover_unclear(
         rebuilt = _rebuilt(segment, entries, hints, recognise) if retry else None
         recovered.extend(rebuilt or [segment])
     return recovered
+
+
+def recover_unheard(
+    segments: Sequence[Segment], duration_s: float, hints: HintVocabulary, recognise: SpanRecogniser
+) -> list[Segment]:
+    """Recognise once more each stretch of ``MIN_UNHEARD_S``–``MAX_UNHEARD_S`` with no word.
+
+    The stretches lie between the recognised words (and before the first and after the last,
+    within ``duration_s``). ``recognise`` runs the voice activity detector first, so a quiet
+    stretch costs only that; new text is kept where it passes the screening (``_heard_again``),
+    as a segment per sentence, in time order with the others.
+    """
+    found = [
+        piece
+        for start, end in unheard_stretches(segments, duration_s)
+        for piece in _heard_again(start, end, hints, recognise) or ()
+    ]
+    return sorted([*segments, *found], key=lambda segment: segment.start) if found else [*segments]
+
+
+def unheard_stretches(segments: Iterable[Segment], duration_s: float) -> list[tuple[float, float]]:
+    """Return the stretches of ``MIN_UNHEARD_S``–``MAX_UNHEARD_S`` no recognised word covers."""
+    covered = sorted(
+        (word.start, word.end)
+        for segment in segments
+        for word in segment.words or (Word(segment.start, segment.end, segment.text, 1.0),)
+    )
+    stretches: list[tuple[float, float]] = []
+    heard_to = 0.0
+    for start, end in [*covered, (duration_s, duration_s)]:
+        if MIN_UNHEARD_S <= start - heard_to <= MAX_UNHEARD_S:
+            stretches.append((heard_to, start))
+        heard_to = max(heard_to, end)
+    return stretches
 
 
 def _rebuilt(

@@ -19,7 +19,12 @@ from media.transcripts.models import (
     Transcript,
     Word,
 )
-from media.transcripts.screening import SpanRecogniser, recover_unclear, screen_sentences
+from media.transcripts.screening import (
+    SpanRecogniser,
+    recover_unclear,
+    recover_unheard,
+    screen_sentences,
+)
 from media.transcripts.signals import transcript_edited, transcript_saved
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -51,7 +56,8 @@ def save_transcript(
     Text the recogniser made up (loops, the hints read back, guesses) is not stored: its time
     is kept in ``unclear_ranges`` instead (``media.transcripts.screening``). With
     ``recognise_again`` (start and end seconds → segments recognised without hints), each such
-    stretch is recognised once more first, and its new text kept if it passes the screening.
+    stretch is recognised once more first, and its new text kept if it passes the screening;
+    so is each long stretch where no word was recognised (speech Whisper skipped).
     ``listed``: the ids of the items on the recording's item list, which name corrections prefer.
     """
     db.session.execute(delete(Transcript).where(Transcript.recording_id == recording.id))
@@ -60,6 +66,7 @@ def save_transcript(
     segments = result.segments
     if recognise_again is not None:
         segments = recover_unclear(segments, hints, recognise_again)
+        segments = recover_unheard(segments, result.duration_s, hints, recognise_again)
     screened = screen_sentences(segments, hints)
     transcript = Transcript(
         org_id=recording.org_id,

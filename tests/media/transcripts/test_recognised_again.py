@@ -1,4 +1,7 @@
-"""media.transcripts.screening.recover_unclear: a dropped stretch is recognised once more, bare.
+"""media.transcripts.screening: a dropped or skipped stretch is recognised once more, bare.
+
+``recover_unclear`` takes the stretches the screening drops, ``recover_unheard`` the long ones
+where no word was recognised at all (Whisper ending a chunk's text early, or jumping a sentence).
 
 The hinted recogniser sometimes loops over clear speech (seed 5150's Mandarin stream: 21 s
 written as a loop, dropped by the screening with the words it replaced). Here the hinted pass is
@@ -17,7 +20,14 @@ import pytest
 
 from media.transcription.engine import Segment, WhisperRecogniser, Word
 from media.transcription.quality import HintVocabulary, Reason
-from media.transcripts.screening import recover_unclear, screen_sentences
+from media.transcripts.screening import (
+    MAX_UNHEARD_S,
+    MIN_UNHEARD_S,
+    recover_unclear,
+    recover_unheard,
+    screen_sentences,
+    unheard_stretches,
+)
 from tests.support.mediagen import run_ffmpeg
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "mandarin"
@@ -121,3 +131,63 @@ def test_a_loop_the_second_recognition_splits_over_segments_stays_dropped():
         ]
 
     assert recover_unclear(hinted, HINTS, heard_again) == hinted
+
+
+def heard(text: str, start: float, end: float) -> Segment:
+    """A segment Whisper recognised well: its words evenly timed, its scores good."""
+    return replace(segment(words(text, start, end)), compression_ratio=1.2)
+
+
+def test_a_sentence_whisper_skipped_is_heard_again_in_its_place(recogniser, mandarin_wav):
+    first, skipped, last = SPOKEN
+    hinted = [heard(s["text"], s["start"], s["end"]) for s in (first, last)]
+    assert texts(hinted) == [first["text"], last["text"]]
+    again = partial(recogniser.recognise_again, mandarin_wav, language="zh")
+
+    recovered = recover_unheard(hinted, last["end"] + 0.3, HINTS, again)
+
+    kept = texts(recovered)
+    assert kept[0] == first["text"]
+    assert kept[-1] == last["text"]
+    said = "".join(kept[1:-1])
+    assert sum(char in said for char in set(skipped["text"])) >= 0.6 * len(set(skipped["text"]))
+    assert [s.start for s in recovered] == sorted(s.start for s in recovered)
+    assert first["end"] <= recovered[1].start
+    assert recovered[-2].end <= last["start"] + 0.5
+
+
+@pytest.mark.parametrize("source", ["anullsrc=r=16000:cl=mono", "anoisesrc=color=pink:seed=5"])
+def test_a_gap_of_silence_or_noise_stays_empty(recogniser, tmp_path, source):
+    gap = tmp_path / "gap.wav"
+    run_ffmpeg("-f", "lavfi", "-i", source, "-t", "8", "-ar", "16000", "-ac", "1", str(gap))
+    hinted = [heard("冰种手镯", 0.2, 1.0), heard("和田玉", 7.0, 7.8)]
+
+    recovered = recover_unheard(
+        hinted, 8.0, HINTS, partial(recogniser.recognise_again, gap, language="zh")
+    )
+
+    assert recovered == hinted
+
+
+@pytest.mark.parametrize(
+    ("spans", "duration_s", "expected"),
+    [
+        ([(0.0, 2.0), (2.5, 5.0)], 6.0, []),
+        ([(0.0, 2.0), (2.0 + MIN_UNHEARD_S - 0.01, 9.0)], 9.0, []),
+        ([(0.0, 2.0), (2.0 + MIN_UNHEARD_S, 9.0)], 9.0, [(2.0, 2.0 + MIN_UNHEARD_S)]),
+        ([(4.0, 5.0)], 5.0, [(0.0, 4.0)]),
+        ([(0.0, 1.0)], 4.5, [(1.0, 4.5)]),
+        ([(0.0, 6.0), (1.0, 2.0), (7.0, 8.0)], 8.0, []),  # a word inside another's span
+        ([], 10.0, [(0.0, 10.0)]),
+        ([(0.0, 1.0), (1.0 + MAX_UNHEARD_S, 200.0)], 200.0, [(1.0, 1.0 + MAX_UNHEARD_S)]),
+        ([(0.0, 1.0), (1.01 + MAX_UNHEARD_S, 200.0)], 200.0, []),  # music, not a skip
+    ],
+)
+def test_unheard_stretches_are_the_long_gaps_between_recognised_words(spans, duration_s, expected):
+    segments = [segment([Word(start, end, "玉", 0.9)]) for start, end in spans]
+    assert unheard_stretches(segments, duration_s) == expected
+
+
+def test_a_segment_without_timed_words_counts_as_heard_over_its_span():
+    untimed = Segment(1.0, 9.0, "和田玉吊坠", (), -0.3, 0.05, 1.2)
+    assert unheard_stretches([untimed], 10.0) == []
