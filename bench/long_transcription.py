@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--voice", required=True, help="as bench.stream_bench's --voices")
     parser.add_argument("--times", type=int, default=6, help="repeat the stream this often")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE,
+                        help="the app's beam (bare keeps faster-whisper's 5)")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="folder to keep audio and databases in")
     args = parser.parse_args()
     voice = Voice.parse(args.voice)
@@ -50,14 +52,14 @@ def main() -> None:
     long_video = repeated(video, args.times, folder / f"stream-x{args.times}.mp4")
     long_wav = repeated(wav, args.times, folder / f"stream-x{args.times}.wav")
     model_dir = _load_models(REPO / "instance" / "models", args.threads)
-    settings = Settings(args.threads, DEFAULT_BEAM_SIZE, model_dir, ("big",), (True,), False)
+    settings = Settings(args.threads, args.beam, model_dir, ("big",), (True,), False)
     catalog = stream.big_catalog
     app = run_pipeline(long_video, stream, catalog, folder / "app", settings, listed=True)
     bare = run_bare(long_wav, stream, catalog, settings)
     seconds = bounds[-1][1] * args.times
     print(f"seed {args.seed}, voice {voice}, {seconds / 60:.1f} min "
           f"({args.times} × {bounds[-1][1] / 60:.1f}), {len(catalog)} items, "
-          f"{len(stream.items)} listed, threads {args.threads}")  # fmt: skip
+          f"{len(stream.items)} listed, threads {args.threads}, beam {args.beam}")  # fmt: skip
     for name, run in (("pipeline", app), ("bare + hotwords", bare)):
         print(f"{name:16} wall {run.wall_s:7.1f} s  CPU {run.cpu_s:7.1f} s  "
               f"RTF {run.wall_s / seconds:.3f}  sentences {len(run.sentences)}")  # fmt: skip
