@@ -155,6 +155,19 @@ def _player_near(page, seconds: float) -> None:
     )
 
 
+def _middle_of_sentence_at(page, seconds: float) -> float:
+    """The middle of the first transcript sentence that ends after ``seconds``."""
+    return page.evaluate(
+        """(seconds) => {
+          const spans = [...document.querySelectorAll('ol.selectable li[data-start]')]
+            .map((li) => [parseFloat(li.dataset.start), parseFloat(li.dataset.end)]);
+          const [start, end] = spans.find(([, end]) => end > seconds);
+          return (start + end) / 2;
+        }""",
+        seconds,
+    )
+
+
 def _sentence_playing(page) -> str:
     """The position of the highlighted sentence, once the highlight has caught up with the
     paused player (it moves on the player's next timeupdate)."""
@@ -204,10 +217,12 @@ def test_merchant_clicks_the_stream_overview_to_play_from_there(
     page.keyboard.press("PageUp")  # a tenth of the stream on
     _player_near(page, 0.1 * duration)
 
-    # A clip from the overview: click where the stream was, pick the sentence playing there.
+    # A clip from the overview: click where the stream was, pick the sentence playing there
+    # (the middle of the sentence at 60 %: a click into the pause between two has none playing).
+    spoken = _middle_of_sentence_at(page, 0.6 * duration)
     box = strip.bounding_box()  # the page may have scrolled since
-    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
-    _player_near(page, 0.6 * duration)
+    page.mouse.click(box["x"] + box["width"] * spoken / duration, box["y"] + box["height"] / 2)
+    _player_near(page, spoken)
     page.evaluate("document.querySelector('#player').pause()")
     position = _sentence_playing(page)
     page.click(f'ol.selectable [data-pick="{position}"]')
