@@ -268,7 +268,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WHISPER_BEAM_SIZE",
         _parse_positive_int,
         3,
-        "Beam width of speech recognition. Beam 5 takes 15–25 % more time for the same items, "
+        "Beam width of speech recognition. Beam 5 takes 17–28 % more time for the same items, "
         "names and Mandarin character error rate on ten streams (docs/benchmarks.md).",
     ),
     Setting(
